@@ -1,0 +1,32 @@
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Storage;
+
+namespace Cohort.Core.Scheduling;
+
+/// <summary>A decision a scheduler took, recorded in the run's event log. Reports and lineage are projections of these.</summary>
+public abstract record RunEvent(int Member, long Step);
+
+/// <summary>A member was created with its initial hyperparameters.</summary>
+public sealed record MemberCreated(int Member, HyperparameterSet Hyperparameters) : RunEvent(Member, 0);
+
+/// <summary>
+/// Exploit: <see cref="RunEvent.Member"/> takes the weights of <paramref name="Donor"/> (its checkpoint, whose hash is the
+/// weights' identity) and its hyperparameters. <paramref name="Before"/> are the receiver's own hyperparameters, <paramref name="After"/> the donor's.
+/// </summary>
+public sealed record Exploited(int Member, long Step, int Donor, CheckpointRef Checkpoint, HyperparameterSet Before, HyperparameterSet After)
+    : RunEvent(Member, Step);
+
+/// <summary>Explore: the member's hyperparameters changed from <paramref name="Before"/> to <paramref name="After"/>; <paramref name="Operator"/> says how.</summary>
+public sealed record Explored(int Member, long Step, HyperparameterSet Before, HyperparameterSet After, string Operator)
+    : RunEvent(Member, Step);
+
+/// <summary>A member stopped training, with why.</summary>
+public sealed record MemberFinished(int Member, long Step, MemberStopReason Reason, string? Message) : RunEvent(Member, Step);
+
+public enum MemberStopReason
+{
+    Completed,
+    Diverged,
+    Failed,
+    Cancelled,
+}
