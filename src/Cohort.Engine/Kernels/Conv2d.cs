@@ -46,7 +46,14 @@ public static class Conv2d
     /// </summary>
     public static void Forward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> output, Span<float> workspace, int threads = 1)
+        Span<float> output, Span<float> workspace, int threads = 1) =>
+        Forward(s, input, weight, bias, output, workspace, threads, genericGemm: false);
+
+    /// <summary>As the public overload; <paramref name="genericGemm"/> routes the products through
+    /// <see cref="Gemm.Compute"/> instead of <see cref="ConvGemm"/> (for benchmarks and tests).</summary>
+    internal static void Forward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output, Span<float> workspace, int threads, bool genericGemm)
     {
         s.Validate();
         Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
@@ -58,7 +65,7 @@ public static class Conv2d
         {
             fixed (float* pIn = input, pW = weight, pB = bias, pOut = output, pWs = workspace)
             {
-                var job = new Job(s, pIn, pW, pB, pOut, null, null, null, null, pWs);
+                var job = new Job(s, pIn, pW, pB, pOut, null, null, null, null, pWs, genericGemm);
                 if (workers == 1)
                 {
                     job.ForwardWorker(0, 1);
@@ -77,7 +84,15 @@ public static class Conv2d
     /// </summary>
     public static void Backward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
-        Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads = 1)
+        Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads = 1) =>
+        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, threads, genericGemm: false);
+
+    /// <summary>As the public overload; <paramref name="genericGemm"/> as in <see cref="Forward(in Conv2dShape,
+    /// ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, bool)"/>.</summary>
+    internal static void Backward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
+        Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads,
+        bool genericGemm)
     {
         s.Validate();
         Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
@@ -96,7 +111,7 @@ public static class Conv2d
             fixed (float* pIn = input, pW = weight, pDy = outputGrad, pDx = inputGrad, pDw = weightGrad,
                    pDb = biasGrad, pWs = workspace)
             {
-                var job = new Job(s, pIn, pW, null, null, pDy, inputGrad.IsEmpty ? null : pDx, pDw, pDb, pWs);
+                var job = new Job(s, pIn, pW, null, null, pDy, inputGrad.IsEmpty ? null : pDx, pDw, pDb, pWs, genericGemm);
                 if (workers == 1)
                 {
                     job.BackwardWorker(0, 1);
@@ -173,11 +188,13 @@ public static class Conv2d
         private readonly float* _weightGrad;
         private readonly float* _biasGrad;
         private readonly float* _workspace;
+        private readonly bool _genericGemm;
 
         public Job(
             in Conv2dShape s, float* input, float* weight, float* bias, float* output, float* outputGrad,
-            float* inputGrad, float* weightGrad, float* biasGrad, float* workspace)
+            float* inputGrad, float* weightGrad, float* biasGrad, float* workspace, bool genericGemm)
         {
+            _genericGemm = genericGemm;
             _s = s;
             _input = input;
             _weight = weight;
@@ -219,11 +236,26 @@ public static class Conv2d
                     var image = new ReadOnlySpan<float>(_input + (long)b * s.InputImageLength, s.InputImageLength);
                     var output = new Span<float>(_output + (long)b * s.OutputImageLength, s.OutputImageLength);
                     Im2Col.ComputeUnchecked(s, image, columns, n);
-                    Gemm.Compute(Transpose.No, Transpose.No, m, n, k, 1f, weight, k, columns, n, 0f, output, n);
-                    for (var oc = 0; oc < m; oc++)
+                    if (_genericGemm)
                     {
-                        var row = output.Slice(oc * n, n);
-                        TensorPrimitives.Add(row, bias[oc], row);
+                        Gemm.Compute(Transpose.No, Transpose.No, m, n, k, 1f, weight, k, columns, n, 0f, output, n);
+                        for (var oc = 0; oc < m; oc++)
+                        {
+                            var row = output.Slice(oc * n, n);
+                            TensorPrimitives.Add(row, bias[oc], row);
+                        }
+                    }
+                    else
+                    {
+                        for (var oc = 0; oc < m; oc++)
+                        {
+                            output.Slice(oc * n, n).Fill(bias[oc]);
+                        }
+
+                        fixed (float* pc = columns, po = output)
+                        {
+                            ConvGemm.BroadcastProduct(m, n, k, _weight, k, 1, pc, n, po, n, accumulate: true);
+                        }
                     }
                 }
             }
@@ -249,7 +281,18 @@ public static class Conv2d
                     Im2Col.ComputeUnchecked(s, image, columns, n);
 
                     // dW (+)= dY · colsᵀ, db (+)= Σ dY over positions.
-                    Gemm.Compute(Transpose.No, Transpose.Yes, m, k, n, 1f, dy, n, columns, n, first ? 0f : 1f, dw, k);
+                    if (_genericGemm)
+                    {
+                        Gemm.Compute(Transpose.No, Transpose.Yes, m, k, n, 1f, dy, n, columns, n, first ? 0f : 1f, dw, k);
+                    }
+                    else
+                    {
+                        fixed (float* pc = columns, pdw = dw)
+                        {
+                            ConvGemm.DotProduct(m, k, n, _outputGrad + (long)b * s.OutputImageLength, n, pc, n, pdw, k, !first);
+                        }
+                    }
+
                     for (var oc = 0; oc < m; oc++)
                     {
                         var g = TensorPrimitives.Sum(dy.Slice(oc * n, n));
@@ -259,7 +302,20 @@ public static class Conv2d
                     if (_inputGrad != null)
                     {
                         // dcols = Wᵀ · dY, then dX = col2im(dcols).
-                        Gemm.Compute(Transpose.Yes, Transpose.No, k, n, m, 1f, weight, k, dy, n, 0f, columns, n);
+                        if (_genericGemm)
+                        {
+                            Gemm.Compute(Transpose.Yes, Transpose.No, k, n, m, 1f, weight, k, dy, n, 0f, columns, n);
+                        }
+                        else
+                        {
+                            fixed (float* pc = columns)
+                            {
+                                ConvGemm.BroadcastProduct(
+                                    k, n, m, _weight, 1, k, _outputGrad + (long)b * s.OutputImageLength, n, pc, n,
+                                    accumulate: false);
+                            }
+                        }
+
                         var dx = new Span<float>(_inputGrad + (long)b * s.InputImageLength, s.InputImageLength);
                         dx.Clear();
                         Im2Col.Col2ImUnchecked(s, columns, dx, n);

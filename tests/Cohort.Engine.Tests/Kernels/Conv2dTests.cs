@@ -15,6 +15,8 @@ public sealed class Conv2dTests
         [2, 3, 6, 5, 5, 1, 1, 1, 1, 0, 0],
         [2, 2, 11, 13, 3, 5, 3, 2, 2, 2, 1],
         [1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0],
+        [2, 1, 12, 12, 6, 5, 5, 1, 1, 2, 2],
+        [1, 4, 9, 35, 7, 3, 3, 1, 1, 1, 1],
     ];
 
     private static Conv2dShape Make(int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw) =>
@@ -58,6 +60,36 @@ public sealed class Conv2dTests
         Conv2d.Backward(s, x, wt, dy, dx, dw, db, new float[Conv2d.WorkspaceLength(s)]);
 
         // Then
+        var (rdx, rdw, rdb) = ConvReference.Backward(s, x, wt, dy);
+        ConvReference.AssertClose(rdx, dx, 1e-5, "inputGrad");
+        ConvReference.AssertClose(rdw, dw, 1e-5, "weightGrad");
+        ConvReference.AssertClose(rdb, db, 1e-5, "biasGrad");
+    }
+
+    [Theory]
+    [InlineData(2, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1)]
+    [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0)]
+    public void ForwardAndBackward_Should_MatchReference_When_ProductsRunThroughGenericGemm(
+        int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw)
+    {
+        // Given
+        var s = Make(b, c, h, w, oc, kh, kw, sh, sw, ph, pw);
+        var x = ConvReference.RandomArray(b * c * h * w, 20);
+        var wt = ConvReference.RandomArray(s.WeightLength, 21);
+        var bias = ConvReference.RandomArray(oc, 22);
+        var dy = ConvReference.RandomArray(b * s.OutputImageLength, 23);
+        var ws = new float[Conv2d.WorkspaceLength(s)];
+        var y = new float[dy.Length];
+        var dx = new float[x.Length];
+        var dw = new float[wt.Length];
+        var db = new float[oc];
+
+        // When
+        Conv2d.Forward(s, x, wt, bias, y, ws, 1, genericGemm: true);
+        Conv2d.Backward(s, x, wt, dy, dx, dw, db, ws, 1, genericGemm: true);
+
+        // Then
+        ConvReference.AssertClose(ConvReference.Forward(s, x, wt, bias), y, 1e-5, "output");
         var (rdx, rdw, rdb) = ConvReference.Backward(s, x, wt, dy);
         ConvReference.AssertClose(rdx, dx, 1e-5, "inputGrad");
         ConvReference.AssertClose(rdw, dw, 1e-5, "weightGrad");
