@@ -15,7 +15,7 @@ internal sealed class Network
     private readonly float[][] _outputs;
     private readonly float[][] _outputGradients;
 
-    public Network(ModelSpec spec, int maxBatch)
+    public Network(ModelSpec spec, int maxBatch, int threads)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
@@ -36,7 +36,7 @@ internal sealed class Network
         _layers = new Layer[spec.Layers.Count];
         for (var i = 0; i < _layers.Length; i++)
         {
-            _layers[i] = LayerFactory.Create(spec.Layers[i], shape, maxBatch, i);
+            _layers[i] = LayerFactory.Create(spec.Layers[i], shape, maxBatch, threads, i);
             shape = _layers[i].OutputShape;
         }
 

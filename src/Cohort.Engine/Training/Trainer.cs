@@ -45,7 +45,7 @@ public sealed class Trainer
         Optimizer = optimizer;
         Loss = loss;
         Threads = threads;
-        _network = new Network(spec, maxBatch);
+        _network = new Network(spec, maxBatch, threads);
         if (loss == LossKind.SoftmaxCrossEntropy && _network.OutputSize < 2)
         {
             throw new ArgumentException(

@@ -57,6 +57,53 @@ public sealed class GradientCheckTests
         Check(spec, LossKind.SoftmaxCrossEntropy, training: false);
     }
 
+    [Fact]
+    public void Should_MatchFiniteDifferences_When_ConvWithPaddingFeedsDense()
+    {
+        var spec = new ModelSpec(
+            [2, 6, 6],
+            [new Conv2dSpec(3, 3, 1, 1), new ActivationSpec(ActivationKind.Tanh), new FlattenSpec(), new DenseSpec(3)]);
+        Check(spec, LossKind.SoftmaxCrossEntropy, training: false);
+    }
+
+    [Fact]
+    public void Should_MatchFiniteDifferences_When_StridedConvFeedsMaxPool()
+    {
+        var spec = new ModelSpec(
+            [1, 9, 9],
+            [
+                new Conv2dSpec(4, 3, 2, 1), new ActivationSpec(ActivationKind.Relu), new Pool2dSpec(PoolKind.Max, 2),
+                new FlattenSpec(), new DenseSpec(3),
+            ]);
+        Check(spec, LossKind.SoftmaxCrossEntropy, training: false);
+    }
+
+    [Fact]
+    public void Should_MatchFiniteDifferences_When_AveragePoolWithOverlap()
+    {
+        var spec = new ModelSpec(
+            [2, 7, 7],
+            [
+                new Conv2dSpec(3, 2), new ActivationSpec(ActivationKind.Sigmoid), new Pool2dSpec(PoolKind.Average, 3, 2),
+                new FlattenSpec(), new DenseSpec(2),
+            ]);
+        Check(spec, LossKind.MeanSquaredError, training: false);
+    }
+
+    [Fact]
+    public void Should_MatchFiniteDifferences_When_SmallLeNetWithDropoutAndPenalties()
+    {
+        var spec = new ModelSpec(
+            [1, 10, 10],
+            [
+                new Conv2dSpec(2, 3, 1, 1), new ActivationSpec(ActivationKind.Relu), new Pool2dSpec(PoolKind.Max, 2),
+                new Conv2dSpec(3, 3), new ActivationSpec(ActivationKind.LeakyRelu), new Pool2dSpec(PoolKind.Max, 2),
+                new FlattenSpec(), new DenseSpec(6), new ActivationSpec(ActivationKind.Relu), new DropoutSpec(),
+                new DenseSpec(4),
+            ]);
+        Check(spec, LossKind.SoftmaxCrossEntropy, training: true, l1: 0.01f, l2: 0.01f, dropout: 0.3f);
+    }
+
     internal static void Check(
         ModelSpec spec, LossKind loss, bool training, float l1 = 0f, float l2 = 0f, float dropout = 0f, int batch = Batch)
     {
