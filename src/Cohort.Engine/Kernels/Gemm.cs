@@ -1,3 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace Cohort.Engine.Kernels;
 
 /// <summary>Whether a GEMM operand is used as stored or transposed.</summary>
@@ -7,33 +12,453 @@ public enum Transpose
     Yes,
 }
 
+/// <summary>The instruction-set path a GEMM runs on (for tests and benchmarks).</summary>
+internal enum GemmIsa
+{
+    Scalar,
+    Vector256,
+    Vector512,
+}
+
 /// <summary>
 /// General matrix multiply, BLAS style, row-major: C = alpha · op(A) · op(B) + beta · C, where op(A) is m×k and
-/// op(B) is k×n. lda/ldb/ldc are the row strides of the stored matrices. Results are bitwise identical for any
-/// <c>threads</c>: threads split C into fixed blocks and every element's k-reduction runs in a fixed order.
+/// op(B) is k×n. lda/ldb/ldc are the row strides of the stored matrices. beta = 0 overwrites C (NaN in C is
+/// ignored). Results are bitwise identical for any <c>threads</c>.
 /// </summary>
+/// <remarks>
+/// <para>Algorithm (Goto and van de Geijn's layered GEMM, as in BLIS/OpenBLAS): for each column block of C of
+/// width <see cref="Nc"/>, for each k-block of depth ≤ <see cref="KcMax"/>, op(B)'s kc×nc block is packed into
+/// micro-panels NR columns wide (kept in L2/L3); for each row block of height <see cref="Mc"/>, op(A)'s mc×kc block
+/// is packed into micro-panels MR rows tall (kept in L2); the macro-kernel then runs the register-blocked
+/// micro-kernel over every (MR-panel, NR-panel) pair, the NR-panel staying in L1. Packing handles transposes,
+/// so one micro-kernel serves all four cases; panels are zero-padded, so edge tiles run the same full kernel.</para>
+/// <para>Micro-kernels: AVX-512 12×32 (24 zmm accumulators; 4×32 for remainder rows), AVX2+FMA 6×16, scalar 4×4.</para>
+/// <para>Determinism: the k-blocks depend only on k, and each element of C is reduced as
+/// Σ over k-blocks in order of (Σ in p order within the block, by multiply-adds from zero), added into C in block
+/// order. No element's value depends on which tile, kernel variant or thread computes it, so any partition of C
+/// over threads gives the same bits. Different ISA paths (FMA vs separate multiply-add) may differ in the last
+/// bits.</para>
+/// </remarks>
 public static class Gemm
 {
-    // PLACEHOLDER reference implementation: replaced by the blocked SIMD kernel. Keep the signature.
+    /// <summary>Maximum depth of a k-block (the BLIS KC).</summary>
+    internal const int KcMax = 256;
+
+    /// <summary>Height of a packed block of A (the BLIS MC); a multiple of every kernel's MR.</summary>
+    internal const int Mc = 192;
+
+    /// <summary>Width of a packed block of B (the BLIS NC); a multiple of every kernel's NR.</summary>
+    internal const int Nc = 2048;
+
+    /// <summary>Below this many multiply-adds (m·n·k) a call runs on one thread.</summary>
+    internal const long ParallelThreshold = 1L << 17;
+
+    [ThreadStatic]
+    private static GemmJob? t_job;
+
+    /// <summary>Forces an ISA path for GEMMs issued by the current thread (null: the best available).</summary>
+    [ThreadStatic]
+    internal static GemmIsa? t_isaOverride;
+
+    /// <summary>The fastest ISA path this machine supports.</summary>
+    internal static GemmIsa BestIsa { get; } =
+        Vector512.IsHardwareAccelerated && Avx512F.IsSupported ? GemmIsa.Vector512
+        : Fma.IsSupported && Avx.IsSupported ? GemmIsa.Vector256
+        : GemmIsa.Scalar;
+
+    /// <summary>Whether <paramref name="isa"/> can run on this machine.</summary>
+    internal static bool IsSupported(GemmIsa isa) => isa switch
+    {
+        GemmIsa.Vector512 => BestIsa == GemmIsa.Vector512,
+        GemmIsa.Vector256 => BestIsa != GemmIsa.Scalar,
+        _ => true,
+    };
+
+    /// <summary>
+    /// C = alpha · op(A) · op(B) + beta · C (row-major). op(X) = X or Xᵀ per <paramref name="transA"/> /
+    /// <paramref name="transB"/>; A is stored m×k (k×m when transposed) with row stride <paramref name="lda"/>,
+    /// B is stored k×n (n×k when transposed) with row stride <paramref name="ldb"/>, C is m×n with row stride
+    /// <paramref name="ldc"/>. <paramref name="threads"/> bounds the threads used; the result does not depend on it.
+    /// </summary>
     public static void Compute(
         Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
-        float beta, Span<float> c, int ldc, int threads = 1)
+        float beta, Span<float> c, int ldc, int threads = 1) =>
+        Compute(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, t_isaOverride ?? BestIsa);
+
+    /// <summary>As the public overload, on a given ISA path.</summary>
+    internal static unsafe void Compute(
+        Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, int threads, GemmIsa isa)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (!IsSupported(isa))
+        {
+            throw new PlatformNotSupportedException($"GEMM path {isa} is not supported on this machine.");
+        }
+
+        var (aRows, aCols) = transA == Transpose.No ? (m, k) : (k, m);
+        var (bRows, bCols) = transB == Transpose.No ? (k, n) : (n, k);
+        CheckOperand(nameof(a), a.Length, aRows, aCols, lda, nameof(lda));
+        CheckOperand(nameof(b), b.Length, bRows, bCols, ldb, nameof(ldb));
+        CheckOperand(nameof(c), c.Length, m, n, ldc, nameof(ldc));
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            if (k == 0 || alpha == 0f)
+            {
+                ScaleC(pc, m, n, ldc, beta);
+                return;
+            }
+
+            var args = new GemmArgs(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            var (mr, nr) = isa switch
+            {
+                GemmIsa.Vector512 => (GemmKernel512.Mr, GemmKernel512.Nr),
+                GemmIsa.Vector256 => (GemmKernel256.Mr, GemmKernel256.Nr),
+                _ => (GemmKernelScalar.Mr, GemmKernelScalar.Nr),
+            };
+
+            var parts = (long)m * n * k < ParallelThreshold ? 1 : threads;
+            var rowUnits = (m + mr - 1) / mr;
+            var colUnits = (n + nr - 1) / nr;
+            var splitColumns = colUnits >= rowUnits;
+            parts = Math.Min(parts, splitColumns ? colUnits : rowUnits);
+            if (parts <= 1)
+            {
+                Run(isa, in args, 0, m, 0, n);
+                return;
+            }
+
+            var job = t_job ??= new GemmJob();
+            job.Set(isa, args, parts, splitColumns, splitColumns ? colUnits : rowUnits, splitColumns ? nr : mr);
+            try
+            {
+                CpuWorkerPool.Run(job, parts);
+            }
+            finally
+            {
+                job.Clear();
+            }
+        }
+    }
+
+    private static void CheckOperand(string name, int length, int rows, int cols, int ld, string ldName)
+    {
+        if (ld < Math.Max(1, cols))
+        {
+            throw new ArgumentOutOfRangeException(ldName, ld, $"Row stride must be at least max(1, {cols}).");
+        }
+
+        var needed = rows == 0 || cols == 0 ? 0L : ((long)(rows - 1) * ld) + cols;
+        if (length < needed)
+        {
+            throw new ArgumentException(
+                $"Span '{name}' has {length} elements but a {rows}×{cols} matrix with row stride {ld} needs {needed}.",
+                name);
+        }
+    }
+
+    private static unsafe void ScaleC(float* c, int m, int n, int ldc, float beta)
     {
         for (var i = 0; i < m; i++)
         {
-            for (var j = 0; j < n; j++)
+            var row = new Span<float>(c + ((nint)i * ldc), n);
+            if (beta == 0f)
             {
-                var sum = 0f;
-                for (var p = 0; p < k; p++)
+                row.Clear();
+            }
+            else if (beta != 1f)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Multiply(row, beta, row);
+            }
+        }
+    }
+
+    private static void Run(GemmIsa isa, in GemmArgs args, int row0, int row1, int col0, int col1)
+    {
+        switch (isa)
+        {
+            case GemmIsa.Vector512:
+                GemmDriver<GemmKernel512>.Run(in args, row0, row1, col0, col1);
+                break;
+            case GemmIsa.Vector256:
+                GemmDriver<GemmKernel256>.Run(in args, row0, row1, col0, col1);
+                break;
+            default:
+                GemmDriver<GemmKernelScalar>.Run(in args, row0, row1, col0, col1);
+                break;
+        }
+    }
+
+    /// <summary>The parallel job: part p computes a fixed slab of C's columns (or rows), whole.</summary>
+    private sealed class GemmJob : ICpuJob
+    {
+        private GemmArgs _args;
+        private GemmIsa _isa;
+        private int _parts;
+        private bool _splitColumns;
+        private int _units;
+        private int _unitSize;
+
+        public void Set(GemmIsa isa, in GemmArgs args, int parts, bool splitColumns, int units, int unitSize)
+        {
+            _isa = isa;
+            _args = args;
+            _parts = parts;
+            _splitColumns = splitColumns;
+            _units = units;
+            _unitSize = unitSize;
+        }
+
+        public void Clear() => _args = default;
+
+        public void Execute(int part)
+        {
+            var u0 = (int)((long)_units * part / _parts);
+            var u1 = (int)((long)_units * (part + 1) / _parts);
+            if (_splitColumns)
+            {
+                Run(_isa, in _args, 0, _args.M, u0 * _unitSize, Math.Min(_args.N, u1 * _unitSize));
+            }
+            else
+            {
+                Run(_isa, in _args, u0 * _unitSize, Math.Min(_args.M, u1 * _unitSize), 0, _args.N);
+            }
+        }
+    }
+}
+
+/// <summary>The operands of one GEMM call, as raw pointers (valid while the caller keeps them pinned).</summary>
+internal readonly unsafe struct GemmArgs(
+    Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+    float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+{
+    public readonly Transpose TransA = transA;
+    public readonly Transpose TransB = transB;
+    public readonly int M = m;
+    public readonly int N = n;
+    public readonly int K = k;
+    public readonly float Alpha = alpha;
+    public readonly float* A = a;
+    public readonly nint Lda = lda;
+    public readonly float* B = b;
+    public readonly nint Ldb = ldb;
+    public readonly float Beta = beta;
+    public readonly float* C = c;
+    public readonly nint Ldc = ldc;
+}
+
+/// <summary>Per-thread packing buffers, 64-byte aligned, grown once and reused (no per-call garbage).</summary>
+internal sealed unsafe class GemmWorkspace
+{
+    [ThreadStatic]
+    private static GemmWorkspace? t_current;
+
+    private float[] _buffer = [];
+    private float* _aligned;
+    private int _capacity;
+
+    public static GemmWorkspace Current => t_current ??= new GemmWorkspace();
+
+    /// <summary>Returns an aligned region of at least <paramref name="floats"/> elements.</summary>
+    public float* Get(int floats)
+    {
+        if (floats > _capacity)
+        {
+            var capacity = Math.Max(floats, _capacity * 2);
+            _buffer = GC.AllocateUninitializedArray<float>(capacity + 16, pinned: true);
+            var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_buffer));
+            _aligned = (float*)((address + 63) & ~(nint)63);
+            _capacity = capacity;
+        }
+
+        return _aligned;
+    }
+}
+
+/// <summary>The blocked GEMM loops over one rectangle of C, specialised per micro-kernel.</summary>
+internal static unsafe class GemmDriver<TKernel>
+    where TKernel : struct, IGemmMicroKernel
+{
+    /// <summary>Height of the next A micro-panel given the rows left: a full MR panel unless a short one fits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int PanelHeight(int remaining) =>
+        remaining > TKernel.Mr - TKernel.MrSmall ? TKernel.Mr : TKernel.MrSmall;
+
+    /// <summary>Computes rows [row0, row1) × columns [col0, col1) of C.</summary>
+    public static void Run(in GemmArgs g, int row0, int row1, int col0, int col1)
+    {
+        int mr = TKernel.Mr, nr = TKernel.Nr;
+        var k = g.K;
+        var kBlocks = (k + Gemm.KcMax - 1) / Gemm.KcMax;
+        var kcBase = k / kBlocks;
+        var kcExtra = k % kBlocks;
+        var kcMax = kcBase + (kcExtra > 0 ? 1 : 0);
+
+        var rows = row1 - row0;
+        var cols = col1 - col0;
+        var mcMax = Math.Min(Gemm.Mc, ((rows + mr - 1) / mr) * mr);
+        var ncMax = Math.Min(Gemm.Nc, ((cols + nr - 1) / nr) * nr);
+        var tileFloats = mr * nr;
+        var aFloats = (mcMax + mr) * kcMax;
+        var bFloats = ncMax * kcMax;
+
+        var ws = GemmWorkspace.Current.Get(tileFloats + aFloats + bFloats);
+        var tile = ws;
+        var packA = ws + tileFloats;
+        var packB = packA + aFloats;
+
+        for (var jc = col0; jc < col1; jc += Gemm.Nc)
+        {
+            var nc = Math.Min(Gemm.Nc, col1 - jc);
+            var p0 = 0;
+            for (var q = 0; q < kBlocks; q++)
+            {
+                var kc = kcBase + (q < kcExtra ? 1 : 0);
+                PackB(in g, jc, nc, p0, kc, packB);
+                for (var ic = row0; ic < row1; ic += Gemm.Mc)
                 {
-                    var av = transA == Transpose.No ? a[i * lda + p] : a[p * lda + i];
-                    var bv = transB == Transpose.No ? b[p * ldb + j] : b[j * ldb + p];
-                    sum += av * bv;
+                    var mc = Math.Min(Gemm.Mc, row1 - ic);
+                    PackA(in g, ic, mc, p0, kc, packA);
+                    Macro(in g, ic, mc, jc, nc, kc, packA, packB, tile, q == 0);
                 }
 
-                c[i * ldc + j] = beta == 0f ? alpha * sum : alpha * sum + beta * c[i * ldc + j];
+                p0 += kc;
             }
+        }
+    }
+
+    private static void Macro(
+        in GemmArgs g, int ic, int mc, int jc, int nc, int kc, float* packA, float* packB, float* tile, bool first)
+    {
+        var nr = TKernel.Nr;
+        var alpha = g.Alpha;
+        var beta = g.Beta;
+        var ldc = g.Ldc;
+        for (var jr = 0; jr < nc; jr += nr)
+        {
+            var cols = Math.Min(nr, nc - jr);
+            var bp = packB + ((nint)jr * kc);
+            var ap = packA;
+            for (var ir = 0; ir < mc;)
+            {
+                var h = PanelHeight(mc - ir);
+                if (h == TKernel.Mr)
+                {
+                    TKernel.Run(kc, ap, bp, nr, tile);
+                }
+                else
+                {
+                    TKernel.RunSmall(kc, ap, bp, nr, tile);
+                }
+
+                var cp = g.C + ((ic + ir) * ldc) + jc + jr;
+                TKernel.Update(tile, Math.Min(h, mc - ir), cols, cp, ldc, alpha, beta, first);
+                ap += h * kc;
+                ir += h;
+            }
+        }
+    }
+
+    /// <summary>Packs rows [i0, i0+mc) × k-range [p0, p0+kc) of op(A) into zero-padded MR (or MR-small) panels.</summary>
+    private static void PackA(in GemmArgs g, int i0, int mc, int p0, int kc, float* dst)
+    {
+        var lda = g.Lda;
+        for (var r = 0; r < mc;)
+        {
+            var h = PanelHeight(mc - r);
+            var rows = Math.Min(h, mc - r);
+            if (g.TransA == Transpose.No)
+            {
+                // element (i, p) at a[i·lda + p]: read each row contiguously, write with stride h.
+                for (var rr = 0; rr < rows; rr++)
+                {
+                    var src = g.A + ((i0 + r + rr) * lda) + p0;
+                    var d = dst + rr;
+                    for (var p = 0; p < kc; p++)
+                    {
+                        d[p * h] = src[p];
+                    }
+                }
+            }
+            else
+            {
+                // element (i, p) at a[p·lda + i]: each p is a contiguous run of rows.
+                var src = g.A + (p0 * lda) + i0 + r;
+                for (var p = 0; p < kc; p++)
+                {
+                    var d = dst + (p * h);
+                    var s = src + (p * lda);
+                    for (var rr = 0; rr < rows; rr++)
+                    {
+                        d[rr] = s[rr];
+                    }
+                }
+            }
+
+            if (rows < h)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    new Span<float>(dst + (p * h) + rows, h - rows).Clear();
+                }
+            }
+
+            dst += h * kc;
+            r += h;
+        }
+    }
+
+    /// <summary>Packs k-range [p0, p0+kc) × columns [j0, j0+nc) of op(B) into zero-padded NR-wide panels.</summary>
+    private static void PackB(in GemmArgs g, int j0, int nc, int p0, int kc, float* dst)
+    {
+        var nr = TKernel.Nr;
+        var ldb = g.Ldb;
+        for (var jr = 0; jr < nc; jr += nr)
+        {
+            var cols = Math.Min(nr, nc - jr);
+            if (g.TransB == Transpose.No)
+            {
+                // element (p, j) at b[p·ldb + j]: each p is a contiguous run of columns.
+                var src = g.B + (p0 * ldb) + j0 + jr;
+                var bytes = (uint)(cols * sizeof(float));
+                for (var p = 0; p < kc; p++)
+                {
+                    Unsafe.CopyBlockUnaligned(dst + (p * nr), src + (p * ldb), bytes);
+                }
+            }
+            else
+            {
+                // element (p, j) at b[j·ldb + p]: read each stored row contiguously, write with stride nr.
+                for (var jj = 0; jj < cols; jj++)
+                {
+                    var src = g.B + ((j0 + jr + jj) * ldb) + p0;
+                    var d = dst + jj;
+                    for (var p = 0; p < kc; p++)
+                    {
+                        d[p * nr] = src[p];
+                    }
+                }
+            }
+
+            if (cols < nr)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    new Span<float>(dst + (p * nr) + cols, nr - cols).Clear();
+                }
+            }
+
+            dst += nr * kc;
         }
     }
 }

@@ -1,0 +1,343 @@
+using System.Numerics.Tensors;
+
+namespace Cohort.Engine.Kernels;
+
+/// <summary>
+/// 2-D convolution (cross-correlation, as in every deep-learning framework) over NCHW float32 tensors, by im2col
+/// lowering and GEMM (Chellapilla et al. 2006; LeNet-5 in paper 000 sec. 4.2):
+/// output[b, oc] = weight[oc, :] · im2col(input[b]) + bias[oc].
+/// <para>
+/// Threads split the batch into at most <see cref="MaxChunks"/> fixed chunks of images (the split depends only on the
+/// batch size); each chunk's weight and bias gradient is summed over its images in order into its own slot, and the
+/// slots are summed in chunk order. Results are therefore bitwise identical for any <c>threads</c>.
+/// </para>
+/// </summary>
+public static class Conv2d
+{
+    /// <summary>The batch is split into min(Batch, MaxChunks) chunks of consecutive images.</summary>
+    public const int MaxChunks = 16;
+
+    /// <summary>
+    /// Floats of scratch <see cref="Forward"/> and <see cref="Backward"/> need to run on up to
+    /// <see cref="Environment.ProcessorCount"/> threads (fewer threads need less; see the overload).
+    /// </summary>
+    public static int WorkspaceLength(in Conv2dShape s) => WorkspaceLength(s, Environment.ProcessorCount);
+
+    /// <summary>
+    /// Floats of scratch for running on <paramref name="threads"/> threads: per-chunk gradient partials plus one
+    /// im2col buffer per thread. A smaller workspace is accepted as long as it holds one buffer; the kernels then use
+    /// as many threads as it holds buffers for (results do not depend on it).
+    /// </summary>
+    public static int WorkspaceLength(in Conv2dShape s, int threads)
+    {
+        s.Validate();
+        var workers = Math.Clamp(threads, 1, Chunks(s));
+        var total = PartialsLength(s) + (long)workers * ColumnsLength(s);
+        if (total > int.MaxValue)
+        {
+            throw new ArgumentException($"Workspace for {s} on {threads} threads exceeds int.MaxValue floats.", nameof(threads));
+        }
+
+        return (int)total;
+    }
+
+    /// <summary>
+    /// Forward pass. input [B, C, H, W], weight [OutC, C·KH·KW], bias [OutC], output [B, OutC, OH, OW] (overwritten).
+    /// </summary>
+    public static void Forward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output, Span<float> workspace, int threads = 1) =>
+        Forward(s, input, weight, bias, output, workspace, threads, genericGemm: false);
+
+    /// <summary>As the public overload; <paramref name="genericGemm"/> routes the products through
+    /// <see cref="Gemm.Compute"/> instead of <see cref="ConvGemm"/> (for benchmarks and tests).</summary>
+    internal static void Forward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output, Span<float> workspace, int threads, bool genericGemm)
+    {
+        s.Validate();
+        Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
+        Expect(weight.Length, s.WeightLength, nameof(weight));
+        Expect(bias.Length, s.OutChannels, nameof(bias));
+        Expect(output.Length, s.Batch * s.OutputImageLength, nameof(output));
+        var workers = Workers(s, workspace.Length, threads);
+        unsafe
+        {
+            fixed (float* pIn = input, pW = weight, pB = bias, pOut = output, pWs = workspace)
+            {
+                var job = new Job(s, pIn, pW, pB, pOut, null, null, null, null, pWs, genericGemm);
+                if (workers == 1)
+                {
+                    job.ForwardWorker(0, 1);
+                }
+                else
+                {
+                    RunParallel(job, workers, backward: false);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward pass: weightGrad [OutC, C·KH·KW] and biasGrad [OutC] are overwritten with this batch's gradient
+    /// (summed over the batch); inputGrad [B, C, H, W] is overwritten, or skipped when it is empty.
+    /// </summary>
+    public static void Backward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
+        Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads = 1) =>
+        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, threads, genericGemm: false);
+
+    /// <summary>As the public overload; <paramref name="genericGemm"/> as in <see cref="Forward(in Conv2dShape,
+    /// ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, bool)"/>.</summary>
+    internal static void Backward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
+        Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads,
+        bool genericGemm)
+    {
+        s.Validate();
+        Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
+        Expect(weight.Length, s.WeightLength, nameof(weight));
+        Expect(outputGrad.Length, s.Batch * s.OutputImageLength, nameof(outputGrad));
+        if (!inputGrad.IsEmpty)
+        {
+            Expect(inputGrad.Length, s.Batch * s.InputImageLength, nameof(inputGrad));
+        }
+
+        Expect(weightGrad.Length, s.WeightLength, nameof(weightGrad));
+        Expect(biasGrad.Length, s.OutChannels, nameof(biasGrad));
+        var workers = Workers(s, workspace.Length, threads);
+        unsafe
+        {
+            fixed (float* pIn = input, pW = weight, pDy = outputGrad, pDx = inputGrad, pDw = weightGrad,
+                   pDb = biasGrad, pWs = workspace)
+            {
+                var job = new Job(s, pIn, pW, null, null, pDy, inputGrad.IsEmpty ? null : pDx, pDw, pDb, pWs, genericGemm);
+                if (workers == 1)
+                {
+                    job.BackwardWorker(0, 1);
+                }
+                else
+                {
+                    RunParallel(job, workers, backward: true);
+                }
+
+                job.ReduceGradients();
+            }
+        }
+    }
+
+    // Separate method: a lambda capturing job in Forward/Backward would allocate its closure on every call.
+    private static void RunParallel(Job job, int workers, bool backward) =>
+        Parallel.For(
+            0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers },
+            w =>
+            {
+                if (backward)
+                {
+                    job.BackwardWorker(w, workers);
+                }
+                else
+                {
+                    job.ForwardWorker(w, workers);
+                }
+            });
+
+    internal static int Chunks(in Conv2dShape s) => Math.Min(s.Batch, MaxChunks);
+
+    private static int PartialsLength(in Conv2dShape s) => Chunks(s) * (s.WeightLength + s.OutChannels);
+
+    private static int ColumnsLength(in Conv2dShape s) => s.PatchSize * s.OutHeight * s.OutWidth;
+
+    private static int Workers(in Conv2dShape s, int workspaceLength, int threads)
+    {
+        if (threads < 1)
+        {
+            throw new ArgumentException($"threads must be at least 1 but is {threads}.", nameof(threads));
+        }
+
+        var partials = PartialsLength(s);
+        var columns = ColumnsLength(s);
+        if (workspaceLength < partials + columns)
+        {
+            throw new ArgumentException(
+                $"workspace has {workspaceLength} floats but {s} needs at least {partials + columns} " +
+                $"(WorkspaceLength gives {WorkspaceLength(s, threads)} for {threads} threads).");
+        }
+
+        return Math.Min(Math.Min(threads, Chunks(s)), (workspaceLength - partials) / columns);
+    }
+
+    private static void Expect(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{name} has {actual} floats but the shape needs {expected}.", name);
+        }
+    }
+
+    /// <summary>Pinned operands of one call; chunk c covers images [c·B/chunks, (c+1)·B/chunks).</summary>
+    private readonly unsafe struct Job
+    {
+        private readonly Conv2dShape _s;
+        private readonly float* _input;
+        private readonly float* _weight;
+        private readonly float* _bias;
+        private readonly float* _output;
+        private readonly float* _outputGrad;
+        private readonly float* _inputGrad;
+        private readonly float* _weightGrad;
+        private readonly float* _biasGrad;
+        private readonly float* _workspace;
+        private readonly bool _genericGemm;
+
+        public Job(
+            in Conv2dShape s, float* input, float* weight, float* bias, float* output, float* outputGrad,
+            float* inputGrad, float* weightGrad, float* biasGrad, float* workspace, bool genericGemm)
+        {
+            _genericGemm = genericGemm;
+            _s = s;
+            _input = input;
+            _weight = weight;
+            _bias = bias;
+            _output = output;
+            _outputGrad = outputGrad;
+            _inputGrad = inputGrad;
+            _weightGrad = weightGrad;
+            _biasGrad = biasGrad;
+            _workspace = workspace;
+        }
+
+        private int ChunkStart(int chunk) => (int)((long)chunk * _s.Batch / Chunks(_s));
+
+        private Span<float> Columns(int worker)
+        {
+            var len = ColumnsLength(_s);
+            return new Span<float>(_workspace + PartialsLength(_s) + (long)worker * len, len);
+        }
+
+        private Span<float> Partial(int chunk)
+        {
+            var len = _s.WeightLength + _s.OutChannels;
+            return new Span<float>(_workspace + (long)chunk * len, len);
+        }
+
+        public void ForwardWorker(int worker, int workers)
+        {
+            var s = _s;
+            int k = s.PatchSize, n = s.OutHeight * s.OutWidth, m = s.OutChannels;
+            var columns = Columns(worker);
+            var weight = new ReadOnlySpan<float>(_weight, s.WeightLength);
+            var bias = new ReadOnlySpan<float>(_bias, m);
+            var chunks = Chunks(s);
+            for (var c = worker; c < chunks; c += workers)
+            {
+                for (int b = ChunkStart(c), end = ChunkStart(c + 1); b < end; b++)
+                {
+                    var image = new ReadOnlySpan<float>(_input + (long)b * s.InputImageLength, s.InputImageLength);
+                    var output = new Span<float>(_output + (long)b * s.OutputImageLength, s.OutputImageLength);
+                    Im2Col.ComputeUnchecked(s, image, columns, n);
+                    if (_genericGemm)
+                    {
+                        Gemm.Compute(Transpose.No, Transpose.No, m, n, k, 1f, weight, k, columns, n, 0f, output, n);
+                        for (var oc = 0; oc < m; oc++)
+                        {
+                            var row = output.Slice(oc * n, n);
+                            TensorPrimitives.Add(row, bias[oc], row);
+                        }
+                    }
+                    else
+                    {
+                        for (var oc = 0; oc < m; oc++)
+                        {
+                            output.Slice(oc * n, n).Fill(bias[oc]);
+                        }
+
+                        fixed (float* pc = columns, po = output)
+                        {
+                            ConvGemm.BroadcastProduct(m, n, k, _weight, k, 1, pc, n, po, n, accumulate: true);
+                        }
+                    }
+                }
+            }
+        }
+
+        public void BackwardWorker(int worker, int workers)
+        {
+            var s = _s;
+            int k = s.PatchSize, n = s.OutHeight * s.OutWidth, m = s.OutChannels;
+            var columns = Columns(worker);
+            var weight = new ReadOnlySpan<float>(_weight, s.WeightLength);
+            var chunks = Chunks(s);
+            for (var c = worker; c < chunks; c += workers)
+            {
+                var partial = Partial(c);
+                var dw = partial[..s.WeightLength];
+                var db = partial[s.WeightLength..];
+                for (int b = ChunkStart(c), end = ChunkStart(c + 1); b < end; b++)
+                {
+                    var first = b == ChunkStart(c);
+                    var image = new ReadOnlySpan<float>(_input + (long)b * s.InputImageLength, s.InputImageLength);
+                    var dy = new ReadOnlySpan<float>(_outputGrad + (long)b * s.OutputImageLength, s.OutputImageLength);
+                    Im2Col.ComputeUnchecked(s, image, columns, n);
+
+                    // dW (+)= dY · colsᵀ, db (+)= Σ dY over positions.
+                    if (_genericGemm)
+                    {
+                        Gemm.Compute(Transpose.No, Transpose.Yes, m, k, n, 1f, dy, n, columns, n, first ? 0f : 1f, dw, k);
+                    }
+                    else
+                    {
+                        fixed (float* pc = columns, pdw = dw)
+                        {
+                            ConvGemm.DotProduct(m, k, n, _outputGrad + (long)b * s.OutputImageLength, n, pc, n, pdw, k, !first);
+                        }
+                    }
+
+                    for (var oc = 0; oc < m; oc++)
+                    {
+                        var g = TensorPrimitives.Sum(dy.Slice(oc * n, n));
+                        db[oc] = first ? g : db[oc] + g;
+                    }
+
+                    if (_inputGrad != null)
+                    {
+                        // dcols = Wᵀ · dY, then dX = col2im(dcols).
+                        if (_genericGemm)
+                        {
+                            Gemm.Compute(Transpose.Yes, Transpose.No, k, n, m, 1f, weight, k, dy, n, 0f, columns, n);
+                        }
+                        else
+                        {
+                            fixed (float* pc = columns)
+                            {
+                                ConvGemm.BroadcastProduct(
+                                    k, n, m, _weight, 1, k, _outputGrad + (long)b * s.OutputImageLength, n, pc, n,
+                                    accumulate: false);
+                            }
+                        }
+
+                        var dx = new Span<float>(_inputGrad + (long)b * s.InputImageLength, s.InputImageLength);
+                        dx.Clear();
+                        Im2Col.Col2ImUnchecked(s, columns, dx, n);
+                    }
+                }
+            }
+        }
+
+        public void ReduceGradients()
+        {
+            var s = _s;
+            var dw = new Span<float>(_weightGrad, s.WeightLength);
+            var db = new Span<float>(_biasGrad, s.OutChannels);
+            var p0 = Partial(0);
+            p0[..s.WeightLength].CopyTo(dw);
+            p0[s.WeightLength..].CopyTo(db);
+            for (var c = 1; c < Chunks(s); c++)
+            {
+                var p = Partial(c);
+                TensorPrimitives.Add(dw, p[..s.WeightLength], dw);
+                TensorPrimitives.Add(db, p[s.WeightLength..], db);
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Numerics.Tensors;
+
+namespace Cohort.Engine.Kernels;
+
+/// <summary>
+/// im2col lowering of one image for convolution as GEMM (Chellapilla et al. 2006): the image [C, H, W] becomes the
+/// column matrix [C·KH·KW, OH·OW], row r = (c·KH + kh)·KW + kw, column j = oh·OW + ow, holding
+/// image[c, oh·SH − PH + kh, ow·SW − PW + kw] or 0 where that falls in the padding. Then
+/// output[oc, :] = weight[oc, :] · columns. <see cref="Col2Im"/> is its adjoint (scatter-add).
+/// </summary>
+public static class Im2Col
+{
+    /// <summary>
+    /// Writes the column matrix of one image. <paramref name="image"/> has C·H·W floats, <paramref name="columns"/>
+    /// has C·KH·KW rows of <paramref name="columnStride"/> floats (≥ OH·OW; 0 means OH·OW); only the first OH·OW of
+    /// each row are written. The batch size of <paramref name="s"/> is ignored.
+    /// </summary>
+    public static void Compute(in Conv2dShape s, ReadOnlySpan<float> image, Span<float> columns, int columnStride = 0)
+    {
+        s.Validate();
+        var stride = Check(s, image.Length, columns.Length, columnStride);
+        ComputeUnchecked(s, image, columns, stride);
+    }
+
+    /// <summary>
+    /// Adds the column matrix back into one image: image[c, ih, iw] += columns[r, j] for every (r, j) that
+    /// <see cref="Compute"/> reads from (c, ih, iw). Accumulates; clear <paramref name="image"/> first for a plain
+    /// col2im. Layout as in <see cref="Compute"/>.
+    /// </summary>
+    public static void Col2Im(in Conv2dShape s, ReadOnlySpan<float> columns, Span<float> image, int columnStride = 0)
+    {
+        s.Validate();
+        var stride = Check(s, image.Length, columns.Length, columnStride);
+        Col2ImUnchecked(s, columns, image, stride);
+    }
+
+    private static int Check(in Conv2dShape s, int imageLength, int columnsLength, int columnStride)
+    {
+        var n = s.OutHeight * s.OutWidth;
+        var stride = columnStride == 0 ? n : columnStride;
+        if (stride < n)
+        {
+            throw new ArgumentException($"columnStride {columnStride} is less than OutHeight·OutWidth {n}.", nameof(columnStride));
+        }
+
+        if (imageLength != s.InputImageLength)
+        {
+            throw new ArgumentException($"image has {imageLength} floats but the shape needs {s.InputImageLength}.");
+        }
+
+        var need = (long)(s.PatchSize - 1) * stride + n;
+        if (columnsLength < need)
+        {
+            throw new ArgumentException($"columns has {columnsLength} floats but the shape needs {need}.");
+        }
+
+        return stride;
+    }
+
+    /// <summary>Valid output range [lo, hi) along one axis for kernel offset k: 0 ≤ o·stride − pad + k &lt; size.</summary>
+    private static void ValidRange(int outSize, int size, int stride, int pad, int k, out int lo, out int hi)
+    {
+        // o·stride ≥ pad − k  and  o·stride ≤ size − 1 + pad − k
+        var first = pad - k;
+        lo = first <= 0 ? 0 : Math.Min(outSize, (first + stride - 1) / stride);
+        var last = size - 1 + pad - k;
+        hi = last < 0 ? 0 : Math.Min(outSize, last / stride + 1);
+        if (hi < lo)
+        {
+            hi = lo;
+        }
+    }
+
+    internal static void ComputeUnchecked(in Conv2dShape s, ReadOnlySpan<float> image, Span<float> columns, int columnStride)
+    {
+        int h = s.Height, w = s.Width, kh = s.KernelHeight, kw = s.KernelWidth;
+        int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth;
+        int oh = s.OutHeight, ow = s.OutWidth;
+        var row = 0;
+        for (var c = 0; c < s.InChannels; c++)
+        {
+            var plane = image.Slice(c * h * w, h * w);
+            for (var ky = 0; ky < kh; ky++)
+            {
+                ValidRange(oh, h, sh, ph, ky, out var yLo, out var yHi);
+                for (var kx = 0; kx < kw; kx++, row++)
+                {
+                    ValidRange(ow, w, sw, pw, kx, out var xLo, out var xHi);
+                    var dst = columns.Slice(row * columnStride, oh * ow);
+                    dst[..(yLo * ow)].Clear();
+                    dst[(yHi * ow)..].Clear();
+                    for (var y = yLo; y < yHi; y++)
+                    {
+                        var d = dst.Slice(y * ow, ow);
+                        var srcRow = plane.Slice((y * sh - ph + ky) * w, w);
+                        d[..xLo].Clear();
+                        d[xHi..].Clear();
+                        var x0 = xLo * sw - pw + kx;
+                        if (sw == 1)
+                        {
+                            srcRow.Slice(x0, xHi - xLo).CopyTo(d[xLo..xHi]);
+                        }
+                        else
+                        {
+                            for (int x = xLo, ix = x0; x < xHi; x++, ix += sw)
+                            {
+                                d[x] = srcRow[ix];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    internal static void Col2ImUnchecked(in Conv2dShape s, ReadOnlySpan<float> columns, Span<float> image, int columnStride)
+    {
+        int h = s.Height, w = s.Width, kh = s.KernelHeight, kw = s.KernelWidth;
+        int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth;
+        int oh = s.OutHeight, ow = s.OutWidth;
+        var row = 0;
+        for (var c = 0; c < s.InChannels; c++)
+        {
+            var plane = image.Slice(c * h * w, h * w);
+            for (var ky = 0; ky < kh; ky++)
+            {
+                ValidRange(oh, h, sh, ph, ky, out var yLo, out var yHi);
+                for (var kx = 0; kx < kw; kx++, row++)
+                {
+                    ValidRange(ow, w, sw, pw, kx, out var xLo, out var xHi);
+                    if (xHi == xLo)
+                    {
+                        continue;
+                    }
+
+                    var src = columns.Slice(row * columnStride, oh * ow);
+                    for (var y = yLo; y < yHi; y++)
+                    {
+                        var srcRow = src.Slice(y * ow + xLo, xHi - xLo);
+                        var dstRow = plane.Slice((y * sh - ph + ky) * w, w);
+                        var x0 = xLo * sw - pw + kx;
+                        if (sw == 1)
+                        {
+                            var d = dstRow.Slice(x0, xHi - xLo);
+                            TensorPrimitives.Add(d, srcRow, d);
+                        }
+                        else
+                        {
+                            for (int j = 0, ix = x0; j < srcRow.Length; j++, ix += sw)
+                            {
+                                dstRow[ix] += srcRow[j];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,432 @@
+using System.Runtime.InteropServices;
+using Cohort.Engine.Kernels;
+using Cohort.Engine.Layers;
+using Cohort.Engine.Models;
+using Cohort.Engine.Randomness;
+
+namespace Cohort.Engine.Training;
+
+/// <summary>
+/// One trainable network: model, optimizer state, step counter and engine RNG. Steps are synchronous and, after
+/// construction, allocation-free. Results are bitwise identical for the same seed, binary, ISA and any thread count
+/// (GEMM reductions have a fixed order; every other kernel is single-threaded).
+/// </summary>
+public sealed class Trainer
+{
+    private readonly Network _network;
+    private readonly PassContext _context;
+    private readonly float[] _moment1;
+    private readonly float[] _moment2;
+    private readonly int _targetSize;
+    private TrainingHyperparameters _hyperparameters = new();
+
+    /// <summary>Builds the network, initialises weights from <paramref name="seed"/> and zeroes optimizer state.</summary>
+    /// <param name="spec">The architecture.</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="loss">The loss; cross-entropy needs at least two outputs.</param>
+    /// <param name="seed">Seed of the engine RNG (initialisation, then dropout masks).</param>
+    /// <param name="threads">Threads for GEMM and convolution kernels (results do not depend on it).</param>
+    /// <param name="maxBatch">Largest batch passed to <see cref="TrainStep"/>; workspaces are sized for it.</param>
+    public Trainer(ModelSpec spec, OptimizerKind optimizer, LossKind loss, ulong seed, int threads = 1, int maxBatch = 128)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        if (!Enum.IsDefined(optimizer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "Unknown optimizer.");
+        }
+
+        if (!Enum.IsDefined(loss))
+        {
+            throw new ArgumentOutOfRangeException(nameof(loss), loss, "Unknown loss.");
+        }
+
+        Spec = spec;
+        Optimizer = optimizer;
+        Loss = loss;
+        Threads = threads;
+        _network = new Network(spec, maxBatch, threads);
+        if (loss == LossKind.SoftmaxCrossEntropy && _network.OutputSize < 2)
+        {
+            throw new ArgumentException(
+                $"Softmax cross-entropy needs at least 2 outputs; the model has {_network.OutputSize}.", nameof(loss));
+        }
+
+        _targetSize = loss == LossKind.SoftmaxCrossEntropy ? 1 : _network.OutputSize;
+        Random = new EngineRandom(seed);
+        _context = new PassContext(Random, threads);
+        _network.Initialize(spec, Random);
+        _moment1 = new float[_network.ParameterCount];
+        _moment2 = optimizer == OptimizerKind.Sgd ? [] : new float[_network.ParameterCount];
+        Fingerprint = spec.Fingerprint();
+    }
+
+    /// <summary>The architecture.</summary>
+    public ModelSpec Spec { get; }
+
+    /// <summary>First 8 bytes of SHA-256 of the spec's canonical description.</summary>
+    public ulong Fingerprint { get; }
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerKind Optimizer { get; }
+
+    /// <summary>The loss.</summary>
+    public LossKind Loss { get; }
+
+    /// <summary>Kernel threads.</summary>
+    public int Threads { get; }
+
+    /// <summary>Largest batch for <see cref="TrainStep"/>.</summary>
+    public int MaxBatch => _network.MaxBatch;
+
+    /// <summary>Floats per input sample.</summary>
+    public int InputSize => _network.InputSize;
+
+    /// <summary>Floats per output sample.</summary>
+    public int OutputSize => _network.OutputSize;
+
+    /// <summary>Floats per target: 1 for cross-entropy (the class index), OutputSize for MSE.</summary>
+    public int TargetSize => _targetSize;
+
+    /// <summary>Number of trainable parameters.</summary>
+    public int ParameterCount => _network.ParameterCount;
+
+    /// <summary>Number of weights (the penalised prefix of <see cref="Parameters"/>; biases follow).</summary>
+    public int WeightCount => _network.WeightCount;
+
+    /// <summary>Forward multiply-adds per sample (conv and dense layers).</summary>
+    public long MultiplyAddsPerSample => _network.MultiplyAddsPerSample;
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long Step { get; private set; }
+
+    /// <summary>All parameters: [weights of every layer in order | biases of every layer in order].</summary>
+    public ReadOnlySpan<float> Parameters => _network.Parameters;
+
+    /// <summary>Gradients of the last step, same layout as <see cref="Parameters"/> (penalties included).</summary>
+    public ReadOnlySpan<float> Gradients => _network.Gradients;
+
+    /// <summary>All live hyperparameters at once (validated).</summary>
+    public TrainingHyperparameters Hyperparameters
+    {
+        get => _hyperparameters;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            Validate(value);
+            _hyperparameters = value;
+            _context.DropoutRate = value.Dropout;
+        }
+    }
+
+    /// <summary>Learning rate α.</summary>
+    public float LearningRate
+    {
+        get => _hyperparameters.LearningRate;
+        set => Hyperparameters = _hyperparameters with { LearningRate = value };
+    }
+
+    /// <summary>SGD momentum μ.</summary>
+    public float Momentum
+    {
+        get => _hyperparameters.Momentum;
+        set => Hyperparameters = _hyperparameters with { Momentum = value };
+    }
+
+    /// <summary>Nesterov momentum for SGD.</summary>
+    public bool Nesterov
+    {
+        get => _hyperparameters.Nesterov;
+        set => Hyperparameters = _hyperparameters with { Nesterov = value };
+    }
+
+    /// <summary>Adam β₁.</summary>
+    public float Beta1
+    {
+        get => _hyperparameters.Beta1;
+        set => Hyperparameters = _hyperparameters with { Beta1 = value };
+    }
+
+    /// <summary>Adam β₂.</summary>
+    public float Beta2
+    {
+        get => _hyperparameters.Beta2;
+        set => Hyperparameters = _hyperparameters with { Beta2 = value };
+    }
+
+    /// <summary>Adam ε.</summary>
+    public float Epsilon
+    {
+        get => _hyperparameters.Epsilon;
+        set => Hyperparameters = _hyperparameters with { Epsilon = value };
+    }
+
+    /// <summary>Weight decay λ (coupled for SGD/Adam, decoupled for AdamW).</summary>
+    public float WeightDecay
+    {
+        get => _hyperparameters.WeightDecay;
+        set => Hyperparameters = _hyperparameters with { WeightDecay = value };
+    }
+
+    /// <summary>L1 penalty strength λ₁ on weights.</summary>
+    public float L1
+    {
+        get => _hyperparameters.L1;
+        set => Hyperparameters = _hyperparameters with { L1 = value };
+    }
+
+    /// <summary>L2 penalty strength λ₂ on weights.</summary>
+    public float L2
+    {
+        get => _hyperparameters.L2;
+        set => Hyperparameters = _hyperparameters with { L2 = value };
+    }
+
+    /// <summary>Dropout probability p of every dropout layer.</summary>
+    public float DropoutRate
+    {
+        get => _hyperparameters.Dropout;
+        set => Hyperparameters = _hyperparameters with { Dropout = value };
+    }
+
+    internal EngineRandom Random { get; }
+
+    internal Network Network => _network;
+
+    internal ReadOnlySpan<float> FirstMoment => _moment1;
+
+    internal ReadOnlySpan<float> SecondMoment => _moment2;
+
+    /// <summary>
+    /// One optimizer step on a mini-batch: forward (training mode), loss, backward, penalties, update. Returns the
+    /// batch's mean loss plus the L1/L2 penalty, both evaluated at the weights before the update.
+    /// </summary>
+    public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch)
+    {
+        var loss = ComputeGradients(inputs, targets, batch, training: true);
+        ApplyOptimizer();
+        return (float)loss;
+    }
+
+    /// <summary>
+    /// Mean loss (without penalties) over <paramref name="count"/> samples in inference mode, processed in chunks of
+    /// <see cref="MaxBatch"/>, plus accuracy (cross-entropy) or mean squared error (MSE).
+    /// </summary>
+    public EvaluationResult Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count)
+    {
+        CheckData(inputs, targets, count, int.MaxValue);
+        if (count == 0)
+        {
+            return new EvaluationResult(0, double.NaN, null, null);
+        }
+
+        var sum = 0.0;
+        var correct = 0L;
+        for (var start = 0; start < count; start += MaxBatch)
+        {
+            var n = Math.Min(MaxBatch, count - start);
+            var x = inputs.Slice(start * InputSize, n * InputSize);
+            var t = targets.Slice(start * _targetSize, n * _targetSize);
+            _network.Forward(x, n, training: false, _context);
+            sum += LossSum(t, n, 1f, out var c);
+            correct += c;
+        }
+
+        if (Loss == LossKind.SoftmaxCrossEntropy)
+        {
+            return new EvaluationResult(count, sum / count, (double)correct / count, null);
+        }
+
+        var mse = sum / ((double)count * OutputSize);
+        return new EvaluationResult(count, mse, null, mse);
+    }
+
+    /// <summary>Writes the network outputs (logits for cross-entropy) for <paramref name="count"/> samples, inference mode.</summary>
+    public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (inputs.Length < (long)count * InputSize || outputs.Length < (long)count * OutputSize)
+        {
+            throw new ArgumentException(
+                $"Predicting {count} samples needs {count * (long)InputSize} inputs and {count * (long)OutputSize} outputs; got {inputs.Length} and {outputs.Length}.",
+                nameof(inputs));
+        }
+
+        for (var start = 0; start < count; start += MaxBatch)
+        {
+            var n = Math.Min(MaxBatch, count - start);
+            _network.Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false, _context);
+            _network.Output(n).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+        }
+    }
+
+    /// <summary>
+    /// Copies the full state of <paramref name="other"/> (parameters, optimizer moments, step, RNG state and live
+    /// hyperparameters) into this trainer. Both must have the same architecture, optimizer and loss.
+    /// </summary>
+    public void CopyFrom(Trainer other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Fingerprint != Fingerprint || other.Optimizer != Optimizer || other.Loss != Loss)
+        {
+            throw new ArgumentException(
+                $"Cannot copy state of '{other.Spec.Describe()}' ({other.Optimizer}, {other.Loss}) into '{Spec.Describe()}' ({Optimizer}, {Loss}).",
+                nameof(other));
+        }
+
+        if (ReferenceEquals(other, this))
+        {
+            return;
+        }
+
+        other._network.Parameters.AsSpan().CopyTo(_network.Parameters);
+        other._moment1.AsSpan().CopyTo(_moment1);
+        other._moment2.AsSpan().CopyTo(_moment2);
+        Random.CopyFrom(other.Random);
+        Step = other.Step;
+        Hyperparameters = other._hyperparameters;
+    }
+
+    /// <summary>Writes a checkpoint (format in <see cref="Checkpoint"/>).</summary>
+    public void Save(Stream stream) => Checkpoint.Write(this, stream);
+
+    /// <summary>
+    /// Restores a checkpoint written by <see cref="Save"/>. Nothing changes unless the whole checkpoint is valid;
+    /// otherwise throws <see cref="InvalidDataException"/> naming <paramref name="sourceName"/> and the problem.
+    /// </summary>
+    public void Load(Stream stream, string sourceName) => Checkpoint.Read(this, stream, sourceName);
+
+    /// <summary>FNV-1a 64 over the parameter bits: a cheap identity of the current weights for tests and logs.</summary>
+    public ulong ParameterHash()
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var b in MemoryMarshal.AsBytes(Parameters))
+        {
+            hash = (hash ^ b) * 1099511628211UL;
+        }
+
+        return hash;
+    }
+
+    internal void RestoreState(
+        ReadOnlySpan<float> parameters, ReadOnlySpan<float> moment1, ReadOnlySpan<float> moment2,
+        long step, ReadOnlySpan<ulong> randomState, TrainingHyperparameters hyperparameters)
+    {
+        Random.SetState(randomState);
+        parameters.CopyTo(_network.Parameters);
+        moment1.CopyTo(_moment1);
+        moment2.CopyTo(_moment2);
+        Step = step;
+        Hyperparameters = hyperparameters;
+    }
+
+    /// <summary>Forward, loss, backward and penalties without an update; returns loss + penalty.</summary>
+    internal double ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, bool training)
+    {
+        CheckData(inputs, targets, batch, MaxBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        var x = inputs[..(batch * InputSize)];
+        _network.Forward(x, batch, training, _context);
+        var scale = Loss == LossKind.SoftmaxCrossEntropy ? 1f / batch : 1f / (batch * OutputSize);
+        var loss = LossSum(targets[..(batch * _targetSize)], batch, scale, out _) * scale;
+        _network.Backward(x, batch, _context);
+        var w = _network.WeightCount;
+        var penalty = WeightPenalty.Apply(
+            _network.Parameters.AsSpan(0, w), _network.Gradients.AsSpan(0, w), _hyperparameters.L1, _hyperparameters.L2);
+        return loss + penalty;
+    }
+
+    /// <summary>Forward and loss + penalty only (for finite-difference checks).</summary>
+    internal double ComputeLoss(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int batch, bool training)
+    {
+        CheckData(inputs, targets, batch, MaxBatch);
+        _network.Forward(inputs[..(batch * InputSize)], batch, training, _context);
+        var scale = Loss == LossKind.SoftmaxCrossEntropy ? 1.0 / batch : 1.0 / (batch * OutputSize);
+        var loss = LossSum(targets[..(batch * _targetSize)], batch, 1f, out _) * scale;
+        var w = _network.Parameters.AsSpan(0, _network.WeightCount);
+        var l1 = 0.0;
+        var l2 = 0.0;
+        foreach (var v in w)
+        {
+            l1 += Math.Abs((double)v);
+            l2 += (double)v * v;
+        }
+
+        return loss + (_hyperparameters.L1 * l1) + (_hyperparameters.L2 * l2);
+    }
+
+    internal void ApplyOptimizer()
+    {
+        Step++;
+        var h = _hyperparameters;
+        Span<float> w = _network.Parameters;
+        ReadOnlySpan<float> g = _network.Gradients;
+        if (Optimizer == OptimizerKind.Sgd)
+        {
+            SgdStep.Apply(w, g, _moment1, h.LearningRate, h.Momentum, h.WeightDecay, h.Nesterov);
+            return;
+        }
+
+        var bc1 = 1.0 - Math.Pow(h.Beta1, Step);
+        var bc2 = 1.0 - Math.Pow(h.Beta2, Step);
+        var decoupled = Optimizer == OptimizerKind.AdamW;
+        var scalars = new AdamScalars(
+            h.Beta1,
+            h.Beta2,
+            (float)(h.LearningRate / bc1),
+            (float)(1.0 / Math.Sqrt(bc2)),
+            h.Epsilon,
+            decoupled ? 0f : h.WeightDecay,
+            decoupled ? 1f - (h.LearningRate * h.WeightDecay) : 1f);
+        AdamStep.Apply(w, g, _moment1, _moment2, scalars);
+    }
+
+    private double LossSum(ReadOnlySpan<float> targets, int batch, float gradientScale, out int correct)
+    {
+        var output = _network.Output(batch);
+        var gradient = _network.OutputGradient(batch);
+        if (Loss == LossKind.SoftmaxCrossEntropy)
+        {
+            return SoftmaxCrossEntropy.Compute(output, targets, batch, OutputSize, gradient, gradientScale, out correct);
+        }
+
+        correct = 0;
+        return MeanSquaredError.Compute(output, targets, batch * OutputSize, gradient, gradientScale);
+    }
+
+    private void CheckData(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int count, int max)
+    {
+        if (count < 0 || count > max)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"Batch must be in [1, {max}].");
+        }
+
+        if (inputs.Length < (long)count * InputSize || targets.Length < (long)count * _targetSize)
+        {
+            throw new ArgumentException(
+                $"{count} samples need {count * (long)InputSize} input and {count * (long)_targetSize} target floats; got {inputs.Length} and {targets.Length}.",
+                nameof(inputs));
+        }
+    }
+
+    private static void Validate(TrainingHyperparameters h)
+    {
+        static void Check(bool ok, string name, float value, string expected)
+        {
+            if (!ok)
+            {
+                throw new ArgumentOutOfRangeException(name, value, $"{name} must be {expected}.");
+            }
+        }
+
+        Check(float.IsFinite(h.LearningRate) && h.LearningRate >= 0f, nameof(h.LearningRate), h.LearningRate, "finite and ≥ 0");
+        Check(h.Momentum is >= 0f and < 1f, nameof(h.Momentum), h.Momentum, "in [0, 1)");
+        Check(h.Beta1 is >= 0f and < 1f, nameof(h.Beta1), h.Beta1, "in [0, 1)");
+        Check(h.Beta2 is >= 0f and < 1f, nameof(h.Beta2), h.Beta2, "in [0, 1)");
+        Check(float.IsFinite(h.Epsilon) && h.Epsilon > 0f, nameof(h.Epsilon), h.Epsilon, "finite and > 0");
+        Check(float.IsFinite(h.WeightDecay) && h.WeightDecay >= 0f, nameof(h.WeightDecay), h.WeightDecay, "finite and ≥ 0");
+        Check(float.IsFinite(h.L1) && h.L1 >= 0f, nameof(h.L1), h.L1, "finite and ≥ 0");
+        Check(float.IsFinite(h.L2) && h.L2 >= 0f, nameof(h.L2), h.L2, "finite and ≥ 0");
+        Check(h.Dropout is >= 0f and < 1f, nameof(h.Dropout), h.Dropout, "in [0, 1)");
+    }
+}

@@ -1,0 +1,130 @@
+using Cohort.Engine.Models;
+using Cohort.Engine.Training;
+
+namespace Cohort.Engine.Tests.Training;
+
+public sealed class CheckpointTests
+{
+    private static readonly ModelSpec Spec = ModelSpec.Mlp(5, [12, 8], 4, dropout: true);
+    private static readonly float[] X = TestData.Gaussian(10 * 5, 1);
+    private static readonly float[] T = TestData.Classes(10, 4, 2);
+
+    private static Trainer NewTrainer(ulong seed, OptimizerKind optimizer = OptimizerKind.Adam) =>
+        new(Spec, optimizer, LossKind.SoftmaxCrossEntropy, seed, maxBatch: 10)
+        {
+            Hyperparameters = new TrainingHyperparameters(LearningRate: 0.01f, Momentum: 0.8f, Dropout: 0.25f, L1: 1e-3f),
+        };
+
+    private static byte[] SaveAfter(Trainer trainer, int steps)
+    {
+        for (var i = 0; i < steps; i++)
+        {
+            trainer.TrainStep(X, T, 10);
+        }
+
+        using var stream = new MemoryStream();
+        trainer.Save(stream);
+        return stream.ToArray();
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void Should_ContinueBitIdentically_When_RestoredFromCheckpoint(OptimizerKind optimizer)
+    {
+        // Given a run checkpointed after 7 steps that keeps going for 8 more
+        var original = NewTrainer(1, optimizer);
+        var bytes = SaveAfter(original, 7);
+        var losses = new float[8];
+        for (var i = 0; i < 8; i++)
+        {
+            losses[i] = original.TrainStep(X, T, 10);
+        }
+
+        // When a trainer with another seed and other hyperparameters loads the checkpoint and trains 8 steps
+        var restored = NewTrainer(99, optimizer);
+        restored.LearningRate = 0.5f;
+        restored.DropoutRate = 0f;
+        restored.Load(new MemoryStream(bytes), "memory");
+        Assert.Equal(7, restored.Step);
+        Assert.Equal(0.25f, restored.DropoutRate);
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(losses[i], restored.TrainStep(X, T, 10));
+        }
+
+        // Then both are bitwise identical
+        Assert.Equal(original.ParameterHash(), restored.ParameterHash());
+        Assert.Equal(original.Step, restored.Step);
+    }
+
+    [Fact]
+    public void Should_ContinueIdentically_When_StateIsCopiedInMemory()
+    {
+        var donor = NewTrainer(1);
+        SaveAfter(donor, 5);
+        var receiver = NewTrainer(2);
+        receiver.CopyFrom(donor);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(donor.TrainStep(X, T, 10), receiver.TrainStep(X, T, 10));
+        }
+
+        Assert.Equal(donor.ParameterHash(), receiver.ParameterHash());
+    }
+
+    [Fact]
+    public void Should_ThrowNamingSource_When_ABitIsFlipped()
+    {
+        var bytes = SaveAfter(NewTrainer(1), 3);
+        foreach (var position in new[] { 30, bytes.Length / 2, bytes.Length - 1 })
+        {
+            var copy = (byte[])bytes.Clone();
+            copy[position] ^= 0x10;
+            var target = NewTrainer(2);
+            var before = target.ParameterHash();
+            var e = Assert.Throws<InvalidDataException>(() => target.Load(new MemoryStream(copy), "/runs/m3.ckpt"));
+            Assert.Contains("/runs/m3.ckpt", e.Message, StringComparison.Ordinal);
+            Assert.Contains("checksum", e.Message, StringComparison.Ordinal);
+            Assert.Equal(before, target.ParameterHash());
+        }
+    }
+
+    [Fact]
+    public void Should_ThrowTruncated_When_CheckpointIsCut()
+    {
+        var bytes = SaveAfter(NewTrainer(1), 3);
+        foreach (var length in new[] { 12, 40, bytes.Length - 1 })
+        {
+            var e = Assert.Throws<InvalidDataException>(
+                () => NewTrainer(2).Load(new MemoryStream(bytes, 0, length), "cut.ckpt"));
+            Assert.Contains("cut.ckpt", e.Message, StringComparison.Ordinal);
+            Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
+        }
+
+        var empty = Assert.Throws<InvalidDataException>(() => NewTrainer(2).Load(new MemoryStream(), "empty.ckpt"));
+        Assert.Contains("empty", empty.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_ThrowNotACheckpoint_When_MagicIsWrong()
+    {
+        var e = Assert.Throws<InvalidDataException>(
+            () => NewTrainer(2).Load(new MemoryStream("hello world, not a checkpoint"u8.ToArray()), "x.txt"));
+        Assert.Contains("not a Cohort checkpoint", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Should_ThrowArchitectureMismatch_When_LoadingAnotherModel()
+    {
+        var bytes = SaveAfter(NewTrainer(1), 1);
+        var other = new Trainer(ModelSpec.Mlp(5, [12, 9], 4), OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 1, maxBatch: 10);
+        var e = Assert.Throws<InvalidDataException>(() => other.Load(new MemoryStream(bytes), "a.ckpt"));
+        Assert.Contains("architecture mismatch", e.Message, StringComparison.Ordinal);
+        Assert.Contains("dense(12) relu dropout dense(8)", e.Message, StringComparison.Ordinal);
+        var sgd = NewTrainer(1, OptimizerKind.Sgd);
+        Assert.Throws<InvalidDataException>(() => sgd.Load(new MemoryStream(bytes), "a.ckpt"));
+        Assert.Throws<ArgumentException>(() => sgd.CopyFrom(NewTrainer(1)));
+    }
+}
