@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+
+namespace Cohort.Engine.Data;
+
+/// <summary>
+/// Fetches missing dataset files into a <see cref="DataDirectory"/>: download to a temporary file beside the target,
+/// verify the SHA-256 of the (decompressed) content — or, without a known checksum, the file's format — and only
+/// then move it into place atomically. A failed or rejected download leaves no file behind.
+/// </summary>
+public sealed class DatasetDownloader
+{
+    private readonly HttpClient _http;
+    private readonly Uri? _baseUrl;
+
+    /// <param name="http">The client to download with (injected; the caller owns it).</param>
+    /// <param name="baseUrl">
+    /// When set, files are fetched from <c>baseUrl + RelativePath</c> (a mirror with the data directory's layout, e.g. a
+    /// test server) instead of their canonical URLs.
+    /// </param>
+    public DatasetDownloader(HttpClient http, Uri? baseUrl = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http;
+        _baseUrl = baseUrl is null || baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+    }
+
+    /// <summary>The URL <paramref name="file"/> is downloaded from.</summary>
+    public Uri UrlFor(DatasetFile file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        return _baseUrl is null ? file.Url : new Uri(_baseUrl, file.RelativePath);
+    }
+
+    /// <summary>Returns the file's path, downloading and verifying it first if it is missing.</summary>
+    public async Task<string> EnsureAsync(DataDirectory directory, DatasetFile file, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(file);
+        var target = directory.GetPath(file.RelativePath);
+        if (File.Exists(target))
+        {
+            return target;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = target + "." + Path.GetRandomFileName() + ".part";
+        var url = UrlFor(file);
+        try
+        {
+            await DownloadAsync(url, temp, file.RelativePath, cancellationToken).ConfigureAwait(false);
+            Verify(temp, file, url);
+            try
+            {
+                File.Move(temp, target, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // Another process placed the same file first; keep theirs.
+            }
+
+            return target;
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks that the file at <paramref name="path"/> matches <paramref name="file"/>'s checksum (of the decompressed
+    /// content for gzip) or, without one, its format; throws a <see cref="DatasetException"/> naming the file otherwise.
+    /// </summary>
+    public static void Verify(string path, DatasetFile file, Uri? source = null)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var from = source is null ? "" : $" (downloaded from {source})";
+        if (file.Sha256 is { } expected)
+        {
+            var actual = ContentSha256(path, file.RelativePath);
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new DatasetException(file.RelativePath, $"checksum mismatch: expected SHA-256 {expected}, got {actual}{from}");
+            }
+
+            return;
+        }
+
+        try
+        {
+            switch (file.Format)
+            {
+                case FileFormat.IdxImages:
+                    var images = IdxLoader.ReadImages(path);
+                    if (images.Rows != 28 || images.Columns != 28 || (file.ExpectedCount is int n && images.Count != n))
+                    {
+                        throw new DatasetException(file.RelativePath, $"unexpected content: {images.Count} images of {images.Rows}×{images.Columns}, expected {file.ExpectedCount} of 28×28{from}");
+                    }
+
+                    break;
+                case FileFormat.IdxLabels:
+                    var labels = IdxLoader.ReadLabels(path);
+                    if (file.ExpectedCount is int m && labels.Length != m)
+                    {
+                        throw new DatasetException(file.RelativePath, $"unexpected content: {labels.Length} labels, expected {m}{from}");
+                    }
+
+                    break;
+                default:
+                    throw new DatasetException(file.RelativePath, $"cannot be verified: no checksum is known for it{from}");
+            }
+        }
+        catch (DatasetException ex) when (ex.FilePath != file.RelativePath)
+        {
+            // Re-word loader errors about the temporary path in terms of the registry file.
+            var problem = ex.FilePath is null ? ex.Message : ex.Message[(ex.FilePath.Length + 2)..];
+            throw new DatasetException(file.RelativePath, "invalid download: " + problem + from, ex);
+        }
+    }
+
+    /// <summary>Lower-case hex SHA-256 of a file's content, decompressed first if it is gzip.</summary>
+    public static string ContentSha256(string path, string? displayName = null)
+    {
+        var name = displayName ?? path;
+        try
+        {
+            using var stream = DataFileReader.Open(path, out _);
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new DatasetException(name, "corrupt gzip stream: " + ex.Message, ex);
+        }
+        catch (DatasetException ex) when (displayName is not null && ex.FilePath == path)
+        {
+            throw new DatasetException(name, ex.Message[(path.Length + 2)..], ex);
+        }
+    }
+
+    private async Task DownloadAsync(Uri url, string temp, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new DatasetException(name, $"download from {url} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                await using (output.ConfigureAwait(false))
+                {
+                    await body.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new DatasetException(name, $"download from {url} failed: {ex.Message}", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new DatasetException(name, $"download from {url} failed: {ex.Message}", ex);
+        }
+    }
+}
