@@ -1,0 +1,70 @@
+using System.Globalization;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Randomness;
+
+namespace Cohort.Core.Strategies;
+
+/// <summary>The hyperparameters after explore and a description of what was done (recorded in the Explored event).</summary>
+public sealed record ExploreResult(HyperparameterSet After, string Operator);
+
+/// <summary>
+/// Explore (paper 002 Algorithm 1, line 9): proposes new hyperparameters near the given ones. Only searched parameters
+/// change (constants never do); every result stays inside the bounds of its parameter (clamp or reflect), integers stay
+/// whole and categoricals move to a neighbouring choice. All randomness comes from the given generator.
+/// </summary>
+public interface IExploreStrategy
+{
+    string Name { get; }
+
+    ExploreResult Explore(HyperparameterSet current, SearchSpace space, Rng rng);
+}
+
+/// <summary>Shared per-parameter machinery of the built-in explore strategies.</summary>
+internal static class ExploreHelpers
+{
+    public static string F(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to every searched parameter in declaration order, first resampling from the prior
+    /// with <paramref name="resampleProbability"/> (one uniform draw per parameter, only when the probability is positive).
+    /// </summary>
+    public static ExploreResult Apply(
+        HyperparameterSet current,
+        SearchSpace space,
+        Rng rng,
+        double resampleProbability,
+        Func<Hyperparameter, HyperValue, Rng, (HyperValue Value, string Description)> change)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(rng);
+        var after = current;
+        var parts = new List<string>();
+        foreach (var p in space.Searched)
+        {
+            if (!current.TryGetValue(p.Name, out var value))
+            {
+                throw new ArgumentException($"Hyperparameter '{p.Name}' is missing from {current}.", nameof(current));
+            }
+
+            HyperValue next;
+            string description;
+            if (resampleProbability > 0 && rng.NextDouble() < resampleProbability)
+            {
+                next = p.Sample(rng);
+                description = "resample";
+            }
+            else
+            {
+                (next, description) = change(p, value, rng);
+            }
+
+            after = after.With(p.Name, next);
+            parts.Add(p.Name + ":" + description);
+        }
+
+        return new ExploreResult(after, string.Join(" ", parts));
+    }
+
+    public static HyperValue Neighbour(CategoricalParameter c, HyperValue value, Rng rng) => c.Neighbour(value, rng);
+}
