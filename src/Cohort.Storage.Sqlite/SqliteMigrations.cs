@@ -1,0 +1,73 @@
+namespace Cohort.Storage.Sqlite;
+
+/// <summary>
+/// The schema as plain, versioned SQL. Migration n takes a database from version n − 1 to n; a migration is never edited
+/// once released — a change is a new migration. <c>schema_version</c> records every version applied.
+/// </summary>
+public static class SqliteMigrations
+{
+    /// <summary>Creates the bookkeeping table itself; run before reading the version.</summary>
+    public const string Bootstrap = """
+        CREATE TABLE IF NOT EXISTS schema_version (
+            version     INTEGER PRIMARY KEY NOT NULL,
+            applied_utc TEXT    NOT NULL
+        );
+        """;
+
+    /// <summary>Migration 1: the initial schema.</summary>
+    public const string Initial = """
+        CREATE TABLE metadata (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE runs (
+            id           INTEGER PRIMARY KEY AUTOINCREMENT,
+            name         TEXT    NOT NULL UNIQUE,
+            method       TEXT    NOT NULL,
+            spec_json    TEXT    NOT NULL,
+            status       TEXT    NOT NULL,
+            message      TEXT,
+            wall_seconds REAL
+        );
+
+        CREATE TABLE results (
+            id         INTEGER PRIMARY KEY AUTOINCREMENT,
+            run        TEXT    NOT NULL REFERENCES runs (name),
+            member     INTEGER NOT NULL,
+            ordinal    INTEGER NOT NULL,
+            generation INTEGER NOT NULL,
+            start_step INTEGER NOT NULL,
+            end_step   INTEGER NOT NULL,
+            outcome    TEXT    NOT NULL,
+            json       TEXT    NOT NULL,
+            UNIQUE (run, member, ordinal)
+        );
+
+        CREATE TABLE events (
+            id        INTEGER PRIMARY KEY AUTOINCREMENT,
+            run       TEXT    NOT NULL REFERENCES runs (name),
+            member    INTEGER NOT NULL,
+            step      INTEGER NOT NULL,
+            kind      TEXT    NOT NULL,
+            json      TEXT    NOT NULL,
+            result_id INTEGER NOT NULL REFERENCES results (id)
+        );
+
+        CREATE INDEX events_by_run ON events (run, id);
+
+        CREATE TABLE leases (
+            run         TEXT    NOT NULL,
+            member      INTEGER NOT NULL,
+            owner       TEXT    NOT NULL,
+            expires_utc TEXT    NOT NULL,
+            PRIMARY KEY (run, member)
+        );
+        """;
+
+    /// <summary>All migrations in order; the index + 1 is the version each produces.</summary>
+    public static IReadOnlyList<string> All { get; } = [Initial];
+
+    /// <summary>The version a database has after every migration ran.</summary>
+    public static int LatestVersion => All.Count;
+}
