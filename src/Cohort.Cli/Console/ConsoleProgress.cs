@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using Cohort.Core.Execution;
+using Cohort.Core.Scheduling;
+
+namespace Cohort.Cli.Console;
+
+/// <summary>
+/// Live progress on the console: one status line per run, rewritten in place on a terminal and printed at most once a
+/// second otherwise (members, steps, best score so far, ETA), then one closing line per run.
+/// </summary>
+internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objective objective, long stepsPerMember, int population)
+    : IProgressObserver
+{
+    private static readonly TimeSpan s_interval = TimeSpan.FromSeconds(1);
+    private readonly Stopwatch _sinceLastLine = Stopwatch.StartNew();
+    private string _run = "";
+    private long _replayedSteps;
+    private bool _lineOpen;
+
+    public long TotalSteps { get; set; } = stepsPerMember * population;
+
+    public void RunStarted(RunStartedProgress progress)
+    {
+        _run = progress.Run;
+        _replayedSteps = -1;
+        var resumed = progress.Replayed > 0 ? string.Create(CultureInfo.InvariantCulture, $", resuming after {progress.Replayed} stored results") : "";
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{progress.Run}] {progress.Method}: {population} members x {stepsPerMember} steps on {progress.Workers} workers{resumed}"));
+        _sinceLastLine.Restart();
+    }
+
+    public void TaskStarted(TaskStartedProgress progress)
+    {
+    }
+
+    public void TaskFinished(TaskFinishedProgress progress)
+    {
+        if (_replayedSteps < 0)
+        {
+            // The first live result: everything before it was replayed and does not count towards the rate.
+            _replayedSteps = progress.StepsTrained - (progress.Result.Outcome == TaskOutcome.Failed ? 0 : progress.Result.Task.Steps);
+        }
+
+        if (!interactive && _sinceLastLine.Elapsed < s_interval)
+        {
+            return;
+        }
+
+        _sinceLastLine.Restart();
+        var line = StatusLine(progress);
+        if (interactive)
+        {
+            output.Write("\r" + line.PadRight(100));
+            _lineOpen = true;
+        }
+        else
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    public void RunFinished(RunOutcome outcome)
+    {
+        if (_lineOpen)
+        {
+            output.WriteLine();
+            _lineOpen = false;
+        }
+
+        var best = outcome.Best is { } b
+            ? string.Create(CultureInfo.InvariantCulture, $"best {objective.Metric} {Format(b.Validation.GetValueOrDefault(objective.Metric, double.NaN))} (member {b.Task.Member})")
+            : "no completed member";
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[{_run}] {outcome.Status.ToString().ToLowerInvariant()}: {outcome.StepsTrained} steps in {outcome.WallSeconds:F1} s, {best}{(outcome.Message is null ? "" : " — " + outcome.Message)}"));
+    }
+
+    private string StatusLine(TaskFinishedProgress p)
+    {
+        var done = Math.Min(p.StepsTrained, TotalSteps);
+        var fraction = TotalSteps > 0 ? (double)done / TotalSteps : 1;
+        var live = p.StepsTrained - Math.Max(0, _replayedSteps);
+        var eta = live > 0 && done < TotalSteps
+            ? TimeSpan.FromSeconds(p.Elapsed.TotalSeconds / live * (TotalSteps - done))
+            : TimeSpan.Zero;
+        var best = p.BestMember is { } m ? string.Create(CultureInfo.InvariantCulture, $"best {objective.Metric} {Format(objective.Mode == ObjectiveMode.Maximize ? p.BestScore : -p.BestScore)} (member {m})") : "best —";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"[{_run}] {fraction,6:P1}  steps {done}/{TotalSteps}  member {p.Result.Task.Member} at step {p.Result.Task.EndStep}  {best}  ETA {eta:hh\\:mm\\:ss}");
+    }
+
+    private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+}
