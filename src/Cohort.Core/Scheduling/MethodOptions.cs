@@ -86,6 +86,33 @@ public sealed record PbtOptions : MethodOptions
 
     public override string Method => "pbt";
 
+    /// <summary>
+    /// Paper 000 sec. 4.1 (MLP on Boston Housing): synchronous, ready every 50 iterations, truncation 20%, perturb by
+    /// {0.2, 0.5, 1.5, 2}, populations initialised from the progressively sub-sampled grid. (Use ReadyInterval 300 for its CNN.)
+    /// </summary>
+    public static PbtOptions Paper000 => new()
+    {
+        ReadyInterval = 50,
+        Exploit = new TruncationSelection(0.2),
+        Explore = new PerturbExplore(PerturbExplore.Paper000Factors),
+        Initialization = InitializationKind.SubsampledGrid,
+    };
+
+    /// <summary>Paper 001's PBT baseline: truncation 25%, perturb by {0.5, 0.8, 1.25, 2.0}.</summary>
+    public static PbtOptions Paper001 => new()
+    {
+        Exploit = new TruncationSelection(0.25),
+        Explore = new PerturbExplore(PerturbExplore.Paper001Factors),
+    };
+
+    /// <summary>Paper 003: every 100 iterations the best is copied into the worst 3 and all but the top 3 get N(0, 0.5) noise in log2 space.</summary>
+    public static PbtOptions Paper003 => new()
+    {
+        ReadyInterval = 100,
+        Exploit = new CopyBestIntoWorst(3, 3),
+        Explore = new NoiseExplore(0.5, NoiseSpace.Log2),
+    };
+
     public override void Validate()
     {
         base.Validate();

@@ -152,11 +152,16 @@ internal sealed class PopulationState
         }
 
         member = Members[task.Member];
-        if (member.Pending is null || member.Pending.Ordinal != task.Ordinal || !member.Pending.Equals(task))
+        // Integers identify the task; hyperparameters and checkpoint sizes are not compared, so a result read back from
+        // a store whose number formatting differs in the last bit still replays.
+        var pending = member.Pending;
+        if (pending is null || pending.Ordinal != task.Ordinal || pending.Seed != task.Seed || pending.StartStep != task.StartStep
+            || pending.Steps != task.Steps || pending.From?.Hash != task.From?.Hash)
         {
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Result for member {task.Member} task {task.Ordinal} does not answer a pending task (pending: {member.Pending?.Ordinal.ToString(CultureInfo.InvariantCulture) ?? "none"})."));
         }
 
+        task = pending;
         member.Pending = null;
         var failed = result.Outcome == TaskOutcome.Failed
             || (result.Outcome == TaskOutcome.Completed && result.Checkpoint is null);

@@ -96,3 +96,31 @@ public sealed class SchedulerFactoryTests
         Assert.Throws<ArgumentOutOfRangeException>(() => SchedulerFactory.Create(new PbtOptions(), Simulation.Space, Simulation.Loss, 0, 4, 1));
     }
 }
+
+public sealed class PbtOptionsTests
+{
+    [Fact]
+    public void Should_CarryPaperSettings_When_PresetsUsed()
+    {
+        var p000 = PbtOptions.Paper000;
+        var p001 = PbtOptions.Paper001;
+        var p003 = PbtOptions.Paper003;
+
+        Assert.Equal(50, p000.ReadyInterval);
+        Assert.Equal(0.2, Assert.IsType<Cohort.Core.Strategies.TruncationSelection>(p000.Exploit).Fraction);
+        Assert.Equal(new[] { 0.2, 0.5, 1.5, 2.0 }, Assert.IsType<Cohort.Core.Strategies.PerturbExplore>(p000.Explore).Factors);
+        Assert.Equal(0.25, Assert.IsType<Cohort.Core.Strategies.TruncationSelection>(p001.Exploit).Fraction);
+        Assert.Equal(new[] { 0.5, 0.8, 1.25, 2.0 }, Assert.IsType<Cohort.Core.Strategies.PerturbExplore>(p001.Explore).Factors);
+        Assert.Equal(3, Assert.IsType<Cohort.Core.Strategies.CopyBestIntoWorst>(p003.Exploit).Worst);
+        Assert.Equal(0.5, Assert.IsType<Cohort.Core.Strategies.NoiseExplore>(p003.Explore).Sigma);
+        p000.Validate();
+        p001.Validate();
+        p003.Validate();
+
+        // Defaults: synchronous, ready 50, truncation 20%, perturb {0.8, 1.2}.
+        var d = new PbtOptions();
+        Assert.Equal(PbtMode.Synchronous, d.Mode);
+        Assert.Equal(new[] { 0.8, 1.2 }, Assert.IsType<Cohort.Core.Strategies.PerturbExplore>(d.Explore).Factors);
+        Assert.Equal(0.2, Assert.IsType<Cohort.Core.Strategies.TruncationSelection>(d.Exploit).Fraction);
+    }
+}
