@@ -235,6 +235,15 @@ public sealed class PbtScheduler : IPopulationScheduler
             {
                 var before = m.Hyperparameters;
                 var explored = Options.Explore.Explore(before, _state.Space, _rng);
+                try
+                {
+                    _state.Space.Validate(explored.After);
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new InvalidOperationException($"Explore strategy '{Options.Explore.Name}' left the search space for member {m.Id}: {ex.Message}", ex);
+                }
+
                 m.Hyperparameters = explored.After;
                 events.Add(new Explored(m.Id, step, before, explored.After, Options.Explore.Name + " " + explored.Operator));
             }

@@ -353,3 +353,46 @@ public sealed class PbtSchedulerTests
         Assert.InRange(exploreOnly, grid - 1e-9, pbt);
     }
 }
+
+public sealed class CustomStrategyTests
+{
+    private sealed class AlwaysCopyZero : Cohort.Core.Strategies.IExploitStrategy
+    {
+        public string Name => "copy-zero";
+
+        public IReadOnlyList<Cohort.Core.Strategies.ExploitDecision> DecidePopulation(IReadOnlyList<Cohort.Core.Strategies.MemberScore> population, Rng rng) =>
+            population.Where(m => m.Member != 0).Select(m => new Cohort.Core.Strategies.ExploitDecision(m.Member, 0, false)).ToArray();
+
+        public Cohort.Core.Strategies.ExploitDecision DecideMember(Cohort.Core.Strategies.MemberScore member, IReadOnlyList<Cohort.Core.Strategies.MemberScore> population, Rng rng) =>
+            new(member.Member, member.Member == 0 ? null : 0, false);
+    }
+
+    private sealed class OutOfBounds : Cohort.Core.Strategies.IExploreStrategy
+    {
+        public string Name => "broken";
+
+        public Cohort.Core.Strategies.ExploreResult Explore(HyperparameterSet current, SearchSpace space, Rng rng) => new(current.With("lr", 10.0), "x10");
+    }
+
+    [Fact]
+    public void Should_UseUserStrategy_When_Implemented()
+    {
+        var scheduler = new PbtScheduler(new PbtOptions { Exploit = new AlwaysCopyZero() }, Simulation.Space, Simulation.Points(4), Simulation.Loss, 100, 1);
+
+        var (events, _) = Simulation.Drive(scheduler);
+
+        Assert.Equal(new[] { 1, 2, 3 }, events.OfType<Exploited>().Select(e => e.Member));
+        Assert.All(events.OfType<Exploited>(), e => Assert.Equal(0, e.Donor));
+        Assert.Empty(events.OfType<Explored>());
+    }
+
+    [Fact]
+    public void Should_ThrowNamingStrategy_When_ExploreLeavesSpace()
+    {
+        var scheduler = new PbtScheduler(new PbtOptions { Explore = new OutOfBounds() }, Simulation.Space, Simulation.Points(4), Simulation.Loss, 100, 1);
+
+        var ex = Assert.Throws<InvalidOperationException>(() => Simulation.Drive(scheduler));
+
+        Assert.Contains("'broken'", ex.Message, StringComparison.Ordinal);
+    }
+}
