@@ -169,3 +169,26 @@ public sealed class NoiseExploreTests
         }
     }
 }
+
+public sealed class ExploreCultureTests
+{
+    [Fact]
+    public void Should_FormatOperatorInvariantly_When_CultureIsFrench()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("fr-FR");
+            var space = new SearchSpace(new FloatParameter("lr", 1e-4, 1, ParameterScale.Log));
+
+            var result = new PerturbExplore([0.8]).Explore(HyperparameterSet.Empty.With("lr", 0.5), space, new Rng(1));
+
+            Assert.Equal("lr:*0.8", result.Operator);
+            Assert.Equal(0.4, result.After.GetNumber("lr"), 12);
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Randomness;
+using Cohort.Core.Storage;
+
+namespace Cohort.Core.Scheduling;
+
+/// <summary>One member's mutable state inside a scheduler.</summary>
+internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
+{
+    public int Id { get; } = id;
+
+    /// <summary>What the next task trains with.</summary>
+    public HyperparameterSet Hyperparameters { get; set; } = hyperparameters;
+
+    /// <summary>What the next task starts from (own latest, or a donor's after an exploit); null before the first result.</summary>
+    public CheckpointRef? Checkpoint { get; set; }
+
+    /// <summary>The step of <see cref="Checkpoint"/>.</summary>
+    public long Step { get; set; }
+
+    public MemberStatus Status { get; set; } = MemberStatus.Running;
+
+    public int NextOrdinal { get; set; }
+
+    public int Generation { get; set; }
+
+    public int Failures { get; set; }
+
+    public TrainTask? Pending { get; set; }
+
+    /// <summary>The latest result's score (NaN before any), the hyperparameters that trained it and its checkpoint.</summary>
+    public double LastScore { get; set; } = double.NaN;
+
+    public long LastScoreStep { get; set; }
+
+    public HyperparameterSet LastHyperparameters { get; set; } = hyperparameters;
+
+    public CheckpointRef? LastCheckpoint { get; set; }
+
+    public bool HasResult => !double.IsNaN(LastScore);
+
+    public bool LastDiverged => HasResult && !double.IsFinite(LastScore);
+
+    public MemberSnapshot Snapshot() =>
+        new(Id, Status, Hyperparameters, Checkpoint, Step, LastScore, LastScoreStep, Generation);
+}
+
+/// <summary>
+/// The bookkeeping every population scheduler shares: members, issued tasks, accepting results, retries and budgets.
+/// Task seeds are Seeds.Derive(runSeed, member, ordinal, Purpose("train")); a retried task keeps its first seed and
+/// inputs (it is the same pure task, re-run) under a new ordinal.
+/// </summary>
+internal sealed class PopulationState
+{
+    public static readonly ulong TrainPurpose = Seeds.Purpose("train");
+
+    private readonly ulong _runSeed;
+
+    public PopulationState(
+        IReadOnlyList<HyperparameterSet> initial,
+        SearchSpace space,
+        Objective objective,
+        long stepsPerMember,
+        int readyInterval,
+        int maxTaskRetries,
+        ulong runSeed)
+    {
+        ArgumentNullException.ThrowIfNull(initial);
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(objective);
+        if (initial.Count == 0)
+        {
+            throw new ArgumentException("The population must have at least one member.", nameof(initial));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stepsPerMember);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(readyInterval);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTaskRetries);
+        foreach (var point in initial)
+        {
+            space.Validate(point);
+        }
+
+        Space = space;
+        Objective = objective;
+        StepsPerMember = stepsPerMember;
+        ReadyInterval = readyInterval;
+        MaxTaskRetries = maxTaskRetries;
+        _runSeed = runSeed;
+        Members = initial.Select((h, i) => new MemberState(i, h)).ToArray();
+        InitialEvents = Members.Select(m => (RunEvent)new MemberCreated(m.Id, m.Hyperparameters)).ToArray();
+        foreach (var m in Members)
+        {
+            Issue(m);
+        }
+    }
+
+    public SearchSpace Space { get; }
+
+    public Objective Objective { get; }
+
+    public long StepsPerMember { get; }
+
+    public int ReadyInterval { get; }
+
+    public int MaxTaskRetries { get; }
+
+    public MemberState[] Members { get; }
+
+    public IReadOnlyList<RunEvent> InitialEvents { get; }
+
+    public IReadOnlyList<TrainTask> Pending =>
+        Members.Where(m => m.Pending is not null).Select(m => m.Pending!).ToArray();
+
+    public bool IsFinished => Members.All(m => m.Status != MemberStatus.Running && m.Pending is null);
+
+    public IReadOnlyList<MemberSnapshot> Snapshots => Members.Select(m => m.Snapshot()).ToArray();
+
+    public IEnumerable<MemberState> Running => Members.Where(m => m.Status == MemberStatus.Running);
+
+    /// <summary>Issues the member's next ready-sized task from its current checkpoint and hyperparameters.</summary>
+    public void Issue(MemberState m)
+    {
+        var steps = (int)Math.Min(ReadyInterval, StepsPerMember - m.Step);
+        var ordinal = m.NextOrdinal++;
+        var seed = Seeds.Derive(_runSeed, (ulong)m.Id, (ulong)ordinal, TrainPurpose);
+        m.Pending = new TrainTask(m.Id, ordinal, m.Generation, m.Checkpoint, m.Hyperparameters, m.Step, steps, seed);
+    }
+
+    /// <summary>What <see cref="Accept"/> concluded about a result.</summary>
+    public enum Acceptance
+    {
+        /// <summary>The task failed and was re-issued.</summary>
+        Retried,
+
+        /// <summary>The task failed for the last time: the member is now <see cref="MemberStatus.Failed"/>.</summary>
+        Failed,
+
+        /// <summary>The member has a new score (possibly non-finite: diverged).</summary>
+        Scored,
+    }
+
+    /// <summary>Checks that <paramref name="result"/> answers the member's pending task and folds it into the member.</summary>
+    public Acceptance Accept(TaskResult result, out MemberState member)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var task = result.Task ?? throw new ArgumentException("The result has no task.", nameof(result));
+        if (task.Member < 0 || task.Member >= Members.Length)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"Result for unknown member {task.Member}."), nameof(result));
+        }
+
+        member = Members[task.Member];
+        // Integers identify the task; hyperparameters and checkpoint sizes are not compared, so a result read back from
+        // a store whose number formatting differs in the last bit still replays.
+        var pending = member.Pending;
+        if (pending is null || pending.Ordinal != task.Ordinal || pending.Seed != task.Seed || pending.StartStep != task.StartStep
+            || pending.Steps != task.Steps || pending.From?.Hash != task.From?.Hash)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture, $"Result for member {task.Member} task {task.Ordinal} does not answer a pending task (pending: {member.Pending?.Ordinal.ToString(CultureInfo.InvariantCulture) ?? "none"})."));
+        }
+
+        task = pending;
+        member.Pending = null;
+        var failed = result.Outcome == TaskOutcome.Failed
+            || (result.Outcome == TaskOutcome.Completed && result.Checkpoint is null);
+        if (failed)
+        {
+            if (member.Failures < MaxTaskRetries)
+            {
+                member.Failures++;
+                member.Pending = task with { Ordinal = member.NextOrdinal++ };
+                return Acceptance.Retried;
+            }
+
+            member.Status = MemberStatus.Failed;
+            return Acceptance.Failed;
+        }
+
+        member.Failures = 0;
+        var score = result.Outcome == TaskOutcome.Diverged ? double.NegativeInfinity : Objective.Score(result);
+        if (double.IsNaN(score) || double.IsPositiveInfinity(score))
+        {
+            score = double.NegativeInfinity;
+        }
+
+        member.LastScore = score;
+        member.LastScoreStep = task.EndStep;
+        member.LastHyperparameters = task.Hyperparameters;
+        member.LastCheckpoint = result.Checkpoint;
+        member.Checkpoint = result.Checkpoint;
+        member.Step = result.Checkpoint?.Step ?? task.EndStep;
+        return Acceptance.Scored;
+    }
+
+    public static string FailureMessage(TaskResult result) =>
+        result.Message ?? (result.Outcome == TaskOutcome.Completed ? "completed without a checkpoint" : "task failed");
+}

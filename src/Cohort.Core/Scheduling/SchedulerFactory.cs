@@ -1,0 +1,51 @@
+using Cohort.Core.Hyperparameters;
+
+namespace Cohort.Core.Scheduling;
+
+/// <summary>Builds the scheduler of a search method from its options (the CLI maps a spec's run onto this).</summary>
+public static class SchedulerFactory
+{
+    /// <summary>
+    /// Builds the scheduler for <paramref name="method"/>.
+    /// Initial points: when <paramref name="initialPoints"/> is given it is used as is (its count must equal
+    /// <paramref name="population"/>); otherwise PBT uses <see cref="PbtOptions.Initialization"/> (random from the priors,
+    /// the grid, or the progressively sub-sampled grid), grid search the whole grid (population must be the grid size,
+    /// or 0 to take it from the grid), random search <paramref name="population"/> draws from the priors.
+    /// </summary>
+    public static IPopulationScheduler Create(
+        MethodOptions method,
+        SearchSpace space,
+        Objective objective,
+        long stepsPerMember,
+        int population,
+        ulong runSeed,
+        IReadOnlyList<HyperparameterSet>? initialPoints = null)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(objective);
+        method.Validate();
+        if (initialPoints is not null && population != 0 && initialPoints.Count != population)
+        {
+            throw new ArgumentException($"The population is {population} but {initialPoints.Count} initial points were given.", nameof(initialPoints));
+        }
+
+        switch (method)
+        {
+            case PbtOptions pbt:
+                var points = initialPoints ?? InitialPoints.Create(pbt.Initialization, space, population, runSeed);
+                return new PbtScheduler(pbt, space, points, objective, stepsPerMember, runSeed);
+            case GridOptions grid:
+                if (initialPoints is null && population != 0 && population != space.GridSize)
+                {
+                    throw new ArgumentException($"Grid search trains the whole grid of {space.GridSize} points, but the population is {population}.", nameof(population));
+                }
+
+                return new GridScheduler(grid, space, objective, stepsPerMember, runSeed, initialPoints);
+            case RandomOptions random:
+                return new RandomScheduler(random, space, objective, stepsPerMember, population, runSeed, initialPoints);
+            default:
+                throw new ArgumentException($"No scheduler for method options of type {method.GetType().Name}.", nameof(method));
+        }
+    }
+}
