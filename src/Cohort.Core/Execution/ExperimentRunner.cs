@@ -396,7 +396,14 @@ public sealed class ExperimentRunner
                 cancellationToken.ThrowIfCancellationRequested();
                 using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var state = new Attempt();
-                var work = Task.Run(() => ExecuteOnce(task, state, attemptCts.Token), CancellationToken.None);
+                var token = attemptCts.Token;
+
+                // A dedicated thread: training is long CPU work, and a trainable that hangs must not starve the pool.
+                var work = Task.Factory.StartNew(
+                    () => ExecuteOnce(task, state, token),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default);
                 try
                 {
                     return Options.TaskTimeout is { } timeout
