@@ -2,6 +2,8 @@ using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cohort.Core.Execution;
 
@@ -29,18 +31,21 @@ public sealed class ExperimentRunner
     private readonly RunnerOptions _options;
     private readonly IProgressObserver _observer;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <param name="checkpoints">Where checkpoints are written and read.</param>
     /// <param name="store">Where results and events are appended (and read back on resume).</param>
     /// <param name="options">Execution options; defaults when null.</param>
     /// <param name="observer">Live progress; none when null.</param>
     /// <param name="time">Clock for wall time and timeouts; the system clock when null.</param>
+    /// <param name="logger">Retries, failures, weight exchanges and collections; nothing when null.</param>
     public ExperimentRunner(
         ICheckpointStore checkpoints,
         IExperimentStore store,
         RunnerOptions? options = null,
         IProgressObserver? observer = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        ILogger<ExperimentRunner>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         ArgumentNullException.ThrowIfNull(store);
@@ -50,6 +55,7 @@ public sealed class ExperimentRunner
         _options.Validate();
         _observer = observer ?? NullProgressObserver.Instance;
         _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     public RunnerOptions Options => _options;
@@ -115,6 +121,8 @@ public sealed class ExperimentRunner
 
         private RunnerOptions Options => _runner._options;
 
+        private ILogger Logger => _runner._logger;
+
         public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
         {
             _startTimestamp = _runner._time.GetTimestamp();
@@ -131,6 +139,7 @@ public sealed class ExperimentRunner
                 Track(result);
             }
 
+            ExperimentRunnerLog.RunStarting(Logger, _run.Name, _scheduler.Method, Options.Workers, stored.Count);
             _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, stored.Count));
 
             var running = new Dictionary<(int Member, int Ordinal), InFlight>();
@@ -149,6 +158,7 @@ public sealed class ExperimentRunner
             }
             catch (Exception ex)
             {
+                ExperimentRunnerLog.RunFailed(Logger, _run.Name, ex);
                 await DrainAsync(running).ConfigureAwait(false);
                 DisposeSlots();
                 var wall = previousWall + Elapsed.TotalSeconds;
@@ -170,6 +180,7 @@ public sealed class ExperimentRunner
                 _best,
                 _bestScore,
                 _latest.Values.ToList());
+            ExperimentRunnerLog.RunEnded(Logger, _run.Name, status, _results, wallSeconds);
             _runner._observer.RunFinished(outcome);
             return outcome;
         }
@@ -359,7 +370,11 @@ public sealed class ExperimentRunner
             lock (_gcGate)
             {
                 live.UnionWith(_untold.Keys);
-                _runner._checkpoints.Collect(live);
+                var collected = _runner._checkpoints.Collect(live);
+                if (collected > 0)
+                {
+                    ExperimentRunnerLog.Collected(Logger, _run.Name, collected, live.Count);
+                }
             }
         }
 
@@ -424,17 +439,25 @@ public sealed class ExperimentRunner
                 }
                 catch (WeightExchangeException ex)
                 {
+                    ExperimentRunnerLog.TaskFailed(Logger, _run.Name, ex.Message);
                     return Failed(task, ex.Message);
                 }
                 catch (Exception ex)
                 {
                     lastError = $"{ex.GetType().Name}: {ex.Message}";
                 }
+
+                if (attempt < attempts)
+                {
+                    ExperimentRunnerLog.AttemptFailed(Logger, _run.Name, task.Member, task.Ordinal, attempt, lastError);
+                }
             }
 
-            return Failed(task, string.Create(
+            var failure = Failed(task, string.Create(
                 CultureInfo.InvariantCulture,
                 $"Member {task.Member} task {task.Ordinal} (steps {task.StartStep}..{task.EndStep}) failed after {attempts} attempt(s): {lastError}"));
+            ExperimentRunnerLog.TaskFailed(Logger, _run.Name, failure.Message!);
+            return failure;
         }
 
         private static TaskResult Failed(TrainTask task, string message) =>
@@ -564,6 +587,7 @@ public sealed class ExperimentRunner
                         source = "the checkpoint store";
                     }
 
+                    ExperimentRunnerLog.WeightsTaken(Logger, _run.Name, task.Member, task.Ordinal, task.From.Hash, source);
                     if (Options.VerifyWeightExchange)
                     {
                         var actual = Hashing.Sha256Hex(SaveBytes(trainable));

@@ -234,6 +234,41 @@ public sealed class ExperimentRunnerTests
         Assert.Contains((await StoredEventsAsync(one)), e => e is Exploited);
     }
 
+    [Fact]
+    public async Task Should_StoreIdenticalLogs_When_AnAsynchronousSchedulerRunsWithOneOrThreeWorkers()
+    {
+        // Given an asynchronous scheduler (decisions at each result against the latest scores) and uneven step times
+        static CountingFactory Slow() => new(new Behaviour { SleepMsForX = x => x < 2 ? 5 : 0 });
+
+        // When
+        var (_, one, _) = await RunAsync(new AsyncTestScheduler(FourXs, 5, 2), Slow(), new RunnerOptions { Workers = 1 });
+        var (_, three, _) = await RunAsync(new AsyncTestScheduler(FourXs, 5, 2), Slow(), new RunnerOptions { Workers = 3 });
+
+        // Then telling in pending order makes the three-worker run take exactly the one-worker run's decisions
+        Assert.Equal(await StoredResultsAsync(one), await StoredResultsAsync(three));
+        Assert.Equal(await StoredEventsAsync(one), await StoredEventsAsync(three));
+        Assert.Contains(await StoredEventsAsync(one), e => e is Exploited);
+        Assert.Equal(20, (await StoredResultsAsync(three)).Count);
+    }
+
+    [Fact]
+    public async Task Should_RecordCancelledWithoutPartialResults_When_CancelledWhileTasksTrain()
+    {
+        // Given trainables that block until cancelled
+        var behaviour = new Behaviour { Hang = true };
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        // When
+        var (outcome, store, _) = await RunAsync(
+            new SyncTestScheduler(FourXs, 2, 2), new CountingFactory(behaviour), new RunnerOptions { Workers = 4 }, cancellationToken: cts.Token);
+
+        // Then
+        Assert.Equal(RunStatus.Cancelled, outcome.Status);
+        Assert.Empty(await store.ReadResultsAsync("r", CancellationToken.None));
+        Assert.Equal(RunStatus.Cancelled, (await store.GetRunsAsync(CancellationToken.None)).Single().Status);
+        Assert.Equal(4, behaviour.Trains);
+    }
+
     [Theory]
     [InlineData(1, 3)]
     [InlineData(3, 6)]

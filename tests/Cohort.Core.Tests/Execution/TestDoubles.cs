@@ -304,3 +304,72 @@ internal sealed class RecordingObserver(CancellationTokenSource? cancelAfter = n
 
     public void RunFinished(RunOutcome outcome) => Outcome = outcome;
 }
+
+/// <summary>
+/// An asynchronous-PBT-like test scheduler (paper 002, Algorithm 1): when a member's result is told, it decides at once
+/// against the latest known scores of the others — the worst copies the best's latest checkpoint — and issues the
+/// member's next task at the end of <see cref="Pending"/> (issue order).
+/// </summary>
+internal sealed class AsyncTestScheduler : IScheduler
+{
+    private readonly int _tasksPerMember;
+    private readonly int _steps;
+    private readonly HyperparameterSet[] _h;
+    private readonly TaskResult?[] _last;
+    private readonly List<TrainTask> _pending = [];
+
+    public AsyncTestScheduler(double[] xs, int tasksPerMember, int steps)
+    {
+        _tasksPerMember = tasksPerMember;
+        _steps = steps;
+        _h = xs.Select(x => HyperparameterSet.Empty.With("x", x)).ToArray();
+        _last = new TaskResult?[xs.Length];
+        for (var m = 0; m < xs.Length; m++)
+        {
+            Issue(m, 0, null, 0);
+        }
+    }
+
+    public string Method => "test-async";
+
+    public IReadOnlyList<TrainTask> Pending => _pending.ToList();
+
+    public bool IsFinished => _pending.Count == 0;
+
+    public IReadOnlyList<RunEvent> Tell(TaskResult result)
+    {
+        var m = result.Task.Member;
+        if (!_pending.Remove(result.Task))
+        {
+            throw new InvalidOperationException($"Task {m}/{result.Task.Ordinal} is not pending.");
+        }
+
+        _last[m] = result;
+        if (result.Outcome != TaskOutcome.Completed || result.Task.Ordinal + 1 >= _tasksPerMember)
+        {
+            return [new MemberFinished(m, result.Task.EndStep, MemberStopReason.Completed, null)];
+        }
+
+        var known = Enumerable.Range(0, _h.Length).Where(i => _last[i] is { Outcome: TaskOutcome.Completed }).ToList();
+        var worst = known.MinBy(i => _last[i]!.Validation["score"]);
+        var best = known.MaxBy(i => _last[i]!.Validation["score"]);
+        if (known.Count >= 2 && worst == m && best != m)
+        {
+            var donor = _last[best]!;
+            var before = _h[m];
+            _h[m] = _h[best].With("x", _h[best].GetNumber("x") * 1.5);
+            Issue(m, result.Task.Ordinal + 1, donor.Checkpoint, donor.Task.EndStep);
+            return
+            [
+                new Exploited(m, donor.Task.EndStep, best, donor.Checkpoint!, before, _h[best]),
+                new Explored(m, donor.Task.EndStep, _h[best], _h[m], "perturb*1.5"),
+            ];
+        }
+
+        Issue(m, result.Task.Ordinal + 1, result.Checkpoint, result.Task.EndStep);
+        return [];
+    }
+
+    private void Issue(int member, int ordinal, CheckpointRef? from, long startStep) =>
+        _pending.Add(new TrainTask(member, ordinal, ordinal, from, _h[member], startStep, _steps, Seeds.Derive(11, (ulong)member, (ulong)ordinal)));
+}
