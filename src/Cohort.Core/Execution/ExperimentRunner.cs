@@ -64,8 +64,9 @@ public sealed class ExperimentRunner
     /// Runs (or resumes) <paramref name="run"/> until <paramref name="scheduler"/> is finished or
     /// <paramref name="cancellationToken"/> fires. <paramref name="scheduler"/> must be fresh (nothing told yet): the
     /// run's stored results are replayed into it first. Cancellation is not an exception: the outcome says
-    /// <see cref="RunStatus.Cancelled"/>. An internal failure (the scheduler or the store throws, or the scheduler
-    /// is not finished yet has nothing pending) records the run as failed and rethrows.
+    /// <see cref="RunStatus.Cancelled"/>. An internal failure (the scheduler or the store throws, the replayed
+    /// decisions differ from the logged ones, or the scheduler is not finished yet has nothing pending) records the
+    /// run as failed and rethrows.
     /// </summary>
     public async Task<RunOutcome> RunAsync(
         RunDefinition run,
@@ -129,25 +130,26 @@ public sealed class ExperimentRunner
             var store = _runner._store;
             var record = await store.CreateRunAsync(new RunRecord(_run.Name, _scheduler.Method, _run.SpecJson), cancellationToken)
                 .ConfigureAwait(false);
-            var previousWall = record.WallSeconds;
-
-            // Resume: replay the stored results in their stored order; their events are already stored.
-            var stored = await store.ReadResultsAsync(_run.Name, cancellationToken).ConfigureAwait(false);
-            foreach (var result in stored)
+            if (!string.Equals(record.Method, _scheduler.Method, StringComparison.Ordinal))
             {
-                _ = _scheduler.Tell(result);
-                Track(result);
+                throw new InvalidOperationException(
+                    $"Run '{_run.Name}' is stored as a '{record.Method}' run; it cannot be resumed with a '{_scheduler.Method}' scheduler.");
             }
 
-            ExperimentRunnerLog.RunStarting(Logger, _run.Name, _scheduler.Method, Options.Workers, stored.Count);
-            _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, stored.Count));
+            var previousWall = record.WallSeconds;
 
+            // Workers stop on the caller's token, and also when the driver fails.
+            using var workers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var running = new Dictionary<(int Member, int Ordinal), InFlight>();
+            var replayed = 0;
             RunStatus status;
             string? message = null;
             try
             {
-                await DriveAsync(running, cancellationToken).ConfigureAwait(false);
+                replayed = await ReplayAsync(cancellationToken).ConfigureAwait(false);
+                ExperimentRunnerLog.RunStarting(Logger, _run.Name, _scheduler.Method, Options.Workers, replayed);
+                _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, replayed));
+                await DriveAsync(running, workers.Token, cancellationToken).ConfigureAwait(false);
                 status = RunStatus.Completed;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -159,6 +161,7 @@ public sealed class ExperimentRunner
             catch (Exception ex)
             {
                 ExperimentRunnerLog.RunFailed(Logger, _run.Name, ex);
+                await workers.CancelAsync().ConfigureAwait(false);
                 await DrainAsync(running).ConfigureAwait(false);
                 DisposeSlots();
                 var wall = previousWall + Elapsed.TotalSeconds;
@@ -174,7 +177,7 @@ public sealed class ExperimentRunner
                 status,
                 message,
                 _results,
-                stored.Count,
+                replayed,
                 _stepsTrained,
                 wallSeconds,
                 _best,
@@ -185,9 +188,74 @@ public sealed class ExperimentRunner
             return outcome;
         }
 
+        /// <summary>
+        /// Resume: replays the stored results into the fresh scheduler in their stored order. The decisions it takes
+        /// again must be the ones already logged (when <see cref="RunnerOptions.VerifyReplay"/>): a mismatch means the
+        /// scheduler or its spec changed, or it is not deterministic, and continuing would corrupt the run.
+        /// </summary>
+        private async Task<int> ReplayAsync(CancellationToken cancellationToken)
+        {
+            var store = _runner._store;
+            var stored = await store.ReadResultsAsync(_run.Name, cancellationToken).ConfigureAwait(false);
+            if (stored.Count == 0)
+            {
+                return 0;
+            }
+
+            var logged = Options.VerifyReplay
+                ? (await store.ReadEventsAsync(_run.Name, cancellationToken).ConfigureAwait(false)).Select(e => e.Event).ToList()
+                : [];
+            var next = 0;
+            foreach (var result in stored)
+            {
+                IReadOnlyList<RunEvent> events;
+                try
+                {
+                    events = _scheduler.Tell(result);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw new InvalidOperationException(
+                        $"Run '{_run.Name}' cannot be resumed: the {_scheduler.Method} scheduler rejected stored result {result.Task.Member}/{result.Task.Ordinal}: {ex.Message}",
+                        ex);
+                }
+
+                Track(result);
+                if (!Options.VerifyReplay)
+                {
+                    continue;
+                }
+
+                foreach (var decided in events)
+                {
+                    if (next >= logged.Count || !decided.Equals(logged[next]))
+                    {
+                        var expected = next < logged.Count ? logged[next].ToString() : "no further event";
+                        throw new InvalidOperationException(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Run '{_run.Name}' cannot be resumed: replaying result {result.Task.Member}/{result.Task.Ordinal}, the {_scheduler.Method} scheduler decided {decided} where the log has {expected}."));
+                    }
+
+                    next++;
+                }
+            }
+
+            if (Options.VerifyReplay && next != logged.Count)
+            {
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Run '{_run.Name}' cannot be resumed: replaying {stored.Count} result(s) gave {next} event(s) but the log has {logged.Count}."));
+            }
+
+            return stored.Count;
+        }
+
         private TimeSpan Elapsed => _runner._time.GetElapsedTime(_startTimestamp);
 
-        private async Task DriveAsync(Dictionary<(int Member, int Ordinal), InFlight> running, CancellationToken cancellationToken)
+        private async Task DriveAsync(
+            Dictionary<(int Member, int Ordinal), InFlight> running,
+            CancellationToken workerToken,
+            CancellationToken cancellationToken)
         {
             var completed = new Dictionary<(int Member, int Ordinal), TaskResult>();
             var completionOrder = new List<TaskResult>();
@@ -224,7 +292,7 @@ public sealed class ExperimentRunner
 
                     busyMembers.Add(task.Member);
                     _runner._observer.TaskStarted(new TaskStartedProgress(_run.Name, task));
-                    running[key] = new InFlight(task, Task.Run(() => ExecuteAsync(task, cancellationToken), CancellationToken.None));
+                    running[key] = new InFlight(task, Task.Run(() => ExecuteAsync(task, workerToken), CancellationToken.None));
                 }
 
                 if (running.Count == 0)

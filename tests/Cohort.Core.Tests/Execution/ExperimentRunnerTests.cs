@@ -309,6 +309,47 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task Should_RefuseToResume_When_TheRebuiltSchedulerDecidesDifferently()
+    {
+        // Given a cancelled run whose log holds exploit decisions
+        var store = new InMemoryExperimentStore();
+        var checkpoints = new InMemoryCheckpointStore();
+        using var cts = new CancellationTokenSource();
+        _ = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), new RunnerOptions { Workers = 1 },
+            new RecordingObserver(cts, 9), store, checkpoints, cts.Token);
+        Assert.Contains(await StoredEventsAsync(store), e => e is Exploited);
+
+        // When it is resumed with a scheduler that issues the same tasks but logs a different decision
+        var runner = new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = 1 });
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(
+            Run(), new SyncTestScheduler(FourXs, 4, 3, explore: "resample"), new CountingFactory(), CancellationToken.None));
+
+        // Then nothing is trained and the run is marked failed, naming the mismatch
+        Assert.Contains("cannot be resumed", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("resample", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(9, (await store.ReadResultsAsync("r", CancellationToken.None)).Count);
+        Assert.Equal(RunStatus.Failed, (await store.GetRunsAsync(CancellationToken.None)).Single().Status);
+
+        // And a scheduler that rejects the stored results is reported the same way
+        var rejected = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(
+            Run(), new SyncTestScheduler(FourXs, 4, 3, exploit: false), new CountingFactory(), CancellationToken.None));
+        Assert.Contains("rejected stored result", rejected.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_RefuseToResume_When_TheSchedulerMethodDiffers()
+    {
+        var store = new InMemoryExperimentStore();
+        _ = await store.CreateRunAsync(new RunRecord("r", "grid", "{}"), CancellationToken.None);
+        var runner = new ExperimentRunner(new InMemoryCheckpointStore(), store);
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(
+            Run(), new SyncTestScheduler(FourXs, 2, 2), new CountingFactory(), CancellationToken.None));
+
+        Assert.Contains("'grid'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_KeepACheckpointThatAPendingExploitNeeds_When_CollectingAfterEveryResult()
     {
         // Given exploits from the donor's previous-generation checkpoint (nobody's latest once the donor has moved on),

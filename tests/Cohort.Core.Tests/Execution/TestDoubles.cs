@@ -166,6 +166,7 @@ internal sealed class SyncTestScheduler : IScheduler
     private readonly ulong _seed;
     private readonly bool _exploit;
     private readonly bool _exploitFromPreviousGeneration;
+    private readonly string _explore;
     private readonly HyperparameterSet[] _h;
     private readonly TaskResult?[] _last;
     private readonly TaskResult?[] _previous;
@@ -177,8 +178,9 @@ internal sealed class SyncTestScheduler : IScheduler
 
     /// <param name="xs">Initial x per member (the population).</param>
     /// <param name="exploitFromPreviousGeneration">The loser copies the winner's checkpoint from one generation earlier (an old checkpoint that is nobody's latest).</param>
-    public SyncTestScheduler(double[] xs, int generations, int steps, ulong seed = 7, bool exploit = true, bool exploitFromPreviousGeneration = false)
+    public SyncTestScheduler(double[] xs, int generations, int steps, ulong seed = 7, bool exploit = true, bool exploitFromPreviousGeneration = false, string explore = "perturb*1.5")
     {
+        _explore = explore;
         _generations = generations;
         _steps = steps;
         _seed = seed;
@@ -259,7 +261,7 @@ internal sealed class SyncTestScheduler : IScheduler
                 var after = _h[w].With("x", _h[w].GetNumber("x") * 1.5);
                 _h[i] = after;
                 events.Add(new Exploited(i, source.Task.EndStep, w, source.Checkpoint!, before, _h[w]));
-                events.Add(new Explored(i, source.Task.EndStep, _h[w], after, "perturb*1.5"));
+                events.Add(new Explored(i, source.Task.EndStep, _h[w], after, _explore));
                 Issue(i, source.Checkpoint, source.Task.EndStep);
             }
             else
