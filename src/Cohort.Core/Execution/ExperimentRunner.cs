@@ -378,7 +378,12 @@ public sealed class ExperimentRunner
             var events = _scheduler.Tell(result);
 
             // Not cancellable: a told result is stored whole, with its decisions, so the store stays consistent.
-            _ = await _runner._store.AppendAsync(_run.Name, result, events, CancellationToken.None).ConfigureAwait(false);
+            var appended = await _runner._store.AppendAsync(_run.Name, result, events, CancellationToken.None).ConfigureAwait(false);
+            if (!appended)
+            {
+                ExperimentRunnerLog.AlreadyRecorded(Logger, _run.Name, result.Task.Member, result.Task.Ordinal);
+            }
+
             Track(result);
             ReleaseUntold(result.Checkpoint);
 

@@ -23,6 +23,9 @@ internal static partial class ExperimentRunnerLog
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Run {Run} ended {Status} after {Results} result(s), {WallSeconds:0.###} s")]
     public static partial void RunEnded(ILogger logger, string run, Storage.RunStatus status, int results, double wallSeconds);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Run {Run}: member {Member} task {Ordinal} was already recorded; the store kept the first result")]
+    public static partial void AlreadyRecorded(ILogger logger, string run, int member, int ordinal);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Run {Run} failed")]
     public static partial void RunFailed(ILogger logger, string run, Exception exception);
 }

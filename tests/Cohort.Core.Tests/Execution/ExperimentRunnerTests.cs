@@ -98,6 +98,22 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task Should_ReuseEachMembersLiveTrainable_When_TasksContinueFromTheirOwnCheckpoint()
+    {
+        // Given no exploits: every task continues from the member's own last checkpoint
+        var factory = new CountingFactory();
+
+        // When
+        var (outcome, _, _) = await RunAsync(new SyncTestScheduler(FourXs, 5, 2, exploit: false), factory, new RunnerOptions { Workers = 2 });
+
+        // Then nothing is loaded or copied: one trainable per member is created and kept in memory
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.Equal(4, factory.Behaviour.Creates);
+        Assert.Equal(0, factory.Behaviour.Loads);
+        Assert.Equal(0, factory.Behaviour.Copies);
+    }
+
+    [Fact]
     public async Task Should_FailTheTaskLoudly_When_CopyFromKeepsTheReceiversOwnWeights()
     {
         // Given a trainable whose CopyFrom silently keeps its own value, and one worker so the receiver (member 0,
