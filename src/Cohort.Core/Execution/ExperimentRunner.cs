@@ -2,6 +2,8 @@ using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Cohort.Core.Execution;
 
@@ -29,18 +31,21 @@ public sealed class ExperimentRunner
     private readonly RunnerOptions _options;
     private readonly IProgressObserver _observer;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
     /// <param name="checkpoints">Where checkpoints are written and read.</param>
     /// <param name="store">Where results and events are appended (and read back on resume).</param>
     /// <param name="options">Execution options; defaults when null.</param>
     /// <param name="observer">Live progress; none when null.</param>
     /// <param name="time">Clock for wall time and timeouts; the system clock when null.</param>
+    /// <param name="logger">Retries, failures, weight exchanges and collections; nothing when null.</param>
     public ExperimentRunner(
         ICheckpointStore checkpoints,
         IExperimentStore store,
         RunnerOptions? options = null,
         IProgressObserver? observer = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        ILogger<ExperimentRunner>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoints);
         ArgumentNullException.ThrowIfNull(store);
@@ -50,6 +55,7 @@ public sealed class ExperimentRunner
         _options.Validate();
         _observer = observer ?? NullProgressObserver.Instance;
         _time = time ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
 
     public RunnerOptions Options => _options;
@@ -58,8 +64,9 @@ public sealed class ExperimentRunner
     /// Runs (or resumes) <paramref name="run"/> until <paramref name="scheduler"/> is finished or
     /// <paramref name="cancellationToken"/> fires. <paramref name="scheduler"/> must be fresh (nothing told yet): the
     /// run's stored results are replayed into it first. Cancellation is not an exception: the outcome says
-    /// <see cref="RunStatus.Cancelled"/>. An internal failure (the scheduler or the store throws, or the scheduler
-    /// is not finished yet has nothing pending) records the run as failed and rethrows.
+    /// <see cref="RunStatus.Cancelled"/>. An internal failure (the scheduler or the store throws, the replayed
+    /// decisions differ from the logged ones, or the scheduler is not finished yet has nothing pending) records the
+    /// run as failed and rethrows.
     /// </summary>
     public async Task<RunOutcome> RunAsync(
         RunDefinition run,
@@ -115,30 +122,34 @@ public sealed class ExperimentRunner
 
         private RunnerOptions Options => _runner._options;
 
+        private ILogger Logger => _runner._logger;
+
         public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
         {
             _startTimestamp = _runner._time.GetTimestamp();
             var store = _runner._store;
             var record = await store.CreateRunAsync(new RunRecord(_run.Name, _scheduler.Method, _run.SpecJson), cancellationToken)
                 .ConfigureAwait(false);
-            var previousWall = record.WallSeconds;
-
-            // Resume: replay the stored results in their stored order; their events are already stored.
-            var stored = await store.ReadResultsAsync(_run.Name, cancellationToken).ConfigureAwait(false);
-            foreach (var result in stored)
+            if (!string.Equals(record.Method, _scheduler.Method, StringComparison.Ordinal))
             {
-                _ = _scheduler.Tell(result);
-                Track(result);
+                throw new InvalidOperationException(
+                    $"Run '{_run.Name}' is stored as a '{record.Method}' run; it cannot be resumed with a '{_scheduler.Method}' scheduler.");
             }
 
-            _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, stored.Count));
+            var previousWall = record.WallSeconds;
 
+            // Workers stop on the caller's token, and also when the driver fails.
+            using var workers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var running = new Dictionary<(int Member, int Ordinal), InFlight>();
+            var replayed = 0;
             RunStatus status;
             string? message = null;
             try
             {
-                await DriveAsync(running, cancellationToken).ConfigureAwait(false);
+                replayed = await ReplayAsync(cancellationToken).ConfigureAwait(false);
+                ExperimentRunnerLog.RunStarting(Logger, _run.Name, _scheduler.Method, Options.Workers, replayed);
+                _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, replayed));
+                await DriveAsync(running, workers.Token, cancellationToken).ConfigureAwait(false);
                 status = RunStatus.Completed;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -149,6 +160,8 @@ public sealed class ExperimentRunner
             }
             catch (Exception ex)
             {
+                ExperimentRunnerLog.RunFailed(Logger, _run.Name, ex);
+                await workers.CancelAsync().ConfigureAwait(false);
                 await DrainAsync(running).ConfigureAwait(false);
                 DisposeSlots();
                 var wall = previousWall + Elapsed.TotalSeconds;
@@ -164,19 +177,85 @@ public sealed class ExperimentRunner
                 status,
                 message,
                 _results,
-                stored.Count,
+                replayed,
                 _stepsTrained,
                 wallSeconds,
                 _best,
                 _bestScore,
                 _latest.Values.ToList());
+            ExperimentRunnerLog.RunEnded(Logger, _run.Name, status, _results, wallSeconds);
             _runner._observer.RunFinished(outcome);
             return outcome;
         }
 
+        /// <summary>
+        /// Resume: replays the stored results into the fresh scheduler in their stored order. The decisions it takes
+        /// again must be the ones already logged (when <see cref="RunnerOptions.VerifyReplay"/>): a mismatch means the
+        /// scheduler or its spec changed, or it is not deterministic, and continuing would corrupt the run.
+        /// </summary>
+        private async Task<int> ReplayAsync(CancellationToken cancellationToken)
+        {
+            var store = _runner._store;
+            var stored = await store.ReadResultsAsync(_run.Name, cancellationToken).ConfigureAwait(false);
+            if (stored.Count == 0)
+            {
+                return 0;
+            }
+
+            var logged = Options.VerifyReplay
+                ? (await store.ReadEventsAsync(_run.Name, cancellationToken).ConfigureAwait(false)).Select(e => e.Event).ToList()
+                : [];
+            var next = 0;
+            foreach (var result in stored)
+            {
+                IReadOnlyList<RunEvent> events;
+                try
+                {
+                    events = _scheduler.Tell(result);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    throw new InvalidOperationException(
+                        $"Run '{_run.Name}' cannot be resumed: the {_scheduler.Method} scheduler rejected stored result {result.Task.Member}/{result.Task.Ordinal}: {ex.Message}",
+                        ex);
+                }
+
+                Track(result);
+                if (!Options.VerifyReplay)
+                {
+                    continue;
+                }
+
+                foreach (var decided in events)
+                {
+                    if (next >= logged.Count || !decided.Equals(logged[next]))
+                    {
+                        var expected = next < logged.Count ? logged[next].ToString() : "no further event";
+                        throw new InvalidOperationException(string.Create(
+                            CultureInfo.InvariantCulture,
+                            $"Run '{_run.Name}' cannot be resumed: replaying result {result.Task.Member}/{result.Task.Ordinal}, the {_scheduler.Method} scheduler decided {decided} where the log has {expected}."));
+                    }
+
+                    next++;
+                }
+            }
+
+            if (Options.VerifyReplay && next != logged.Count)
+            {
+                throw new InvalidOperationException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Run '{_run.Name}' cannot be resumed: replaying {stored.Count} result(s) gave {next} event(s) but the log has {logged.Count}."));
+            }
+
+            return stored.Count;
+        }
+
         private TimeSpan Elapsed => _runner._time.GetElapsedTime(_startTimestamp);
 
-        private async Task DriveAsync(Dictionary<(int Member, int Ordinal), InFlight> running, CancellationToken cancellationToken)
+        private async Task DriveAsync(
+            Dictionary<(int Member, int Ordinal), InFlight> running,
+            CancellationToken workerToken,
+            CancellationToken cancellationToken)
         {
             var completed = new Dictionary<(int Member, int Ordinal), TaskResult>();
             var completionOrder = new List<TaskResult>();
@@ -213,7 +292,7 @@ public sealed class ExperimentRunner
 
                     busyMembers.Add(task.Member);
                     _runner._observer.TaskStarted(new TaskStartedProgress(_run.Name, task));
-                    running[key] = new InFlight(task, Task.Run(() => ExecuteAsync(task, cancellationToken), CancellationToken.None));
+                    running[key] = new InFlight(task, Task.Run(() => ExecuteAsync(task, workerToken), CancellationToken.None));
                 }
 
                 if (running.Count == 0)
@@ -299,7 +378,12 @@ public sealed class ExperimentRunner
             var events = _scheduler.Tell(result);
 
             // Not cancellable: a told result is stored whole, with its decisions, so the store stays consistent.
-            _ = await _runner._store.AppendAsync(_run.Name, result, events, CancellationToken.None).ConfigureAwait(false);
+            var appended = await _runner._store.AppendAsync(_run.Name, result, events, CancellationToken.None).ConfigureAwait(false);
+            if (!appended)
+            {
+                ExperimentRunnerLog.AlreadyRecorded(Logger, _run.Name, result.Task.Member, result.Task.Ordinal);
+            }
+
             Track(result);
             ReleaseUntold(result.Checkpoint);
 
@@ -359,7 +443,11 @@ public sealed class ExperimentRunner
             lock (_gcGate)
             {
                 live.UnionWith(_untold.Keys);
-                _runner._checkpoints.Collect(live);
+                var collected = _runner._checkpoints.Collect(live);
+                if (collected > 0)
+                {
+                    ExperimentRunnerLog.Collected(Logger, _run.Name, collected, live.Count);
+                }
             }
         }
 
@@ -396,7 +484,14 @@ public sealed class ExperimentRunner
                 cancellationToken.ThrowIfCancellationRequested();
                 using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var state = new Attempt();
-                var work = Task.Run(() => ExecuteOnce(task, state, attemptCts.Token), CancellationToken.None);
+                var token = attemptCts.Token;
+
+                // A dedicated thread: training is long CPU work, and a trainable that hangs must not starve the pool.
+                var work = Task.Factory.StartNew(
+                    () => ExecuteOnce(task, state, token),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning,
+                    TaskScheduler.Default);
                 try
                 {
                     return Options.TaskTimeout is { } timeout
@@ -417,17 +512,25 @@ public sealed class ExperimentRunner
                 }
                 catch (WeightExchangeException ex)
                 {
+                    ExperimentRunnerLog.TaskFailed(Logger, _run.Name, ex.Message);
                     return Failed(task, ex.Message);
                 }
                 catch (Exception ex)
                 {
                     lastError = $"{ex.GetType().Name}: {ex.Message}";
                 }
+
+                if (attempt < attempts)
+                {
+                    ExperimentRunnerLog.AttemptFailed(Logger, _run.Name, task.Member, task.Ordinal, attempt, lastError);
+                }
             }
 
-            return Failed(task, string.Create(
+            var failure = Failed(task, string.Create(
                 CultureInfo.InvariantCulture,
                 $"Member {task.Member} task {task.Ordinal} (steps {task.StartStep}..{task.EndStep}) failed after {attempts} attempt(s): {lastError}"));
+            ExperimentRunnerLog.TaskFailed(Logger, _run.Name, failure.Message!);
+            return failure;
         }
 
         private static TaskResult Failed(TrainTask task, string message) =>
@@ -557,6 +660,7 @@ public sealed class ExperimentRunner
                         source = "the checkpoint store";
                     }
 
+                    ExperimentRunnerLog.WeightsTaken(Logger, _run.Name, task.Member, task.Ordinal, task.From.Hash, source);
                     if (Options.VerifyWeightExchange)
                     {
                         var actual = Hashing.Sha256Hex(SaveBytes(trainable));

@@ -41,6 +41,12 @@ public sealed record RunnerOptions
     public bool VerifyWeightExchange { get; init; } = true;
 
     /// <summary>
+    /// On resume, check that the fresh scheduler, told the stored results, takes exactly the logged decisions
+    /// (event for event, by value); a mismatch fails the run before any training. On by default.
+    /// </summary>
+    public bool VerifyReplay { get; init; } = true;
+
+    /// <summary>
     /// Collect unreferenced checkpoints after every this many told results (0: never). The live set is each member's
     /// latest checkpoint, every pending task's start checkpoint and every checkpoint written but not yet told.
     /// </summary>

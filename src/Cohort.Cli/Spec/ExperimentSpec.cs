@@ -1,0 +1,227 @@
+using Cohort.Core.Hyperparameters;
+
+namespace Cohort.Cli.Spec;
+
+/// <summary>
+/// A resolved experiment spec (docs/spec.md): what a spec file says, validated, with every default filled in. Pure data
+/// with value equality; <see cref="SpecJson"/> writes it back as JSON (stored with the run), and that JSON parses back
+/// through <see cref="SpecLoader.Parse(string, string)"/> to an equal spec.
+/// </summary>
+/// <param name="Version">The format version; always 1.</param>
+/// <param name="Experiment">The experiment name (<c>[a-z0-9-_.]+</c>).</param>
+/// <param name="Seed">The root seed (default 0); the CLI's <c>--seed</c> overrides it with <c>spec with { Seed = n }</c>.</param>
+/// <param name="Objective">The metric runs optimise and its direction.</param>
+/// <param name="Trainable">What is trained.</param>
+/// <param name="Hyperparameters">The searched hyperparameters, in file order.</param>
+/// <param name="Constants">Fixed hyperparameters, never explored.</param>
+/// <param name="Steps">Training steps per member, the same for every method.</param>
+/// <param name="Ready">When members are evaluated (and, for PBT, ready to exploit/explore).</param>
+/// <param name="Runs">The search methods to run, in file order, names unique.</param>
+public sealed record ExperimentSpec(
+    int Version,
+    string Experiment,
+    ulong Seed,
+    ObjectiveSpec Objective,
+    TrainableSpec Trainable,
+    SpecList<HyperparameterSpec> Hyperparameters,
+    HyperparameterSet Constants,
+    long Steps,
+    ReadySpec Ready,
+    SpecList<RunSpec> Runs);
+
+/// <summary>The metric to optimise, read from the trainable's validation metrics, and whether lower or higher is better.</summary>
+public sealed record ObjectiveSpec(string Metric, ObjectiveDirection Mode);
+
+public enum ObjectiveDirection
+{
+    Minimize,
+    Maximize,
+}
+
+/// <summary>What is trained: the PBT paper's toy problem, or a network from the engine (<see cref="Network"/> set).</summary>
+public sealed record TrainableSpec(TrainableKind Kind, NetworkSpec? Network);
+
+public enum TrainableKind
+{
+    /// <summary>Jaderberg et al. 2017, Figure 2: maximise Q(θ) = 1.2 − (θ0² + θ1²) through the surrogate Q̂(θ|h).</summary>
+    Toy,
+
+    Network,
+}
+
+/// <summary>A network trainable.</summary>
+/// <param name="Dataset">One of the known dataset names (<see cref="SpecLoader.KnownDatasets"/>).</param>
+/// <param name="Model">The architecture.</param>
+/// <param name="Optimizer">Default Adam.</param>
+/// <param name="BatchSize">Default 32.</param>
+/// <param name="ValidationFraction">Share of the training data held out for validation, in (0, 1); default 0.2.</param>
+/// <param name="TestFraction">Share held out for test when the dataset has no canonical test split, in [0, 1); default 0.2.</param>
+/// <param name="EvalSamples">Cap on validation samples per evaluation; 0 = all.</param>
+public sealed record NetworkSpec(
+    string Dataset,
+    NetworkModelSpec Model,
+    OptimizerKind Optimizer,
+    int BatchSize,
+    double ValidationFraction,
+    double TestFraction,
+    int EvalSamples);
+
+/// <summary>
+/// The architecture: <c>mlp</c> (hidden default [64]), <c>fc</c> (the fully connected net, hidden default [1024, 1024])
+/// or <c>lenet5</c> (fixed layers; <see cref="Hidden"/> empty).
+/// </summary>
+public sealed record NetworkModelSpec(ModelKind Kind, SpecList<int> Hidden, ActivationKind Activation, bool Dropout);
+
+public enum ModelKind
+{
+    Mlp,
+    Lenet5,
+    Fc,
+}
+
+public enum ActivationKind
+{
+    Relu,
+    Tanh,
+    Sigmoid,
+}
+
+public enum OptimizerKind
+{
+    Adam,
+    AdamW,
+    Sgd,
+}
+
+/// <summary>
+/// A searched hyperparameter. Numeric ones have <see cref="Min"/>/<see cref="Max"/> (and integers integral bounds);
+/// categorical ones have <see cref="Choices"/>. <see cref="Grid"/> holds the resolved grid values (a count in the file
+/// is expanded: linearly or log spaced between the bounds, integers rounded and deduplicated; a categorical without a
+/// grid uses all its choices); empty when a numeric hyperparameter has no grid.
+/// </summary>
+public sealed record HyperparameterSpec(
+    string Name,
+    HyperparameterKind Kind,
+    HyperparameterScale Scale,
+    double? Min,
+    double? Max,
+    SpecList<string> Choices,
+    PriorKind Prior,
+    SpecList<HyperValue> Grid);
+
+/// <summary>The <c>type</c> of a searched hyperparameter: <c>float</c>, <c>int</c> or <c>categorical</c>.</summary>
+public enum HyperparameterKind
+{
+    /// <summary><c>float</c>: a real number in [min, max].</summary>
+    Continuous,
+
+    /// <summary><c>int</c>: an integer in [min, max]; stays an integer after any perturbation.</summary>
+    Integral,
+
+    /// <summary><c>categorical</c>: one of the choices.</summary>
+    Categorical,
+}
+
+public enum HyperparameterScale
+{
+    Linear,
+    Log,
+}
+
+/// <summary>The distribution random initialisation and resampling draw from: uniform in the hyperparameter's scale.</summary>
+public enum PriorKind
+{
+    Uniform,
+}
+
+/// <summary>Members are evaluated every <see cref="Every"/> steps once <see cref="BurnIn"/> steps are done (paper 000 "ready").</summary>
+public sealed record ReadySpec(int Every, int BurnIn);
+
+/// <summary>One search method of the experiment.</summary>
+/// <param name="Name">Unique within the experiment.</param>
+/// <param name="Method">grid, random or pbt.</param>
+/// <param name="Population">Members: the grid size (or points count) for grid, as given for random, given or derived for pbt.</param>
+/// <param name="Points">Explicit initial points (every searched hyperparameter set), replacing the grid product / init; empty otherwise.</param>
+/// <param name="Pbt">PBT options; null unless <see cref="Method"/> is pbt.</param>
+/// <param name="TimeoutSeconds">Per-task timeout (synchronous PBT's generation barrier); 0 = none.</param>
+/// <param name="Retries">How often a failed task is retried from its checkpoint before the member is excluded.</param>
+public sealed record RunSpec(
+    string Name,
+    RunMethod Method,
+    int Population,
+    SpecList<HyperparameterSet> Points,
+    PbtSpec? Pbt,
+    double TimeoutSeconds,
+    int Retries);
+
+public enum RunMethod
+{
+    Grid,
+    Random,
+    Pbt,
+}
+
+/// <summary>Population based training options (paper 000 sec. 3, paper 002 Algorithm 1).</summary>
+public sealed record PbtSpec(
+    PbtMode Mode,
+    PbtInit Init,
+    ExploitSpec Exploit,
+    ExploreSpec Explore,
+    BoundaryMode Boundary,
+    PbtAblation Ablation);
+
+public enum PbtMode
+{
+    Synchronous,
+    Asynchronous,
+}
+
+/// <summary>How the initial population is drawn: a progressive sub-sample of the grid (paper 000 sec. 3), the whole grid, the priors, or <see cref="RunSpec.Points"/>.</summary>
+public enum PbtInit
+{
+    GridSubsample,
+    Grid,
+    Random,
+    Points,
+}
+
+/// <summary>
+/// Exploit: <c>truncation</c> (the bottom <see cref="Fraction"/> copies a member of the top fraction; paper 000 uses 0.2),
+/// <c>tournament</c> (binary tournament), <c>best-into-worst</c> (the <see cref="Count"/> worst copy the best).
+/// </summary>
+public sealed record ExploitSpec(ExploitStrategyKind Strategy, double? Fraction, int? Count);
+
+public enum ExploitStrategyKind
+{
+    Truncation,
+    Tournament,
+    BestIntoWorst,
+}
+
+/// <summary>
+/// Explore: <c>perturb</c> multiplies by one of <see cref="Factors"/> (default {0.8, 1.2}); <c>log-noise</c> adds
+/// N(0, <see cref="Sigma"/>) in log base <see cref="Base"/> (paper 003: σ = 0.5, base 2). Either resamples from the prior
+/// with <see cref="ResampleProbability"/>.
+/// </summary>
+public sealed record ExploreSpec(ExploreStrategyKind Strategy, SpecList<double> Factors, double? Sigma, double? Base, double ResampleProbability);
+
+public enum ExploreStrategyKind
+{
+    Perturb,
+    LogNoise,
+}
+
+/// <summary>How a value pushed past a bound comes back: clamped to it, or reflected off it.</summary>
+public enum BoundaryMode
+{
+    Clamp,
+    Reflect,
+}
+
+/// <summary>PBT with one half switched off (paper 000 Figure 2's ablations).</summary>
+public enum PbtAblation
+{
+    None,
+    ExploreOnly,
+    ExploitOnly,
+}

@@ -1,0 +1,48 @@
+using System.Collections;
+using System.Collections.Immutable;
+
+namespace Cohort.Cli.Spec;
+
+/// <summary>An immutable list with value equality, so that spec records compare by content.</summary>
+public sealed class SpecList<T> : IReadOnlyList<T>, IEquatable<SpecList<T>>
+{
+    public static readonly SpecList<T> Empty = new(ImmutableArray<T>.Empty);
+
+    private readonly ImmutableArray<T> _items;
+
+    private SpecList(ImmutableArray<T> items) => _items = items;
+
+    public static SpecList<T> From(IEnumerable<T> items) => new(items.ToImmutableArray());
+
+    public int Count => _items.Length;
+
+    public T this[int index] => _items[index];
+
+    public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)_items).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool Equals(SpecList<T>? other) =>
+        other is not null && _items.AsSpan().SequenceEqual(other._items.AsSpan(), EqualityComparer<T>.Default);
+
+    public override bool Equals(object? obj) => Equals(obj as SpecList<T>);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var item in _items)
+        {
+            hash.Add(item);
+        }
+
+        return hash.ToHashCode();
+    }
+
+    public override string ToString() => "[" + string.Join(", ", _items) + "]";
+}
+
+/// <summary>Creates <see cref="SpecList{T}"/>s.</summary>
+public static class SpecList
+{
+    public static SpecList<T> Of<T>(params IEnumerable<T> items) => SpecList<T>.From(items);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+
+namespace Cohort.Core.Execution;
+
+/// <summary>The runner's log messages (source-generated).</summary>
+internal static partial class ExperimentRunnerLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Run {Run} ({Method}) starting with {Workers} worker(s); {Replayed} stored result(s) replayed")]
+    public static partial void RunStarting(ILogger logger, string run, string method, int workers, int replayed);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Run {Run}: member {Member} task {Ordinal} attempt {Attempt} failed, retrying: {Error}")]
+    public static partial void AttemptFailed(ILogger logger, string run, int member, int ordinal, int attempt, string error);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "Run {Run}: {Message}")]
+    public static partial void TaskFailed(ILogger logger, string run, string message);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Run {Run}: member {Member} task {Ordinal} starts from checkpoint {Hash} taken from {Source}")]
+    public static partial void WeightsTaken(ILogger logger, string run, int member, int ordinal, string hash, string source);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Run {Run}: collected {Count} checkpoint(s); {Live} live")]
+    public static partial void Collected(ILogger logger, string run, int count, int live);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Run {Run} ended {Status} after {Results} result(s), {WallSeconds:0.###} s")]
+    public static partial void RunEnded(ILogger logger, string run, Storage.RunStatus status, int results, double wallSeconds);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Run {Run}: member {Member} task {Ordinal} was already recorded; the store kept the first result")]
+    public static partial void AlreadyRecorded(ILogger logger, string run, int member, int ordinal);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Run {Run} failed")]
+    public static partial void RunFailed(ILogger logger, string run, Exception exception);
+}
