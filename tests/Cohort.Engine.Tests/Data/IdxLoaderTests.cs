@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using Cohort.Engine.Data;
+using Xunit.Abstractions;
 
 namespace Cohort.Engine.Tests.Data;
 
-public sealed class IdxLoaderTests
+public sealed class IdxLoaderTests(ITestOutputHelper output)
 {
     [SharedDataFact]
     public void Should_LoadMnistTrainingSet_When_ReadingTheSharedGzipFiles()
@@ -18,14 +19,22 @@ public sealed class IdxLoaderTests
         Assert.Equal(60000 * 784, train.Features.Length);
         Assert.Equal(TaskKind.Classification, train.Task);
         Assert.Equal(10, train.ClassCount);
-        Assert.All(train.Targets, t => Assert.InRange(t, 0f, 9f));
-        Assert.Equal(10, train.Targets.Distinct().Count());
+        var histogram = new int[10];
+        foreach (var t in train.Targets)
+        {
+            histogram[(int)t]++; // throws if a label is outside 0..9
+            Assert.Equal(MathF.Round(t), t);
+        }
+
+        // Canonical MNIST training label counts.
+        Assert.Equal([5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949], histogram);
         Assert.Equal(0f, train.Features.Min());
         Assert.Equal(1f, train.Features.Max());
         // The canonical first training label is 5, the second 0.
         Assert.Equal(5f, train.Targets[0]);
         Assert.Equal(0f, train.Targets[1]);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"loading took {watch.Elapsed}");
+        // Not asserted (timed unit tests are flaky on a shared machine); reported for the record.
+        output.WriteLine($"Loading 60000 MNIST training images took {watch.Elapsed.TotalMilliseconds:F0} ms.");
     }
 
     [SharedDataFact]
@@ -35,7 +44,8 @@ public sealed class IdxLoaderTests
 
         Assert.Equal(10000, test.Count);
         Assert.Equal([1, 28, 28], test.Shape.ToArray());
-        Assert.All(test.Targets, t => Assert.InRange(t, 0f, 9f));
+        Assert.Equal(0f, test.Targets.Min());
+        Assert.Equal(9f, test.Targets.Max());
         Assert.Equal(7f, test.Targets[0]);
     }
 
