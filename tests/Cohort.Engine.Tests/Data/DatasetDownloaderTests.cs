@@ -158,4 +158,81 @@ public sealed class DatasetDownloaderTests
             DatasetDownloader.Verify(SharedData.Path(file.RelativePath), file);
         }
     }
+
+    private static byte[] TarGz(IEnumerable<(string Name, byte[] Data)> entries)
+    {
+        using var memory = new MemoryStream();
+        using (var gz = new System.IO.Compression.GZipStream(memory, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        using (var tar = new System.Formats.Tar.TarWriter(gz, System.Formats.Tar.TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            foreach (var (name, data) in entries)
+            {
+                var entry = new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.RegularFile, name) { DataStream = new MemoryStream(data) };
+                tar.WriteEntry(entry);
+            }
+        }
+
+        return memory.ToArray();
+    }
+
+    /// <summary>The registry's CIFAR-10 archive, but with 2-record batches so the test stays small.</summary>
+    private static DatasetArchive SmallCifarArchive()
+    {
+        var real = DatasetRegistry.FindArchive("cifar10/data_batch_1.bin")!;
+        return real with { Members = [.. real.Members.Select(m => m with { File = m.File with { ExpectedCount = 2 } })] };
+    }
+
+    [Fact]
+    public async Task Should_ExtractAndVerifyBatches_When_Cifar10ArchiveIsDownloaded()
+    {
+        var archive = SmallCifarArchive();
+        var batches = archive.Members.Select((m, k) => (m.EntryName, FormatWriter.Cifar(2, r => (byte)(k + r), (r, p) => (byte)(k * 3 + r + p)))).ToList();
+        var body = TarGz(batches.Prepend(("cifar-10-batches-bin/readme.html", "<p>hi</p>"u8.ToArray())));
+        using var server = new LocalHttpServer(p => p == "/cifar10/cifar-10-binary.tar.gz" ? body : null);
+        using var temp = new TempDirectory();
+        using var http = LoopbackClient();
+        var directory = new DataDirectory(temp.Root);
+
+        await new DatasetDownloader(http, server.BaseUrl).EnsureArchiveAsync(directory, archive);
+
+        Assert.Equal(6, Directory.GetFiles(temp.Root, "*", SearchOption.AllDirectories).Length);
+        for (var k = 0; k < 6; k++)
+        {
+            Assert.Equal(batches[k].Item2, File.ReadAllBytes(directory.GetPath(archive.Members[k].File.RelativePath)));
+        }
+
+        var test = Cifar10Loader.Load([directory.GetPath("cifar10/test_batch.bin")], "cifar10/test", recordsPerFile: 2);
+        Assert.Equal([5f, 6f], test.Targets);
+    }
+
+    [Fact]
+    public async Task Should_PlaceNoBatch_When_OneArchiveMemberIsInvalid()
+    {
+        var archive = SmallCifarArchive();
+        var entries = archive.Members.Select((m, k) => (m.EntryName, FormatWriter.Cifar(2, r => k == 3 && r == 1 ? (byte)12 : (byte)1, (_, _) => 0))).ToList();
+        var body = TarGz(entries);
+        using var server = new LocalHttpServer(_ => body);
+        using var temp = new TempDirectory();
+        using var http = LoopbackClient();
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => new DatasetDownloader(http, server.BaseUrl).EnsureArchiveAsync(new DataDirectory(temp.Root), archive));
+
+        Assert.StartsWith("cifar10/data_batch_4.bin: invalid download: record 1: label 12 is outside 0..9", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(temp.Root, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Should_NameMissingEntry_When_ArchiveLacksABatch()
+    {
+        var archive = SmallCifarArchive();
+        var body = TarGz(archive.Members.Take(5).Select(m => (m.EntryName, FormatWriter.Cifar(2, _ => 0, (_, _) => 0))));
+        using var server = new LocalHttpServer(_ => body);
+        using var temp = new TempDirectory();
+        using var http = LoopbackClient();
+
+        var ex = await Assert.ThrowsAsync<DatasetException>(() => new DatasetDownloader(http, server.BaseUrl).EnsureArchiveAsync(new DataDirectory(temp.Root), archive));
+
+        Assert.Equal($"cifar10/cifar-10-binary.tar.gz: archive downloaded from {server.BaseUrl}cifar10/cifar-10-binary.tar.gz has no entry 'cifar-10-batches-bin/test_batch.bin' (for cifar10/test_batch.bin)", ex.Message);
+        Assert.Empty(Directory.GetFiles(temp.Root, "*", SearchOption.AllDirectories));
+    }
 }
