@@ -7,7 +7,8 @@ public sealed class DatasetCatalogTests
     [SharedDataFact]
     public void Should_SplitValidationFromMnistTrainingAndKeepCanonicalTest_When_LoadingMnist()
     {
-        var splits = DatasetCatalog.Load("mnist", new DataDirectory(SharedData.Root!), new SplitOptions { ValidationFraction = 1.0 / 6.0, Seed = 4 });
+        // DatasetCatalog.Load("mnist", …) is DatasetSplitter.Split(DatasetCatalog.LoadRaw("mnist", …), …); the raw load is shared.
+        var splits = DatasetSplitter.Split(SharedData.Mnist, new SplitOptions { ValidationFraction = 1.0 / 6.0, Seed = 4 });
 
         Assert.Equal(50000, splits.Train.Count);
         Assert.Equal(10000, splits.Validation.Count);

@@ -125,8 +125,14 @@ public sealed class DatasetSplitterTests
         Assert.Equal(80, splits.Train.Count);
         Assert.Equal(20, splits.Validation.Count);
         Assert.Equal(test.Features, splits.Test.Features);
-        Assert.NotSame(test.Features, splits.Test.Features);
+        Assert.Same(test.Features, splits.Test.Features); // unmodified, so not copied
         Assert.Empty(Ids(splits.Train, null).Intersect(Ids(splits.Validation, null)));
+
+        var scaled = DatasetSplitter.Split(new LoadedData(train, test), new SplitOptions { ValidationFraction = 0.2, FeatureScaling = FeatureScaling.PerFeature });
+
+        Assert.NotSame(test.Features, scaled.Test.Features);
+        Assert.Equal(-29f, test.Features[2 * 29 + 1]); // the loaded test set is untouched
+        Assert.Equal((-29f - scaled.FeatureScaler!.Mean[1]) / scaled.FeatureScaler.Std[1], scaled.Test.Features[2 * 29 + 1], 1e-5f);
     }
 
     [Fact]

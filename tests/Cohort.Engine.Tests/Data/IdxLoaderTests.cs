@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Cohort.Engine.Data;
 using Xunit.Abstractions;
 
@@ -9,9 +8,8 @@ public sealed class IdxLoaderTests(ITestOutputHelper output)
     [SharedDataFact]
     public void Should_LoadMnistTrainingSet_When_ReadingTheSharedGzipFiles()
     {
-        var watch = Stopwatch.StartNew();
-        var train = IdxLoader.Load(SharedData.Path("mnist/train-images-idx3-ubyte.gz"), SharedData.Path("mnist/train-labels-idx1-ubyte.gz"), "mnist/train");
-        watch.Stop();
+        // Loaded once through DatasetCatalog.LoadRaw, which calls IdxLoader.Load on the shared .gz files.
+        var train = SharedData.Mnist.Training;
 
         Assert.Equal(60000, train.Count);
         Assert.Equal([1, 28, 28], train.Shape.ToArray());
@@ -34,13 +32,13 @@ public sealed class IdxLoaderTests(ITestOutputHelper output)
         Assert.Equal(5f, train.Targets[0]);
         Assert.Equal(0f, train.Targets[1]);
         // Not asserted (timed unit tests are flaky on a shared machine); reported for the record.
-        output.WriteLine($"Loading 60000 MNIST training images took {watch.Elapsed.TotalMilliseconds:F0} ms.");
+        output.WriteLine($"Loading MNIST (60000 + 10000 images) took {SharedData.MnistLoadTime.TotalMilliseconds:F0} ms.");
     }
 
     [SharedDataFact]
     public void Should_LoadMnistTestSet_When_ReadingTheSharedGzipFiles()
     {
-        var test = IdxLoader.Load(SharedData.Path("mnist/t10k-images-idx3-ubyte.gz"), SharedData.Path("mnist/t10k-labels-idx1-ubyte.gz"), "mnist/test");
+        var test = SharedData.Mnist.Test!;
 
         Assert.Equal(10000, test.Count);
         Assert.Equal([1, 28, 28], test.Shape.ToArray());
