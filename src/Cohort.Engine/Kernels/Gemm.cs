@@ -50,6 +50,9 @@ public static class Gemm
     /// <summary>Width of a packed block of B (the BLIS NC); a multiple of every kernel's NR.</summary>
     internal const int Nc = 2048;
 
+    /// <summary>Whether op(B) may be read in place when it is not transposed (for measurements).</summary>
+    internal static bool DirectB { get; set; } = true;
+
     /// <summary>Below this many multiply-adds (m·n·k) a call runs on one thread.</summary>
     internal const long ParallelThreshold = 1L << 17;
 
@@ -309,11 +312,12 @@ internal static unsafe class GemmDriver<TKernel>
         var mcMax = Math.Min(Gemm.Mc, ((rows + mr - 1) / mr) * mr);
         var ncMax = Math.Min(Gemm.Nc, ((cols + nr - 1) / nr) * nr);
         var tileFloats = mr * nr;
-        var aFloats = (mcMax + mr) * kcMax;
-        var bFloats = ncMax * kcMax;
+        var aFloats = ((mcMax + mr) * kcMax) + 16;
+        var bFloats = (ncMax * kcMax) + 16;
 
         var ws = GemmWorkspace.Current.Get(tileFloats + aFloats + bFloats);
         var tile = ws;
+        var directB = g.TransB == Transpose.No && rows <= Gemm.Mc && Gemm.DirectB;
         var packA = ws + tileFloats;
         var packB = packA + aFloats;
 
@@ -324,12 +328,16 @@ internal static unsafe class GemmDriver<TKernel>
             for (var q = 0; q < kBlocks; q++)
             {
                 var kc = kcBase + (q < kcExtra ? 1 : 0);
-                PackB(in g, jc, nc, p0, kc, packB);
+
+                // With a single row block each B panel is used once, so op(B) = B is read in place (only a
+                // ragged last panel is packed, zero-padded); otherwise packing pays for itself.
+                var direct = directB ? nc / nr * nr : 0;
+                PackB(in g, jc + direct, nc - direct, p0, kc, packB);
                 for (var ic = row0; ic < row1; ic += Gemm.Mc)
                 {
                     var mc = Math.Min(Gemm.Mc, row1 - ic);
                     PackA(in g, ic, mc, p0, kc, packA);
-                    Macro(in g, ic, mc, jc, nc, kc, packA, packB, tile, q == 0);
+                    Macro(in g, ic, mc, jc, nc, kc, packA, packB, direct, g.B + (p0 * g.Ldb) + jc, tile, q == 0);
                 }
 
                 p0 += kc;
@@ -338,7 +346,8 @@ internal static unsafe class GemmDriver<TKernel>
     }
 
     private static void Macro(
-        in GemmArgs g, int ic, int mc, int jc, int nc, int kc, float* packA, float* packB, float* tile, bool first)
+        in GemmArgs g, int ic, int mc, int jc, int nc, int kc, float* packA, float* packB, int direct, float* bDirect,
+        float* tile, bool first)
     {
         var nr = TKernel.Nr;
         var alpha = g.Alpha;
@@ -347,18 +356,19 @@ internal static unsafe class GemmDriver<TKernel>
         for (var jr = 0; jr < nc; jr += nr)
         {
             var cols = Math.Min(nr, nc - jr);
-            var bp = packB + ((nint)jr * kc);
+            var bp = jr < direct ? bDirect + jr : packB + ((nint)(jr - direct) * kc);
+            var bStride = jr < direct ? g.Ldb : nr;
             var ap = packA;
             for (var ir = 0; ir < mc;)
             {
                 var h = PanelHeight(mc - ir);
                 if (h == TKernel.Mr)
                 {
-                    TKernel.Run(kc, ap, bp, nr, tile);
+                    TKernel.Run(kc, ap, bp, bStride, tile);
                 }
                 else
                 {
-                    TKernel.RunSmall(kc, ap, bp, nr, tile);
+                    TKernel.RunSmall(kc, ap, bp, bStride, tile);
                 }
 
                 var cp = g.C + ((ic + ir) * ldc) + jc + jr;
@@ -379,30 +389,18 @@ internal static unsafe class GemmDriver<TKernel>
             var rows = Math.Min(h, mc - r);
             if (g.TransA == Transpose.No)
             {
-                // element (i, p) at a[i·lda + p]: read each row contiguously, write with stride h.
-                for (var rr = 0; rr < rows; rr++)
-                {
-                    var src = g.A + ((i0 + r + rr) * lda) + p0;
-                    var d = dst + rr;
-                    for (var p = 0; p < kc; p++)
-                    {
-                        d[p * h] = src[p];
-                    }
-                }
+                // element (i, p) at a[i·lda + p]: a transposing copy of `rows` rows (zero-padding included).
+                GemmPacking.Transpose16(g.A + ((i0 + r) * lda) + p0, lda, rows, kc, dst, h, h);
+                dst += h * kc;
+                r += h;
+                continue;
             }
-            else
+
+            // element (i, p) at a[p·lda + i]: each p is a contiguous run of rows.
+            var src = g.A + (p0 * lda) + i0 + r;
+            for (var p = 0; p < kc; p++)
             {
-                // element (i, p) at a[p·lda + i]: each p is a contiguous run of rows.
-                var src = g.A + (p0 * lda) + i0 + r;
-                for (var p = 0; p < kc; p++)
-                {
-                    var d = dst + (p * h);
-                    var s = src + (p * lda);
-                    for (var rr = 0; rr < rows; rr++)
-                    {
-                        d[rr] = s[rr];
-                    }
-                }
+                Unsafe.CopyBlockUnaligned(dst + (p * h), src + (p * lda), (uint)(rows * sizeof(float)));
             }
 
             if (rows < h)
@@ -438,16 +436,16 @@ internal static unsafe class GemmDriver<TKernel>
             }
             else
             {
-                // element (p, j) at b[j·ldb + p]: read each stored row contiguously, write with stride nr.
-                for (var jj = 0; jj < cols; jj++)
+                // element (p, j) at b[j·ldb + p]: transposing copies of 16 stored rows at a time.
+                var src = g.B + ((j0 + jr) * ldb) + p0;
+                for (var half = 0; half < nr; half += 16)
                 {
-                    var src = g.B + ((j0 + jr + jj) * ldb) + p0;
-                    var d = dst + jj;
-                    for (var p = 0; p < kc; p++)
-                    {
-                        d[p * nr] = src[p];
-                    }
+                    var rows = Math.Clamp(cols - half, 0, 16);
+                    GemmPacking.Transpose16(src + (half * ldb), ldb, rows, kc, dst + half, nr, Math.Min(16, nr - half));
                 }
+
+                dst += nr * kc;
+                continue;
             }
 
             if (cols < nr)
