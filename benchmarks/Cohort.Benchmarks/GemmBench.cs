@@ -73,7 +73,7 @@ public static class GemmBench
     }
 
     /// <summary>Returns (seconds per call, GFLOP/s).</summary>
-    private static (double Seconds, double Gflops) Measure(
+    internal static (double Seconds, double Gflops) Measure(
         Transpose transA, Transpose transB, int m, int n, int k, int threads, double secondsPerCase)
     {
         var rng = new Random(42);

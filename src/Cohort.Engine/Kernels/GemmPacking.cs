@@ -13,6 +13,7 @@ internal static unsafe class GemmPacking
     /// up to 16 − width floats past a row's end are scratched (overwritten by later rows, or by later panels, or
     /// falling in the buffer's slack).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose16(float* src, nint ld, int rows, int kc, float* dst, nint dstStride, int width)
     {
         var p = 0;
@@ -70,6 +71,47 @@ internal static unsafe class GemmPacking
             }
         }
 
+        if (Avx512F.IsSupported && p < kc)
+        {
+            // Ragged end (fewer than 16 columns left): masked loads (masked-off lanes never fault), then the
+            // rows of the transposed block are copied out through a small buffer.
+            var len = kc - p;
+            var mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(len)).AsSingle();
+            var s = src + p;
+            Lane4x4(Masked(s, ld, 0, rows, mask), Masked(s, ld, 1, rows, mask), Masked(s, ld, 2, rows, mask), Masked(s, ld, 3, rows, mask), out var g00, out var g01, out var g02, out var g03);
+            Lane4x4(Masked(s, ld, 4, rows, mask), Masked(s, ld, 5, rows, mask), Masked(s, ld, 6, rows, mask), Masked(s, ld, 7, rows, mask), out var g10, out var g11, out var g12, out var g13);
+            Lane4x4(Masked(s, ld, 8, rows, mask), Masked(s, ld, 9, rows, mask), Masked(s, ld, 10, rows, mask), Masked(s, ld, 11, rows, mask), out var g20, out var g21, out var g22, out var g23);
+            Lane4x4(Masked(s, ld, 12, rows, mask), Masked(s, ld, 13, rows, mask), Masked(s, ld, 14, rows, mask), Masked(s, ld, 15, rows, mask), out var g30, out var g31, out var g32, out var g33);
+            var buffer = stackalloc float[256];
+            Lanes(g00, g10, g20, g30, out var o0, out var o4, out var o8, out var o12);
+            Lanes(g01, g11, g21, g31, out var o1, out var o5, out var o9, out var o13);
+            Lanes(g02, g12, g22, g32, out var o2, out var o6, out var o10, out var o14);
+            Lanes(g03, g13, g23, g33, out var o3, out var o7, out var o11, out var o15);
+            o0.Store(buffer);
+            o1.Store(buffer + 16);
+            o2.Store(buffer + 32);
+            o3.Store(buffer + 48);
+            o4.Store(buffer + 64);
+            o5.Store(buffer + 80);
+            o6.Store(buffer + 96);
+            o7.Store(buffer + 112);
+            o8.Store(buffer + 128);
+            o9.Store(buffer + 144);
+            o10.Store(buffer + 160);
+            o11.Store(buffer + 176);
+            o12.Store(buffer + 192);
+            o13.Store(buffer + 208);
+            o14.Store(buffer + 224);
+            o15.Store(buffer + 240);
+            var d = dst + (p * dstStride);
+            for (var j = 0; j < len; j++)
+            {
+                Vector512.Load(buffer + (j * 16)).Store(d + (j * dstStride));
+            }
+
+            return;
+        }
+
         for (; p < kc; p++)
         {
             var d = dst + (p * dstStride);
@@ -80,9 +122,58 @@ internal static unsafe class GemmPacking
         }
     }
 
+    /// <summary>
+    /// For p &lt; kc: dst[p·dstStride + j] = src[p·ld + j] for j &lt; count, 0 for count ≤ j &lt; width (width ≤ 32).
+    /// With AVX-512 the stores are 16 or 32 floats wide and may scratch up to 16 floats past a row (see
+    /// <see cref="Transpose16"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void CopyRows(float* src, nint ld, int count, int kc, float* dst, nint dstStride, int width)
+    {
+        if (Avx512F.IsSupported)
+        {
+            var lanes = Vector512<int>.Indices;
+            var m0 = Vector512.LessThan(lanes, Vector512.Create(count)).AsSingle();
+            if (width <= 16)
+            {
+                for (var p = 0; p < kc; p++)
+                {
+                    Avx512F.MaskLoad(src + (p * ld), m0, Vector512<float>.Zero).Store(dst + (p * dstStride));
+                }
+
+                return;
+            }
+
+            var m1 = Vector512.LessThan(lanes, Vector512.Create(count - 16)).AsSingle();
+            for (var p = 0; p < kc; p++)
+            {
+                var s = src + (p * ld);
+                var d = dst + (p * dstStride);
+                Avx512F.MaskLoad(s, m0, Vector512<float>.Zero).Store(d);
+                Avx512F.MaskLoad(s + 16, m1, Vector512<float>.Zero).Store(d + 16);
+            }
+
+            return;
+        }
+
+        for (var p = 0; p < kc; p++)
+        {
+            var s = src + (p * ld);
+            var d = dst + (p * dstStride);
+            for (var j = 0; j < width; j++)
+            {
+                d[j] = j < count ? s[j] : 0f;
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Row(float* s, nint ld, int r, int rows) =>
         r < rows ? Vector512.Load(s + (r * ld)) : Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Masked(float* s, nint ld, int r, int rows, Vector512<float> mask) =>
+        r < rows ? Avx512F.MaskLoad(s + (r * ld), mask, Vector512<float>.Zero) : Vector512<float>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Lane4x4(
