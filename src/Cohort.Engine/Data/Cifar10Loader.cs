@@ -55,6 +55,38 @@ public static class Cifar10Loader
         return new Dataset(name, [3, 32, 32], features, targets, 1, TaskKind.Classification, 10);
     }
 
+    /// <summary>
+    /// Checks a batch file without keeping it in memory: exactly <paramref name="records"/> records and every label in
+    /// 0..9. Throws a <see cref="DatasetException"/> naming <paramref name="path"/> otherwise.
+    /// </summary>
+    public static void ValidateBatch(string path, int records)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(records);
+        using var stream = DataFileReader.Open(path, out var compressed);
+        var word = DataFileReader.ContentWord(compressed);
+        var record = new byte[RecordSize];
+        var expectedBytes = (long)records * RecordSize;
+        for (var r = 0; r < records; r++)
+        {
+            var got = DataFileReader.ReadFully(stream, record, path);
+            if (got < RecordSize)
+            {
+                throw new DatasetException(path, $"truncated: a CIFAR-10 batch holds {records} records ({expectedBytes} bytes), {word} has {(long)r * RecordSize + got}");
+            }
+
+            if (record[0] > 9)
+            {
+                throw new DatasetException(path, $"record {r}: label {record[0]} is outside 0..9 (offset {(long)r * RecordSize})");
+            }
+        }
+
+        var extra = DataFileReader.CountRemaining(stream, path);
+        if (extra > 0)
+        {
+            throw new DatasetException(path, $"too long: a CIFAR-10 batch holds {records} records ({expectedBytes} bytes), {word} has {expectedBytes + extra}");
+        }
+    }
+
     private static (float[] Pixels, float[] Labels) ReadBatch(string path, int? recordsPerFile)
     {
         using var stream = DataFileReader.Open(path, out var compressed);

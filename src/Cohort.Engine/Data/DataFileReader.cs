@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Numerics.Tensors;
 
 namespace Cohort.Engine.Data;
 
@@ -96,26 +97,34 @@ internal static class DataFileReader
     /// <summary>"file" or "decompressed content", for messages.</summary>
     public static string ContentWord(bool compressed) => compressed ? "decompressed content" : "file";
 
-    /// <summary>Pixel byte → float in [0, 1], exactly b / 255f.</summary>
-    public static readonly float[] ByteToUnit = BuildByteTable();
-
-    private static float[] BuildByteTable()
-    {
-        var table = new float[256];
-        for (var i = 0; i < 256; i++)
-        {
-            table[i] = i / 255f;
-        }
-
-        return table;
-    }
-
+    /// <summary>Pixel bytes → floats in [0, 1], exactly b / 255f (conversion is exact, division correctly rounded).</summary>
     public static void ConvertPixels(ReadOnlySpan<byte> source, Span<float> destination)
     {
-        var table = ByteToUnit;
-        for (var i = 0; i < source.Length; i++)
+        var target = destination[..source.Length];
+        TensorPrimitives.ConvertChecked(source, target);
+        TensorPrimitives.Divide(target, 255f, target);
+    }
+
+    /// <summary>
+    /// Reads up to <paramref name="destination"/>.Length pixel bytes in chunks, converting each into
+    /// <paramref name="destination"/> (no full-size byte buffer); returns the number of bytes read.
+    /// </summary>
+    public static long ReadPixels(Stream stream, Span<float> destination, string path)
+    {
+        var chunk = new byte[1 << 20];
+        long done = 0;
+        while (done < destination.Length)
         {
-            destination[i] = table[source[i]];
+            var want = (int)Math.Min(chunk.Length, destination.Length - done);
+            var got = ReadFully(stream, chunk.AsSpan(0, want), path);
+            ConvertPixels(chunk.AsSpan(0, got), destination.Slice((int)done, got));
+            done += got;
+            if (got < want)
+            {
+                break;
+            }
         }
+
+        return done;
     }
 }

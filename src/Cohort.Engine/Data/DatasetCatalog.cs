@@ -42,12 +42,15 @@ public static class DatasetCatalog
             }
 
             var known = alternatives.Select(DatasetRegistry.Find).FirstOrDefault(f => f is not null);
-            if (known is null)
+            if (known is not null)
             {
-                throw MissingError(name, directory, alternatives);
+                await downloader.EnsureAsync(directory, known, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
-            await downloader.EnsureAsync(directory, known, cancellationToken).ConfigureAwait(false);
+            var archive = alternatives.Select(DatasetRegistry.FindArchive).FirstOrDefault(a => a is not null)
+                ?? throw MissingError(name, directory, alternatives);
+            await downloader.EnsureArchiveAsync(directory, archive, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -121,9 +124,8 @@ public static class DatasetCatalog
 
     private static DatasetException MissingError(string name, DataDirectory directory, IReadOnlyList<string> alternatives)
     {
-        var hint = name == "cifar10"
-            ? $"download {DatasetRegistry.Cifar10BinaryArchive} and extract it into {directory.GetPath("cifar10")}"
-            : "enable downloads, or point --data / " + DataDirectory.EnvironmentVariable + " at a directory that has it";
+        var hint = "enable downloads, or point --data / " + DataDirectory.EnvironmentVariable + " at a directory that has it"
+            + (name == "cifar10" ? $" (or extract {DatasetRegistry.Cifar10BinaryArchive} into {directory.GetPath("cifar10")})" : "");
         return new DatasetException(
             alternatives[0],
             $"missing from data directory {directory.Root} (looked for {string.Join(", ", alternatives)}); {hint}");

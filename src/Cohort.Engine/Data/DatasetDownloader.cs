@@ -69,6 +69,116 @@ public sealed class DatasetDownloader
         }
     }
 
+    /// <summary>The URL <paramref name="archive"/> is downloaded from.</summary>
+    public Uri UrlFor(DatasetArchive archive)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        return _baseUrl is null ? archive.Url : new Uri(_baseUrl, archive.RelativePath);
+    }
+
+    /// <summary>
+    /// Makes sure every member of <paramref name="archive"/> is in <paramref name="directory"/>: if any is missing,
+    /// downloads the archive, extracts and verifies the missing members, and moves them into place only once all of
+    /// them passed. Nothing is left behind on failure.
+    /// </summary>
+    public async Task EnsureArchiveAsync(DataDirectory directory, DatasetArchive archive, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(archive);
+        var missing = archive.Members.Where(m => !directory.Contains(m.File.RelativePath)).ToList();
+        if (missing.Count == 0)
+        {
+            return;
+        }
+
+        var archivePath = directory.GetPath(archive.RelativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(archivePath)!);
+        var archiveTemp = archivePath + "." + Path.GetRandomFileName() + ".part";
+        var extracted = new Dictionary<ArchiveMember, string>();
+        var url = UrlFor(archive);
+        try
+        {
+            await DownloadAsync(url, archiveTemp, archive.RelativePath, cancellationToken).ConfigureAwait(false);
+            await ExtractAsync(directory, archive, archiveTemp, missing, extracted, cancellationToken).ConfigureAwait(false);
+            foreach (var member in missing)
+            {
+                if (!extracted.TryGetValue(member, out var temp))
+                {
+                    throw new DatasetException(archive.RelativePath, $"archive downloaded from {url} has no entry '{member.EntryName}' (for {member.File.RelativePath})");
+                }
+
+                Verify(temp, member.File, url);
+            }
+
+            foreach (var member in missing)
+            {
+                var target = directory.GetPath(member.File.RelativePath);
+                try
+                {
+                    File.Move(extracted[member], target, overwrite: false);
+                }
+                catch (IOException) when (File.Exists(target))
+                {
+                    // Placed by another process meanwhile; keep it.
+                }
+            }
+        }
+        finally
+        {
+            foreach (var temp in extracted.Values.Append(archiveTemp))
+            {
+                if (File.Exists(temp))
+                {
+                    File.Delete(temp);
+                }
+            }
+        }
+    }
+
+    private static async Task ExtractAsync(
+        DataDirectory directory, DatasetArchive archive, string archiveTemp, List<ArchiveMember> wanted,
+        Dictionary<ArchiveMember, string> extracted, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var file = new FileStream(archiveTemp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            await using (file.ConfigureAwait(false))
+            {
+                var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+                await using (gzip.ConfigureAwait(false))
+                {
+                    var tar = new System.Formats.Tar.TarReader(gzip);
+                    await using (tar.ConfigureAwait(false))
+                    {
+                        System.Formats.Tar.TarEntry? entry;
+                        while ((entry = await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false)) is not null)
+                        {
+                            var name = entry.Name.StartsWith("./", StringComparison.Ordinal) ? entry.Name[2..] : entry.Name;
+                            var member = wanted.FirstOrDefault(m => string.Equals(m.EntryName, name, StringComparison.Ordinal));
+                            if (member is null || entry.DataStream is null || extracted.ContainsKey(member))
+                            {
+                                continue;
+                            }
+
+                            var temp = directory.GetPath(member.File.RelativePath) + "." + Path.GetRandomFileName() + ".part";
+                            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+                            extracted[member] = temp;
+                            var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                            await using (output.ConfigureAwait(false))
+                            {
+                                await entry.DataStream.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            throw new DatasetException(archive.RelativePath, "corrupt tar.gz archive: " + ex.Message, ex);
+        }
+    }
+
     /// <summary>
     /// Checks that the file at <paramref name="path"/> matches <paramref name="file"/>'s checksum (of the decompressed
     /// content for gzip) or, without one, its format; throws a <see cref="DatasetException"/> naming the file otherwise.
@@ -99,6 +209,9 @@ public sealed class DatasetDownloader
                         throw new DatasetException(file.RelativePath, $"unexpected content: {images.Count} images of {images.Rows}×{images.Columns}, expected {file.ExpectedCount} of 28×28{from}");
                     }
 
+                    break;
+                case FileFormat.Cifar10Batch:
+                    Cifar10Loader.ValidateBatch(path, file.ExpectedCount ?? Cifar10Loader.RecordsPerBatch);
                     break;
                 case FileFormat.IdxLabels:
                     var labels = IdxLoader.ReadLabels(path);

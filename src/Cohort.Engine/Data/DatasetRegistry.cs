@@ -11,7 +11,23 @@ public enum FileFormat
 
     /// <summary>An IDX labels file (magic 2049, exact length, labels 0..9).</summary>
     IdxLabels,
+
+    /// <summary>A CIFAR-10 binary batch (ExpectedCount records of 3073 bytes, labels 0..9).</summary>
+    Cifar10Batch,
 }
+
+/// <summary>A file inside a <see cref="DatasetArchive"/>: the tar entry's name and the data-directory file it becomes.</summary>
+public sealed record ArchiveMember(string EntryName, DatasetFile File);
+
+/// <summary>
+/// A gzipped tar archive that provides several dataset files (CIFAR-10 is distributed only this way). The archive is
+/// downloaded to a temporary file, the members are extracted to temporary files and verified, and only then moved
+/// into place; the archive itself is not kept.
+/// </summary>
+/// <param name="RelativePath">Where a mirror serves the archive, relative to its base URL, e.g. "cifar10/cifar-10-binary.tar.gz".</param>
+/// <param name="Url">Canonical download URL.</param>
+/// <param name="Members">The entries to extract.</param>
+public sealed record DatasetArchive(string RelativePath, Uri Url, IReadOnlyList<ArchiveMember> Members);
 
 /// <summary>
 /// A file Cohort knows how to fetch: its place in the data directory, its canonical URL and the SHA-256 of its
@@ -30,7 +46,8 @@ public sealed record DatasetFile(string RelativePath, Uri Url, string? Sha256, F
 /// The registry of known dataset files. Checksums: MNIST, Boston and California from <c>shared/data/README.md</c>
 /// (MNIST: the SHA-256 of the decompressed canonical IDX files, whose md5s match the published ones). Fashion-MNIST
 /// files are verified by format (IDX header, 28×28, 60000/10000 items, exact length). CIFAR-10 is distributed only as
-/// one tar.gz archive and is not downloaded automatically.
+/// one tar.gz archive (<see cref="Archives"/>); its batches are verified by format (exactly 10000 records of 3073 bytes,
+/// labels 0..9), since no SHA-256 of them is known here for certain.
 /// </summary>
 public static class DatasetRegistry
 {
@@ -40,7 +57,7 @@ public static class DatasetRegistry
     /// <summary>Zalando Research's Fashion-MNIST download location.</summary>
     public static readonly Uri FashionMnistBase = new("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/");
 
-    /// <summary>The CIFAR-10 binary archive (not downloaded automatically; extract it into <c>cifar10/</c>).</summary>
+    /// <summary>The CIFAR-10 binary archive (Krizhevsky's site).</summary>
     public static readonly Uri Cifar10BinaryArchive = new("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz");
 
     /// <summary>All known files.</summary>
@@ -58,6 +75,21 @@ public static class DatasetRegistry
         new("boston/BostonHousing.csv", new Uri("https://raw.githubusercontent.com/selva86/datasets/master/BostonHousing.csv"), "ab16ba38fbbbbcc69fe930aab1293104f1442c8279c130d9eba03dd864bef675"),
         new("california/housing.csv", new Uri("https://raw.githubusercontent.com/ageron/handson-ml2/master/datasets/housing/housing.csv"), "8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d163300022a685e"),
     ];
+
+    /// <summary>Known archives: the CIFAR-10 binary version, whose <c>cifar-10-batches-bin/*.bin</c> become <c>cifar10/*.bin</c>.</summary>
+    public static IReadOnlyList<DatasetArchive> Archives { get; } =
+    [
+        new DatasetArchive(
+            "cifar10/cifar-10-binary.tar.gz",
+            Cifar10BinaryArchive,
+            [.. Cifar10Loader.TrainFiles.Append(Cifar10Loader.TestFile).Select(f => new ArchiveMember(
+                "cifar-10-batches-bin/" + f,
+                new DatasetFile("cifar10/" + f, Cifar10BinaryArchive, null, FileFormat.Cifar10Batch, Cifar10Loader.RecordsPerBatch)))]),
+    ];
+
+    /// <summary>The archive that provides <paramref name="relativePath"/>, or null.</summary>
+    public static DatasetArchive? FindArchive(string relativePath) =>
+        Archives.FirstOrDefault(a => a.Members.Any(m => string.Equals(m.File.RelativePath, relativePath, StringComparison.Ordinal)));
 
     /// <summary>The registry entry for <paramref name="relativePath"/>, or null.</summary>
     public static DatasetFile? Find(string relativePath)

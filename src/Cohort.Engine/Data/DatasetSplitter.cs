@@ -11,7 +11,10 @@ public static class DatasetSplitter
 {
     private const ulong SplitPurpose = 0x53504C4954UL; // "SPLIT"
 
-    /// <summary>Splits <paramref name="data"/> as <paramref name="options"/> says. The inputs are not modified.</summary>
+    /// <summary>
+    /// Splits <paramref name="data"/> as <paramref name="options"/> says. The inputs are not modified; a canonical
+    /// test set that needs no imputation or scaling shares its arrays with the returned test split.
+    /// </summary>
     public static DatasetSplits Split(LoadedData data, SplitOptions options)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -53,16 +56,31 @@ public static class DatasetSplitter
             baseName = baseName[..slash];
         }
 
+        var featureMode = ResolveScaling(pool, options.FeatureScaling);
+        var scaleTargets = options.StandardizeTargets && pool.Task == TaskKind.Regression;
         var train = pool.Subset(trainIndices, baseName + "/train");
         var validation = pool.Subset(validationIndices, baseName + "/validation");
-        var test = data.Test is { } canonical ? canonical.Clone(baseName + "/test") : pool.Subset(testIndices, baseName + "/test");
+        Dataset test;
+        if (data.Test is { } canonical)
+        {
+            // The canonical test set is copied only if it is going to be modified; otherwise it shares the loaded arrays.
+            var modified = featureMode != FeatureScaling.None || scaleTargets || HasNaN(canonical.Features) || HasNaN(pool.Features);
+            test = modified
+                ? canonical.Clone(baseName + "/test")
+                : new Dataset(baseName + "/test", canonical.Shape, canonical.Features, canonical.Targets, canonical.TargetWidth, canonical.Task, canonical.ClassCount, canonical.FeatureNames);
+        }
+        else
+        {
+            test = pool.Subset(testIndices, baseName + "/test");
+        }
+
         if (test.SampleSize != train.SampleSize || test.TargetWidth != train.TargetWidth || test.Task != train.Task)
         {
             throw new ArgumentException($"Test set '{test.Name}' does not match the training set in shape or task.", nameof(data));
         }
 
         var imputed = Impute(train, validation, test);
-        var featureScaler = FitFeatures(train, options.FeatureScaling);
+        var featureScaler = FitFeatures(train, featureMode);
         if (featureScaler is not null)
         {
             featureScaler.Apply(train.Features);
@@ -71,7 +89,7 @@ public static class DatasetSplitter
         }
 
         Standardizer? targetScaler = null;
-        if (options.StandardizeTargets && train.Task == TaskKind.Regression)
+        if (scaleTargets)
         {
             targetScaler = Standardizer.Fit(train.Targets, train.TargetWidth);
             targetScaler.Apply(train.Targets);
@@ -90,18 +108,20 @@ public static class DatasetSplitter
         }
     }
 
-    private static Standardizer? FitFeatures(Dataset train, FeatureScaling scaling)
+    private static FeatureScaling ResolveScaling(Dataset pool, FeatureScaling scaling) =>
+        scaling == FeatureScaling.Auto
+            ? (pool.Shape.Length == 1 ? FeatureScaling.PerFeature : FeatureScaling.None)
+            : scaling;
+
+    private static Standardizer? FitFeatures(Dataset train, FeatureScaling mode)
     {
         var shape = train.Shape;
-        var mode = scaling == FeatureScaling.Auto
-            ? (shape.Length == 1 ? FeatureScaling.PerFeature : FeatureScaling.None)
-            : scaling;
         return mode switch
         {
             FeatureScaling.None => null,
             FeatureScaling.PerFeature => Standardizer.Fit(train.Features, train.SampleSize),
             FeatureScaling.PerChannel => Standardizer.Fit(train.Features, train.SampleSize, train.SampleSize / shape[0]),
-            _ => throw new ArgumentOutOfRangeException(nameof(scaling), scaling, "Unknown feature scaling."),
+            _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown feature scaling."),
         };
     }
 

@@ -72,8 +72,8 @@ public static class IdxLoader
             throw new DatasetException(path, $"invalid IDX dimensions: {count} images of {rows}×{columns} is too large");
         }
 
-        var bytes = new byte[payload];
-        var read = DataFileReader.ReadFully(stream, bytes, path);
+        var pixels = new float[payload];
+        var read = DataFileReader.ReadPixels(stream, pixels, path);
         if (read < payload)
         {
             throw new DatasetException(path, $"truncated: header says {count} images ({16 + payload} bytes), {word} has {16 + read}");
@@ -85,8 +85,6 @@ public static class IdxLoader
             throw new DatasetException(path, $"too long: header says {count} images ({16 + payload} bytes), {word} has {16 + payload + extra}");
         }
 
-        var pixels = new float[payload];
-        DataFileReader.ConvertPixels(bytes, pixels);
         return (count, rows, columns, pixels);
     }
 

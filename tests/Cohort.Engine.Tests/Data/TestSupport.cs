@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Cohort.Engine.Data;
 
 namespace Cohort.Engine.Tests.Data;
 
@@ -13,6 +14,19 @@ internal static class SharedData
 
     public const string SkipMessage =
         "shared/data not found: set COHORT_DATA or check out the repository beside shared/data (../shared/data).";
+
+    private static readonly Lazy<(LoadedData Data, TimeSpan Elapsed)> s_mnist = new(() =>
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var data = DatasetCatalog.LoadRaw("mnist", new DataDirectory(Root ?? throw new InvalidOperationException(SkipMessage)));
+        return (data, watch.Elapsed);
+    });
+
+    /// <summary>MNIST loaded once per test run (train 60000 + test 10000 images) and shared by the tests that only read it.</summary>
+    public static LoadedData Mnist => s_mnist.Value.Data;
+
+    /// <summary>Wall time of that one load.</summary>
+    public static TimeSpan MnistLoadTime => s_mnist.Value.Elapsed;
 
     public static string Path(string relative) =>
         System.IO.Path.Combine(Root ?? throw new InvalidOperationException(SkipMessage), relative);
