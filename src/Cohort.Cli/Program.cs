@@ -1,1 +1,3 @@
-return 0;
+using Cohort.Cli;
+
+return await CohortApp.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);

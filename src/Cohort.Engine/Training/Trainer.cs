@@ -287,6 +287,12 @@ public sealed class Trainer
         Hyperparameters = other._hyperparameters;
     }
 
+    /// <summary>
+    /// Restarts the engine RNG (dropout masks) from <paramref name="seed"/>: a training segment's randomness then
+    /// depends on that seed only, not on which member the weights came from.
+    /// </summary>
+    public void Reseed(ulong seed) => Random.CopyFrom(new EngineRandom(seed));
+
     /// <summary>Writes a checkpoint (format in <see cref="Checkpoint"/>).</summary>
     public void Save(Stream stream) => Checkpoint.Write(this, stream);
 

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cohort.Cli.Spec;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Lineage;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
+
+namespace Cohort.Cli.Experiments;
+
+/// <summary>One run's outcome as the summary reports it: a projection of the stored results and events.</summary>
+internal sealed record RunSummary(
+    string Name,
+    string Method,
+    RunStatus Status,
+    int Population,
+    long StepsPerMember,
+    long TotalSteps,
+    double WallSeconds,
+    int? BestMember,
+    double? BestScore,
+    double? BestTestScore,
+    HyperparameterSet? BestHyperparameters,
+    IReadOnlyList<ScheduleSegment> BestSchedule);
+
+/// <summary>
+/// Builds <c>summary.json</c> and <c>events.csv</c> from the store alone (DESIGN.md: if it is not in the store, it did
+/// not happen), so an interrupted-and-resumed run and an uninterrupted one write the same summary.
+/// </summary>
+internal static class ExperimentSummary
+{
+    public static async Task<IReadOnlyList<RunSummary>> ReadAsync(IExperimentStore store, ExperimentSpec spec, CancellationToken cancellationToken)
+    {
+        var objective = SpecMapping.Objective(spec);
+        var summaries = new List<RunSummary>();
+        foreach (var record in await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var results = await store.ReadResultsAsync(record.Name, cancellationToken).ConfigureAwait(false);
+            var events = await store.ReadEventsAsync(record.Name, cancellationToken).ConfigureAwait(false);
+            var lineage = RunLineage.Build(events.Select(e => e.Event).ToArray(), results, objective);
+            var population = results.Select(r => r.Task.Member).Distinct().Count();
+            var best = lineage.BestMember();
+            var final = best is { } b ? lineage.FinalResult(b) : null;
+            summaries.Add(new RunSummary(
+                record.Name,
+                record.Method,
+                record.Status,
+                population,
+                spec.Steps,
+                lineage.TotalSteps,
+                record.WallSeconds,
+                best,
+                final?.Validation.GetValueOrDefault(objective.Metric),
+                final is not null && final.Test.TryGetValue(objective.Metric, out var t) ? t : null,
+                best is { } m ? lineage.FinalHyperparameters(m) : null,
+                best is { } m2 ? lineage.Schedule(m2) : []));
+        }
+
+        return summaries;
+    }
+
+    /// <summary>The summary.json document (snake_case keys, invariant numbers).</summary>
+    public static JsonObject ToJson(ExperimentSpec spec, IReadOnlyList<RunSummary> runs)
+    {
+        var array = new JsonArray();
+        foreach (var r in runs)
+        {
+            var run = new JsonObject
+            {
+                ["name"] = r.Name,
+                ["method"] = r.Method,
+                ["status"] = r.Status.ToString().ToLowerInvariant(),
+                ["population"] = r.Population,
+                ["steps_per_member"] = r.StepsPerMember,
+                ["total_steps"] = r.TotalSteps,
+                ["wall_seconds"] = Math.Round(r.WallSeconds, 3),
+            };
+            if (r.BestMember is { } member)
+            {
+                run["best"] = new JsonObject
+                {
+                    ["member"] = member,
+                    ["score"] = Number(r.BestScore),
+                    ["test_score"] = Number(r.BestTestScore),
+                    ["hyperparameters"] = Hyperparameters(r.BestHyperparameters!),
+                    ["schedule"] = new JsonArray(r.BestSchedule
+                        .Select(s => (JsonNode)new JsonObject { ["step"] = s.Step, ["hyperparameters"] = Hyperparameters(s.Hyperparameters) })
+                        .ToArray()),
+                };
+            }
+            else
+            {
+                run["best"] = null;
+            }
+
+            array.Add(run);
+        }
+
+        return new JsonObject
+        {
+            ["experiment"] = spec.Experiment,
+            ["seed"] = spec.Seed,
+            ["objective"] = new JsonObject
+            {
+                ["metric"] = spec.Objective.Metric,
+                ["mode"] = spec.Objective.Mode == ObjectiveDirection.Maximize ? "maximize" : "minimize",
+            },
+            ["runs"] = array,
+        };
+    }
+
+    public static async Task WriteAsync(IExperimentStore store, ExperimentSpec spec, string directory, CancellationToken cancellationToken)
+    {
+        var runs = await ReadAsync(store, spec, cancellationToken).ConfigureAwait(false);
+        var json = ToJson(spec, runs).ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        await WriteAtomicallyAsync(Path.Combine(directory, "summary.json"), json + "\n", cancellationToken).ConfigureAwait(false);
+        var csv = await EventsCsvAsync(store, spec, cancellationToken).ConfigureAwait(false);
+        await WriteAtomicallyAsync(Path.Combine(directory, "events.csv"), csv, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Every evaluation (one row per task result, with its validation and test metrics) and every scheduler event, run
+    /// by run in stored order.
+    /// </summary>
+    public static async Task<string> EventsCsvAsync(IExperimentStore store, ExperimentSpec spec, CancellationToken cancellationToken)
+    {
+        var sb = new StringBuilder();
+        sb.Append("run,kind,member,step,generation,outcome,score,test_score,donor,checkpoint,hyperparameters_before,hyperparameters_after,detail\n");
+        var metric = spec.Objective.Metric;
+        foreach (var record in await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var r in await store.ReadResultsAsync(record.Name, cancellationToken).ConfigureAwait(false))
+            {
+                Row(sb, record.Name, "evaluation", r.Task.Member, r.Task.EndStep, r.Task.Generation.ToString(CultureInfo.InvariantCulture),
+                    r.Outcome.ToString().ToLowerInvariant(), Metric(r.Validation, metric), Metric(r.Test, metric), "",
+                    r.Checkpoint?.Hash ?? "", "", r.Task.Hyperparameters.ToString(), r.Message ?? "");
+            }
+
+            foreach (var stored in await store.ReadEventsAsync(record.Name, cancellationToken).ConfigureAwait(false))
+            {
+                switch (stored.Event)
+                {
+                    case Exploited e:
+                        Row(sb, record.Name, "exploit", e.Member, e.Step, "", "", "", "", e.Donor.ToString(CultureInfo.InvariantCulture),
+                            e.Checkpoint.Hash, e.Before.ToString(), e.After.ToString(), "");
+                        break;
+                    case Explored e:
+                        Row(sb, record.Name, "explore", e.Member, e.Step, "", "", "", "", "", "", e.Before.ToString(), e.After.ToString(), e.Operator);
+                        break;
+                    case MemberFinished e:
+                        Row(sb, record.Name, "finished", e.Member, e.Step, "", e.Reason.ToString().ToLowerInvariant(), "", "", "", "", "", "", e.Message ?? "");
+                        break;
+                    case MemberCreated e:
+                        Row(sb, record.Name, "created", e.Member, e.Step, "", "", "", "", "", "", "", e.Hyperparameters.ToString(), "");
+                        break;
+                }
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Metric(IReadOnlyDictionary<string, double> metrics, string name) =>
+        metrics.TryGetValue(name, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";
+
+    private static void Row(StringBuilder sb, string run, string kind, int member, long step, params string[] rest)
+    {
+        sb.Append(Csv(run)).Append(',').Append(kind).Append(',')
+            .Append(member.ToString(CultureInfo.InvariantCulture)).Append(',')
+            .Append(step.ToString(CultureInfo.InvariantCulture));
+        foreach (var field in rest)
+        {
+            sb.Append(',').Append(Csv(field));
+        }
+
+        sb.Append('\n');
+    }
+
+    private static string Csv(string field) =>
+        field.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    private static JsonNode? Number(double? value) =>
+        value is { } v && double.IsFinite(v) ? JsonValue.Create(v) : null;
+
+    private static JsonObject Hyperparameters(HyperparameterSet h)
+    {
+        var o = new JsonObject();
+        foreach (var (name, value) in h)
+        {
+            o[name] = value.IsCategorical ? JsonValue.Create(value.Category) : JsonValue.Create(value.Number);
+        }
+
+        return o;
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, string content, CancellationToken cancellationToken)
+    {
+        var temp = path + ".tmp";
+        await File.WriteAllTextAsync(temp, content, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+        File.Move(temp, path, overwrite: true);
+    }
+}

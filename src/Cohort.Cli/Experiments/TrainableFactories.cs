@@ -1,0 +1,67 @@
+using Cohort.Cli.Spec;
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Engine.Models;
+using Cohort.Engine.Training;
+using Cohort.Training.Networks;
+using Cohort.Training.Toy;
+using EngineActivation = Cohort.Engine.Models.ActivationKind;
+using EngineOptimizer = Cohort.Engine.Training.OptimizerKind;
+using SpecActivation = Cohort.Cli.Spec.ActivationKind;
+using SpecOptimizer = Cohort.Cli.Spec.OptimizerKind;
+
+namespace Cohort.Cli.Experiments;
+
+/// <summary>Builds the trainable factory a spec describes, loading (and if needed downloading) its dataset.</summary>
+internal static class TrainableFactories
+{
+    public static async Task<ITrainableFactory> CreateAsync(ExperimentSpec spec, DataDirectory data, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (spec.Trainable.Kind == TrainableKind.Toy)
+        {
+            return new ToyTrainableFactory();
+        }
+
+        var n = spec.Trainable.Network ?? throw new ArgumentException("A network trainable needs its network section.", nameof(spec));
+        var options = new SplitOptions
+        {
+            ValidationFraction = n.ValidationFraction,
+            TestFraction = n.TestFraction,
+            Seed = spec.Seed,
+        };
+        DatasetSplits splits;
+        if (DatasetCatalog.Requirements(n.Dataset).All(alternatives => alternatives.Any(data.Contains)))
+        {
+            splits = DatasetCatalog.Load(n.Dataset, data, options);
+        }
+        else
+        {
+            log.WriteLine($"Dataset '{n.Dataset}' is not in {data.Root}: downloading it (checksums verified).");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            splits = await DatasetCatalog.LoadAsync(n.Dataset, data, new DatasetDownloader(http), options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var train = splits.Train;
+        var classification = train.Task == TaskKind.Classification;
+        var outputs = classification ? train.ClassCount : train.TargetWidth;
+        var activation = n.Model.Activation switch
+        {
+            SpecActivation.Tanh => EngineActivation.Tanh,
+            SpecActivation.Sigmoid => EngineActivation.Sigmoid,
+            _ => EngineActivation.Relu,
+        };
+        var model = n.Model.Kind switch
+        {
+            ModelKind.Lenet5 => ModelSpec.LeNet5(n.Model.Dropout),
+            _ => ModelSpec.Mlp(train.SampleSize, n.Model.Hidden.ToArray(), outputs, activation, n.Model.Dropout),
+        };
+        var optimizer = n.Optimizer switch
+        {
+            SpecOptimizer.Sgd => EngineOptimizer.Sgd,
+            SpecOptimizer.AdamW => EngineOptimizer.AdamW,
+            _ => EngineOptimizer.Adam,
+        };
+        var loss = classification ? LossKind.SoftmaxCrossEntropy : LossKind.MeanSquaredError;
+        return new NetworkTrainableFactory(new NetworkTrainableOptions(model, optimizer, loss, n.BatchSize, n.EvalSamples), splits);
+    }
+}

@@ -1,0 +1,108 @@
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Engine.Training;
+
+namespace Cohort.Training.Networks;
+
+/// <summary>
+/// A network from the engine as a PBT member: a <see cref="Trainer"/> over shared, read-only dataset splits.
+/// A task's randomness (mini-batch order and dropout masks) comes from the task seed alone: each <see cref="Train"/>
+/// starts a fresh shuffled pass over the training split and reseeds the dropout generator, so the result is a
+/// function of (weights and optimizer state, hyperparameters, steps, seed) — DESIGN.md's pure task.
+/// </summary>
+public sealed class NetworkTrainable : ITrainable
+{
+    private const ulong DropoutPurpose = 0x44524F504F5554UL; // "DROPOUT"
+
+    private readonly NetworkTrainableFactory _factory;
+    private readonly Trainer _trainer;
+    private readonly MiniBatchSampler _sampler;
+    private readonly float[] _inputs;
+    private readonly float[] _targets;
+
+    internal NetworkTrainable(NetworkTrainableFactory factory, ulong seed)
+    {
+        _factory = factory;
+        var o = factory.Options;
+        _trainer = new Trainer(o.Model, o.Optimizer, o.Loss, seed, o.Threads, Math.Max(o.BatchSize, o.EvaluationBatch));
+        var train = factory.Splits.Train;
+        _sampler = new MiniBatchSampler(train, o.BatchSize, seed);
+        _inputs = new float[o.BatchSize * train.SampleSize];
+        _targets = new float[o.BatchSize * train.TargetWidth];
+    }
+
+    /// <summary>The engine trainer (for tests and benchmarks).</summary>
+    public Trainer Trainer => _trainer;
+
+    public long Step => _trainer.Step;
+
+    public void Apply(HyperparameterSet hyperparameters) =>
+        _trainer.Hyperparameters = NetworkHyperparameters.ToTraining(hyperparameters);
+
+    public void Train(int steps, ulong seed, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        _sampler.Restore(new SamplerState(seed, 0, 0));
+        _trainer.Reseed(seed ^ DropoutPurpose);
+        for (var i = 0; i < steps; i++)
+        {
+            if ((i & 15) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var n = _sampler.NextBatch(_inputs, _targets);
+            _trainer.TrainStep(_inputs, _targets, n);
+        }
+    }
+
+    public IReadOnlyDictionary<string, double> Evaluate(DataSplit split)
+    {
+        var data = split switch
+        {
+            DataSplit.Train => _factory.Splits.Train,
+            DataSplit.Validation => _factory.Splits.Validation,
+            DataSplit.Test => _factory.Splits.Test,
+            _ => throw new ArgumentOutOfRangeException(nameof(split), split, "Unknown split."),
+        };
+        var count = data.Count;
+        if (split != DataSplit.Test && _factory.Options.EvaluationSamples > 0)
+        {
+            count = Math.Min(count, _factory.Options.EvaluationSamples);
+        }
+
+        var r = _trainer.Evaluate(data.Features, data.Targets, count);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = r.Loss };
+        if (r.Accuracy is { } accuracy)
+        {
+            metrics["accuracy"] = accuracy;
+        }
+
+        if (r.MeanSquaredError is { } mse)
+        {
+            metrics["mse"] = mse;
+            metrics["rmse"] = Math.Sqrt(mse);
+        }
+
+        return metrics;
+    }
+
+    public void Save(Stream destination) => _trainer.Save(destination);
+
+    public void Load(Stream source) => _trainer.Load(source, "checkpoint");
+
+    public void CopyFrom(ITrainable other)
+    {
+        if (other is not NetworkTrainable network)
+        {
+            throw new ArgumentException($"Cannot copy a {other.GetType().Name} into a network trainable.", nameof(other));
+        }
+
+        _trainer.CopyFrom(network._trainer);
+    }
+
+    public void Dispose()
+    {
+    }
+}

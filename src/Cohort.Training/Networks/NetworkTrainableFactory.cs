@@ -1,0 +1,47 @@
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Engine.Models;
+using Cohort.Engine.Training;
+
+namespace Cohort.Training.Networks;
+
+/// <summary>How members of a network run are built.</summary>
+/// <param name="Model">The architecture.</param>
+/// <param name="Optimizer">The optimizer.</param>
+/// <param name="Loss">The loss (cross-entropy for classification, MSE for regression).</param>
+/// <param name="BatchSize">Mini-batch size.</param>
+/// <param name="EvaluationSamples">Cap on validation samples per evaluation; 0 = the whole split.</param>
+/// <param name="Threads">Kernel threads per member (1 when members train in parallel).</param>
+/// <param name="EvaluationBatch">Chunk size of inference during evaluation.</param>
+public sealed record NetworkTrainableOptions(
+    ModelSpec Model,
+    OptimizerKind Optimizer,
+    LossKind Loss,
+    int BatchSize = 32,
+    int EvaluationSamples = 0,
+    int Threads = 1,
+    int EvaluationBatch = 256);
+
+/// <summary>Builds <see cref="NetworkTrainable"/>s sharing one set of read-only dataset splits.</summary>
+public sealed class NetworkTrainableFactory : ITrainableFactory
+{
+    public NetworkTrainableFactory(NetworkTrainableOptions options, DatasetSplits splits)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(splits);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        Options = options;
+        Splits = splits;
+        Metrics = splits.Train.Task == TaskKind.Classification ? ["loss", "accuracy"] : ["loss", "mse", "rmse"];
+    }
+
+    public NetworkTrainableOptions Options { get; }
+
+    public DatasetSplits Splits { get; }
+
+    public IReadOnlyList<string> Metrics { get; }
+
+    public bool HasTestSet => Splits.Test.Count > 0;
+
+    public ITrainable Create(ulong seed) => new NetworkTrainable(this, seed);
+}
