@@ -176,6 +176,29 @@ public sealed class SqliteExperimentStoreTests : ExperimentStoreContractTests, I
     }
 
     [Fact]
+    public async Task Append_Should_ThrowAndWriteNothing_When_Cancelled()
+    {
+        await using var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+        await store.CreateRunAsync(new RunRecord("pbt", "pbt", "{}"), None);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.AppendAsync("pbt", StoreTestData.Result(0, 0), [], cancelled.Token));
+
+        Assert.Empty(await store.ReadResultsAsync("pbt", None));
+    }
+
+    [Fact]
+    public async Task Store_Should_RefuseCalls_When_Disposed()
+    {
+        var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+        await store.DisposeAsync();
+        await store.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => store.GetRunsAsync(None));
+    }
+
+    [Fact]
     public async Task Append_Should_FillTheQueryableColumns_When_Recording()
     {
         await using (var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None))

@@ -97,7 +97,8 @@ public enum OptimizerKind
 /// A searched hyperparameter. Numeric ones have <see cref="Min"/>/<see cref="Max"/> (and integers integral bounds);
 /// categorical ones have <see cref="Choices"/>. <see cref="Grid"/> holds the resolved grid values (a count in the file
 /// is expanded: linearly or log spaced between the bounds, integers rounded and deduplicated; a categorical without a
-/// grid uses all its choices); empty when a numeric hyperparameter has no grid.
+/// grid uses all its choices); empty when a numeric hyperparameter has no grid. For a categorical one
+/// <see cref="Scale"/> is <see cref="HyperparameterScale.Linear"/> and <see cref="Min"/>/<see cref="Max"/> are null.
 /// </summary>
 public sealed record HyperparameterSpec(
     string Name,

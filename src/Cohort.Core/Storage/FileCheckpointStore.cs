@@ -42,12 +42,18 @@ public sealed class FileCheckpointStore : ICheckpointStore
         return Path.Combine(Directory, hash[..2], hash + Extension);
     }
 
+    /// <summary>
+    /// Stores the bytes under their hash. Idempotent: when the file exists with the right length it is kept as is; one
+    /// of the wrong length (a damaged copy) is replaced.
+    /// </summary>
     public CheckpointRef Put(ReadOnlySpan<byte> bytes, long step)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
         var checkpoint = new CheckpointRef(hash, step, bytes.Length);
         var path = PathOf(hash);
-        if (File.Exists(path))
+        var existing = new FileInfo(path);
+        var repair = existing.Exists && existing.Length != bytes.Length;
+        if (existing.Exists && !repair)
         {
             return checkpoint;
         }
@@ -65,7 +71,8 @@ public sealed class FileCheckpointStore : ICheckpointStore
 
             try
             {
-                File.Move(temp, path, overwrite: false);
+                // A file of the wrong length under this hash is damaged: the fresh bytes replace it.
+                File.Move(temp, path, overwrite: repair);
             }
             catch (IOException) when (File.Exists(path))
             {

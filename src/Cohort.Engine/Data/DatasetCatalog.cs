@@ -7,7 +7,7 @@ namespace Cohort.Engine.Data;
 /// Files looked for, first match wins:
 /// <list type="bullet">
 /// <item>mnist, fashion-mnist: <c>{name}/train-images-idx3-ubyte(.gz)</c>, <c>train-labels-idx1-ubyte(.gz)</c>, <c>t10k-…</c>; shape [1,28,28], 10 classes; canonical 10000-image test set.</item>
-/// <item>cifar10: <c>cifar10/data_batch_1.bin</c>…<c>_5.bin</c> and <c>test_batch.bin</c>, directly or under <c>cifar10/cifar-10-batches-bin/</c>; shape [3,32,32]; canonical test set.</item>
+/// <item>cifar10: <c>cifar10/data_batch_1.bin</c>…<c>_5.bin</c> and <c>test_batch.bin</c>, directly or under <c>cifar10/cifar-10-batches-bin/</c>; shape [3,32,32]; canonical test set. Downloads fetch the binary tar.gz and extract the batches into <c>cifar10/</c>.</item>
 /// <item>boston: <c>boston/housing.data</c>, else <c>boston/BostonHousing.csv</c>; 13 features, target MEDV in $1000s.</item>
 /// <item>california: <c>california/housing.csv</c> (13 features incl. one-hot ocean_proximity; missing total_bedrooms imputed with the training median), else <c>california/cal_housing.data</c> (8 features); target median_house_value in $100k.</item>
 /// </list>

@@ -202,7 +202,7 @@ public sealed class DatasetDownloader
         {
             switch (file.Format)
             {
-                case FileFormat.IdxImages:
+                case DatasetFileFormat.IdxImages:
                     var images = IdxLoader.ReadImages(path);
                     if (images.Rows != 28 || images.Columns != 28 || (file.ExpectedCount is int n && images.Count != n))
                     {
@@ -210,10 +210,10 @@ public sealed class DatasetDownloader
                     }
 
                     break;
-                case FileFormat.Cifar10Batch:
+                case DatasetFileFormat.Cifar10Batch:
                     Cifar10Loader.ValidateBatch(path, file.ExpectedCount ?? Cifar10Loader.RecordsPerBatch);
                     break;
-                case FileFormat.IdxLabels:
+                case DatasetFileFormat.IdxLabels:
                     var labels = IdxLoader.ReadLabels(path);
                     if (file.ExpectedCount is int m && labels.Length != m)
                     {

@@ -1,7 +1,7 @@
 namespace Cohort.Engine.Data;
 
 /// <summary>How a downloaded file without a known checksum is checked instead.</summary>
-public enum FileFormat
+public enum DatasetFileFormat
 {
     /// <summary>Text; only a checksum can verify it.</summary>
     Text,
@@ -40,7 +40,7 @@ public sealed record DatasetArchive(string RelativePath, Uri Url, IReadOnlyList<
 /// <param name="Sha256">Lower-case hex SHA-256 of the (decompressed) content, or null when unknown.</param>
 /// <param name="Format">The format checked when there is no checksum.</param>
 /// <param name="ExpectedCount">Images or labels the IDX file must hold (format check), or null.</param>
-public sealed record DatasetFile(string RelativePath, Uri Url, string? Sha256, FileFormat Format = FileFormat.Text, int? ExpectedCount = null);
+public sealed record DatasetFile(string RelativePath, Uri Url, string? Sha256, DatasetFileFormat Format = DatasetFileFormat.Text, int? ExpectedCount = null);
 
 /// <summary>
 /// The registry of known dataset files. Checksums: MNIST, Boston and California from <c>shared/data/README.md</c>
@@ -63,14 +63,14 @@ public static class DatasetRegistry
     /// <summary>All known files.</summary>
     public static IReadOnlyList<DatasetFile> Files { get; } =
     [
-        new("mnist/train-images-idx3-ubyte.gz", new Uri(MnistBase, "train-images-idx3-ubyte.gz"), "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", FileFormat.IdxImages, 60000),
-        new("mnist/train-labels-idx1-ubyte.gz", new Uri(MnistBase, "train-labels-idx1-ubyte.gz"), "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", FileFormat.IdxLabels, 60000),
-        new("mnist/t10k-images-idx3-ubyte.gz", new Uri(MnistBase, "t10k-images-idx3-ubyte.gz"), "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", FileFormat.IdxImages, 10000),
-        new("mnist/t10k-labels-idx1-ubyte.gz", new Uri(MnistBase, "t10k-labels-idx1-ubyte.gz"), "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", FileFormat.IdxLabels, 10000),
-        new("fashion-mnist/train-images-idx3-ubyte.gz", new Uri(FashionMnistBase, "train-images-idx3-ubyte.gz"), null, FileFormat.IdxImages, 60000),
-        new("fashion-mnist/train-labels-idx1-ubyte.gz", new Uri(FashionMnistBase, "train-labels-idx1-ubyte.gz"), null, FileFormat.IdxLabels, 60000),
-        new("fashion-mnist/t10k-images-idx3-ubyte.gz", new Uri(FashionMnistBase, "t10k-images-idx3-ubyte.gz"), null, FileFormat.IdxImages, 10000),
-        new("fashion-mnist/t10k-labels-idx1-ubyte.gz", new Uri(FashionMnistBase, "t10k-labels-idx1-ubyte.gz"), null, FileFormat.IdxLabels, 10000),
+        new("mnist/train-images-idx3-ubyte.gz", new Uri(MnistBase, "train-images-idx3-ubyte.gz"), "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db", DatasetFileFormat.IdxImages, 60000),
+        new("mnist/train-labels-idx1-ubyte.gz", new Uri(MnistBase, "train-labels-idx1-ubyte.gz"), "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5", DatasetFileFormat.IdxLabels, 60000),
+        new("mnist/t10k-images-idx3-ubyte.gz", new Uri(MnistBase, "t10k-images-idx3-ubyte.gz"), "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7", DatasetFileFormat.IdxImages, 10000),
+        new("mnist/t10k-labels-idx1-ubyte.gz", new Uri(MnistBase, "t10k-labels-idx1-ubyte.gz"), "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2", DatasetFileFormat.IdxLabels, 10000),
+        new("fashion-mnist/train-images-idx3-ubyte.gz", new Uri(FashionMnistBase, "train-images-idx3-ubyte.gz"), null, DatasetFileFormat.IdxImages, 60000),
+        new("fashion-mnist/train-labels-idx1-ubyte.gz", new Uri(FashionMnistBase, "train-labels-idx1-ubyte.gz"), null, DatasetFileFormat.IdxLabels, 60000),
+        new("fashion-mnist/t10k-images-idx3-ubyte.gz", new Uri(FashionMnistBase, "t10k-images-idx3-ubyte.gz"), null, DatasetFileFormat.IdxImages, 10000),
+        new("fashion-mnist/t10k-labels-idx1-ubyte.gz", new Uri(FashionMnistBase, "t10k-labels-idx1-ubyte.gz"), null, DatasetFileFormat.IdxLabels, 10000),
         new("boston/housing.data", new Uri("https://archive.ics.uci.edu/ml/machine-learning-databases/housing/housing.data"), "4a8425d42eb99b76feb7ee7cf0fb1d897a6cd19b72c437e4855d767cabb7e24e"),
         new("boston/BostonHousing.csv", new Uri("https://raw.githubusercontent.com/selva86/datasets/master/BostonHousing.csv"), "ab16ba38fbbbbcc69fe930aab1293104f1442c8279c130d9eba03dd864bef675"),
         new("california/housing.csv", new Uri("https://raw.githubusercontent.com/ageron/handson-ml2/master/datasets/housing/housing.csv"), "8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d163300022a685e"),
@@ -84,7 +84,7 @@ public static class DatasetRegistry
             Cifar10BinaryArchive,
             [.. Cifar10Loader.TrainFiles.Append(Cifar10Loader.TestFile).Select(f => new ArchiveMember(
                 "cifar-10-batches-bin/" + f,
-                new DatasetFile("cifar10/" + f, Cifar10BinaryArchive, null, FileFormat.Cifar10Batch, Cifar10Loader.RecordsPerBatch)))]),
+                new DatasetFile("cifar10/" + f, Cifar10BinaryArchive, null, DatasetFileFormat.Cifar10Batch, Cifar10Loader.RecordsPerBatch)))]),
     ];
 
     /// <summary>The archive that provides <paramref name="relativePath"/>, or null.</summary>

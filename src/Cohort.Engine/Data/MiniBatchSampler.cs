@@ -46,10 +46,10 @@ public sealed class MiniBatchSampler
     private const ulong EpochPurpose = 0x45504F4348UL; // "EPOCH"
 
     private readonly int[] _permutation;
+    private readonly int[] _lastIndices;
     private ulong _seed;
     private long _epoch;
     private int _position;
-    private readonly int[] _lastIndices;
     private int _lastCount;
 
     public MiniBatchSampler(Dataset data, int batchSize, ulong seed, bool dropLast = false)

@@ -430,6 +430,31 @@ public sealed class SpecLoaderTests
         }
     }
 
+    [Fact]
+    public void Parse_Should_Reject_When_AKeyIsRepeated()
+    {
+        var error = Assert.Single(Errors(Toy.Replace("steps: 40", "steps: 40\nsteps: 50", StringComparison.Ordinal)));
+
+        Assert.True(error.Line > 0);
+        Assert.Contains("steps", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Should_ResolveAnchors_When_TheSpecReusesABlock()
+    {
+        var spec = SpecLoader.Parse(Toy.Replace("h1: {type: float, min: 0, max: 1}", "h1: *h", StringComparison.Ordinal).Replace("h0: {type", "h0: &h {type", StringComparison.Ordinal), File);
+
+        Assert.Equal(spec.Hyperparameters[0] with { Name = "h1" }, spec.Hyperparameters[1]);
+    }
+
+    [Fact]
+    public void Parse_Should_RejectQuotedNumbersAndBadSeeds_When_TypesAreWrong()
+    {
+        var errors = Errors(Toy.Replace("steps: 40", "steps: \"40\"\nseed: -3", StringComparison.Ordinal).Replace("runs:\n", "runs:\n  - {name: r, method: random, population: 2.5}\n", StringComparison.Ordinal));
+
+        Assert.Equal(["runs[0].population", "seed", "steps"], errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
+
     private static IReadOnlyList<SpecError> Errors(string text) =>
         Assert.Throws<SpecException>(() => SpecLoader.Parse(text, File)).Errors;
 }

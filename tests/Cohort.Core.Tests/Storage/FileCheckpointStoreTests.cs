@@ -79,6 +79,19 @@ public sealed class FileCheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void Put_Should_RepairTheFile_When_TheStoredCopyIsTruncated()
+    {
+        var store = new FileCheckpointStore(_directory);
+        byte[] bytes = [5, 6, 7, 8, 9];
+        var checkpoint = store.Put(bytes, 0);
+        File.WriteAllBytes(store.PathOf(checkpoint.Hash), [5, 6]);
+
+        store.Put(bytes, 0);
+
+        Assert.Equal(bytes, store.Read(checkpoint));
+    }
+
+    [Fact]
     public void Read_Should_ThrowNamingIdAndPath_When_TheFileIsMissing()
     {
         var store = new FileCheckpointStore(_directory);
