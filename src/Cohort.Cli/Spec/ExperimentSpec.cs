@@ -169,7 +169,8 @@ public sealed record PbtSpec(
     ExploitSpec Exploit,
     ExploreSpec Explore,
     BoundaryMode Boundary,
-    PbtAblation Ablation);
+    PbtAblation Ablation,
+    bool CopyHyperparameters = true);
 
 public enum PbtMode
 {
@@ -210,6 +211,9 @@ public enum ExploreStrategyKind
 {
     Perturb,
     LogNoise,
+
+    /// <summary><c>noise</c>: additive N(0, σ·(max − min)) noise in each hyperparameter's own scale.</summary>
+    Noise,
 }
 
 /// <summary>How a value pushed past a bound comes back: clamped to it, or reflected off it.</summary>

@@ -164,7 +164,7 @@ public static class SpecJson
 
             w.WriteEndObject();
             w.WriteStartObject("explore");
-            w.WriteString("strategy", pbt.Explore.Strategy == ExploreStrategyKind.LogNoise ? "log-noise" : "perturb");
+            w.WriteString("strategy", pbt.Explore.Strategy switch { ExploreStrategyKind.LogNoise => "log-noise", ExploreStrategyKind.Noise => "noise", _ => "perturb" });
             if (pbt.Explore.Strategy == ExploreStrategyKind.Perturb)
             {
                 w.WriteStartArray("factors");
@@ -190,6 +190,7 @@ public static class SpecJson
             w.WriteEndObject();
             w.WriteString("boundary", pbt.Boundary == BoundaryMode.Reflect ? "reflect" : "clamp");
             w.WriteString("ablation", pbt.Ablation switch { PbtAblation.ExploreOnly => "explore-only", PbtAblation.ExploitOnly => "exploit-only", _ => "none" });
+            w.WriteBoolean("copy_hyperparameters", pbt.CopyHyperparameters);
         }
 
         w.WriteNumber("timeout_seconds", run.TimeoutSeconds);

@@ -18,7 +18,7 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
     private static readonly string[] s_modelKeys = ["kind", "hidden", "activation", "dropout"];
     private static readonly string[] s_hyperparameterKeys = ["type", "scale", "min", "max", "grid", "prior", "choices"];
     private static readonly string[] s_readyKeys = ["every", "burn_in"];
-    private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation"];
+    private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation", "copy_hyperparameters"];
     private static readonly string[] s_runKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", .. s_pbtKeys];
     private static readonly string[] s_exploitKeys = ["strategy", "fraction", "count"];
     private static readonly string[] s_exploreKeys = ["strategy", "factors", "sigma", "base", "resample_probability"];
@@ -35,7 +35,7 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
     private static readonly (string, PbtMode)[] s_modes = [("synchronous", PbtMode.Synchronous), ("asynchronous", PbtMode.Asynchronous)];
     private static readonly (string, PbtInit)[] s_inits = [("grid-subsample", PbtInit.GridSubsample), ("grid", PbtInit.Grid), ("random", PbtInit.Random), ("points", PbtInit.Points)];
     private static readonly (string, ExploitStrategyKind)[] s_exploits = [("truncation", ExploitStrategyKind.Truncation), ("tournament", ExploitStrategyKind.Tournament), ("best-into-worst", ExploitStrategyKind.BestIntoWorst)];
-    private static readonly (string, ExploreStrategyKind)[] s_explores = [("perturb", ExploreStrategyKind.Perturb), ("log-noise", ExploreStrategyKind.LogNoise)];
+    private static readonly (string, ExploreStrategyKind)[] s_explores = [("perturb", ExploreStrategyKind.Perturb), ("log-noise", ExploreStrategyKind.LogNoise), ("noise", ExploreStrategyKind.Noise)];
     private static readonly (string, BoundaryMode)[] s_boundaries = [("clamp", BoundaryMode.Clamp), ("reflect", BoundaryMode.Reflect)];
     private static readonly (string, PbtAblation)[] s_ablations = [("none", PbtAblation.None), ("explore-only", PbtAblation.ExploreOnly), ("exploit-only", PbtAblation.ExploitOnly)];
 
@@ -773,7 +773,21 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
             return (null, null);
         }
 
-        return (new PbtSpec(mode.Value, init.Value, exploit, explore, boundary.Value, ablation.Value), resolved);
+        var copy = true;
+        if (keys.TryGetValue("copy_hyperparameters", out var cp))
+        {
+            if (cp is YamlScalarNode { Value: "true" or "false" } scalar)
+            {
+                copy = scalar.Value == "true";
+            }
+            else
+            {
+                Error(Join(path, "copy_hyperparameters"), cp, "expected true or false", (cp as YamlScalarNode)?.Value);
+                return (null, null);
+            }
+        }
+
+        return (new PbtSpec(mode.Value, init.Value, exploit, explore, boundary.Value, ablation.Value, copy), resolved);
     }
 
     private ExploitSpec? Exploit(YamlNode node, string path, long? population)
@@ -826,8 +840,8 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 
         var perturb = strategy == ExploreStrategyKind.Perturb;
         OnlyFor(keys, path, "factors", perturb, "strategy perturb");
-        OnlyFor(keys, path, "sigma", !perturb, "strategy log-noise");
-        OnlyFor(keys, path, "base", !perturb, "strategy log-noise");
+        OnlyFor(keys, path, "sigma", !perturb, "strategy log-noise or noise");
+        OnlyFor(keys, path, "base", strategy == ExploreStrategyKind.LogNoise, "strategy log-noise");
         var resample = keys.TryGetValue("resample_probability", out var rp) ? Number(rp, Join(path, "resample_probability"), x => x is >= 0 and <= 1, "a probability in [0, 1]") : 0.0;
         if (perturb)
         {
@@ -836,7 +850,13 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         }
 
         var sigma = keys.TryGetValue("sigma", out var sg) ? Number(sg, Join(path, "sigma"), x => x > 0, "a number > 0") : 0.5;
-        var logBase = keys.TryGetValue("base", out var b) ? Number(b, Join(path, "base"), x => x > 1, "a number > 1") : 2.0;
+        if (strategy == ExploreStrategyKind.Noise)
+        {
+            // Additive N(0, sigma) noise in units of each hyperparameter's range (the PBT paper's toy explores this way).
+            return sigma is null || resample is null ? null : new ExploreSpec(ExploreStrategyKind.Noise, SpecList<double>.Empty, sigma, null, resample.Value);
+        }
+
+        var logBase = keys.TryGetValue("base", out var b) ? Number(b, Join(path, "base"), x => x == 2, "2 (noise is added in log2 space, as in paper 003)") : 2.0;
         return sigma is null || logBase is null || resample is null ? null : new ExploreSpec(ExploreStrategyKind.LogNoise, SpecList<double>.Empty, sigma, logBase, resample.Value);
     }
 
