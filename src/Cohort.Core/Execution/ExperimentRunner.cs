@@ -563,6 +563,12 @@ public sealed class ExperimentRunner
             string? liveHash;
             lock (slot.Gate)
             {
+                if (attempt.Abandoned)
+                {
+                    // Started only after its timeout (a starved thread): leave the member's trainable to the retry.
+                    throw new TimeoutException("The attempt was abandoned before it started.");
+                }
+
                 // Take the member's trainable out of its slot: while it trains it is nobody's donor.
                 trainable = slot.Trainable;
                 liveHash = slot.Hash;
