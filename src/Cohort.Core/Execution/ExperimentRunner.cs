@@ -111,6 +111,7 @@ public sealed class ExperimentRunner
         private int _sinceCollect;
         private long _stepsTrained;
         private long _startTimestamp;
+        private WorkerThreads? _threads;
 
         public RunSession(ExperimentRunner runner, RunDefinition run, IScheduler scheduler, ITrainableFactory factory)
         {
@@ -140,6 +141,8 @@ public sealed class ExperimentRunner
 
             // Workers stop on the caller's token, and also when the driver fails.
             using var workers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var threads = new WorkerThreads(Options.Workers, _run.Name);
+            _threads = threads;
             var running = new Dictionary<(int Member, int Ordinal), InFlight>();
             var replayed = 0;
             RunStatus status;
@@ -485,13 +488,7 @@ public sealed class ExperimentRunner
                 using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var state = new Attempt();
                 var token = attemptCts.Token;
-
-                // A dedicated thread: training is long CPU work, and a trainable that hangs must not starve the pool.
-                var work = Task.Factory.StartNew(
-                    () => ExecuteOnce(task, state, token),
-                    CancellationToken.None,
-                    TaskCreationOptions.LongRunning,
-                    TaskScheduler.Default);
+                var work = _threads!.Run(() => ExecuteOnce(task, state, token));
                 try
                 {
                     return Options.TaskTimeout is { } timeout
@@ -501,6 +498,7 @@ public sealed class ExperimentRunner
                 catch (TimeoutException)
                 {
                     Abandon(task.Member, state, work);
+                    _threads!.AddThread(); // the abandoned attempt may keep its thread: keep the pool at strength
                     await attemptCts.CancelAsync().ConfigureAwait(false);
                     lastError = string.Create(
                         CultureInfo.InvariantCulture,
@@ -563,6 +561,12 @@ public sealed class ExperimentRunner
             string? liveHash;
             lock (slot.Gate)
             {
+                if (attempt.Abandoned)
+                {
+                    // Started only after its timeout (a starved thread): leave the member's trainable to the retry.
+                    throw new TimeoutException("The attempt was abandoned before it started.");
+                }
+
                 // Take the member's trainable out of its slot: while it trains it is nobody's donor.
                 trainable = slot.Trainable;
                 liveHash = slot.Hash;
