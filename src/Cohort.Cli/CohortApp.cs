@@ -109,6 +109,7 @@ public static class CohortApp
         await using var store = await SqliteExperimentStore.OpenAsync(Path.Combine(directory, ExperimentHost.DatabaseFile), cancellationToken: cancellationToken).ConfigureAwait(false);
         var runs = await ExperimentSummary.ReadAsync(store, spec, cancellationToken).ConfigureAwait(false);
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        console.Profile.Width = Math.Max(console.Profile.Width, 160);
         var table = new Table().Title($"{spec.Experiment} (seed {spec.Seed})");
         foreach (var column in new[] { "run", "method", "status", "population", "total steps", $"best {spec.Objective.Metric}", "test", "member", "wall s" })
         {
