@@ -413,6 +413,25 @@ internal static unsafe class GemmDriver<TKernel>
             for (var ir = 0; ir < mc;)
             {
                 var h = PanelHeight(mc - ir);
+                var rows = Math.Min(h, mc - ir);
+                if (cols == nr && !g.TransposedC)
+                {
+                    // Full-width tile: the kernel updates C straight from its registers.
+                    var cf = g.C + ((ic + ir) * ldc) + jc + jr;
+                    if (h == TKernel.Mr)
+                    {
+                        TKernel.RunStore(kc, ap, bp, bStride, tile, rows, cf, ldc, alpha, beta, first);
+                    }
+                    else
+                    {
+                        TKernel.RunSmallStore(kc, ap, bp, bStride, tile, rows, cf, ldc, alpha, beta, first);
+                    }
+
+                    ap += h * kc;
+                    ir += h;
+                    continue;
+                }
+
                 if (h == TKernel.Mr)
                 {
                     TKernel.Run(kc, ap, bp, bStride, tile);
@@ -422,7 +441,6 @@ internal static unsafe class GemmDriver<TKernel>
                     TKernel.RunSmall(kc, ap, bp, bStride, tile);
                 }
 
-                var rows = Math.Min(h, mc - ir);
                 if (g.TransposedC)
                 {
                     var transposed = tile + (TKernel.Mr * nr);
