@@ -26,7 +26,8 @@ internal enum GemmIsa
 /// ignored). Results are bitwise identical for any <c>threads</c>.
 /// </summary>
 /// <remarks>
-/// <para>Algorithm (the layered GEMM of Goto and van de Geijn, as in BLIS/OpenBLAS). For each column block of C of
+/// <para>Algorithm: the layered GEMM of Goto and van de Geijn ("Anatomy of High-Performance Matrix Multiplication",
+/// ACM TOMS 34(3), 2008) in the loop order of BLIS (Van Zee and van de Geijn, ACM TOMS 41(3), 2015). For each column block of C of
 /// width NC = <see cref="Nc"/>, for each k-block of depth kc ≤ KC = <see cref="KcMax"/>, op(B)'s kc×nc block is packed
 /// into micro-panels NR columns wide (element (p, j) at [p·NR + j]); for each row block of height MC = <see cref="Mc"/>,
 /// op(A)'s mc×kc block is packed into micro-panels MR rows tall (element (i, p) at [p·MR + i]); the macro-kernel
