@@ -64,10 +64,10 @@ public static class Gemm
     internal static bool DirectB { get; set; } = true;
 
     /// <summary>
-    /// Each thread gets at least this many multiply-adds (m·n·k / threads), so small calls stay on the calling
-    /// thread: waking a worker costs microseconds, about the time of 2^19 multiply-adds on one core.
+    /// Each thread gets at least this many multiply-adds (m·n·k / threads, about 10 µs of work), so small calls stay
+    /// on the calling thread: waking a blocked worker costs 5–30 µs (more on a busy machine).
     /// </summary>
-    internal const long MinMultiplyAddsPerThread = 1L << 19;
+    internal const long MinMultiplyAddsPerThread = 1L << 20;
 
     [ThreadStatic]
     private static GemmJob? t_job;

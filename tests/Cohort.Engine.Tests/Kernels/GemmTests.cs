@@ -71,7 +71,7 @@ public sealed class GemmTests
     {
         var isa = Enum.Parse<GemmIsa>(isaName);
         var random = new Random(7);
-        foreach (var (m, n, k) in new[] { (100, 300, 70), (400, 60, 90), (700, 20, 100), (64, 129, 600), (130, 130, 130) })
+        foreach (var (m, n, k) in new[] { (100, 300, 70), (400, 60, 90), (1100, 20, 100), (64, 129, 600), (96, 200, 300), (130, 130, 130) })
         {
             foreach (var transA in new[] { Transpose.No, Transpose.Yes })
             {
