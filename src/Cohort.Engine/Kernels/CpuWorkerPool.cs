@@ -17,7 +17,7 @@ internal interface ICpuJob
 internal static class CpuWorkerPool
 {
     private static readonly object s_createGate = new();
-    private static readonly ManualResetEventSlim s_done = new(false, 200);
+    private static readonly object s_doneGate = new();
     private static Worker[] s_workers = [];
     private static int s_busy;
     private static ICpuJob? s_job;
@@ -42,7 +42,6 @@ internal static class CpuWorkerPool
             var workers = EnsureWorkers(parts - 1);
             s_job = job;
             s_error = null;
-            s_done.Reset();
             Volatile.Write(ref s_remaining, parts - 1);
             for (var w = 0; w < parts - 1; w++)
             {
@@ -59,7 +58,7 @@ internal static class CpuWorkerPool
                 local = ex;
             }
 
-            s_done.Wait();
+            WaitForWorkers();
             s_job = null;
             var error = local ?? s_error;
             if (error is not null)
@@ -70,6 +69,29 @@ internal static class CpuWorkerPool
         finally
         {
             Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>Spins briefly (workers usually finish together with the caller), then blocks on a monitor.</summary>
+    private static void WaitForWorkers()
+    {
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref s_remaining) != 0)
+        {
+            if (spinner.NextSpinWillYield)
+            {
+                lock (s_doneGate)
+                {
+                    while (Volatile.Read(ref s_remaining) != 0)
+                    {
+                        Monitor.Wait(s_doneGate);
+                    }
+                }
+
+                return;
+            }
+
+            spinner.SpinOnce(-1);
         }
     }
 
@@ -108,7 +130,10 @@ internal static class CpuWorkerPool
 
         if (Interlocked.Decrement(ref s_remaining) == 0)
         {
-            s_done.Set();
+            lock (s_doneGate)
+            {
+                Monitor.PulseAll(s_doneGate);
+            }
         }
     }
 
@@ -116,8 +141,16 @@ internal static class CpuWorkerPool
         "Design", "CA1001", Justification = "Workers live for the whole process; their semaphore is never disposed.")]
     private sealed class Worker
     {
+        private const int Idle = 0;
+        private const int Sleeping = 1;
+        private const int Posted = 2;
+
+        /// <summary>How long an idle worker spins for the next part before it blocks (back-to-back kernels).</summary>
+        private static readonly long s_spinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000;
+
         private readonly SemaphoreSlim _signal = new(0);
         private int _part;
+        private int _state;
 
         public Worker(int index)
         {
@@ -132,14 +165,18 @@ internal static class CpuWorkerPool
         public void Start(int part)
         {
             _part = part;
-            _signal.Release();
+            if (Interlocked.Exchange(ref _state, Posted) == Sleeping)
+            {
+                _signal.Release();
+            }
         }
 
         private void Loop()
         {
             while (true)
             {
-                _signal.Wait();
+                WaitForPart();
+                Volatile.Write(ref _state, Idle);
                 Exception? error = null;
                 try
                 {
@@ -151,6 +188,25 @@ internal static class CpuWorkerPool
                 }
 
                 Complete(error);
+            }
+        }
+
+        /// <summary>Spins about 50 µs for a posted part, then sleeps until <see cref="Start"/> wakes it.</summary>
+        private void WaitForPart()
+        {
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + s_spinTicks;
+            while (Volatile.Read(ref _state) != Posted)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                {
+                    Thread.SpinWait(16);
+                    continue;
+                }
+
+                if (Interlocked.CompareExchange(ref _state, Sleeping, Idle) == Idle)
+                {
+                    _signal.Wait();
+                }
             }
         }
     }

@@ -26,18 +26,28 @@ internal enum GemmIsa
 /// ignored). Results are bitwise identical for any <c>threads</c>.
 /// </summary>
 /// <remarks>
-/// <para>Algorithm (Goto and van de Geijn's layered GEMM, as in BLIS/OpenBLAS): for each column block of C of
-/// width <see cref="Nc"/>, for each k-block of depth ≤ <see cref="KcMax"/>, op(B)'s kc×nc block is packed into
-/// micro-panels NR columns wide (kept in L2/L3); for each row block of height <see cref="Mc"/>, op(A)'s mc×kc block
-/// is packed into micro-panels MR rows tall (kept in L2); the macro-kernel then runs the register-blocked
-/// micro-kernel over every (MR-panel, NR-panel) pair, the NR-panel staying in L1. Packing handles transposes,
-/// so one micro-kernel serves all four cases; panels are zero-padded, so edge tiles run the same full kernel.</para>
-/// <para>Micro-kernels: AVX-512 12×32 (24 zmm accumulators; 4×32 for remainder rows), AVX2+FMA 6×16, scalar 4×4.</para>
-/// <para>Determinism: the k-blocks depend only on k, and each element of C is reduced as
-/// Σ over k-blocks in order of (Σ in p order within the block, by multiply-adds from zero), added into C in block
-/// order. No element's value depends on which tile, kernel variant or thread computes it, so any partition of C
-/// over threads gives the same bits. Different ISA paths (FMA vs separate multiply-add) may differ in the last
-/// bits.</para>
+/// <para>Algorithm: the layered GEMM of Goto and van de Geijn ("Anatomy of High-Performance Matrix Multiplication",
+/// ACM TOMS 34(3), 2008) in the loop order of BLIS (Van Zee and van de Geijn, ACM TOMS 41(3), 2015). For each column block of C of
+/// width NC = <see cref="Nc"/>, for each k-block of depth kc ≤ KC = <see cref="KcMax"/>, op(B)'s kc×nc block is packed
+/// into micro-panels NR columns wide (element (p, j) at [p·NR + j]); for each row block of height MC = <see cref="Mc"/>,
+/// op(A)'s mc×kc block is packed into micro-panels MR rows tall (element (i, p) at [p·MR + i]); the macro-kernel
+/// then runs the register-blocked micro-kernel for every (NR-panel, MR-panel) pair, the NR-panel staying in L1
+/// while MR-panels stream from L2. Packing performs the transposes (AVX-512 16×16 in-register transposes), so one
+/// micro-kernel serves all four cases; panels are zero-padded, so ragged edges run the same full-size kernel and
+/// masked stores write only the valid part of C.</para>
+/// <para>Blocking: KC = 256 (a 32-wide B micro-panel is 32 KiB, in the 48 KiB L1), MC = 192 (A block 192 KiB in
+/// the 1 MiB L2), NC = 2048. Micro-kernels: AVX-512 12×32 (24 zmm accumulators, two B loads and twelve broadcasts
+/// per 24 FMAs), with a 4×32 kernel for remainder rows; AVX2+FMA 6×16 (2×16 for remainders); scalar 4×4.</para>
+/// <para>Small and skinny shapes: when C has a single row block and B is not transposed, B is read in place (only
+/// a ragged last panel is packed); when C is narrow (few columns), Cᵀ = op(B)ᵀ·op(A)ᵀ is computed instead with
+/// tiles stored transposed; calls of fewer than <see cref="MinMultiplyAddsPerThread"/> multiply-adds per thread stay
+/// on the calling thread.</para>
+/// <para>Determinism: the k-blocks depend only on k, and each element of C is
+/// c = alpha·(Σ_p a_ip·b_pj) + beta·c, the inner sum taken by fused multiply-adds from zero in increasing p within
+/// each k-block, the k-blocks added into C in order. Nothing in an element's value depends on which tile, kernel
+/// variant, orientation or thread computes it, so any partition of C over threads gives the same bits. Threads
+/// split C into contiguous slabs of whole micro-tiles and each computes its slab whole. Different ISA paths (FMA or
+/// separate multiply and add) may differ in the last bits.</para>
 /// </remarks>
 public static class Gemm
 {
@@ -53,8 +63,11 @@ public static class Gemm
     /// <summary>Whether op(B) may be read in place when it is not transposed (for measurements).</summary>
     internal static bool DirectB { get; set; } = true;
 
-    /// <summary>Below this many multiply-adds (m·n·k) a call runs on one thread.</summary>
-    internal const long ParallelThreshold = 1L << 17;
+    /// <summary>
+    /// Each thread gets at least this many multiply-adds (m·n·k / threads, about 10 µs of work), so small calls stay
+    /// on the calling thread: waking a blocked worker costs 5–30 µs (more on a busy machine).
+    /// </summary>
+    internal const long MinMultiplyAddsPerThread = 1L << 20;
 
     [ThreadStatic]
     private static GemmJob? t_job;
@@ -148,7 +161,7 @@ public static class Gemm
                 args = new GemmArgs(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, transposedC: false);
             }
 
-            var parts = (long)m * n * k < ParallelThreshold ? 1 : threads;
+            var parts = (int)Math.Min(threads, Math.Max(1, (long)m * n * k / MinMultiplyAddsPerThread));
             var rowUnits = (m + mr - 1) / mr;
             var colUnits = (n + nr - 1) / nr;
             var splitColumns = colUnits >= rowUnits;
@@ -401,6 +414,25 @@ internal static unsafe class GemmDriver<TKernel>
             for (var ir = 0; ir < mc;)
             {
                 var h = PanelHeight(mc - ir);
+                var rows = Math.Min(h, mc - ir);
+                if (cols == nr && !g.TransposedC)
+                {
+                    // Full-width tile: the kernel updates C straight from its registers.
+                    var cf = g.C + ((ic + ir) * ldc) + jc + jr;
+                    if (h == TKernel.Mr)
+                    {
+                        TKernel.RunStore(kc, ap, bp, bStride, tile, rows, cf, ldc, alpha, beta, first);
+                    }
+                    else
+                    {
+                        TKernel.RunSmallStore(kc, ap, bp, bStride, tile, rows, cf, ldc, alpha, beta, first);
+                    }
+
+                    ap += h * kc;
+                    ir += h;
+                    continue;
+                }
+
                 if (h == TKernel.Mr)
                 {
                     TKernel.Run(kc, ap, bp, bStride, tile);
@@ -410,7 +442,6 @@ internal static unsafe class GemmDriver<TKernel>
                     TKernel.RunSmall(kc, ap, bp, bStride, tile);
                 }
 
-                var rows = Math.Min(h, mc - ir);
                 if (g.TransposedC)
                 {
                     var transposed = tile + (TKernel.Mr * nr);

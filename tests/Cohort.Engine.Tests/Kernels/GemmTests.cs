@@ -8,7 +8,7 @@ public sealed class GemmTests
     [
         (0, 0, 0), (0, 5, 3), (3, 0, 2), (4, 5, 0), (1, 1, 1), (1, 7, 3), (7, 1, 5), (2, 3, 4), (13, 17, 19),
         (12, 32, 256), (13, 33, 257), (6, 100, 25), (32, 64, 13), (25, 70, 300), (5, 40, 600), (197, 45, 31),
-        (9, 2100, 3), (40, 37, 520),
+        (9, 2100, 3), (40, 37, 520), (21, 64, 40), (23, 96, 17),
     ];
 
     public static TheoryData<string> Isas()
@@ -71,7 +71,7 @@ public sealed class GemmTests
     {
         var isa = Enum.Parse<GemmIsa>(isaName);
         var random = new Random(7);
-        foreach (var (m, n, k) in new[] { (100, 300, 70), (300, 50, 40), (64, 129, 600), (77, 77, 77) })
+        foreach (var (m, n, k) in new[] { (100, 300, 70), (400, 60, 90), (1100, 20, 100), (64, 129, 600), (96, 200, 300), (130, 130, 130) })
         {
             foreach (var transA in new[] { Transpose.No, Transpose.Yes })
             {
@@ -98,6 +98,31 @@ public sealed class GemmTests
                     }
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void Should_BeBitwiseIdentical_When_CalledConcurrentlyFromSeveralThreads()
+    {
+        var random = new Random(11);
+        const int m = 150, n = 140, k = 130;
+        var a = RandomArray(random, m * k);
+        var b = RandomArray(random, k * n);
+        var expected = new float[m * n];
+        Gemm.Compute(Transpose.No, Transpose.Yes, m, n, k, 1f, a, k, b, k, 0f, expected, n, 1);
+        var outputs = Enumerable.Range(0, 4).Select(_ => new float[m * n]).ToArray();
+
+        Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            for (var repeat = 0; repeat < 20; repeat++)
+            {
+                Gemm.Compute(Transpose.No, Transpose.Yes, m, n, k, 1f, a, k, b, k, 0f, outputs[i], n, 2);
+            }
+        });
+
+        foreach (var output in outputs)
+        {
+            Assert.Equal(BitsOf(expected), BitsOf(output));
         }
     }
 
