@@ -1,60 +1,39 @@
+using System.Globalization;
 using System.Text.Json;
 using Cohort.Benchmarks;
 
-var seconds = args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1.0;
-if (Environment.GetEnvironmentVariable("GEMM_NODIRECT") is not null)
+// Engine measurements; each mode prints one JSON object (or a table for `conv`) on standard output.
+//   throughput [--seconds S]   training throughput of the papers' networks and GEMM GFLOP/s, shaped like
+//                              ../shared/peers/throughput.py's output: {"cases": [...], "gemm": [...]}
+//   gemm [--seconds S]         square GEMM only
+//   gemm-shapes [--seconds S]  the GEMM shapes training uses, at 1 and 2 threads
+//   conv [--seconds S]         convolution kernels of LeNet-5
+var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
+var seconds = 3.0;
+var at = Array.IndexOf(args, "--seconds");
+if (at >= 0 && at + 1 < args.Length)
 {
-    Cohort.Engine.Kernels.Gemm.DirectB = false;
+    seconds = double.Parse(args[at + 1], CultureInfo.InvariantCulture);
 }
 
-if (Environment.GetEnvironmentVariable("GEMM_ISA") is { } isaName)
+var json = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+switch (mode)
 {
-    Cohort.Engine.Kernels.Gemm.t_isaOverride = Enum.Parse<Cohort.Engine.Kernels.GemmIsa>(isaName);
+    case "throughput":
+        var cases = TrainingBench.Run(seconds);
+        var gemm = GemmBench.Run(seconds / 2);
+        Console.WriteLine(JsonSerializer.Serialize(new { engine = "cohort", cases, gemm }, json));
+        return 0;
+    case "gemm":
+        Console.WriteLine(JsonSerializer.Serialize(new { gemm = GemmBench.Run(seconds / 2) }, json));
+        return 0;
+    case "gemm-shapes":
+        Console.WriteLine(JsonSerializer.Serialize(new { threads1 = GemmBench.RunShapes(seconds, 1), threads2 = GemmBench.RunShapes(seconds, 2) }, json));
+        return 0;
+    case "conv":
+        ConvBench.Run(seconds, 1);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes or conv");
+        return 2;
 }
-
-if (args.Length > 0 && args[0] == "gemm-one")
-{
-    var inv = System.Globalization.CultureInfo.InvariantCulture;
-    var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-    var wall = System.Diagnostics.Stopwatch.StartNew();
-    var (s1, g1) = GemmBench.Measure(
-        args[5] == "T" ? Cohort.Engine.Kernels.Transpose.Yes : Cohort.Engine.Kernels.Transpose.No,
-        args[6] == "T" ? Cohort.Engine.Kernels.Transpose.Yes : Cohort.Engine.Kernels.Transpose.No,
-        int.Parse(args[2], inv), int.Parse(args[3], inv), int.Parse(args[4], inv), int.Parse(args[7], inv), seconds);
-    var cpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds;
-    {
-        int mm = int.Parse(args[2], inv), nn = int.Parse(args[3], inv), kk = int.Parse(args[4], inv);
-        var aa = new float[mm * kk];
-        var bb = new float[kk * nn];
-        var cc = new float[mm * nn];
-        var ta = args[5] == "T" ? Cohort.Engine.Kernels.Transpose.Yes : Cohort.Engine.Kernels.Transpose.No;
-        var tb = args[6] == "T" ? Cohort.Engine.Kernels.Transpose.Yes : Cohort.Engine.Kernels.Transpose.No;
-        var c0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-        var calls = 0;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        while (sw.Elapsed.TotalSeconds < seconds)
-        {
-            Cohort.Engine.Kernels.Gemm.Compute(ta, tb, mm, nn, kk, 1f, aa, ta == Cohort.Engine.Kernels.Transpose.No ? kk : mm, bb, tb == Cohort.Engine.Kernels.Transpose.No ? nn : kk, 0f, cc, nn, int.Parse(args[7], inv));
-            calls++;
-        }
-
-        var used = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - c0).TotalSeconds;
-        Console.WriteLine(string.Create(inv, $"  per CPU-second: {2.0 * mm * nn * kk * calls / used / 1e9:F1} GFLOP/s"));
-    }
-
-    Console.WriteLine(string.Create(inv, $"{string.Join(' ', args[2..])}: {s1 * 1e6:F3} us {g1:F1} GFLOP/s (cpu/wall {cpu / wall.Elapsed.TotalSeconds:F2})"));
-    return 0;
-}
-
-if (args.Length > 0 && args[0] == "gemm-shapes")
-{
-    Console.WriteLine(JsonSerializer.Serialize(GemmBench.RunShapes(seconds, 1)));
-    if (args.Length > 2)
-    {
-        Console.WriteLine(JsonSerializer.Serialize(GemmBench.RunShapes(seconds, 2)));
-    }
-    return 0;
-}
-
-Console.WriteLine(JsonSerializer.Serialize(GemmBench.Run(seconds)));
-return 0;
