@@ -6,7 +6,7 @@ namespace Cohort.Engine.Layers;
 /// <summary>
 /// Fully connected: y = x·Wᵀ + b with W [out, in] at WeightOffset and b [out] at BiasOffset. Layers with at most
 /// <see cref="SmallLimit"/> weights run on <see cref="SmallGemm"/> (no packing; W transposed into a scratch
-/// buffer), larger ones on the blocked, threaded <see cref="Gemm"/>. The choice depends only on the shape.
+/// buffer) or, with fewer than 16 outputs, on dot products; larger ones on the blocked, threaded <see cref="Gemm"/>. The choice depends only on the shape.
 /// </summary>
 internal sealed class DenseLayer : Layer
 {
@@ -17,13 +17,13 @@ internal sealed class DenseLayer : Layer
     private readonly int _out;
     private readonly float[] _scratch;
 
-    public DenseLayer(int[] inputShape, int units)
+    public DenseLayer(int[] inputShape, int units, int maxBatch)
         : base(inputShape, [units])
     {
         _in = InputSize;
         _out = units;
         IsSmall = (long)_in * _out <= SmallLimit;
-        _scratch = IsSmall ? new float[_in * _out] : [];
+        _scratch = IsSmall ? new float[_in * _out] : new float[maxBatch * _out];
     }
 
     public bool IsSmall { get; }
@@ -43,15 +43,44 @@ internal sealed class DenseLayer : Layer
     {
         var w = parameters.Slice(WeightOffset, _in * _out);
         var b = parameters.Slice(BiasOffset, _out);
-        if (IsSmall)
+        if (IsSmall && _out >= 16)
         {
-            // y [batch, out] = b + x [batch, in] · Wᵀ [in, out]
+            // y [batch, out] = b + x [batch, in] · Wᵀ [in, out], vectorised along out
             SmallGemm.TransposeInto(w, _out, _in, _scratch);
             SmallGemm.Compute(batch, _out, _in, x, _in, 1, _scratch, _out, b, y, _out);
             return;
         }
 
-        Gemm.Compute(Transpose.No, Transpose.Yes, batch, _out, _in, 1f, x, _in, w, _in, 0f, y, _out, context.Threads);
+        if (IsSmall)
+        {
+            // Few outputs: dot products of x rows with W rows, vectorised along in.
+            unsafe
+            {
+                fixed (float* px = x, pw = w, py = y)
+                {
+                    ConvGemm.DotProduct(batch, _out, _in, px, _in, pw, _in, py, _out, accumulate: false);
+                }
+            }
+        }
+        else
+        {
+            // yᵀ [out, batch] = W [out, in] · xᵀ: this keeps the large W as GEMM's untransposed A operand, which
+            // packs several times faster than a transposed B; the small yᵀ is then transposed with the bias add.
+            var yt = _scratch.AsSpan(0, _out * batch);
+            Gemm.Compute(Transpose.No, Transpose.Yes, _out, batch, _in, 1f, w, _in, x, _in, 0f, yt, batch, context.Threads);
+            for (var o = 0; o < _out; o++)
+            {
+                var bias = b[o];
+                var column = yt.Slice(o * batch, batch);
+                for (var r = 0; r < column.Length; r++)
+                {
+                    y[(r * _out) + o] = column[r] + bias;
+                }
+            }
+
+            return;
+        }
+
         for (var r = 0; r < batch; r++)
         {
             var row = y.Slice(r * _out, _out);
