@@ -134,6 +134,36 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Should_EvaluateInChunks_When_CountExceedsMaxBatch()
+    {
+        // Given 10 samples and a max batch of 4 (chunks 4, 4, 2)
+        var trainer = new Trainer(SmallMlp, OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, maxBatch: 4);
+        var x = TestData.Gaussian(10 * 6, 1);
+        var t = TestData.Classes(10, 3, 2);
+
+        // When evaluating all at once and one sample at a time
+        var all = trainer.Evaluate(x, t, 10);
+        var loss = 0.0;
+        var correct = 0.0;
+        var outputs = new float[30];
+        trainer.Predict(x, outputs, 10);
+        for (var i = 0; i < 10; i++)
+        {
+            var one = trainer.Evaluate(x.AsSpan(i * 6, 6), t.AsSpan(i, 1), 1);
+            loss += one.Loss;
+            correct += one.Accuracy!.Value;
+            var single = new float[3];
+            trainer.Predict(x.AsSpan(i * 6, 6), single, 1);
+            Assert.Equal(single, outputs.AsSpan(i * 3, 3).ToArray());
+        }
+
+        // Then the results agree
+        Assert.Equal(10, all.Count);
+        Assert.Equal(loss / 10, all.Loss, 5);
+        Assert.Equal(correct / 10, all.Accuracy!.Value, 10);
+    }
+
+    [Fact]
     public void Should_FitRegression_When_TrainingSmallMlpWithAdam()
     {
         // Given y = sin(2·x0) + 0.5·x1² − x2 on 256 samples
