@@ -17,7 +17,7 @@ internal interface ICpuJob
 internal static class CpuWorkerPool
 {
     private static readonly object s_createGate = new();
-    private static readonly ManualResetEventSlim s_done = new(false, 200);
+    private static readonly object s_doneGate = new();
     private static Worker[] s_workers = [];
     private static int s_busy;
     private static ICpuJob? s_job;
@@ -42,7 +42,6 @@ internal static class CpuWorkerPool
             var workers = EnsureWorkers(parts - 1);
             s_job = job;
             s_error = null;
-            s_done.Reset();
             Volatile.Write(ref s_remaining, parts - 1);
             for (var w = 0; w < parts - 1; w++)
             {
@@ -59,7 +58,7 @@ internal static class CpuWorkerPool
                 local = ex;
             }
 
-            s_done.Wait();
+            WaitForWorkers();
             s_job = null;
             var error = local ?? s_error;
             if (error is not null)
@@ -70,6 +69,29 @@ internal static class CpuWorkerPool
         finally
         {
             Volatile.Write(ref s_busy, 0);
+        }
+    }
+
+    /// <summary>Spins briefly (workers usually finish together with the caller), then blocks on a monitor.</summary>
+    private static void WaitForWorkers()
+    {
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref s_remaining) != 0)
+        {
+            if (spinner.NextSpinWillYield)
+            {
+                lock (s_doneGate)
+                {
+                    while (Volatile.Read(ref s_remaining) != 0)
+                    {
+                        Monitor.Wait(s_doneGate);
+                    }
+                }
+
+                return;
+            }
+
+            spinner.SpinOnce(-1);
         }
     }
 
@@ -108,7 +130,10 @@ internal static class CpuWorkerPool
 
         if (Interlocked.Decrement(ref s_remaining) == 0)
         {
-            s_done.Set();
+            lock (s_doneGate)
+            {
+                Monitor.PulseAll(s_doneGate);
+            }
         }
     }
 

@@ -26,18 +26,27 @@ internal enum GemmIsa
 /// ignored). Results are bitwise identical for any <c>threads</c>.
 /// </summary>
 /// <remarks>
-/// <para>Algorithm (Goto and van de Geijn's layered GEMM, as in BLIS/OpenBLAS): for each column block of C of
-/// width <see cref="Nc"/>, for each k-block of depth ≤ <see cref="KcMax"/>, op(B)'s kc×nc block is packed into
-/// micro-panels NR columns wide (kept in L2/L3); for each row block of height <see cref="Mc"/>, op(A)'s mc×kc block
-/// is packed into micro-panels MR rows tall (kept in L2); the macro-kernel then runs the register-blocked
-/// micro-kernel over every (MR-panel, NR-panel) pair, the NR-panel staying in L1. Packing handles transposes,
-/// so one micro-kernel serves all four cases; panels are zero-padded, so edge tiles run the same full kernel.</para>
-/// <para>Micro-kernels: AVX-512 12×32 (24 zmm accumulators; 4×32 for remainder rows), AVX2+FMA 6×16, scalar 4×4.</para>
-/// <para>Determinism: the k-blocks depend only on k, and each element of C is reduced as
-/// Σ over k-blocks in order of (Σ in p order within the block, by multiply-adds from zero), added into C in block
-/// order. No element's value depends on which tile, kernel variant or thread computes it, so any partition of C
-/// over threads gives the same bits. Different ISA paths (FMA vs separate multiply-add) may differ in the last
-/// bits.</para>
+/// <para>Algorithm (the layered GEMM of Goto and van de Geijn, as in BLIS/OpenBLAS). For each column block of C of
+/// width NC = <see cref="Nc"/>, for each k-block of depth kc ≤ KC = <see cref="KcMax"/>, op(B)'s kc×nc block is packed
+/// into micro-panels NR columns wide (element (p, j) at [p·NR + j]); for each row block of height MC = <see cref="Mc"/>,
+/// op(A)'s mc×kc block is packed into micro-panels MR rows tall (element (i, p) at [p·MR + i]); the macro-kernel
+/// then runs the register-blocked micro-kernel for every (NR-panel, MR-panel) pair, the NR-panel staying in L1
+/// while MR-panels stream from L2. Packing performs the transposes (AVX-512 16×16 in-register transposes), so one
+/// micro-kernel serves all four cases; panels are zero-padded, so ragged edges run the same full-size kernel and
+/// masked stores write only the valid part of C.</para>
+/// <para>Blocking: KC = 256 (a 32-wide B micro-panel is 32 KiB, in the 48 KiB L1), MC = 192 (A block 192 KiB in
+/// the 1 MiB L2), NC = 2048. Micro-kernels: AVX-512 12×32 (24 zmm accumulators, two B loads and twelve broadcasts
+/// per 24 FMAs), with a 4×32 kernel for remainder rows; AVX2+FMA 6×16 (2×16 for remainders); scalar 4×4.</para>
+/// <para>Small and skinny shapes: when C has a single row block and B is not transposed, B is read in place (only
+/// a ragged last panel is packed); when C is narrow (few columns), Cᵀ = op(B)ᵀ·op(A)ᵀ is computed instead with
+/// tiles stored transposed; calls of fewer than <see cref="MinMultiplyAddsPerThread"/> multiply-adds per thread stay
+/// on the calling thread.</para>
+/// <para>Determinism: the k-blocks depend only on k, and each element of C is
+/// c = alpha·(Σ_p a_ip·b_pj) + beta·c, the inner sum taken by fused multiply-adds from zero in increasing p within
+/// each k-block, the k-blocks added into C in order. Nothing in an element's value depends on which tile, kernel
+/// variant, orientation or thread computes it, so any partition of C over threads gives the same bits. Threads
+/// split C into contiguous slabs of whole micro-tiles and each computes its slab whole. Different ISA paths (FMA or
+/// separate multiply and add) may differ in the last bits.</para>
 /// </remarks>
 public static class Gemm
 {
@@ -50,8 +59,14 @@ public static class Gemm
     /// <summary>Width of a packed block of B (the BLIS NC); a multiple of every kernel's NR.</summary>
     internal const int Nc = 2048;
 
-    /// <summary>Below this many multiply-adds (m·n·k) a call runs on one thread.</summary>
-    internal const long ParallelThreshold = 1L << 17;
+    /// <summary>Whether op(B) may be read in place when it is not transposed (for measurements).</summary>
+    internal static bool DirectB { get; set; } = true;
+
+    /// <summary>
+    /// Each thread gets at least this many multiply-adds (m·n·k / threads), so small calls stay on the calling
+    /// thread: waking a worker costs microseconds, about the time of 2^19 multiply-adds on one core.
+    /// </summary>
+    internal const long MinMultiplyAddsPerThread = 1L << 19;
 
     [ThreadStatic]
     private static GemmJob? t_job;
@@ -87,6 +102,7 @@ public static class Gemm
         Compute(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads, t_isaOverride ?? BestIsa);
 
     /// <summary>As the public overload, on a given ISA path.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static unsafe void Compute(
         Transpose transA, Transpose transB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
@@ -119,15 +135,32 @@ public static class Gemm
                 return;
             }
 
-            var args = new GemmArgs(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            var (mr, nr) = isa switch
+            var (mr, mrs, nr) = isa switch
             {
-                GemmIsa.Vector512 => (GemmKernel512.Mr, GemmKernel512.Nr),
-                GemmIsa.Vector256 => (GemmKernel256.Mr, GemmKernel256.Nr),
-                _ => (GemmKernelScalar.Mr, GemmKernelScalar.Nr),
+                GemmIsa.Vector512 => (GemmKernel512.Mr, GemmKernel512.MrSmall, GemmKernel512.Nr),
+                GemmIsa.Vector256 => (GemmKernel256.Mr, GemmKernel256.MrSmall, GemmKernel256.Nr),
+                _ => (GemmKernelScalar.Mr, GemmKernelScalar.MrSmall, GemmKernelScalar.Nr),
             };
 
-            var parts = (long)m * n * k < ParallelThreshold ? 1 : threads;
+            // A narrow C (few columns, many rows) wastes most of each NR-wide tile; then compute
+            // Cᵀ = op(B)ᵀ · op(A)ᵀ instead and store the tiles transposed. Each element is the same sum of the
+            // same products in the same order (a·b = b·a exactly), so the choice does not change any bits.
+            var cost = (long)PaddedRows(m, mr, mrs) * RoundUp(n, nr);
+            var swappedCost = (long)PaddedRows(n, mr, mrs) * RoundUp(m, nr);
+            GemmArgs args;
+            if (10 * swappedCost < 9 * cost)
+            {
+                var ta = transB == Transpose.No ? Transpose.Yes : Transpose.No;
+                var tb = transA == Transpose.No ? Transpose.Yes : Transpose.No;
+                args = new GemmArgs(ta, tb, n, m, k, alpha, pb, ldb, pa, lda, beta, pc, ldc, transposedC: true);
+                (m, n) = (n, m);
+            }
+            else
+            {
+                args = new GemmArgs(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, transposedC: false);
+            }
+
+            var parts = (int)Math.Min(threads, Math.Max(1, (long)m * n * k / MinMultiplyAddsPerThread));
             var rowUnits = (m + mr - 1) / mr;
             var colUnits = (n + nr - 1) / nr;
             var splitColumns = colUnits >= rowUnits;
@@ -149,6 +182,22 @@ public static class Gemm
                 job.Clear();
             }
         }
+    }
+
+    private static int RoundUp(int x, int multiple) => (x + multiple - 1) / multiple * multiple;
+
+    /// <summary>Rows computed for <paramref name="rows"/> rows of C, after rounding up to micro-panels.</summary>
+    private static int PaddedRows(int rows, int mr, int mrs)
+    {
+        var total = 0;
+        while (rows > 0)
+        {
+            var h = rows > mr - mrs ? mr : mrs;
+            total += h;
+            rows -= h;
+        }
+
+        return total;
     }
 
     private static void CheckOperand(string name, int length, int rows, int cols, int ld, string ldName)
@@ -240,7 +289,7 @@ public static class Gemm
 /// <summary>The operands of one GEMM call, as raw pointers (valid while the caller keeps them pinned).</summary>
 internal readonly unsafe struct GemmArgs(
     Transpose transA, Transpose transB, int m, int n, int k, float alpha,
-    float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, bool transposedC)
 {
     public readonly Transpose TransA = transA;
     public readonly Transpose TransB = transB;
@@ -255,6 +304,9 @@ internal readonly unsafe struct GemmArgs(
     public readonly float Beta = beta;
     public readonly float* C = c;
     public readonly nint Ldc = ldc;
+
+    /// <summary>C is stored transposed: element (i, j) of this product lives at c[j·ldc + i].</summary>
+    public readonly bool TransposedC = transposedC;
 }
 
 /// <summary>Per-thread packing buffers, 64-byte aligned, grown once and reused (no per-call garbage).</summary>
@@ -295,6 +347,7 @@ internal static unsafe class GemmDriver<TKernel>
         remaining > TKernel.Mr - TKernel.MrSmall ? TKernel.Mr : TKernel.MrSmall;
 
     /// <summary>Computes rows [row0, row1) × columns [col0, col1) of C.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(in GemmArgs g, int row0, int row1, int col0, int col1)
     {
         int mr = TKernel.Mr, nr = TKernel.Nr;
@@ -308,12 +361,13 @@ internal static unsafe class GemmDriver<TKernel>
         var cols = col1 - col0;
         var mcMax = Math.Min(Gemm.Mc, ((rows + mr - 1) / mr) * mr);
         var ncMax = Math.Min(Gemm.Nc, ((cols + nr - 1) / nr) * nr);
-        var tileFloats = mr * nr;
-        var aFloats = (mcMax + mr) * kcMax;
-        var bFloats = ncMax * kcMax;
+        var tileFloats = (2 * mr * nr) + 16;
+        var aFloats = ((mcMax + mr) * kcMax) + 16;
+        var bFloats = (ncMax * kcMax) + 16;
 
         var ws = GemmWorkspace.Current.Get(tileFloats + aFloats + bFloats);
         var tile = ws;
+        var directB = g.TransB == Transpose.No && rows <= Gemm.Mc && Gemm.DirectB;
         var packA = ws + tileFloats;
         var packB = packA + aFloats;
 
@@ -324,12 +378,16 @@ internal static unsafe class GemmDriver<TKernel>
             for (var q = 0; q < kBlocks; q++)
             {
                 var kc = kcBase + (q < kcExtra ? 1 : 0);
-                PackB(in g, jc, nc, p0, kc, packB);
+
+                // With a single row block each B panel is used once, so op(B) = B is read in place (only a
+                // ragged last panel is packed, zero-padded); otherwise packing pays for itself.
+                var direct = directB ? nc / nr * nr : 0;
+                PackB(in g, jc + direct, nc - direct, p0, kc, packB);
                 for (var ic = row0; ic < row1; ic += Gemm.Mc)
                 {
                     var mc = Math.Min(Gemm.Mc, row1 - ic);
                     PackA(in g, ic, mc, p0, kc, packA);
-                    Macro(in g, ic, mc, jc, nc, kc, packA, packB, tile, q == 0);
+                    Macro(in g, ic, mc, jc, nc, kc, packA, packB, direct, g.B + (p0 * g.Ldb) + jc, tile, q == 0);
                 }
 
                 p0 += kc;
@@ -337,8 +395,10 @@ internal static unsafe class GemmDriver<TKernel>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Macro(
-        in GemmArgs g, int ic, int mc, int jc, int nc, int kc, float* packA, float* packB, float* tile, bool first)
+        in GemmArgs g, int ic, int mc, int jc, int nc, int kc, float* packA, float* packB, int direct, float* bDirect,
+        float* tile, bool first)
     {
         var nr = TKernel.Nr;
         var alpha = g.Alpha;
@@ -347,22 +407,36 @@ internal static unsafe class GemmDriver<TKernel>
         for (var jr = 0; jr < nc; jr += nr)
         {
             var cols = Math.Min(nr, nc - jr);
-            var bp = packB + ((nint)jr * kc);
+            var bp = jr < direct ? bDirect + jr : packB + ((nint)(jr - direct) * kc);
+            var bStride = jr < direct ? g.Ldb : nr;
             var ap = packA;
             for (var ir = 0; ir < mc;)
             {
                 var h = PanelHeight(mc - ir);
                 if (h == TKernel.Mr)
                 {
-                    TKernel.Run(kc, ap, bp, nr, tile);
+                    TKernel.Run(kc, ap, bp, bStride, tile);
                 }
                 else
                 {
-                    TKernel.RunSmall(kc, ap, bp, nr, tile);
+                    TKernel.RunSmall(kc, ap, bp, bStride, tile);
                 }
 
-                var cp = g.C + ((ic + ir) * ldc) + jc + jr;
-                TKernel.Update(tile, Math.Min(h, mc - ir), cols, cp, ldc, alpha, beta, first);
+                var rows = Math.Min(h, mc - ir);
+                if (g.TransposedC)
+                {
+                    var transposed = tile + (TKernel.Mr * nr);
+                    GemmPacking.Transpose16(tile, nr, rows, cols, transposed, TKernel.Mr, TKernel.Mr);
+
+                    var ct = g.C + ((jc + jr) * ldc) + ic + ir;
+                    TKernel.Update(transposed, TKernel.Mr, cols, rows, ct, ldc, alpha, beta, first);
+                }
+                else
+                {
+                    var cp = g.C + ((ic + ir) * ldc) + jc + jr;
+                    TKernel.Update(tile, nr, rows, cols, cp, ldc, alpha, beta, first);
+                }
+
                 ap += h * kc;
                 ir += h;
             }
@@ -370,6 +444,7 @@ internal static unsafe class GemmDriver<TKernel>
     }
 
     /// <summary>Packs rows [i0, i0+mc) × k-range [p0, p0+kc) of op(A) into zero-padded MR (or MR-small) panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(in GemmArgs g, int i0, int mc, int p0, int kc, float* dst)
     {
         var lda = g.Lda;
@@ -379,46 +454,22 @@ internal static unsafe class GemmDriver<TKernel>
             var rows = Math.Min(h, mc - r);
             if (g.TransA == Transpose.No)
             {
-                // element (i, p) at a[i·lda + p]: read each row contiguously, write with stride h.
-                for (var rr = 0; rr < rows; rr++)
-                {
-                    var src = g.A + ((i0 + r + rr) * lda) + p0;
-                    var d = dst + rr;
-                    for (var p = 0; p < kc; p++)
-                    {
-                        d[p * h] = src[p];
-                    }
-                }
-            }
-            else
-            {
-                // element (i, p) at a[p·lda + i]: each p is a contiguous run of rows.
-                var src = g.A + (p0 * lda) + i0 + r;
-                for (var p = 0; p < kc; p++)
-                {
-                    var d = dst + (p * h);
-                    var s = src + (p * lda);
-                    for (var rr = 0; rr < rows; rr++)
-                    {
-                        d[rr] = s[rr];
-                    }
-                }
+                // element (i, p) at a[i·lda + p]: a transposing copy of `rows` rows (zero-padding included).
+                GemmPacking.Transpose16(g.A + ((i0 + r) * lda) + p0, lda, rows, kc, dst, h, h);
+                dst += h * kc;
+                r += h;
+                continue;
             }
 
-            if (rows < h)
-            {
-                for (var p = 0; p < kc; p++)
-                {
-                    new Span<float>(dst + (p * h) + rows, h - rows).Clear();
-                }
-            }
-
+            // element (i, p) at a[p·lda + i]: each p is a contiguous run of rows.
+            GemmPacking.CopyRows(g.A + (p0 * lda) + i0 + r, lda, rows, kc, dst, h, h);
             dst += h * kc;
             r += h;
         }
     }
 
     /// <summary>Packs k-range [p0, p0+kc) × columns [j0, j0+nc) of op(B) into zero-padded NR-wide panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(in GemmArgs g, int j0, int nc, int p0, int kc, float* dst)
     {
         var nr = TKernel.Nr;
@@ -429,32 +480,16 @@ internal static unsafe class GemmDriver<TKernel>
             if (g.TransB == Transpose.No)
             {
                 // element (p, j) at b[p·ldb + j]: each p is a contiguous run of columns.
-                var src = g.B + (p0 * ldb) + j0 + jr;
-                var bytes = (uint)(cols * sizeof(float));
-                for (var p = 0; p < kc; p++)
-                {
-                    Unsafe.CopyBlockUnaligned(dst + (p * nr), src + (p * ldb), bytes);
-                }
+                GemmPacking.CopyRows(g.B + (p0 * ldb) + j0 + jr, ldb, cols, kc, dst, nr, nr);
             }
             else
             {
-                // element (p, j) at b[j·ldb + p]: read each stored row contiguously, write with stride nr.
-                for (var jj = 0; jj < cols; jj++)
+                // element (p, j) at b[j·ldb + p]: transposing copies of 16 stored rows at a time.
+                var src = g.B + ((j0 + jr) * ldb) + p0;
+                for (var half = 0; half < nr; half += 16)
                 {
-                    var src = g.B + ((j0 + jr + jj) * ldb) + p0;
-                    var d = dst + jj;
-                    for (var p = 0; p < kc; p++)
-                    {
-                        d[p * nr] = src[p];
-                    }
-                }
-            }
-
-            if (cols < nr)
-            {
-                for (var p = 0; p < kc; p++)
-                {
-                    new Span<float>(dst + (p * nr) + cols, nr - cols).Clear();
+                    var rows = Math.Clamp(cols - half, 0, 16);
+                    GemmPacking.Transpose16(src + (half * ldb), ldb, rows, kc, dst + half, nr, Math.Min(16, nr - half));
                 }
             }
 

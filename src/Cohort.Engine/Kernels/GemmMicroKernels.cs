@@ -25,11 +25,11 @@ internal interface IGemmMicroKernel
     static abstract unsafe void RunSmall(int kc, float* a, float* b, nint bStride, float* tile);
 
     /// <summary>
-    /// Writes a <paramref name="rows"/> × <paramref name="cols"/> tile into C:
+    /// Writes a <paramref name="rows"/> × <paramref name="cols"/> tile (row stride <paramref name="tileStride"/>) into C:
     /// first block: C = alpha·T (beta = 0) or C = alpha·T + beta·C; later k-blocks: C = alpha·T + C.
     /// </summary>
     static abstract unsafe void Update(
-        float* tile, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first);
+        float* tile, nint tileStride, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first);
 }
 
 /// <summary>AVX-512 micro-kernel: 12 × 32 (24 zmm accumulators), remainder kernel 4 × 32.</summary>
@@ -44,6 +44,10 @@ internal readonly struct GemmKernel512 : IGemmMicroKernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
         Avx512F.FusedMultiplyAdd(a, b, c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> TailMask(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Run(int kc, float* a, float* b, nint bStride, float* tile)
@@ -159,12 +163,13 @@ internal readonly struct GemmKernel512 : IGemmMicroKernel
         c31.Store(tile + 112);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Update(
-        float* tile, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first)
+        float* tile, nint tileStride, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first)
     {
         var va = Vector512.Create(alpha);
         var vb = Vector512.Create(beta);
-        for (var i = 0; i < rows; i++, tile += 32, c += ldc)
+        for (var i = 0; i < rows; i++, tile += tileStride, c += ldc)
         {
             var j = 0;
             if (first && beta == 0f)
@@ -174,9 +179,10 @@ internal readonly struct GemmKernel512 : IGemmMicroKernel
                     (va * Vector512.Load(tile + j)).Store(c + j);
                 }
 
-                for (; j < cols; j++)
+                if (j < cols)
                 {
-                    c[j] = alpha * tile[j];
+                    var mask = TailMask(cols - j);
+                    Avx512F.MaskStore(c + j, mask, va * Avx512F.MaskLoad(tile + j, mask, Vector512<float>.Zero));
                 }
             }
             else if (first)
@@ -186,9 +192,12 @@ internal readonly struct GemmKernel512 : IGemmMicroKernel
                     Fma(va, Vector512.Load(tile + j), vb * Vector512.Load(c + j)).Store(c + j);
                 }
 
-                for (; j < cols; j++)
+                if (j < cols)
                 {
-                    c[j] = MathF.FusedMultiplyAdd(alpha, tile[j], beta * c[j]);
+                    var mask = TailMask(cols - j);
+                    var t = Avx512F.MaskLoad(tile + j, mask, Vector512<float>.Zero);
+                    var old = Avx512F.MaskLoad(c + j, mask, Vector512<float>.Zero);
+                    Avx512F.MaskStore(c + j, mask, Fma(va, t, vb * old));
                 }
             }
             else
@@ -198,9 +207,12 @@ internal readonly struct GemmKernel512 : IGemmMicroKernel
                     Fma(va, Vector512.Load(tile + j), Vector512.Load(c + j)).Store(c + j);
                 }
 
-                for (; j < cols; j++)
+                if (j < cols)
                 {
-                    c[j] = MathF.FusedMultiplyAdd(alpha, tile[j], c[j]);
+                    var mask = TailMask(cols - j);
+                    var t = Avx512F.MaskLoad(tile + j, mask, Vector512<float>.Zero);
+                    var old = Avx512F.MaskLoad(c + j, mask, Vector512<float>.Zero);
+                    Avx512F.MaskStore(c + j, mask, Fma(va, t, old));
                 }
             }
         }
@@ -290,12 +302,13 @@ internal readonly struct GemmKernel256 : IGemmMicroKernel
         c11.Store(tile + 24);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Update(
-        float* tile, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first)
+        float* tile, nint tileStride, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first)
     {
         var va = Vector256.Create(alpha);
         var vb = Vector256.Create(beta);
-        for (var i = 0; i < rows; i++, tile += 16, c += ldc)
+        for (var i = 0; i < rows; i++, tile += tileStride, c += ldc)
         {
             var j = 0;
             if (first && beta == 0f)
@@ -399,10 +412,11 @@ internal readonly struct GemmKernelScalar : IGemmMicroKernel
     public static unsafe void RunSmall(int kc, float* a, float* b, nint bStride, float* tile) =>
         Run(kc, a, b, bStride, tile);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Update(
-        float* tile, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first)
+        float* tile, nint tileStride, int rows, int cols, float* c, nint ldc, float alpha, float beta, bool first)
     {
-        for (var i = 0; i < rows; i++, tile += 4, c += ldc)
+        for (var i = 0; i < rows; i++, tile += tileStride, c += ldc)
         {
             for (var j = 0; j < cols; j++)
             {

@@ -71,7 +71,7 @@ public sealed class GemmTests
     {
         var isa = Enum.Parse<GemmIsa>(isaName);
         var random = new Random(7);
-        foreach (var (m, n, k) in new[] { (100, 300, 70), (300, 50, 40), (64, 129, 600), (77, 77, 77) })
+        foreach (var (m, n, k) in new[] { (100, 300, 70), (400, 60, 90), (700, 20, 100), (64, 129, 600), (130, 130, 130) })
         {
             foreach (var transA in new[] { Transpose.No, Transpose.Yes })
             {
@@ -98,6 +98,31 @@ public sealed class GemmTests
                     }
                 }
             }
+        }
+    }
+
+    [Fact]
+    public void Should_BeBitwiseIdentical_When_CalledConcurrentlyFromSeveralThreads()
+    {
+        var random = new Random(11);
+        const int m = 150, n = 140, k = 130;
+        var a = RandomArray(random, m * k);
+        var b = RandomArray(random, k * n);
+        var expected = new float[m * n];
+        Gemm.Compute(Transpose.No, Transpose.Yes, m, n, k, 1f, a, k, b, k, 0f, expected, n, 1);
+        var outputs = Enumerable.Range(0, 4).Select(_ => new float[m * n]).ToArray();
+
+        Parallel.For(0, outputs.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            for (var repeat = 0; repeat < 20; repeat++)
+            {
+                Gemm.Compute(Transpose.No, Transpose.Yes, m, n, k, 1f, a, k, b, k, 0f, outputs[i], n, 2);
+            }
+        });
+
+        foreach (var output in outputs)
+        {
+            Assert.Equal(BitsOf(expected), BitsOf(output));
         }
     }
 
