@@ -32,7 +32,7 @@ public static class Conv2d
     {
         s.Validate();
         var workers = Math.Clamp(threads, 1, Chunks(s));
-        var total = PartialsLength(s) + (long)workers * ColumnsLength(s);
+        var total = PartialsLength(s) + (long)workers * WorkerLength(s);
         if (total > int.MaxValue)
         {
             throw new ArgumentException($"Workspace for {s} on {threads} threads exceeds int.MaxValue floats.", nameof(threads));
@@ -148,6 +148,9 @@ public static class Conv2d
 
     private static int ColumnsLength(in Conv2dShape s) => s.PatchSize * s.OutHeight * s.OutWidth;
 
+    /// <summary>Per-thread scratch: the im2col buffer, then 8 lane partials per weight (see ConvGemm.DotProductLanes).</summary>
+    private static int WorkerLength(in Conv2dShape s) => ColumnsLength(s) + 8 * s.WeightLength;
+
     private static int Workers(in Conv2dShape s, int workspaceLength, int threads)
     {
         if (threads < 1)
@@ -156,7 +159,7 @@ public static class Conv2d
         }
 
         var partials = PartialsLength(s);
-        var columns = ColumnsLength(s);
+        var columns = WorkerLength(s);
         if (workspaceLength < partials + columns)
         {
             throw new ArgumentException(
@@ -209,11 +212,11 @@ public static class Conv2d
 
         private int ChunkStart(int chunk) => (int)((long)chunk * _s.Batch / Chunks(_s));
 
-        private Span<float> Columns(int worker)
-        {
-            var len = ColumnsLength(_s);
-            return new Span<float>(_workspace + PartialsLength(_s) + (long)worker * len, len);
-        }
+        private Span<float> Columns(int worker) =>
+            new(_workspace + PartialsLength(_s) + (long)worker * WorkerLength(_s), ColumnsLength(_s));
+
+        private float* Lanes(int worker) =>
+            _workspace + PartialsLength(_s) + (long)worker * WorkerLength(_s) + ColumnsLength(_s);
 
         private Span<float> Partial(int chunk)
         {
@@ -247,14 +250,9 @@ public static class Conv2d
                     }
                     else
                     {
-                        for (var oc = 0; oc < m; oc++)
-                        {
-                            output.Slice(oc * n, n).Fill(bias[oc]);
-                        }
-
                         fixed (float* pc = columns, po = output)
                         {
-                            ConvGemm.BroadcastProduct(m, n, k, _weight, k, 1, pc, n, po, n, accumulate: true);
+                            ConvGemm.BroadcastProduct(m, n, k, _weight, k, 1, pc, n, po, n, _bias);
                         }
                     }
                 }
@@ -287,9 +285,10 @@ public static class Conv2d
                     }
                     else
                     {
-                        fixed (float* pc = columns, pdw = dw)
+                        fixed (float* pc = columns)
                         {
-                            ConvGemm.DotProduct(m, k, n, _outputGrad + (long)b * s.OutputImageLength, n, pc, n, pdw, k, !first);
+                            ConvGemm.DotProductLanes(
+                                m, k, n, _outputGrad + (long)b * s.OutputImageLength, n, pc, n, Lanes(worker), first);
                         }
                     }
 
@@ -311,14 +310,21 @@ public static class Conv2d
                             fixed (float* pc = columns)
                             {
                                 ConvGemm.BroadcastProduct(
-                                    k, n, m, _weight, 1, k, _outputGrad + (long)b * s.OutputImageLength, n, pc, n,
-                                    accumulate: false);
+                                    k, n, m, _weight, 1, k, _outputGrad + (long)b * s.OutputImageLength, n, pc, n, null);
                             }
                         }
 
                         var dx = new Span<float>(_inputGrad + (long)b * s.InputImageLength, s.InputImageLength);
                         dx.Clear();
                         Im2Col.Col2ImUnchecked(s, columns, dx, n);
+                    }
+                }
+
+                if (!_genericGemm)
+                {
+                    fixed (float* pdw = dw)
+                    {
+                        ConvGemm.ReduceLanes(m, k, Lanes(worker), pdw, k);
                     }
                 }
             }

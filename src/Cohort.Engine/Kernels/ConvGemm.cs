@@ -7,10 +7,11 @@ namespace Cohort.Engine.Kernels;
 /// Small-matrix products specialised for convolution shapes (few output channels, long rows), single-threaded,
 /// allocation-free, with a fixed reduction order (bitwise reproducible on one ISA path).
 /// <list type="bullet">
-/// <item><see cref="BroadcastProduct"/>: C[i, j] (+)= Σ_p A(i, p) · B[p, j], A element-strided (so Aᵀ is free),
+/// <item><see cref="BroadcastProduct"/>: C[i, j] = init[i] + Σ_p A(i, p) · B[p, j], A element-strided (so Aᵀ is free),
 /// B and C row-major — forward (W · cols) and the input gradient (Wᵀ · dY).</item>
-/// <item><see cref="DotProduct"/>: C[i, j] (+)= Σ_p A[i, p] · B[j, p], both row-major along p — the weight gradient
-/// (dY · colsᵀ).</item>
+/// <item><see cref="DotProductLanes"/> then <see cref="ReduceLanes"/>: C[i, j] = Σ_p A[i, p] · B[j, p], both
+/// row-major along p, summed over several images before one horizontal reduction — the weight gradient
+/// (Σ_b dY_b · cols_bᵀ).</item>
 /// </list>
 /// </summary>
 internal static unsafe class ConvGemm
@@ -18,36 +19,58 @@ internal static unsafe class ConvGemm
     private const int Lanes = 8;
 
     /// <summary>
-    /// C[i·ldc + j] = (accumulate ? C : 0) + Σ_p a[i·aRow + p·aCol] · b[p·ldb + j], 0 ≤ i &lt; m, 0 ≤ j &lt; n, p &lt; k.
+    /// C[i·ldc + j] = init[i] + Σ_p a[i·aRow + p·aCol] · b[p·ldb + j], 0 ≤ i &lt; m, 0 ≤ j &lt; n, p &lt; k, where init is
+    /// <paramref name="rowInit"/> or zero when it is null. Panels of 6 rows × 16 columns; the column remainder runs as
+    /// 8-wide blocks, the last one overlapping its predecessor (every element is computed by the same chain of fused
+    /// multiply-adds in p order, so recomputing it writes the same bits).
     /// </summary>
     public static void BroadcastProduct(
-        int m, int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, bool accumulate)
+        int m, int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, float* rowInit)
     {
-        var i = 0;
-        for (; i + 6 <= m; i += 6)
+        for (var i = 0; i < m; i += 6)
         {
-            Rows6(n, k, a + (long)i * aRow, aRow, aCol, b, ldb, c + (long)i * ldc, ldc, accumulate);
-        }
-
-        for (; i + 4 <= m; i += 4)
-        {
-            Rows4(n, k, a + (long)i * aRow, aRow, aCol, b, ldb, c + (long)i * ldc, ldc, accumulate);
-        }
-
-        for (; i < m; i++)
-        {
-            Rows1(n, k, a + (long)i * aRow, aCol, b, ldb, c + (long)i * ldc, accumulate);
+            var mr = Math.Min(6, m - i);
+            if (n < Lanes)
+            {
+                for (var r = 0; r < mr; r++)
+                {
+                    ScalarRow(n, k, a + (long)(i + r) * aRow, aCol, b, ldb, c + (long)(i + r) * ldc,
+                        rowInit == null ? 0f : rowInit[i + r]);
+                }
+            }
+            else
+            {
+                Panel(mr, n, k, a + (long)i * aRow, aRow, aCol, b, ldb, c + (long)i * ldc, ldc,
+                    rowInit == null ? null : rowInit + i);
+            }
         }
     }
 
+    /// <summary>Up to 6 rows; missing rows reuse the last real row's A (computed, never stored).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows6(int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, bool acc)
+    private static void Panel(int mr, int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, float* init)
     {
+        var o1 = (long)Math.Min(1, mr - 1) * aRow;
+        var o2 = (long)Math.Min(2, mr - 1) * aRow;
+        var o3 = (long)Math.Min(3, mr - 1) * aRow;
+        var o4 = (long)Math.Min(4, mr - 1) * aRow;
+        var o5 = (long)Math.Min(5, mr - 1) * aRow;
+        Vector256<float> i0 = default, i1 = default, i2 = default, i3 = default, i4 = default, i5 = default;
+        if (init != null)
+        {
+            i0 = Vector256.Create(init[0]);
+            i1 = Vector256.Create(init[Math.Min(1, mr - 1)]);
+            i2 = Vector256.Create(init[Math.Min(2, mr - 1)]);
+            i3 = Vector256.Create(init[Math.Min(3, mr - 1)]);
+            i4 = Vector256.Create(init[Math.Min(4, mr - 1)]);
+            i5 = Vector256.Create(init[Math.Min(5, mr - 1)]);
+        }
+
         var j = 0;
         for (; j + 2 * Lanes <= n; j += 2 * Lanes)
         {
-            Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-            Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+            Vector256<float> c00 = i0, c01 = i0, c10 = i1, c11 = i1, c20 = i2, c21 = i2;
+            Vector256<float> c30 = i3, c31 = i3, c40 = i4, c41 = i4, c50 = i5, c51 = i5;
             var ap = a;
             var bp = b + j;
             for (var p = 0; p < k; p++, ap += aCol, bp += ldb)
@@ -57,116 +80,115 @@ internal static unsafe class ConvGemm
                 var x = Vector256.Create(ap[0]);
                 c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
                 c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-                x = Vector256.Create(ap[aRow]);
+                x = Vector256.Create(ap[o1]);
                 c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
                 c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-                x = Vector256.Create(ap[2 * aRow]);
+                x = Vector256.Create(ap[o2]);
                 c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
                 c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-                x = Vector256.Create(ap[3 * aRow]);
+                x = Vector256.Create(ap[o3]);
                 c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
                 c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-                x = Vector256.Create(ap[4 * aRow]);
+                x = Vector256.Create(ap[o4]);
                 c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
                 c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-                x = Vector256.Create(ap[5 * aRow]);
+                x = Vector256.Create(ap[o5]);
                 c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
                 c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
             }
 
-            Store2(c + j, c00, c01, acc);
-            Store2(c + ldc + j, c10, c11, acc);
-            Store2(c + 2 * ldc + j, c20, c21, acc);
-            Store2(c + 3 * ldc + j, c30, c31, acc);
-            Store2(c + 4 * ldc + j, c40, c41, acc);
-            Store2(c + 5 * ldc + j, c50, c51, acc);
-        }
-
-        if (j < n)
-        {
-            for (var r = 0; r < 6; r++)
+            var cj = c + j;
+            c00.Store(cj);
+            c01.Store(cj + Lanes);
+            if (mr > 1)
             {
-                Tail(n, j, k, a + r * aRow, aCol, b, ldb, c + r * ldc, acc);
+                c10.Store(cj + ldc);
+                c11.Store(cj + ldc + Lanes);
+            }
+
+            if (mr > 2)
+            {
+                c20.Store(cj + 2 * ldc);
+                c21.Store(cj + 2 * ldc + Lanes);
+            }
+
+            if (mr > 3)
+            {
+                c30.Store(cj + 3 * ldc);
+                c31.Store(cj + 3 * ldc + Lanes);
+            }
+
+            if (mr > 4)
+            {
+                c40.Store(cj + 4 * ldc);
+                c41.Store(cj + 4 * ldc + Lanes);
+            }
+
+            if (mr > 5)
+            {
+                c50.Store(cj + 5 * ldc);
+                c51.Store(cj + 5 * ldc + Lanes);
             }
         }
-    }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows4(int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, bool acc)
-    {
-        var j = 0;
-        for (; j + 3 * Lanes <= n; j += 3 * Lanes)
+        while (j < n)
         {
-            Vector256<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
-            Vector256<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
+            // 8-wide blocks; the last one is shifted left to end at n (n ≥ 8 here).
+            var jj = Math.Min(j, n - Lanes);
+            Vector256<float> c0 = i0, c1 = i1, c2 = i2, c3 = i3, c4 = i4, c5 = i5;
             var ap = a;
-            var bp = b + j;
+            var bp = b + jj;
             for (var p = 0; p < k; p++, ap += aCol, bp += ldb)
             {
                 var b0 = Vector256.Load(bp);
-                var b1 = Vector256.Load(bp + Lanes);
-                var b2 = Vector256.Load(bp + 2 * Lanes);
-                var x = Vector256.Create(ap[0]);
-                c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
-                c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-                c02 = Vector256.FusedMultiplyAdd(x, b2, c02);
-                x = Vector256.Create(ap[aRow]);
-                c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
-                c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-                c12 = Vector256.FusedMultiplyAdd(x, b2, c12);
-                x = Vector256.Create(ap[2 * aRow]);
-                c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
-                c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-                c22 = Vector256.FusedMultiplyAdd(x, b2, c22);
-                x = Vector256.Create(ap[3 * aRow]);
-                c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
-                c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-                c32 = Vector256.FusedMultiplyAdd(x, b2, c32);
+                c0 = Vector256.FusedMultiplyAdd(Vector256.Create(ap[0]), b0, c0);
+                c1 = Vector256.FusedMultiplyAdd(Vector256.Create(ap[o1]), b0, c1);
+                c2 = Vector256.FusedMultiplyAdd(Vector256.Create(ap[o2]), b0, c2);
+                c3 = Vector256.FusedMultiplyAdd(Vector256.Create(ap[o3]), b0, c3);
+                c4 = Vector256.FusedMultiplyAdd(Vector256.Create(ap[o4]), b0, c4);
+                c5 = Vector256.FusedMultiplyAdd(Vector256.Create(ap[o5]), b0, c5);
             }
 
-            Store3(c + j, c00, c01, c02, acc);
-            Store3(c + ldc + j, c10, c11, c12, acc);
-            Store3(c + 2 * ldc + j, c20, c21, c22, acc);
-            Store3(c + 3 * ldc + j, c30, c31, c32, acc);
-        }
-
-        if (j < n)
-        {
-            for (var r = 0; r < 4; r++)
+            var cj = c + jj;
+            c0.Store(cj);
+            if (mr > 1)
             {
-                Tail(n, j, k, a + r * aRow, aCol, b, ldb, c + r * ldc, acc);
+                c1.Store(cj + ldc);
             }
+
+            if (mr > 2)
+            {
+                c2.Store(cj + 2 * ldc);
+            }
+
+            if (mr > 3)
+            {
+                c3.Store(cj + 3 * ldc);
+            }
+
+            if (mr > 4)
+            {
+                c4.Store(cj + 4 * ldc);
+            }
+
+            if (mr > 5)
+            {
+                c5.Store(cj + 5 * ldc);
+            }
+
+            j = jj + Lanes;
         }
     }
 
-    private static void Rows1(int n, int k, float* a, int aCol, float* b, int ldb, float* c, bool acc) =>
-        Tail(n, 0, k, a, aCol, b, ldb, c, acc);
-
-    /// <summary>One row of C from column j on: 8-wide vectors, then scalars.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tail(int n, int j, int k, float* a, int aCol, float* b, int ldb, float* c, bool acc)
+    /// <summary>
+    /// One row narrower than a vector. Uses the same per-element chain (init, then fused multiply-adds in p order)
+    /// as the vector paths.
+    /// </summary>
+    private static void ScalarRow(int n, int k, float* a, int aCol, float* b, int ldb, float* c, float init)
     {
-        for (; j + Lanes <= n; j += Lanes)
+        for (var j = 0; j < n; j++)
         {
-            Vector256<float> s = default;
-            var ap = a;
-            var bp = b + j;
-            for (var p = 0; p < k; p++, ap += aCol, bp += ldb)
-            {
-                s = Vector256.FusedMultiplyAdd(Vector256.Create(*ap), Vector256.Load(bp), s);
-            }
-
-            if (acc)
-            {
-                s += Vector256.Load(c + j);
-            }
-
-            s.Store(c + j);
-        }
-
-        for (; j < n; j++)
-        {
-            var s = 0f;
+            var s = init;
             var ap = a;
             var bp = b + j;
             for (var p = 0; p < k; p++, ap += aCol, bp += ldb)
@@ -174,59 +196,63 @@ internal static unsafe class ConvGemm
                 s = MathF.FusedMultiplyAdd(*ap, *bp, s);
             }
 
-            c[j] = acc ? c[j] + s : s;
+            c[j] = s;
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store2(float* c, Vector256<float> v0, Vector256<float> v1, bool acc)
-    {
-        if (acc)
-        {
-            v0 += Vector256.Load(c);
-            v1 += Vector256.Load(c + Lanes);
-        }
-
-        v0.Store(c);
-        v1.Store(c + Lanes);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store3(float* c, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2, bool acc)
-    {
-        if (acc)
-        {
-            v0 += Vector256.Load(c);
-            v1 += Vector256.Load(c + Lanes);
-            v2 += Vector256.Load(c + 2 * Lanes);
-        }
-
-        v0.Store(c);
-        v1.Store(c + Lanes);
-        v2.Store(c + 2 * Lanes);
     }
 
     /// <summary>
-    /// C[i·ldc + j] = (accumulate ? C : 0) + Σ_p a[i·lda + p] · b[j·ldb + p], 0 ≤ i &lt; m, 0 ≤ j &lt; n, p &lt; k.
-    /// Each dot product runs 8 lanes over p in order, then adds the lanes in a fixed tree, then the scalar tail.
+    /// Lane partials of C[i, j] = Σ_p a[i·lda + p] · b[j·ldb + p]: acc[(i·n + j)·8 + lane] (+)= Σ over p ≡ lane
+    /// (mod 8) blocks, in p order; <paramref name="first"/> starts from zero. Summing several products into the same
+    /// partials and reducing once with <see cref="ReduceLanes"/> keeps the horizontal sums out of the per-image
+    /// work. When k is not a multiple of 8 the last block is the overlapping block ending at k, with its already
+    /// counted lanes masked to zero.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DotProduct(int m, int n, int k, float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+    public static void DotProductLanes(int m, int n, int k, float* a, int lda, float* b, int ldb, float* acc, bool first)
     {
-        var kv = k - k % Lanes;
-        var i = 0;
-        for (; i + 4 <= m; i += 4)
+        if (k < Lanes)
         {
-            var a0 = a + (long)i * lda;
-            var a1 = a0 + lda;
-            var a2 = a1 + lda;
-            var a3 = a2 + lda;
-            var j = 0;
-            for (; j + 3 <= n; j += 3)
+            for (var i = 0; i < m; i++)
             {
-                var b0 = b + (long)j * ldb;
-                var b1 = b0 + ldb;
-                var b2 = b1 + ldb;
+                for (var j = 0; j < n; j++)
+                {
+                    var s = 0f;
+                    for (var p = 0; p < k; p++)
+                    {
+                        s = MathF.FusedMultiplyAdd(a[(long)i * lda + p], b[(long)j * ldb + p], s);
+                    }
+
+                    var slot = acc + ((long)i * n + j) * Lanes;
+                    if (first)
+                    {
+                        Vector256<float>.Zero.Store(slot);
+                    }
+
+                    slot[0] += s;
+                }
+            }
+
+            return;
+        }
+
+        var kv = k - k % Lanes;
+        var tailMask = Vector256.GreaterThanOrEqual(
+            Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(Lanes - k % Lanes)).AsSingle();
+        var i0 = 0;
+        for (; i0 < m; i0 += 4)
+        {
+            // Rows past m reuse the last row (computed, never stored).
+            var mr = Math.Min(4, m - i0);
+            var a0 = a + (long)i0 * lda;
+            var a1 = a + (long)(i0 + Math.Min(1, mr - 1)) * lda;
+            var a2 = a + (long)(i0 + Math.Min(2, mr - 1)) * lda;
+            var a3 = a + (long)(i0 + Math.Min(3, mr - 1)) * lda;
+            for (var j0 = 0; j0 < n; j0 += 3)
+            {
+                var nr = Math.Min(3, n - j0);
+                var b0 = b + (long)j0 * ldb;
+                var b1 = b + (long)(j0 + Math.Min(1, nr - 1)) * ldb;
+                var b2 = b + (long)(j0 + Math.Min(2, nr - 1)) * ldb;
                 Vector256<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
                 Vector256<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
                 for (var p = 0; p < kv; p += Lanes)
@@ -252,60 +278,86 @@ internal static unsafe class ConvGemm
                     s32 = Vector256.FusedMultiplyAdd(x, y2, s32);
                 }
 
-                var ci = c + (long)i * ldc + j;
-                Finish(ci, s00, a0, b0, kv, k, accumulate);
-                Finish(ci + 1, s01, a0, b1, kv, k, accumulate);
-                Finish(ci + 2, s02, a0, b2, kv, k, accumulate);
-                Finish(ci + ldc, s10, a1, b0, kv, k, accumulate);
-                Finish(ci + ldc + 1, s11, a1, b1, kv, k, accumulate);
-                Finish(ci + ldc + 2, s12, a1, b2, kv, k, accumulate);
-                Finish(ci + 2 * ldc, s20, a2, b0, kv, k, accumulate);
-                Finish(ci + 2 * ldc + 1, s21, a2, b1, kv, k, accumulate);
-                Finish(ci + 2 * ldc + 2, s22, a2, b2, kv, k, accumulate);
-                Finish(ci + 3 * ldc, s30, a3, b0, kv, k, accumulate);
-                Finish(ci + 3 * ldc + 1, s31, a3, b1, kv, k, accumulate);
-                Finish(ci + 3 * ldc + 2, s32, a3, b2, kv, k, accumulate);
-            }
-
-            for (; j < n; j++)
-            {
-                for (var r = 0; r < 4; r++)
+                if (kv < k)
                 {
-                    Dot1(c + (long)(i + r) * ldc + j, a + (long)(i + r) * lda, b + (long)j * ldb, kv, k, accumulate);
+                    var p = k - Lanes;
+                    var y0 = Vector256.Load(b0 + p) & tailMask;
+                    var y1 = Vector256.Load(b1 + p) & tailMask;
+                    var y2 = Vector256.Load(b2 + p) & tailMask;
+                    var x = Vector256.Load(a0 + p) & tailMask;
+                    s00 = Vector256.FusedMultiplyAdd(x, y0, s00);
+                    s01 = Vector256.FusedMultiplyAdd(x, y1, s01);
+                    s02 = Vector256.FusedMultiplyAdd(x, y2, s02);
+                    x = Vector256.Load(a1 + p) & tailMask;
+                    s10 = Vector256.FusedMultiplyAdd(x, y0, s10);
+                    s11 = Vector256.FusedMultiplyAdd(x, y1, s11);
+                    s12 = Vector256.FusedMultiplyAdd(x, y2, s12);
+                    x = Vector256.Load(a2 + p) & tailMask;
+                    s20 = Vector256.FusedMultiplyAdd(x, y0, s20);
+                    s21 = Vector256.FusedMultiplyAdd(x, y1, s21);
+                    s22 = Vector256.FusedMultiplyAdd(x, y2, s22);
+                    x = Vector256.Load(a3 + p) & tailMask;
+                    s30 = Vector256.FusedMultiplyAdd(x, y0, s30);
+                    s31 = Vector256.FusedMultiplyAdd(x, y1, s31);
+                    s32 = Vector256.FusedMultiplyAdd(x, y2, s32);
+                }
+
+                var row = acc + ((long)i0 * n + j0) * Lanes;
+                var rowStride = (long)n * Lanes;
+                Put(row, s00, first);
+                Put(row + Lanes, s01, first, nr > 1);
+                Put(row + 2 * Lanes, s02, first, nr > 2);
+                if (mr > 1)
+                {
+                    Put(row + rowStride, s10, first);
+                    Put(row + rowStride + Lanes, s11, first, nr > 1);
+                    Put(row + rowStride + 2 * Lanes, s12, first, nr > 2);
+                }
+
+                if (mr > 2)
+                {
+                    Put(row + 2 * rowStride, s20, first);
+                    Put(row + 2 * rowStride + Lanes, s21, first, nr > 1);
+                    Put(row + 2 * rowStride + 2 * Lanes, s22, first, nr > 2);
+                }
+
+                if (mr > 3)
+                {
+                    Put(row + 3 * rowStride, s30, first);
+                    Put(row + 3 * rowStride + Lanes, s31, first, nr > 1);
+                    Put(row + 3 * rowStride + 2 * Lanes, s32, first, nr > 2);
                 }
             }
         }
-
-        for (; i < m; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                Dot1(c + (long)i * ldc + j, a + (long)i * lda, b + (long)j * ldb, kv, k, accumulate);
-            }
-        }
-    }
-
-    private static void Dot1(float* c, float* a, float* b, int kv, int k, bool acc)
-    {
-        Vector256<float> s = default;
-        for (var p = 0; p < kv; p += Lanes)
-        {
-            s = Vector256.FusedMultiplyAdd(Vector256.Load(a + p), Vector256.Load(b + p), s);
-        }
-
-        Finish(c, s, a, b, kv, k, acc);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish(float* c, Vector256<float> s, float* a, float* b, int kv, int k, bool acc)
+    private static void Put(float* slot, Vector256<float> v, bool first, bool store = true)
     {
-        var lo = s.GetLower() + s.GetUpper();
-        var sum = (lo.GetElement(0) + lo.GetElement(2)) + (lo.GetElement(1) + lo.GetElement(3));
-        for (var p = kv; p < k; p++)
+        if (!store)
         {
-            sum = MathF.FusedMultiplyAdd(a[p], b[p], sum);
+            return;
         }
 
-        *c = acc ? *c + sum : sum;
+        if (!first)
+        {
+            v += Vector256.Load(slot);
+        }
+
+        v.Store(slot);
+    }
+
+    /// <summary>c[i·ldc + j] = Σ of the 8 lane partials of (i, j) in a fixed tree ((0+4)+(2+6)) + ((1+5)+(3+7)).</summary>
+    public static void ReduceLanes(int m, int n, float* acc, float* c, int ldc)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var v = Vector256.Load(acc + ((long)i * n + j) * Lanes);
+                var h = v.GetLower() + v.GetUpper();
+                c[(long)i * ldc + j] = (h.GetElement(0) + h.GetElement(2)) + (h.GetElement(1) + h.GetElement(3));
+            }
+        }
     }
 }

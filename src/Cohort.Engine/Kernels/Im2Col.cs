@@ -1,4 +1,5 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Cohort.Engine.Kernels;
 
@@ -61,6 +62,13 @@ public static class Im2Col
     private static void ValidRange(int outSize, int size, int stride, int pad, int k, out int lo, out int hi)
     {
         // o·stride ≥ pad − k  and  o·stride ≤ size − 1 + pad − k
+        if (stride == 1)
+        {
+            lo = Math.Clamp(pad - k, 0, outSize);
+            hi = Math.Clamp(size + pad - k, lo, outSize);
+            return;
+        }
+
         var first = pad - k;
         lo = first <= 0 ? 0 : Math.Min(outSize, (first + stride - 1) / stride);
         var last = size - 1 + pad - k;
@@ -71,40 +79,64 @@ public static class Im2Col
         }
     }
 
-    internal static void ComputeUnchecked(in Conv2dShape s, ReadOnlySpan<float> image, Span<float> columns, int columnStride)
+    internal static unsafe void ComputeUnchecked(in Conv2dShape s, ReadOnlySpan<float> image, Span<float> columns, int columnStride)
     {
         int h = s.Height, w = s.Width, kh = s.KernelHeight, kw = s.KernelWidth;
         int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth;
         int oh = s.OutHeight, ow = s.OutWidth;
-        var row = 0;
-        for (var c = 0; c < s.InChannels; c++)
+        fixed (float* pImage = image, pColumns = columns)
         {
-            var plane = image.Slice(c * h * w, h * w);
-            for (var ky = 0; ky < kh; ky++)
+            var row = 0;
+            for (var c = 0; c < s.InChannels; c++)
             {
-                ValidRange(oh, h, sh, ph, ky, out var yLo, out var yHi);
-                for (var kx = 0; kx < kw; kx++, row++)
+                var plane = pImage + (long)c * h * w;
+                for (var ky = 0; ky < kh; ky++)
                 {
-                    ValidRange(ow, w, sw, pw, kx, out var xLo, out var xHi);
-                    var dst = columns.Slice(row * columnStride, oh * ow);
-                    dst[..(yLo * ow)].Clear();
-                    dst[(yHi * ow)..].Clear();
-                    for (var y = yLo; y < yHi; y++)
+                    ValidRange(oh, h, sh, ph, ky, out var yLo, out var yHi);
+                    for (var kx = 0; kx < kw; kx++, row++)
                     {
-                        var d = dst.Slice(y * ow, ow);
-                        var srcRow = plane.Slice((y * sh - ph + ky) * w, w);
-                        d[..xLo].Clear();
-                        d[xHi..].Clear();
-                        var x0 = xLo * sw - pw + kx;
-                        if (sw == 1)
+                        ValidRange(ow, w, sw, pw, kx, out var xLo, out var xHi);
+                        var dst = pColumns + (long)row * columnStride;
+                        if (yLo > 0)
                         {
-                            srcRow.Slice(x0, xHi - xLo).CopyTo(d[xLo..xHi]);
+                            new Span<float>(dst, yLo * ow).Clear();
                         }
-                        else
+
+                        if (yHi < oh)
                         {
-                            for (int x = xLo, ix = x0; x < xHi; x++, ix += sw)
+                            new Span<float>(dst + yHi * ow, (oh - yHi) * ow).Clear();
+                        }
+
+                        var x0 = xLo * sw - pw + kx;
+                        var len = xHi - xLo;
+                        var edges = xLo > 0 || xHi < ow;
+                        for (var y = yLo; y < yHi; y++)
+                        {
+                            var d = dst + y * ow;
+                            var src = plane + (y * sh - ph + ky) * w + x0;
+                            if (edges)
                             {
-                                d[x] = srcRow[ix];
+                                for (var x = 0; x < xLo; x++)
+                                {
+                                    d[x] = 0f;
+                                }
+
+                                for (var x = xHi; x < ow; x++)
+                                {
+                                    d[x] = 0f;
+                                }
+                            }
+
+                            if (sw == 1)
+                            {
+                                CopyShort(src, d + xLo, len);
+                            }
+                            else
+                            {
+                                for (int x = 0, ix = 0; x < len; x++, ix += sw)
+                                {
+                                    d[xLo + x] = src[ix];
+                                }
                             }
                         }
                     }
@@ -113,42 +145,75 @@ public static class Im2Col
         }
     }
 
-    internal static void Col2ImUnchecked(in Conv2dShape s, ReadOnlySpan<float> columns, Span<float> image, int columnStride)
+    /// <summary>Copies a short row without a call: 8-wide blocks, the last one overlapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyShort(float* src, float* dst, int len)
+    {
+        if (len >= 8)
+        {
+            var i = 0;
+            for (; i + 8 <= len; i += 8)
+            {
+                Vector256.Load(src + i).Store(dst + i);
+            }
+
+            if (i < len)
+            {
+                Vector256.Load(src + len - 8).Store(dst + len - 8);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < len; i++)
+            {
+                dst[i] = src[i];
+            }
+        }
+    }
+
+    internal static unsafe void Col2ImUnchecked(in Conv2dShape s, ReadOnlySpan<float> columns, Span<float> image, int columnStride)
     {
         int h = s.Height, w = s.Width, kh = s.KernelHeight, kw = s.KernelWidth;
         int sh = s.StrideHeight, sw = s.StrideWidth, ph = s.PadHeight, pw = s.PadWidth;
         int oh = s.OutHeight, ow = s.OutWidth;
-        var row = 0;
-        for (var c = 0; c < s.InChannels; c++)
+        fixed (float* pImage = image, pColumns = columns)
         {
-            var plane = image.Slice(c * h * w, h * w);
-            for (var ky = 0; ky < kh; ky++)
+            var row = 0;
+            for (var c = 0; c < s.InChannels; c++)
             {
-                ValidRange(oh, h, sh, ph, ky, out var yLo, out var yHi);
-                for (var kx = 0; kx < kw; kx++, row++)
+                var plane = pImage + (long)c * h * w;
+                for (var ky = 0; ky < kh; ky++)
                 {
-                    ValidRange(ow, w, sw, pw, kx, out var xLo, out var xHi);
-                    if (xHi == xLo)
+                    ValidRange(oh, h, sh, ph, ky, out var yLo, out var yHi);
+                    for (var kx = 0; kx < kw; kx++, row++)
                     {
-                        continue;
-                    }
-
-                    var src = columns.Slice(row * columnStride, oh * ow);
-                    for (var y = yLo; y < yHi; y++)
-                    {
-                        var srcRow = src.Slice(y * ow + xLo, xHi - xLo);
-                        var dstRow = plane.Slice((y * sh - ph + ky) * w, w);
+                        ValidRange(ow, w, sw, pw, kx, out var xLo, out var xHi);
+                        var len = xHi - xLo;
+                        var src = pColumns + (long)row * columnStride;
                         var x0 = xLo * sw - pw + kx;
-                        if (sw == 1)
+                        for (var y = yLo; y < yHi; y++)
                         {
-                            var d = dstRow.Slice(x0, xHi - xLo);
-                            TensorPrimitives.Add(d, srcRow, d);
-                        }
-                        else
-                        {
-                            for (int j = 0, ix = x0; j < srcRow.Length; j++, ix += sw)
+                            var srcRow = src + y * ow + xLo;
+                            var dst = plane + (y * sh - ph + ky) * w + x0;
+                            if (sw == 1)
                             {
-                                dstRow[ix] += srcRow[j];
+                                var j = 0;
+                                for (; j + 8 <= len; j += 8)
+                                {
+                                    (Vector256.Load(dst + j) + Vector256.Load(srcRow + j)).Store(dst + j);
+                                }
+
+                                for (; j < len; j++)
+                                {
+                                    dst[j] += srcRow[j];
+                                }
+                            }
+                            else
+                            {
+                                for (int j = 0, ix = 0; j < len; j++, ix += sw)
+                                {
+                                    dst[ix] += srcRow[j];
+                                }
                             }
                         }
                     }

@@ -17,6 +17,7 @@ public sealed class Conv2dTests
         [1, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0],
         [2, 1, 12, 12, 6, 5, 5, 1, 1, 2, 2],
         [1, 4, 9, 35, 7, 3, 3, 1, 1, 1, 1],
+        [3, 2, 4, 4, 3, 3, 3, 1, 1, 0, 0],
     ];
 
     private static Conv2dShape Make(int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw) =>

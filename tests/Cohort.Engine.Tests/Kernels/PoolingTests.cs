@@ -12,6 +12,11 @@ public sealed class PoolingTests
         [3, 1, 7, 6, 3, 2],
         [2, 2, 5, 7, 3, 1],
         [1, 1, 9, 9, 3, 3],
+        [2, 2, 6, 20, 2, 2],
+        [1, 3, 5, 17, 2, 2],
+        [2, 1, 4, 32, 2, 2],
+        [3, 2, 10, 10, 2, 2],
+        [1, 2, 9, 15, 2, 2],
     ];
 
     [Theory]
@@ -106,6 +111,28 @@ public sealed class PoolingTests
         Assert.Equal([0, 3, 8, 10], arg);
         Assert.Equal([5f, 5f, 5f, 5f], y3);
         Assert.Equal([6, 3, 6, 6], arg3);
+    }
+
+    [Fact]
+    public void MaxForward_Should_PickFirstInRowMajorOrder_When_VectorPathSeesTiesAndNaN()
+    {
+        // Given two rows of 20 (10 outputs: one 8-wide block and an overlapping one), all ties except two windows.
+        var x = new float[40];
+        x.AsSpan().Fill(2f);
+        x[20 + 6] = 3f;                 // window 3, bottom-left
+        x[9] = float.NaN;               // window 4, top-right
+        x[20 + 8] = float.NaN;          // window 4, bottom-left: the first NaN (index 9) must win
+        var y = new float[10];
+        var arg = new int[10];
+
+        // When
+        Pooling.MaxForward(new PoolShape(1, 1, 2, 20, 2, 2), x, y, arg);
+
+        // Then
+        Assert.Equal([0, 2, 4, 26, 9, 10, 12, 14, 16, 18], arg);
+        Assert.Equal(3f, y[3]);
+        Assert.True(float.IsNaN(y[4]));
+        Assert.All(new[] { y[0], y[1], y[2], y[5], y[9] }, v => Assert.Equal(2f, v));
     }
 
     [Fact]
