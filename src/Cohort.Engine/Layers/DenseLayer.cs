@@ -11,19 +11,19 @@ namespace Cohort.Engine.Layers;
 internal sealed class DenseLayer : Layer
 {
     /// <summary>Largest in·out handled by the small-matrix path.</summary>
-    public const int SmallLimit = 16384;
+    public const int SmallLimit = 4096;
 
     private readonly int _in;
     private readonly int _out;
     private readonly float[] _scratch;
 
-    public DenseLayer(int[] inputShape, int units, int maxBatch)
+    public DenseLayer(int[] inputShape, int units)
         : base(inputShape, [units])
     {
         _in = InputSize;
         _out = units;
         IsSmall = (long)_in * _out <= SmallLimit;
-        _scratch = IsSmall ? new float[_in * _out] : new float[maxBatch * _out];
+        _scratch = IsSmall ? new float[_in * _out] : [];
     }
 
     public bool IsSmall { get; }
@@ -54,31 +54,11 @@ internal sealed class DenseLayer : Layer
         if (IsSmall)
         {
             // Few outputs: dot products of x rows with W rows, vectorised along in.
-            unsafe
-            {
-                fixed (float* px = x, pw = w, py = y)
-                {
-                    ConvGemm.DotProduct(batch, _out, _in, px, _in, pw, _in, py, _out, accumulate: false);
-                }
-            }
+            SmallGemm.DotRows(batch, _out, _in, x, _in, w, _in, y, _out);
         }
         else
         {
-            // yᵀ [out, batch] = W [out, in] · xᵀ: this keeps the large W as GEMM's untransposed A operand, which
-            // packs several times faster than a transposed B; the small yᵀ is then transposed with the bias add.
-            var yt = _scratch.AsSpan(0, _out * batch);
-            Gemm.Compute(Transpose.No, Transpose.Yes, _out, batch, _in, 1f, w, _in, x, _in, 0f, yt, batch, context.Threads);
-            for (var o = 0; o < _out; o++)
-            {
-                var bias = b[o];
-                var column = yt.Slice(o * batch, batch);
-                for (var r = 0; r < column.Length; r++)
-                {
-                    y[(r * _out) + o] = column[r] + bias;
-                }
-            }
-
-            return;
+            Gemm.Compute(Transpose.No, Transpose.Yes, batch, _out, _in, 1f, x, _in, w, _in, 0f, y, _out, context.Threads);
         }
 
         for (var r = 0; r < batch; r++)

@@ -7,7 +7,7 @@ internal static class LayerFactory
 {
     public static Layer Create(LayerSpec spec, int[] inputShape, int maxBatch, int threads, int index) => spec switch
     {
-        DenseSpec d when d.Units >= 1 => new DenseLayer(inputShape, d.Units, maxBatch),
+        DenseSpec d when d.Units >= 1 => new DenseLayer(inputShape, d.Units),
         ActivationSpec a when Enum.IsDefined(a.Kind) => new ActivationLayer(inputShape, a.Kind, a.NegativeSlope),
         DropoutSpec => new DropoutLayer(inputShape, maxBatch),
         FlattenSpec => new FlattenLayer(inputShape),

@@ -34,6 +34,27 @@ public sealed class TrainerTests
         Assert.Equal(20, a.Step);
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void Should_ProduceIdenticalWeights_When_LargeModelUpdatesInParallel(OptimizerKind optimizer)
+    {
+        // 300·250 + 250·10 weights: above the parallel-update threshold, and the first layer runs on the blocked GEMM.
+        var spec = ModelSpec.Mlp(300, [250], 10);
+        Assert.True(new Trainer(spec, optimizer, LossKind.SoftmaxCrossEntropy, 1, maxBatch: 1).ParameterCount >= Trainer.ParallelUpdateThreshold);
+        var h = new TrainingHyperparameters(LearningRate: 0.01f, Momentum: 0.9f, WeightDecay: 0.01f);
+        var a = new Trainer(spec, optimizer, LossKind.SoftmaxCrossEntropy, 42, threads: 1, maxBatch: 8) { Hyperparameters = h };
+        var b = new Trainer(spec, optimizer, LossKind.SoftmaxCrossEntropy, 42, threads: 2, maxBatch: 8) { Hyperparameters = h };
+        var x = TestData.Gaussian(8 * 300, 1);
+        var t = TestData.Classes(8, 10, 2);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(a.TrainStep(x, t, 8), b.TrainStep(x, t, 8));
+        }
+
+        Assert.True(a.Parameters.SequenceEqual(b.Parameters));
+    }
+
     [Fact]
     public void Should_AllocateNothing_When_TrainingInSteadyState()
     {
