@@ -55,6 +55,20 @@ public sealed class TrainerTests
         Assert.True(a.Parameters.SequenceEqual(b.Parameters));
     }
 
+    [Theory]
+    [InlineData(LossKind.SoftmaxCrossEntropy)]
+    [InlineData(LossKind.MeanSquaredError)]
+    public void Should_ReturnNaNLossWithoutThrowing_When_WeightsHaveDiverged(LossKind loss)
+    {
+        // A diverged member is data for the PBT algorithm, not an exception.
+        var trainer = new Trainer(SmallMlp, OptimizerKind.Adam, loss, 3, maxBatch: 8);
+        trainer.Network.Parameters[5] = float.NaN;
+        var x = TestData.Gaussian(8 * 6, 1);
+        var t = loss == LossKind.SoftmaxCrossEntropy ? TestData.Classes(8, 3, 2) : TestData.Gaussian(8 * 3, 2);
+        Assert.True(float.IsNaN(trainer.TrainStep(x, t, 8)));
+        Assert.True(double.IsNaN(trainer.Evaluate(x, t, 8).Loss));
+    }
+
     [Fact]
     public void Should_AllocateNothing_When_TrainingInSteadyState()
     {
