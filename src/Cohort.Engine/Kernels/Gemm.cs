@@ -26,7 +26,8 @@ internal enum GemmIsa
 /// ignored). Results are bitwise identical for any <c>threads</c>.
 /// </summary>
 /// <remarks>
-/// <para>Algorithm (the layered GEMM of Goto and van de Geijn, as in BLIS/OpenBLAS). For each column block of C of
+/// <para>Algorithm: the layered GEMM of Goto and van de Geijn ("Anatomy of High-Performance Matrix Multiplication",
+/// ACM TOMS 34(3), 2008) in the loop order of BLIS (Van Zee and van de Geijn, ACM TOMS 41(3), 2015). For each column block of C of
 /// width NC = <see cref="Nc"/>, for each k-block of depth kc ≤ KC = <see cref="KcMax"/>, op(B)'s kc×nc block is packed
 /// into micro-panels NR columns wide (element (p, j) at [p·NR + j]); for each row block of height MC = <see cref="Mc"/>,
 /// op(A)'s mc×kc block is packed into micro-panels MR rows tall (element (i, p) at [p·MR + i]); the macro-kernel
@@ -63,10 +64,10 @@ public static class Gemm
     internal static bool DirectB { get; set; } = true;
 
     /// <summary>
-    /// Each thread gets at least this many multiply-adds (m·n·k / threads), so small calls stay on the calling
-    /// thread: waking a worker costs microseconds, about the time of 2^19 multiply-adds on one core.
+    /// Each thread gets at least this many multiply-adds (m·n·k / threads, about 10 µs of work), so small calls stay
+    /// on the calling thread: waking a blocked worker costs 5–30 µs (more on a busy machine).
     /// </summary>
-    internal const long MinMultiplyAddsPerThread = 1L << 19;
+    internal const long MinMultiplyAddsPerThread = 1L << 20;
 
     [ThreadStatic]
     private static GemmJob? t_job;
@@ -413,6 +414,25 @@ internal static unsafe class GemmDriver<TKernel>
             for (var ir = 0; ir < mc;)
             {
                 var h = PanelHeight(mc - ir);
+                var rows = Math.Min(h, mc - ir);
+                if (cols == nr && !g.TransposedC)
+                {
+                    // Full-width tile: the kernel updates C straight from its registers.
+                    var cf = g.C + ((ic + ir) * ldc) + jc + jr;
+                    if (h == TKernel.Mr)
+                    {
+                        TKernel.RunStore(kc, ap, bp, bStride, tile, rows, cf, ldc, alpha, beta, first);
+                    }
+                    else
+                    {
+                        TKernel.RunSmallStore(kc, ap, bp, bStride, tile, rows, cf, ldc, alpha, beta, first);
+                    }
+
+                    ap += h * kc;
+                    ir += h;
+                    continue;
+                }
+
                 if (h == TKernel.Mr)
                 {
                     TKernel.Run(kc, ap, bp, bStride, tile);
@@ -422,7 +442,6 @@ internal static unsafe class GemmDriver<TKernel>
                     TKernel.RunSmall(kc, ap, bp, bStride, tile);
                 }
 
-                var rows = Math.Min(h, mc - ir);
                 if (g.TransposedC)
                 {
                     var transposed = tile + (TKernel.Mr * nr);

@@ -25,6 +25,19 @@ internal interface IGemmMicroKernel
     static abstract unsafe void RunSmall(int kc, float* a, float* b, nint bStride, float* tile);
 
     /// <summary>
+    /// <see cref="Run"/> followed by <see cref="Update"/> of a full-width tile with <paramref name="rows"/> valid
+    /// rows (same per-element formulas), storing from registers where the kernel can.
+    /// </summary>
+    static abstract unsafe void RunStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first);
+
+    /// <summary>As <see cref="RunStore"/>, for the remainder kernel.</summary>
+    static abstract unsafe void RunSmallStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first);
+
+    /// <summary>
     /// Writes a <paramref name="rows"/> × <paramref name="cols"/> tile (row stride <paramref name="tileStride"/>) into C:
     /// first block: C = alpha·T (beta = 0) or C = alpha·T + beta·C; later k-blocks: C = alpha·T + C.
     /// </summary>
@@ -129,6 +142,206 @@ internal readonly struct GemmKernel512 : IGemmMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void RunStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        Vector512<float> c80 = default, c81 = default, c90 = default, c91 = default;
+        Vector512<float> ca0 = default, ca1 = default, cb0 = default, cb1 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Fma(av, b0, c00);
+            c01 = Fma(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Fma(av, b0, c10);
+            c11 = Fma(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Fma(av, b0, c20);
+            c21 = Fma(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Fma(av, b0, c30);
+            c31 = Fma(av, b1, c31);
+            av = Vector512.Create(a[4]);
+            c40 = Fma(av, b0, c40);
+            c41 = Fma(av, b1, c41);
+            av = Vector512.Create(a[5]);
+            c50 = Fma(av, b0, c50);
+            c51 = Fma(av, b1, c51);
+            av = Vector512.Create(a[6]);
+            c60 = Fma(av, b0, c60);
+            c61 = Fma(av, b1, c61);
+            av = Vector512.Create(a[7]);
+            c70 = Fma(av, b0, c70);
+            c71 = Fma(av, b1, c71);
+            av = Vector512.Create(a[8]);
+            c80 = Fma(av, b0, c80);
+            c81 = Fma(av, b1, c81);
+            av = Vector512.Create(a[9]);
+            c90 = Fma(av, b0, c90);
+            c91 = Fma(av, b1, c91);
+            av = Vector512.Create(a[10]);
+            ca0 = Fma(av, b0, ca0);
+            ca1 = Fma(av, b1, ca1);
+            av = Vector512.Create(a[11]);
+            cb0 = Fma(av, b0, cb0);
+            cb1 = Fma(av, b1, cb1);
+            a += 12;
+            b += bStride;
+        }
+
+        var mode = first ? (beta == 0f ? 0 : 1) : 2;
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        StoreRow(c00, c01, c, va, vb, mode);
+        if (rows <= 1)
+        {
+            return;
+        }
+
+        StoreRow(c10, c11, c += ldc, va, vb, mode);
+        if (rows <= 2)
+        {
+            return;
+        }
+
+        StoreRow(c20, c21, c += ldc, va, vb, mode);
+        if (rows <= 3)
+        {
+            return;
+        }
+
+        StoreRow(c30, c31, c += ldc, va, vb, mode);
+        if (rows <= 4)
+        {
+            return;
+        }
+
+        StoreRow(c40, c41, c += ldc, va, vb, mode);
+        if (rows <= 5)
+        {
+            return;
+        }
+
+        StoreRow(c50, c51, c += ldc, va, vb, mode);
+        if (rows <= 6)
+        {
+            return;
+        }
+
+        StoreRow(c60, c61, c += ldc, va, vb, mode);
+        if (rows <= 7)
+        {
+            return;
+        }
+
+        StoreRow(c70, c71, c += ldc, va, vb, mode);
+        if (rows <= 8)
+        {
+            return;
+        }
+
+        StoreRow(c80, c81, c += ldc, va, vb, mode);
+        if (rows <= 9)
+        {
+            return;
+        }
+
+        StoreRow(c90, c91, c += ldc, va, vb, mode);
+        if (rows <= 10)
+        {
+            return;
+        }
+
+        StoreRow(ca0, ca1, c += ldc, va, vb, mode);
+        if (rows <= 11)
+        {
+            return;
+        }
+
+        StoreRow(cb0, cb1, c + ldc, va, vb, mode);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void RunSmallStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (var p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            var av = Vector512.Create(a[0]);
+            c00 = Fma(av, b0, c00);
+            c01 = Fma(av, b1, c01);
+            av = Vector512.Create(a[1]);
+            c10 = Fma(av, b0, c10);
+            c11 = Fma(av, b1, c11);
+            av = Vector512.Create(a[2]);
+            c20 = Fma(av, b0, c20);
+            c21 = Fma(av, b1, c21);
+            av = Vector512.Create(a[3]);
+            c30 = Fma(av, b0, c30);
+            c31 = Fma(av, b1, c31);
+            a += 4;
+            b += bStride;
+        }
+
+        var mode = first ? (beta == 0f ? 0 : 1) : 2;
+        var va = Vector512.Create(alpha);
+        var vb = Vector512.Create(beta);
+        StoreRow(c00, c01, c, va, vb, mode);
+        if (rows <= 1)
+        {
+            return;
+        }
+
+        StoreRow(c10, c11, c += ldc, va, vb, mode);
+        if (rows <= 2)
+        {
+            return;
+        }
+
+        StoreRow(c20, c21, c += ldc, va, vb, mode);
+        if (rows <= 3)
+        {
+            return;
+        }
+
+        StoreRow(c30, c31, c + ldc, va, vb, mode);
+    }
+
+    /// <summary>One 32-wide row of C from two accumulators, by the formulas of <see cref="Update"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreRow(
+        Vector512<float> x0, Vector512<float> x1, float* c, Vector512<float> va, Vector512<float> vb, int mode)
+    {
+        if (mode == 0)
+        {
+            (va * x0).Store(c);
+            (va * x1).Store(c + 16);
+        }
+        else if (mode == 1)
+        {
+            Fma(va, x0, vb * Vector512.Load(c)).Store(c);
+            Fma(va, x1, vb * Vector512.Load(c + 16)).Store(c + 16);
+        }
+        else
+        {
+            Fma(va, x0, Vector512.Load(c)).Store(c);
+            Fma(va, x1, Vector512.Load(c + 16)).Store(c + 16);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void RunSmall(int kc, float* a, float* b, nint bStride, float* tile)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -227,6 +440,22 @@ internal readonly struct GemmKernel256 : IGemmMicroKernel
     public static int MrSmall => 2;
 
     public static int Nr => 16;
+
+    public static unsafe void RunSmallStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first)
+    {
+        RunSmall(kc, a, b, bStride, tile);
+        Update(tile, Nr, rows, Nr, c, ldc, alpha, beta, first);
+    }
+
+    public static unsafe void RunStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first)
+    {
+        Run(kc, a, b, bStride, tile);
+        Update(tile, Nr, rows, Nr, c, ldc, alpha, beta, first);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
@@ -359,6 +588,22 @@ internal readonly struct GemmKernelScalar : IGemmMicroKernel
     public static int MrSmall => 4;
 
     public static int Nr => 4;
+
+    public static unsafe void RunSmallStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first)
+    {
+        RunSmall(kc, a, b, bStride, tile);
+        Update(tile, Nr, rows, Nr, c, ldc, alpha, beta, first);
+    }
+
+    public static unsafe void RunStore(
+        int kc, float* a, float* b, nint bStride, float* tile, int rows, float* c, nint ldc, float alpha, float beta,
+        bool first)
+    {
+        Run(kc, a, b, bStride, tile);
+        Update(tile, Nr, rows, Nr, c, ldc, alpha, beta, first);
+    }
 
     public static unsafe void Run(int kc, float* a, float* b, nint bStride, float* tile)
     {

@@ -8,7 +8,7 @@ public sealed class GemmTests
     [
         (0, 0, 0), (0, 5, 3), (3, 0, 2), (4, 5, 0), (1, 1, 1), (1, 7, 3), (7, 1, 5), (2, 3, 4), (13, 17, 19),
         (12, 32, 256), (13, 33, 257), (6, 100, 25), (32, 64, 13), (25, 70, 300), (5, 40, 600), (197, 45, 31),
-        (9, 2100, 3), (40, 37, 520),
+        (9, 2100, 3), (40, 37, 520), (21, 64, 40), (23, 96, 17),
     ];
 
     public static TheoryData<string> Isas()
@@ -71,7 +71,7 @@ public sealed class GemmTests
     {
         var isa = Enum.Parse<GemmIsa>(isaName);
         var random = new Random(7);
-        foreach (var (m, n, k) in new[] { (100, 300, 70), (400, 60, 90), (700, 20, 100), (64, 129, 600), (130, 130, 130) })
+        foreach (var (m, n, k) in new[] { (100, 300, 70), (400, 60, 90), (1100, 20, 100), (64, 129, 600), (96, 200, 300), (130, 130, 130) })
         {
             foreach (var transA in new[] { Transpose.No, Transpose.Yes })
             {
