@@ -16,14 +16,14 @@ public static class ConvBench
     {
         foreach (var batch in new[] { 32, 128 })
         {
-            foreach (var generic in new[] { false, true })
+            foreach (var products in new[] { ConvProducts.Auto, ConvProducts.Specialised, ConvProducts.Gemm })
             {
-                Console.WriteLine(Case(batch, threads, generic, seconds));
+                Console.WriteLine(Case(batch, threads, products, seconds));
             }
         }
     }
 
-    private static string Case(int batch, int threads, bool generic, double seconds)
+    private static string Case(int batch, int threads, ConvProducts products, double seconds)
     {
         var c1 = new Conv2dShape(batch, 1, 28, 28, 6, 5, 5, PadHeight: 2, PadWidth: 2);
         var p1 = new PoolShape(batch, 6, 28, 28, 2, 2);
@@ -71,19 +71,19 @@ public static class ConvBench
         void Step(bool time)
         {
             long t0 = Stopwatch.GetTimestamp(), t;
-            Conv2d.Forward(c1, x, w1, b1, y1, ws1, threads, generic);
+            Conv2d.Forward(c1, x, w1, b1, y1, ws1, threads, products);
             t = Lap(ref t0, 0, time);
             Pooling.MaxForward(p1, y1, q1, a1);
-            Conv2d.Forward(c2, q1, w2, b2, y2, ws2, threads, generic);
+            Conv2d.Forward(c2, q1, w2, b2, y2, ws2, threads, products);
             t = Lap(ref t0, 1, time);
             Pooling.MaxForward(p2, y2, q2, a2);
             Pooling.MaxBackward(p2, dq2, a2, dy2);
             t = Lap(ref t0, 2, time);
-            Conv2d.Backward(c2, q1, w2, dy2, dq1, dw2, db2, ws2, threads, generic);
+            Conv2d.Backward(c2, q1, w2, dy2, dq1, dw2, db2, ws2, threads, products);
             t = Lap(ref t0, 3, time);
             Pooling.MaxBackward(p1, dq1, a1, dy1);
             t = Lap(ref t0, 4, time);
-            Conv2d.Backward(c1, x, w1, dy1, Span<float>.Empty, dw1, db1, ws1, threads, generic);
+            Conv2d.Backward(c1, x, w1, dy1, Span<float>.Empty, dw1, db1, ws1, threads, products);
             Lap(ref t0, 5, time);
         }
 
@@ -122,7 +122,7 @@ public static class ConvBench
         var minStep = stepTimes[0];
         var medianStep = stepTimes[stepTimes.Count / 2];
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{{\"case\":\"lenet_conv_b{batch}\",\"products\":\"{(generic ? "Gemm.Compute" : "ConvGemm")}\",\"threads\":{threads},");
+        sb.Append(CultureInfo.InvariantCulture, $"{{\"case\":\"lenet_conv_b{batch}\",\"products\":\"{products}\",\"threads\":{threads},");
         sb.Append(CultureInfo.InvariantCulture, $"\"steps\":{steps},\"us_per_step_min\":{(minStep * 1e6).ToString("F1", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"us_per_step_median\":{(medianStep * 1e6).ToString("F1", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"samples_per_second_at_min\":{(batch / minStep).ToString("F0", CultureInfo.InvariantCulture)},");

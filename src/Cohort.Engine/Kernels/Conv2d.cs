@@ -47,13 +47,12 @@ public static class Conv2d
     public static void Forward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         Span<float> output, Span<float> workspace, int threads = 1) =>
-        Forward(s, input, weight, bias, output, workspace, threads, genericGemm: false);
+        Forward(s, input, weight, bias, output, workspace, threads, ConvProducts.Auto);
 
-    /// <summary>As the public overload; <paramref name="genericGemm"/> routes the products through
-    /// <see cref="Gemm.Compute"/> instead of <see cref="ConvGemm"/> (for benchmarks and tests).</summary>
+    /// <summary>As the public overload, with the choice of matrix-product kernels made explicit (benchmarks, tests).</summary>
     internal static void Forward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> output, Span<float> workspace, int threads, bool genericGemm)
+        Span<float> output, Span<float> workspace, int threads, ConvProducts products)
     {
         s.Validate();
         Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
@@ -65,7 +64,7 @@ public static class Conv2d
         {
             fixed (float* pIn = input, pW = weight, pB = bias, pOut = output, pWs = workspace)
             {
-                var job = new Job(s, pIn, pW, pB, pOut, null, null, null, null, pWs, genericGemm);
+                var job = new Job(s, pIn, pW, pB, pOut, null, null, null, null, pWs, products);
                 if (workers == 1)
                 {
                     job.ForwardWorker(0, 1);
@@ -85,14 +84,13 @@ public static class Conv2d
     public static void Backward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
         Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads = 1) =>
-        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, threads, genericGemm: false);
+        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, threads, ConvProducts.Auto);
 
-    /// <summary>As the public overload; <paramref name="genericGemm"/> as in <see cref="Forward(in Conv2dShape,
-    /// ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, bool)"/>.</summary>
+    /// <summary>As the public overload, with the choice of matrix-product kernels made explicit (benchmarks, tests).</summary>
     internal static void Backward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
         Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads,
-        bool genericGemm)
+        ConvProducts products)
     {
         s.Validate();
         Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
@@ -111,7 +109,7 @@ public static class Conv2d
             fixed (float* pIn = input, pW = weight, pDy = outputGrad, pDx = inputGrad, pDw = weightGrad,
                    pDb = biasGrad, pWs = workspace)
             {
-                var job = new Job(s, pIn, pW, null, null, pDy, inputGrad.IsEmpty ? null : pDx, pDw, pDb, pWs, genericGemm);
+                var job = new Job(s, pIn, pW, null, null, pDy, inputGrad.IsEmpty ? null : pDx, pDw, pDb, pWs, products);
                 if (workers == 1)
                 {
                     job.BackwardWorker(0, 1);
@@ -191,13 +189,23 @@ public static class Conv2d
         private readonly float* _weightGrad;
         private readonly float* _biasGrad;
         private readonly float* _workspace;
-        private readonly bool _genericGemm;
+        private readonly bool _gemmForward;
+        private readonly bool _gemmWeightGrad;
+        private readonly bool _gemmInputGrad;
 
         public Job(
             in Conv2dShape s, float* input, float* weight, float* bias, float* output, float* outputGrad,
-            float* inputGrad, float* weightGrad, float* biasGrad, float* workspace, bool genericGemm)
+            float* inputGrad, float* weightGrad, float* biasGrad, float* workspace, ConvProducts products)
         {
-            _genericGemm = genericGemm;
+            // Auto: measured on LeNet-5's shapes (ConvBench, Zen 4): Gemm.Compute (AVX-512 12x32) wins the forward
+            // product when there are many output channels (6→16 5x5: 3.3 vs 5.0 µs per image) and the weight gradient
+            // when the reduction over positions is short (100 positions: 3.8 vs 4.8 µs); ConvGemm wins with few
+            // channels (1→6: 2.0 vs 2.1 µs), long reductions (784 positions: 2.9 vs 4.2 µs) and the input gradient
+            // (4.4 vs 5.1 µs). The choice depends on the shape only, never on the thread count.
+            var positions = s.OutHeight * s.OutWidth;
+            _gemmForward = products == ConvProducts.Gemm || (products == ConvProducts.Auto && s.OutChannels >= 12);
+            _gemmWeightGrad = products == ConvProducts.Gemm || (products == ConvProducts.Auto && positions < 256);
+            _gemmInputGrad = products == ConvProducts.Gemm;
             _s = s;
             _input = input;
             _weight = weight;
@@ -239,7 +247,7 @@ public static class Conv2d
                     var image = new ReadOnlySpan<float>(_input + (long)b * s.InputImageLength, s.InputImageLength);
                     var output = new Span<float>(_output + (long)b * s.OutputImageLength, s.OutputImageLength);
                     Im2Col.ComputeUnchecked(s, image, columns, n);
-                    if (_genericGemm)
+                    if (_gemmForward)
                     {
                         Gemm.Compute(Transpose.No, Transpose.No, m, n, k, 1f, weight, k, columns, n, 0f, output, n);
                         for (var oc = 0; oc < m; oc++)
@@ -279,7 +287,7 @@ public static class Conv2d
                     Im2Col.ComputeUnchecked(s, image, columns, n);
 
                     // dW (+)= dY · colsᵀ, db (+)= Σ dY over positions.
-                    if (_genericGemm)
+                    if (_gemmWeightGrad)
                     {
                         Gemm.Compute(Transpose.No, Transpose.Yes, m, k, n, 1f, dy, n, columns, n, first ? 0f : 1f, dw, k);
                     }
@@ -301,7 +309,7 @@ public static class Conv2d
                     if (_inputGrad != null)
                     {
                         // dcols = Wᵀ · dY, then dX = col2im(dcols).
-                        if (_genericGemm)
+                        if (_gemmInputGrad)
                         {
                             Gemm.Compute(Transpose.Yes, Transpose.No, k, n, m, 1f, weight, k, dy, n, 0f, columns, n);
                         }
@@ -320,7 +328,7 @@ public static class Conv2d
                     }
                 }
 
-                if (!_genericGemm)
+                if (!_gemmWeightGrad)
                 {
                     fixed (float* pdw = dw)
                     {
@@ -346,4 +354,17 @@ public static class Conv2d
             }
         }
     }
+}
+
+/// <summary>Which matrix-product kernels <see cref="Conv2d"/> uses (results differ in rounding only).</summary>
+internal enum ConvProducts
+{
+    /// <summary>Per product, whichever measured faster for the shape (see Conv2d.Job).</summary>
+    Auto,
+
+    /// <summary>Every product through <see cref="Gemm.Compute"/>.</summary>
+    Gemm,
+
+    /// <summary>Every product through <see cref="ConvGemm"/>.</summary>
+    Specialised,
 }

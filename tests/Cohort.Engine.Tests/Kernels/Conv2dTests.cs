@@ -68,10 +68,15 @@ public sealed class Conv2dTests
     }
 
     [Theory]
-    [InlineData(2, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1)]
-    [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0)]
-    public void ForwardAndBackward_Should_MatchReference_When_ProductsRunThroughGenericGemm(
-        int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw)
+    [InlineData(2, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, ConvProducts.Gemm)]
+    [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, ConvProducts.Gemm)]
+    [InlineData(2, 1, 20, 20, 4, 5, 5, 1, 1, 2, 2, ConvProducts.Gemm)]
+    [InlineData(2, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, ConvProducts.Specialised)]
+    [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, ConvProducts.Specialised)]
+    [InlineData(3, 2, 7, 9, 13, 3, 3, 2, 1, 1, 0, ConvProducts.Specialised)]
+    [InlineData(2, 1, 20, 20, 4, 5, 5, 1, 1, 2, 2, ConvProducts.Specialised)]
+    internal void ForwardAndBackward_Should_MatchReference_When_ProductKernelsAreForced(
+        int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw, ConvProducts products)
     {
         // Given
         var s = Make(b, c, h, w, oc, kh, kw, sh, sw, ph, pw);
@@ -86,8 +91,8 @@ public sealed class Conv2dTests
         var db = new float[oc];
 
         // When
-        Conv2d.Forward(s, x, wt, bias, y, ws, 1, genericGemm: true);
-        Conv2d.Backward(s, x, wt, dy, dx, dw, db, ws, 1, genericGemm: true);
+        Conv2d.Forward(s, x, wt, bias, y, ws, 1, products);
+        Conv2d.Backward(s, x, wt, dy, dx, dw, db, ws, 1, products);
 
         // Then
         ConvReference.AssertClose(ConvReference.Forward(s, x, wt, bias), y, 1e-5, "output");
