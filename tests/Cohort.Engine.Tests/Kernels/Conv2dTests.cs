@@ -204,6 +204,39 @@ public sealed class Conv2dTests
         }
     }
 
+    [Theory]
+    [InlineData(5, 1, 12, 12, 6, 5, 5, 1, 1, 2, 2, 1)]
+    [InlineData(20, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 3)]
+    [InlineData(3, 2, 9, 7, 3, 3, 3, 2, 1, 1, 0, 2)]
+    public void KeptColumns_Should_GiveBitwiseTheSameResults_When_UsedInsteadOfRecomputing(
+        int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int threads)
+    {
+        // Given
+        var s = Make(b, c, h, w, oc, kh, kw, sh, sw, ph, pw);
+        var x = ConvReference.RandomArray(b * c * h * w, 24);
+        var wt = ConvReference.RandomArray(s.WeightLength, 25);
+        var bias = ConvReference.RandomArray(oc, 26);
+        var dy = ConvReference.RandomArray(b * s.OutputImageLength, 27);
+        var (y1, dx1, dw1, db1) = (new float[dy.Length], new float[x.Length], new float[wt.Length], new float[oc]);
+        var (y2, dx2, dw2, db2) = (new float[dy.Length], new float[x.Length], new float[wt.Length], new float[oc]);
+        var ws = new float[Conv2d.WorkspaceLength(s, threads)];
+        var wsKept = new float[Conv2d.WorkspaceLengthKeepingColumns(s, threads)];
+
+        // When
+        Conv2d.Forward(s, x, wt, bias, y1, ws, threads);
+        Conv2d.Backward(s, x, wt, dy, dx1, dw1, db1, ws, threads);
+        Conv2d.ForwardKeepingColumns(s, x, wt, bias, y2, wsKept, threads);
+        Conv2d.BackwardFromKeptColumns(s, x, wt, dy, dx2, dw2, db2, wsKept, threads);
+
+        // Then
+        Assert.Equal(Bits(y1), Bits(y2));
+        Assert.Equal(Bits(dx1), Bits(dx2));
+        Assert.Equal(Bits(dw1), Bits(dw2));
+        Assert.Equal(Bits(db1), Bits(db2));
+        ConvReference.AssertClose(ConvReference.Backward(s, x, wt, dy).Dw, dw2, 1e-5, "weightGrad");
+        Assert.Throws<ArgumentException>(() => Conv2d.BackwardFromKeptColumns(s, x, wt, dy, dx2, dw2, db2, ws, threads));
+    }
+
     [Fact]
     public void ForwardAndBackward_Should_NotAllocate_When_CalledRepeatedlyOnOneThread()
     {
@@ -217,8 +250,11 @@ public sealed class Conv2dTests
         var dw = new float[wt.Length];
         var db = new float[16];
         var ws = new float[Conv2d.WorkspaceLength(s)];
+        var wsKept = new float[Conv2d.WorkspaceLengthKeepingColumns(s, 1)];
         Conv2d.Forward(s, x, wt, bias, y, ws);
         Conv2d.Backward(s, x, wt, y, dx, dw, db, ws);
+        Conv2d.ForwardKeepingColumns(s, x, wt, bias, y, wsKept);
+        Conv2d.BackwardFromKeptColumns(s, x, wt, y, dx, dw, db, wsKept);
 
         // When
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -226,6 +262,8 @@ public sealed class Conv2dTests
         {
             Conv2d.Forward(s, x, wt, bias, y, ws);
             Conv2d.Backward(s, x, wt, y, dx, dw, db, ws);
+            Conv2d.ForwardKeepingColumns(s, x, wt, bias, y, wsKept);
+            Conv2d.BackwardFromKeptColumns(s, x, wt, y, dx, dw, db, wsKept);
         }
 
         var after = GC.GetAllocatedBytesForCurrentThread();
