@@ -75,6 +75,8 @@ public sealed class Conv2dTests
     [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, ConvProducts.Specialised)]
     [InlineData(3, 2, 7, 9, 13, 3, 3, 2, 1, 1, 0, ConvProducts.Specialised)]
     [InlineData(2, 1, 20, 20, 4, 5, 5, 1, 1, 2, 2, ConvProducts.Specialised)]
+    [InlineData(3, 2, 4, 4, 3, 3, 3, 1, 1, 0, 0, ConvProducts.Specialised)]
+    [InlineData(2, 3, 5, 9, 7, 3, 3, 1, 1, 0, 0, ConvProducts.Specialised)]
     internal void ForwardAndBackward_Should_MatchReference_When_ProductKernelsAreForced(
         int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw, ConvProducts products)
     {
@@ -166,13 +168,14 @@ public sealed class Conv2dTests
     }
 
     [Theory]
-    [InlineData(7)]
-    [InlineData(20)]
-    [InlineData(33)]
-    public void ForwardAndBackward_Should_BeBitwiseIdentical_When_ThreadCountVaries(int batch)
+    [InlineData(7, 10, 9)]
+    [InlineData(20, 10, 9)]
+    [InlineData(33, 10, 9)]
+    [InlineData(9, 24, 40)]
+    public void ForwardAndBackward_Should_BeBitwiseIdentical_When_ThreadCountVaries(int batch, int height, int width)
     {
-        // Given
-        var s = new Conv2dShape(batch, 3, 10, 9, 5, 3, 3, 1, 2, 1, 1);
+        // Given (24x40 gives 480 output positions: the weight gradient runs on ConvGemm's lane partials)
+        var s = new Conv2dShape(batch, 3, height, width, 5, 3, 3, 1, 2, 1, 1);
         var x = ConvReference.RandomArray(s.Batch * s.InputImageLength, 14);
         var wt = ConvReference.RandomArray(s.WeightLength, 15);
         var bias = ConvReference.RandomArray(5, 16);
