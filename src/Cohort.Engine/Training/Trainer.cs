@@ -317,6 +317,7 @@ public sealed class Trainer
         ReadOnlySpan<float> parameters, ReadOnlySpan<float> moment1, ReadOnlySpan<float> moment2,
         long step, ReadOnlySpan<ulong> randomState, TrainingHyperparameters hyperparameters)
     {
+        Validate(hyperparameters); // before anything changes, so a bad checkpoint leaves the trainer as it was
         Random.SetState(randomState);
         parameters.CopyTo(_network.Parameters);
         moment1.CopyTo(_moment1);
