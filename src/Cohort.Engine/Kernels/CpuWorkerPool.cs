@@ -141,8 +141,16 @@ internal static class CpuWorkerPool
         "Design", "CA1001", Justification = "Workers live for the whole process; their semaphore is never disposed.")]
     private sealed class Worker
     {
+        private const int Idle = 0;
+        private const int Sleeping = 1;
+        private const int Posted = 2;
+
+        /// <summary>How long an idle worker spins for the next part before it blocks (back-to-back kernels).</summary>
+        private static readonly long s_spinTicks = System.Diagnostics.Stopwatch.Frequency / 20_000;
+
         private readonly SemaphoreSlim _signal = new(0);
         private int _part;
+        private int _state;
 
         public Worker(int index)
         {
@@ -157,14 +165,18 @@ internal static class CpuWorkerPool
         public void Start(int part)
         {
             _part = part;
-            _signal.Release();
+            if (Interlocked.Exchange(ref _state, Posted) == Sleeping)
+            {
+                _signal.Release();
+            }
         }
 
         private void Loop()
         {
             while (true)
             {
-                _signal.Wait();
+                WaitForPart();
+                Volatile.Write(ref _state, Idle);
                 Exception? error = null;
                 try
                 {
@@ -176,6 +188,25 @@ internal static class CpuWorkerPool
                 }
 
                 Complete(error);
+            }
+        }
+
+        /// <summary>Spins about 50 µs for a posted part, then sleeps until <see cref="Start"/> wakes it.</summary>
+        private void WaitForPart()
+        {
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + s_spinTicks;
+            while (Volatile.Read(ref _state) != Posted)
+            {
+                if (System.Diagnostics.Stopwatch.GetTimestamp() < until)
+                {
+                    Thread.SpinWait(16);
+                    continue;
+                }
+
+                if (Interlocked.CompareExchange(ref _state, Sleeping, Idle) == Idle)
+                {
+                    _signal.Wait();
+                }
             }
         }
     }
