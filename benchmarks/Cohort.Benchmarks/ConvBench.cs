@@ -66,7 +66,6 @@ public static class ConvBench
         var db2 = new float[16];
         var ws1 = new float[keep ? Conv2d.WorkspaceLengthKeepingColumns(c1, threads) : Conv2d.WorkspaceLength(c1, threads)];
         var ws2 = new float[keep ? Conv2d.WorkspaceLengthKeepingColumns(c2, threads) : Conv2d.WorkspaceLength(c2, threads)];
-        var times = new double[6];
         var best = new double[6];
         Array.Fill(best, double.MaxValue);
         var stepTimes = new List<double>();
@@ -74,7 +73,7 @@ public static class ConvBench
 
         void Step(bool time)
         {
-            long t0 = Stopwatch.GetTimestamp(), t;
+            var t0 = Stopwatch.GetTimestamp();
             if (keep)
             {
                 Conv2d.ForwardKeepingColumns(c1, x, w1, b1, y1, ws1, threads);
@@ -84,7 +83,7 @@ public static class ConvBench
                 Conv2d.Forward(c1, x, w1, b1, y1, ws1, threads, products);
             }
 
-            t = Lap(ref t0, 0, time);
+            Lap(ref t0, 0, time);
             Pooling.MaxForward(p1, y1, q1, a1);
             if (keep)
             {
@@ -95,10 +94,10 @@ public static class ConvBench
                 Conv2d.Forward(c2, q1, w2, b2, y2, ws2, threads, products);
             }
 
-            t = Lap(ref t0, 1, time);
+            Lap(ref t0, 1, time);
             Pooling.MaxForward(p2, y2, q2, a2);
             Pooling.MaxBackward(p2, dq2, a2, dy2);
-            t = Lap(ref t0, 2, time);
+            Lap(ref t0, 2, time);
             if (keep)
             {
                 Conv2d.BackwardFromKeptColumns(c2, q1, w2, dy2, dq1, dw2, db2, ws2, threads);
@@ -108,9 +107,9 @@ public static class ConvBench
                 Conv2d.Backward(c2, q1, w2, dy2, dq1, dw2, db2, ws2, threads, products);
             }
 
-            t = Lap(ref t0, 3, time);
+            Lap(ref t0, 3, time);
             Pooling.MaxBackward(p1, dq1, a1, dy1);
-            t = Lap(ref t0, 4, time);
+            Lap(ref t0, 4, time);
             if (keep)
             {
                 Conv2d.BackwardFromKeptColumns(c1, x, w1, dy1, Span<float>.Empty, dw1, db1, ws1, threads);
@@ -123,17 +122,15 @@ public static class ConvBench
             Lap(ref t0, 5, time);
         }
 
-        long Lap(ref long t0, int slot, bool time)
+        void Lap(ref long t0, int slot, bool time)
         {
             var now = Stopwatch.GetTimestamp();
             if (time)
             {
-                times[slot] += now - t0;
                 best[slot] = Math.Min(best[slot], now - t0);
             }
 
             t0 = now;
-            return now;
         }
 
         for (var i = 0; i < 3; i++)
@@ -161,6 +158,7 @@ public static class ConvBench
         sb.Append(CultureInfo.InvariantCulture, $"{{\"case\":\"lenet_conv_b{batch}\",\"products\":\"{products}{(keep ? "+kept_columns" : "")}\",\"threads\":{threads},");
         sb.Append(CultureInfo.InvariantCulture, $"\"steps\":{steps},\"us_per_step_min\":{(minStep * 1e6).ToString("F1", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"us_per_step_median\":{(medianStep * 1e6).ToString("F1", CultureInfo.InvariantCulture)},");
+        sb.Append(CultureInfo.InvariantCulture, $"\"samples_per_second_mean\":{(steps * batch / total).ToString("F0", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"samples_per_second_at_min\":{(batch / minStep).ToString("F0", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"us_min\":{{\"conv1_fwd\":{Us(0)},\"pool1+conv2_fwd\":{Us(1)},\"pool2_fwd+bwd\":{Us(2)},\"conv2_bwd\":{Us(3)},\"pool1_bwd\":{Us(4)},\"conv1_bwd\":{Us(5)}}}}}");
         return sb.ToString();

@@ -285,13 +285,12 @@ public static class Conv2d
             float* kept)
         {
             _kept = kept;
-            // Auto: measured on LeNet-5's shapes (ConvBench, Zen 4): Gemm.Compute (AVX-512 12x32) wins the forward
-            // product when there are many output channels (6→16 5x5: 3.3 vs 5.0 µs per image) and the weight gradient
-            // when the reduction over positions is short (100 positions: 3.8 vs 4.8 µs); ConvGemm wins with few
-            // channels (1→6: 2.0 vs 2.1 µs), long reductions (784 positions: 2.9 vs 4.2 µs) and the input gradient
-            // (4.4 vs 5.1 µs). The choice depends on the shape only, never on the thread count.
+            // Auto, as measured on LeNet-5's shapes (ConvBench parts, Zen 4, µs per image, ConvGemm vs Gemm.Compute):
+            // forward 1→6 on 28x28: 1.1 vs 2.1; forward 6→16 on 14x14: 2.9 vs 3.3; input gradient of 6→16: 2.7 vs
+            // 5.1; weight gradient with 784 positions: 2.9 vs 4.2, with 100 positions: 4.8 vs 3.8 (Gemm.Compute's
+            // AVX-512 kernel wins short reductions). The choice depends on the shape only, never on the threads.
             var positions = s.OutHeight * s.OutWidth;
-            _gemmForward = products == ConvProducts.Gemm || (products == ConvProducts.Auto && s.OutChannels >= 12);
+            _gemmForward = products == ConvProducts.Gemm;
             _gemmWeightGrad = products == ConvProducts.Gemm || (products == ConvProducts.Auto && positions < 256);
             _gemmInputGrad = products == ConvProducts.Gemm;
             _s = s;

@@ -110,11 +110,18 @@ public static class Im2Col
                         var x0 = xLo * sw - pw + kx;
                         var len = xHi - xLo;
                         var edges = xLo > 0 || xHi < ow;
+                        var vectorEdges = edges && ow >= 8 && xLo <= 8 && ow - xHi <= 8;
                         for (var y = yLo; y < yHi; y++)
                         {
                             var d = dst + y * ow;
                             var src = plane + (y * sh - ph + ky) * w + x0;
-                            if (edges)
+                            if (vectorEdges)
+                            {
+                                // Zero the first and last 8 columns; the copy below overwrites the valid part.
+                                Vector256<float>.Zero.Store(d);
+                                Vector256<float>.Zero.Store(d + ow - 8);
+                            }
+                            else if (edges)
                             {
                                 for (var x = 0; x < xLo; x++)
                                 {
@@ -149,7 +156,14 @@ public static class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void CopyShort(float* src, float* dst, int len)
     {
-        if (len >= 8)
+        if (len >= 8 && len <= 16)
+        {
+            var head = Vector256.Load(src);
+            var tail = Vector256.Load(src + len - 8);
+            head.Store(dst);
+            tail.Store(dst + len - 8);
+        }
+        else if (len > 16)
         {
             var i = 0;
             for (; i + 8 <= len; i += 8)
