@@ -8,7 +8,10 @@ namespace Cohort.Benchmarks;
 /// <summary>
 /// Times the LeNet-5 convolution and pooling kernels (paper 000 sec. 4.2; shapes as in
 /// /work/shared/peers/throughput.py): conv 1→6 5x5 pad 2 on 28x28, max pool 2, conv 6→16 5x5, max pool 2;
-/// forward and backward (the first layer skips its input gradient). Prints one JSON object per line.
+/// forward and backward (the first layer skips its input gradient). Prints one JSON object per line: per kernel
+/// choice (Auto, Auto with kept columns, all ConvGemm, all Gemm.Compute) the minimum and median step time and the
+/// minimum time of each stage over the steps (the minimum stands for the uncontended time on a shared machine).
+/// Run: <c>ConvBench.Run(seconds: 3, threads: 1)</c> from Program.cs, with DOTNET_TieredCompilation=0.
 /// </summary>
 public static class ConvBench
 {
@@ -16,14 +19,15 @@ public static class ConvBench
     {
         foreach (var batch in new[] { 32, 128 })
         {
-            foreach (var generic in new[] { false, true })
+            Console.WriteLine(Case(batch, threads, ConvProducts.Auto, seconds, keep: true));
+            foreach (var products in new[] { ConvProducts.Auto, ConvProducts.Specialised, ConvProducts.Gemm })
             {
-                Console.WriteLine(Case(batch, threads, generic, seconds));
+                Console.WriteLine(Case(batch, threads, products, seconds, keep: false));
             }
         }
     }
 
-    private static string Case(int batch, int threads, bool generic, double seconds)
+    private static string Case(int batch, int threads, ConvProducts products, double seconds, bool keep)
     {
         var c1 = new Conv2dShape(batch, 1, 28, 28, 6, 5, 5, PadHeight: 2, PadWidth: 2);
         var p1 = new PoolShape(batch, 6, 28, 28, 2, 2);
@@ -60,9 +64,8 @@ public static class ConvBench
         var db1 = new float[6];
         var dw2 = new float[w2.Length];
         var db2 = new float[16];
-        var ws1 = new float[Conv2d.WorkspaceLength(c1, threads)];
-        var ws2 = new float[Conv2d.WorkspaceLength(c2, threads)];
-        var times = new double[6];
+        var ws1 = new float[keep ? Conv2d.WorkspaceLengthKeepingColumns(c1, threads) : Conv2d.WorkspaceLength(c1, threads)];
+        var ws2 = new float[keep ? Conv2d.WorkspaceLengthKeepingColumns(c2, threads) : Conv2d.WorkspaceLength(c2, threads)];
         var best = new double[6];
         Array.Fill(best, double.MaxValue);
         var stepTimes = new List<double>();
@@ -70,34 +73,64 @@ public static class ConvBench
 
         void Step(bool time)
         {
-            long t0 = Stopwatch.GetTimestamp(), t;
-            Conv2d.Forward(c1, x, w1, b1, y1, ws1, threads, generic);
-            t = Lap(ref t0, 0, time);
+            var t0 = Stopwatch.GetTimestamp();
+            if (keep)
+            {
+                Conv2d.ForwardKeepingColumns(c1, x, w1, b1, y1, ws1, threads);
+            }
+            else
+            {
+                Conv2d.Forward(c1, x, w1, b1, y1, ws1, threads, products);
+            }
+
+            Lap(ref t0, 0, time);
             Pooling.MaxForward(p1, y1, q1, a1);
-            Conv2d.Forward(c2, q1, w2, b2, y2, ws2, threads, generic);
-            t = Lap(ref t0, 1, time);
+            if (keep)
+            {
+                Conv2d.ForwardKeepingColumns(c2, q1, w2, b2, y2, ws2, threads);
+            }
+            else
+            {
+                Conv2d.Forward(c2, q1, w2, b2, y2, ws2, threads, products);
+            }
+
+            Lap(ref t0, 1, time);
             Pooling.MaxForward(p2, y2, q2, a2);
             Pooling.MaxBackward(p2, dq2, a2, dy2);
-            t = Lap(ref t0, 2, time);
-            Conv2d.Backward(c2, q1, w2, dy2, dq1, dw2, db2, ws2, threads, generic);
-            t = Lap(ref t0, 3, time);
+            Lap(ref t0, 2, time);
+            if (keep)
+            {
+                Conv2d.BackwardFromKeptColumns(c2, q1, w2, dy2, dq1, dw2, db2, ws2, threads);
+            }
+            else
+            {
+                Conv2d.Backward(c2, q1, w2, dy2, dq1, dw2, db2, ws2, threads, products);
+            }
+
+            Lap(ref t0, 3, time);
             Pooling.MaxBackward(p1, dq1, a1, dy1);
-            t = Lap(ref t0, 4, time);
-            Conv2d.Backward(c1, x, w1, dy1, Span<float>.Empty, dw1, db1, ws1, threads, generic);
+            Lap(ref t0, 4, time);
+            if (keep)
+            {
+                Conv2d.BackwardFromKeptColumns(c1, x, w1, dy1, Span<float>.Empty, dw1, db1, ws1, threads);
+            }
+            else
+            {
+                Conv2d.Backward(c1, x, w1, dy1, Span<float>.Empty, dw1, db1, ws1, threads, products);
+            }
+
             Lap(ref t0, 5, time);
         }
 
-        long Lap(ref long t0, int slot, bool time)
+        void Lap(ref long t0, int slot, bool time)
         {
             var now = Stopwatch.GetTimestamp();
             if (time)
             {
-                times[slot] += now - t0;
                 best[slot] = Math.Min(best[slot], now - t0);
             }
 
             t0 = now;
-            return now;
         }
 
         for (var i = 0; i < 3; i++)
@@ -122,9 +155,10 @@ public static class ConvBench
         var minStep = stepTimes[0];
         var medianStep = stepTimes[stepTimes.Count / 2];
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"{{\"case\":\"lenet_conv_b{batch}\",\"products\":\"{(generic ? "Gemm.Compute" : "ConvGemm")}\",\"threads\":{threads},");
+        sb.Append(CultureInfo.InvariantCulture, $"{{\"case\":\"lenet_conv_b{batch}\",\"products\":\"{products}{(keep ? "+kept_columns" : "")}\",\"threads\":{threads},");
         sb.Append(CultureInfo.InvariantCulture, $"\"steps\":{steps},\"us_per_step_min\":{(minStep * 1e6).ToString("F1", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"us_per_step_median\":{(medianStep * 1e6).ToString("F1", CultureInfo.InvariantCulture)},");
+        sb.Append(CultureInfo.InvariantCulture, $"\"samples_per_second_mean\":{(steps * batch / total).ToString("F0", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"samples_per_second_at_min\":{(batch / minStep).ToString("F0", CultureInfo.InvariantCulture)},");
         sb.Append(CultureInfo.InvariantCulture, $"\"us_min\":{{\"conv1_fwd\":{Us(0)},\"pool1+conv2_fwd\":{Us(1)},\"pool2_fwd+bwd\":{Us(2)},\"conv2_bwd\":{Us(3)},\"pool1_bwd\":{Us(4)},\"conv1_bwd\":{Us(5)}}}}}");
         return sb.ToString();

@@ -11,6 +11,13 @@ namespace Cohort.Engine.Kernels;
 /// batch size); each chunk's weight and bias gradient is summed over its images in order into its own slot, and the
 /// slots are summed in chunk order. Results are therefore bitwise identical for any <c>threads</c>.
 /// </para>
+/// <para>
+/// The three products per image (forward W·cols, weight gradient dY·colsᵀ, input gradient Wᵀ·dY) each run on
+/// <see cref="Gemm.Compute"/> or on the convolution-shaped <see cref="ConvGemm"/>, whichever measured faster for the
+/// shape (see ConvBench); the choice depends on the shape only. <see cref="ForwardKeepingColumns"/> and
+/// <see cref="BackwardFromKeptColumns"/> keep the batch's im2col matrices between the passes: faster when they fit
+/// in cache (LeNet-5 at batch 32: −13 %), no gain at batch 128.
+/// </para>
 /// </summary>
 public static class Conv2d
 {
@@ -42,30 +49,82 @@ public static class Conv2d
     }
 
     /// <summary>
+    /// Floats of scratch for <see cref="ForwardKeepingColumns"/> and <see cref="BackwardFromKeptColumns"/>:
+    /// <see cref="WorkspaceLength(in Conv2dShape, int)"/> plus the im2col matrix of every image in the batch
+    /// (Batch·C·KH·KW·OH·OW floats).
+    /// </summary>
+    public static int WorkspaceLengthKeepingColumns(in Conv2dShape s, int threads)
+    {
+        var total = (long)WorkspaceLength(s, threads) + (long)s.Batch * ColumnsLength(s);
+        if (total > int.MaxValue)
+        {
+            throw new ArgumentException($"Workspace for {s} keeping columns exceeds int.MaxValue floats.", nameof(threads));
+        }
+
+        return (int)total;
+    }
+
+    /// <summary>
+    /// <see cref="Forward(in Conv2dShape, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float},
+    /// Span{float}, int)"/> that also keeps every image's im2col matrix at the end of <paramref name="workspace"/>
+    /// (sized by <see cref="WorkspaceLengthKeepingColumns"/>), so that <see cref="BackwardFromKeptColumns"/> can skip
+    /// recomputing them. Same results, bit for bit.
+    /// </summary>
+    public static void ForwardKeepingColumns(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output, Span<float> workspace, int threads = 1)
+    {
+        var kept = KeptColumns(s, workspace, threads);
+        Forward(s, input, weight, bias, output, workspace, kept, threads, ConvProducts.Auto, keep: true);
+    }
+
+    /// <summary>
+    /// <see cref="Backward(in Conv2dShape, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float},
+    /// Span{float}, Span{float}, Span{float}, int)"/> reading the im2col matrices kept by the last
+    /// <see cref="ForwardKeepingColumns"/> on this <paramref name="workspace"/>. The caller guarantees that call was
+    /// on the same shape and the same <paramref name="input"/> contents (the kernel cannot check it); input is then
+    /// used only for its length. Same results, bit for bit, as <see cref="Backward(in Conv2dShape,
+    /// ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, Span{float},
+    /// Span{float}, int)"/>.
+    /// </summary>
+    public static void BackwardFromKeptColumns(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
+        Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads = 1)
+    {
+        var kept = KeptColumns(s, workspace, threads);
+        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, kept, threads,
+            ConvProducts.Auto, fromKept: true);
+    }
+
+    /// <summary>
     /// Forward pass. input [B, C, H, W], weight [OutC, C·KH·KW], bias [OutC], output [B, OutC, OH, OW] (overwritten).
     /// </summary>
     public static void Forward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         Span<float> output, Span<float> workspace, int threads = 1) =>
-        Forward(s, input, weight, bias, output, workspace, threads, genericGemm: false);
+        Forward(s, input, weight, bias, output, workspace, threads, ConvProducts.Auto);
 
-    /// <summary>As the public overload; <paramref name="genericGemm"/> routes the products through
-    /// <see cref="Gemm.Compute"/> instead of <see cref="ConvGemm"/> (for benchmarks and tests).</summary>
+    /// <summary>As the public overload, with the choice of matrix-product kernels made explicit (benchmarks, tests).</summary>
     internal static void Forward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        Span<float> output, Span<float> workspace, int threads, bool genericGemm)
+        Span<float> output, Span<float> workspace, int threads, ConvProducts products) =>
+        Forward(s, input, weight, bias, output, workspace, workspace.Length, threads, products, keep: false);
+
+    private static void Forward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        Span<float> output, Span<float> workspace, int keptAt, int threads, ConvProducts products, bool keep)
     {
         s.Validate();
         Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
         Expect(weight.Length, s.WeightLength, nameof(weight));
         Expect(bias.Length, s.OutChannels, nameof(bias));
         Expect(output.Length, s.Batch * s.OutputImageLength, nameof(output));
-        var workers = Workers(s, workspace.Length, threads);
+        var workers = Workers(s, keptAt, threads);
         unsafe
         {
             fixed (float* pIn = input, pW = weight, pB = bias, pOut = output, pWs = workspace)
             {
-                var job = new Job(s, pIn, pW, pB, pOut, null, null, null, null, pWs, genericGemm);
+                var job = new Job(s, pIn, pW, pB, pOut, null, null, null, null, pWs, products, keep ? pWs + keptAt : null);
                 if (workers == 1)
                 {
                     job.ForwardWorker(0, 1);
@@ -85,14 +144,20 @@ public static class Conv2d
     public static void Backward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
         Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads = 1) =>
-        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, threads, genericGemm: false);
+        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, threads, ConvProducts.Auto);
 
-    /// <summary>As the public overload; <paramref name="genericGemm"/> as in <see cref="Forward(in Conv2dShape,
-    /// ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Span{float}, int, bool)"/>.</summary>
+    /// <summary>As the public overload, with the choice of matrix-product kernels made explicit (benchmarks, tests).</summary>
     internal static void Backward(
         in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
         Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int threads,
-        bool genericGemm)
+        ConvProducts products) =>
+        Backward(s, input, weight, outputGrad, inputGrad, weightGrad, biasGrad, workspace, workspace.Length, threads,
+            products, fromKept: false);
+
+    private static void Backward(
+        in Conv2dShape s, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> outputGrad,
+        Span<float> inputGrad, Span<float> weightGrad, Span<float> biasGrad, Span<float> workspace, int keptAt,
+        int threads, ConvProducts products, bool fromKept)
     {
         s.Validate();
         Expect(input.Length, s.Batch * s.InputImageLength, nameof(input));
@@ -105,13 +170,15 @@ public static class Conv2d
 
         Expect(weightGrad.Length, s.WeightLength, nameof(weightGrad));
         Expect(biasGrad.Length, s.OutChannels, nameof(biasGrad));
-        var workers = Workers(s, workspace.Length, threads);
+        var workers = Workers(s, keptAt, threads);
         unsafe
         {
             fixed (float* pIn = input, pW = weight, pDy = outputGrad, pDx = inputGrad, pDw = weightGrad,
                    pDb = biasGrad, pWs = workspace)
             {
-                var job = new Job(s, pIn, pW, null, null, pDy, inputGrad.IsEmpty ? null : pDx, pDw, pDb, pWs, genericGemm);
+                var job = new Job(
+                    s, pIn, pW, null, null, pDy, inputGrad.IsEmpty ? null : pDx, pDw, pDb, pWs, products,
+                    fromKept ? pWs + keptAt : null);
                 if (workers == 1)
                 {
                     job.BackwardWorker(0, 1);
@@ -150,6 +217,22 @@ public static class Conv2d
 
     /// <summary>Per-thread scratch: the im2col buffer, then 8 lane partials per weight (see ConvGemm.DotProductLanes).</summary>
     private static int WorkerLength(in Conv2dShape s) => ColumnsLength(s) + 8 * s.WeightLength;
+
+    /// <summary>Where the kept columns start: the end of the workspace minus Batch im2col matrices.</summary>
+    private static int KeptColumns(in Conv2dShape s, Span<float> workspace, int threads)
+    {
+        s.Validate();
+        var kept = (long)s.Batch * ColumnsLength(s);
+        var need = PartialsLength(s) + WorkerLength(s) + kept;
+        if (workspace.Length < need)
+        {
+            throw new ArgumentException(
+                $"workspace has {workspace.Length} floats but keeping the columns of {s} needs at least {need} " +
+                $"(WorkspaceLengthKeepingColumns gives {WorkspaceLengthKeepingColumns(s, threads)} for {threads} threads).");
+        }
+
+        return (int)(workspace.Length - kept);
+    }
 
     private static int Workers(in Conv2dShape s, int workspaceLength, int threads)
     {
@@ -191,13 +274,25 @@ public static class Conv2d
         private readonly float* _weightGrad;
         private readonly float* _biasGrad;
         private readonly float* _workspace;
-        private readonly bool _genericGemm;
+        private readonly float* _kept;
+        private readonly bool _gemmForward;
+        private readonly bool _gemmWeightGrad;
+        private readonly bool _gemmInputGrad;
 
         public Job(
             in Conv2dShape s, float* input, float* weight, float* bias, float* output, float* outputGrad,
-            float* inputGrad, float* weightGrad, float* biasGrad, float* workspace, bool genericGemm)
+            float* inputGrad, float* weightGrad, float* biasGrad, float* workspace, ConvProducts products,
+            float* kept)
         {
-            _genericGemm = genericGemm;
+            _kept = kept;
+            // Auto, as measured on LeNet-5's shapes (ConvBench parts, Zen 4, µs per image, ConvGemm vs Gemm.Compute):
+            // forward 1→6 on 28x28: 1.1 vs 2.1; forward 6→16 on 14x14: 2.9 vs 3.3; input gradient of 6→16: 2.7 vs
+            // 5.1; weight gradient with 784 positions: 2.9 vs 4.2, with 100 positions: 4.8 vs 3.8 (Gemm.Compute's
+            // AVX-512 kernel wins short reductions). The choice depends on the shape only, never on the threads.
+            var positions = s.OutHeight * s.OutWidth;
+            _gemmForward = products == ConvProducts.Gemm;
+            _gemmWeightGrad = products == ConvProducts.Gemm || (products == ConvProducts.Auto && positions < 256);
+            _gemmInputGrad = products == ConvProducts.Gemm;
             _s = s;
             _input = input;
             _weight = weight;
@@ -217,6 +312,9 @@ public static class Conv2d
 
         private float* Lanes(int worker) =>
             _workspace + PartialsLength(_s) + (long)worker * WorkerLength(_s) + ColumnsLength(_s);
+
+        /// <summary>Image b's kept im2col matrix, when this call keeps or reads them.</summary>
+        private Span<float> Kept(int b) => new(_kept + (long)b * ColumnsLength(_s), ColumnsLength(_s));
 
         private Span<float> Partial(int chunk)
         {
@@ -238,8 +336,13 @@ public static class Conv2d
                 {
                     var image = new ReadOnlySpan<float>(_input + (long)b * s.InputImageLength, s.InputImageLength);
                     var output = new Span<float>(_output + (long)b * s.OutputImageLength, s.OutputImageLength);
+                    if (_kept != null)
+                    {
+                        columns = Kept(b);
+                    }
+
                     Im2Col.ComputeUnchecked(s, image, columns, n);
-                    if (_genericGemm)
+                    if (_gemmForward)
                     {
                         Gemm.Compute(Transpose.No, Transpose.No, m, n, k, 1f, weight, k, columns, n, 0f, output, n);
                         for (var oc = 0; oc < m; oc++)
@@ -276,16 +379,24 @@ public static class Conv2d
                     var first = b == ChunkStart(c);
                     var image = new ReadOnlySpan<float>(_input + (long)b * s.InputImageLength, s.InputImageLength);
                     var dy = new ReadOnlySpan<float>(_outputGrad + (long)b * s.OutputImageLength, s.OutputImageLength);
-                    Im2Col.ComputeUnchecked(s, image, columns, n);
-
-                    // dW (+)= dY · colsᵀ, db (+)= Σ dY over positions.
-                    if (_genericGemm)
+                    var cols = columns;
+                    if (_kept != null)
                     {
-                        Gemm.Compute(Transpose.No, Transpose.Yes, m, k, n, 1f, dy, n, columns, n, first ? 0f : 1f, dw, k);
+                        cols = Kept(b);
                     }
                     else
                     {
-                        fixed (float* pc = columns)
+                        Im2Col.ComputeUnchecked(s, image, columns, n);
+                    }
+
+                    // dW (+)= dY · colsᵀ, db (+)= Σ dY over positions.
+                    if (_gemmWeightGrad)
+                    {
+                        Gemm.Compute(Transpose.No, Transpose.Yes, m, k, n, 1f, dy, n, cols, n, first ? 0f : 1f, dw, k);
+                    }
+                    else
+                    {
+                        fixed (float* pc = cols)
                         {
                             ConvGemm.DotProductLanes(
                                 m, k, n, _outputGrad + (long)b * s.OutputImageLength, n, pc, n, Lanes(worker), first);
@@ -301,7 +412,7 @@ public static class Conv2d
                     if (_inputGrad != null)
                     {
                         // dcols = Wᵀ · dY, then dX = col2im(dcols).
-                        if (_genericGemm)
+                        if (_gemmInputGrad)
                         {
                             Gemm.Compute(Transpose.Yes, Transpose.No, k, n, m, 1f, weight, k, dy, n, 0f, columns, n);
                         }
@@ -320,7 +431,7 @@ public static class Conv2d
                     }
                 }
 
-                if (!_genericGemm)
+                if (!_gemmWeightGrad)
                 {
                     fixed (float* pdw = dw)
                     {
@@ -346,4 +457,17 @@ public static class Conv2d
             }
         }
     }
+}
+
+/// <summary>Which matrix-product kernels <see cref="Conv2d"/> uses (results differ in rounding only).</summary>
+internal enum ConvProducts
+{
+    /// <summary>Per product, whichever measured faster for the shape (see Conv2d.Job).</summary>
+    Auto,
+
+    /// <summary>Every product through <see cref="Gemm.Compute"/>.</summary>
+    Gemm,
+
+    /// <summary>Every product through <see cref="ConvGemm"/>.</summary>
+    Specialised,
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace Cohort.Engine.Kernels;
@@ -61,6 +62,13 @@ public static class Im2Col
     private static void ValidRange(int outSize, int size, int stride, int pad, int k, out int lo, out int hi)
     {
         // o·stride ≥ pad − k  and  o·stride ≤ size − 1 + pad − k
+        if (stride == 1)
+        {
+            lo = Math.Clamp(pad - k, 0, outSize);
+            hi = Math.Clamp(size + pad - k, lo, outSize);
+            return;
+        }
+
         var first = pad - k;
         lo = first <= 0 ? 0 : Math.Min(outSize, (first + stride - 1) / stride);
         var last = size - 1 + pad - k;
@@ -89,22 +97,41 @@ public static class Im2Col
                     {
                         ValidRange(ow, w, sw, pw, kx, out var xLo, out var xHi);
                         var dst = pColumns + (long)row * columnStride;
-                        new Span<float>(dst, yLo * ow).Clear();
-                        new Span<float>(dst + yHi * ow, (oh - yHi) * ow).Clear();
+                        if (yLo > 0)
+                        {
+                            new Span<float>(dst, yLo * ow).Clear();
+                        }
+
+                        if (yHi < oh)
+                        {
+                            new Span<float>(dst + yHi * ow, (oh - yHi) * ow).Clear();
+                        }
+
                         var x0 = xLo * sw - pw + kx;
                         var len = xHi - xLo;
+                        var edges = xLo > 0 || xHi < ow;
+                        var vectorEdges = edges && ow >= 8 && xLo <= 8 && ow - xHi <= 8;
                         for (var y = yLo; y < yHi; y++)
                         {
                             var d = dst + y * ow;
                             var src = plane + (y * sh - ph + ky) * w + x0;
-                            for (var x = 0; x < xLo; x++)
+                            if (vectorEdges)
                             {
-                                d[x] = 0f;
+                                // Zero the first and last 8 columns; the copy below overwrites the valid part.
+                                Vector256<float>.Zero.Store(d);
+                                Vector256<float>.Zero.Store(d + ow - 8);
                             }
-
-                            for (var x = xHi; x < ow; x++)
+                            else if (edges)
                             {
-                                d[x] = 0f;
+                                for (var x = 0; x < xLo; x++)
+                                {
+                                    d[x] = 0f;
+                                }
+
+                                for (var x = xHi; x < ow; x++)
+                                {
+                                    d[x] = 0f;
+                                }
                             }
 
                             if (sw == 1)
@@ -126,9 +153,17 @@ public static class Im2Col
     }
 
     /// <summary>Copies a short row without a call: 8-wide blocks, the last one overlapping.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void CopyShort(float* src, float* dst, int len)
     {
-        if (len >= 8)
+        if (len >= 8 && len <= 16)
+        {
+            var head = Vector256.Load(src);
+            var tail = Vector256.Load(src + len - 8);
+            head.Store(dst);
+            tail.Store(dst + len - 8);
+        }
+        else if (len > 16)
         {
             var i = 0;
             for (; i + 8 <= len; i += 8)

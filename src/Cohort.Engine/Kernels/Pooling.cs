@@ -163,9 +163,9 @@ public static class Pooling
     }
 
     /// <summary>
-    /// The LeNet case (Size 2, Stride 2): 8 outputs at a time from 16 input columns of two rows, deinterleaved into
-    /// even and odd columns; the four window elements are taken in row-major order with the same rule as
-    /// <see cref="Take"/>. A row's last 8 outputs may overlap the previous block (recomputed, identical).
+    /// The LeNet case (Size 2, Stride 2): 8 outputs at a time from 16 input columns of two rows (4 from 8 when the
+    /// output is narrower than 8), deinterleaved into even and odd columns; the four window elements are taken in row-major order with the same rule as
+    /// <see cref="Take"/>. A row's last block may overlap the previous block (recomputed, identical).
     /// </summary>
     private static unsafe void MaxForward2x2(
         int planes, int h, int w, int oh, int ow, ReadOnlySpan<float> input, Span<float> output, Span<int> argmax)
@@ -208,6 +208,27 @@ public static class Pooling
                             x = xx + 8;
                         }
                     }
+                    else if (ow >= 4)
+                    {
+                        while (x < ow)
+                        {
+                            // 4 outputs from one 8-column load per row: lower half even columns, upper half odd.
+                            var xx = Math.Min(x, ow - 4);
+                            var i0 = r0 + 2 * xx;
+                            var i2 = r1 + 2 * xx;
+                            var e0 = Vector256.Shuffle(Vector256.Load(pIn + i0), split);
+                            var e1 = Vector256.Shuffle(Vector256.Load(pIn + i2), split);
+                            var index = Vector128.Create(i0) + even.GetLower();
+                            var best = e0.GetLower();
+                            var at = index;
+                            TakeVector(e0.GetUpper(), index + one.GetLower(), ref best, ref at);
+                            TakeVector(e1.GetLower(), index + down.GetLower(), ref best, ref at);
+                            TakeVector(e1.GetUpper(), index + down.GetLower() + one.GetLower(), ref best, ref at);
+                            best.Store(pOut + o + xx);
+                            at.Store(pArg + o + xx);
+                            x = xx + 4;
+                        }
+                    }
 
                     for (; x < ow; x++)
                     {
@@ -223,6 +244,14 @@ public static class Pooling
                 }
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TakeVector(Vector128<float> v, Vector128<int> index, ref Vector128<float> best, ref Vector128<int> at)
+    {
+        var take = ~Vector128.LessThanOrEqual(v, best) & Vector128.Equals(best, best);
+        best = Vector128.ConditionalSelect(take, v, best);
+        at = Vector128.ConditionalSelect(take.AsInt32(), index, at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

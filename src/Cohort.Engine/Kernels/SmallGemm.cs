@@ -66,6 +66,76 @@ public static class SmallGemm
         }
     }
 
+    /// <summary>
+    /// C[i, j] = Σₚ A[i, p]·B[j, p] (C = A·Bᵀ with rows of A and B contiguous along p): each dot product runs two
+    /// Vector512 (or Vector256) accumulators over p in order, adds them, reduces the lanes, then adds the scalar tail.
+    /// </summary>
+    public static unsafe void DotRows(
+        int m, int n, int k, ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0 || lda < k || ldb < k || ldc < n)
+        {
+            throw new ArgumentException($"Invalid dot-product shape m={m} n={n} k={k} lda={lda} ldb={ldb} ldc={ldc}.");
+        }
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (a.Length < ((long)(m - 1) * lda) + k || b.Length < ((long)(n - 1) * ldb) + k || c.Length < ((long)(m - 1) * ldc) + n)
+        {
+            throw new ArgumentException($"Dot-product spans too short for m={m} n={n} k={k}.");
+        }
+
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                var ai = pa + ((nint)i * lda);
+                for (var j = 0; j < n; j++)
+                {
+                    pc[((nint)i * ldc) + j] = Dot(ai, pb + ((nint)j * ldb), k);
+                }
+            }
+        }
+    }
+
+    private static unsafe float Dot(float* x, float* y, int k)
+    {
+        var p = 0;
+        var sum = 0f;
+        if (Vector512.IsHardwareAccelerated && k >= 32)
+        {
+            Vector512<float> s0 = Vector512<float>.Zero, s1 = Vector512<float>.Zero;
+            for (; p + 32 <= k; p += 32)
+            {
+                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + p), Vector512.Load(y + p), s0);
+                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(x + p + 16), Vector512.Load(y + p + 16), s1);
+            }
+
+            sum = Vector512.Sum(s0 + s1);
+        }
+        else if (Vector256.IsHardwareAccelerated && k >= 16)
+        {
+            Vector256<float> s0 = Vector256<float>.Zero, s1 = Vector256<float>.Zero;
+            for (; p + 16 <= k; p += 16)
+            {
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + p), Vector256.Load(y + p), s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + p + 8), Vector256.Load(y + p + 8), s1);
+            }
+
+            sum = Vector256.Sum(s0 + s1);
+        }
+
+        for (; p < k; p++)
+        {
+            sum = MathF.FusedMultiplyAdd(x[p], y[p], sum);
+        }
+
+        return sum;
+    }
+
     private static unsafe void Row(int n, int k, float* a, int csA, float* b, int ldb, float* init, float* c)
     {
         var j = 0;

@@ -6,12 +6,12 @@ namespace Cohort.Engine.Layers;
 /// <summary>
 /// Fully connected: y = x·Wᵀ + b with W [out, in] at WeightOffset and b [out] at BiasOffset. Layers with at most
 /// <see cref="SmallLimit"/> weights run on <see cref="SmallGemm"/> (no packing; W transposed into a scratch
-/// buffer), larger ones on the blocked, threaded <see cref="Gemm"/>. The choice depends only on the shape.
+/// buffer) or, with fewer than 16 outputs, on dot products; larger ones on the blocked, threaded <see cref="Gemm"/>. The choice depends only on the shape.
 /// </summary>
 internal sealed class DenseLayer : Layer
 {
     /// <summary>Largest in·out handled by the small-matrix path.</summary>
-    public const int SmallLimit = 16384;
+    public const int SmallLimit = 4096;
 
     private readonly int _in;
     private readonly int _out;
@@ -43,15 +43,24 @@ internal sealed class DenseLayer : Layer
     {
         var w = parameters.Slice(WeightOffset, _in * _out);
         var b = parameters.Slice(BiasOffset, _out);
-        if (IsSmall)
+        if (IsSmall && _out >= 16)
         {
-            // y [batch, out] = b + x [batch, in] · Wᵀ [in, out]
+            // y [batch, out] = b + x [batch, in] · Wᵀ [in, out], vectorised along out
             SmallGemm.TransposeInto(w, _out, _in, _scratch);
             SmallGemm.Compute(batch, _out, _in, x, _in, 1, _scratch, _out, b, y, _out);
             return;
         }
 
-        Gemm.Compute(Transpose.No, Transpose.Yes, batch, _out, _in, 1f, x, _in, w, _in, 0f, y, _out, context.Threads);
+        if (IsSmall)
+        {
+            // Few outputs: dot products of x rows with W rows, vectorised along in.
+            SmallGemm.DotRows(batch, _out, _in, x, _in, w, _in, y, _out);
+        }
+        else
+        {
+            Gemm.Compute(Transpose.No, Transpose.Yes, batch, _out, _in, 1f, x, _in, w, _in, 0f, y, _out, context.Threads);
+        }
+
         for (var r = 0; r < batch; r++)
         {
             var row = y.Slice(r * _out, _out);

@@ -122,6 +122,14 @@ public sealed record ModelSpec(
     IReadOnlyList<LayerSpec> Layers,
     InitializerKind Initializer = InitializerKind.Auto)
 {
+    /// <summary>Per-sample input shape: [features] or [channels, height, width] (a copy of the given list).</summary>
+    public IReadOnlyList<int> InputShape { get; init; } =
+        Array.AsReadOnly(InputShape?.ToArray() ?? throw new ArgumentNullException(nameof(InputShape)));
+
+    /// <summary>The layers in order (a copy of the given list).</summary>
+    public IReadOnlyList<LayerSpec> Layers { get; init; } =
+        Array.AsReadOnly(Layers?.ToArray() ?? throw new ArgumentNullException(nameof(Layers)));
+
     /// <summary>Canonical one-line description, e.g. <c>in(13) dense(64) relu dense(1) init=auto</c>.</summary>
     public string Describe()
     {

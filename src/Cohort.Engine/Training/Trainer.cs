@@ -18,6 +18,7 @@ public sealed class Trainer
     private readonly float[] _moment1;
     private readonly float[] _moment2;
     private readonly int _targetSize;
+    private readonly UpdateJob _updateJob;
     private TrainingHyperparameters _hyperparameters = new();
 
     /// <summary>Builds the network, initialises weights from <paramref name="seed"/> and zeroes optimizer state.</summary>
@@ -59,7 +60,11 @@ public sealed class Trainer
         _moment1 = new float[_network.ParameterCount];
         _moment2 = optimizer == OptimizerKind.Sgd ? [] : new float[_network.ParameterCount];
         Fingerprint = spec.Fingerprint();
+        _updateJob = new UpdateJob(_network.Parameters, _network.Gradients, _moment1, _moment2);
     }
+
+    /// <summary>Models with at least this many parameters update them on <see cref="Threads"/> threads.</summary>
+    internal const int ParallelUpdateThreshold = 1 << 16;
 
     /// <summary>The architecture.</summary>
     public ModelSpec Spec { get; }
@@ -318,6 +323,7 @@ public sealed class Trainer
         ReadOnlySpan<float> parameters, ReadOnlySpan<float> moment1, ReadOnlySpan<float> moment2,
         long step, ReadOnlySpan<ulong> randomState, TrainingHyperparameters hyperparameters)
     {
+        Validate(hyperparameters); // before anything changes, so a bad checkpoint leaves the trainer as it was
         Random.SetState(randomState);
         parameters.CopyTo(_network.Parameters);
         moment1.CopyTo(_moment1);
@@ -365,11 +371,11 @@ public sealed class Trainer
     {
         Step++;
         var h = _hyperparameters;
-        Span<float> w = _network.Parameters;
-        ReadOnlySpan<float> g = _network.Gradients;
+        var parts = Threads > 1 && ParameterCount >= ParallelUpdateThreshold ? Threads : 1;
         if (Optimizer == OptimizerKind.Sgd)
         {
-            SgdStep.Apply(w, g, _moment1, h.LearningRate, h.Momentum, h.WeightDecay, h.Nesterov);
+            _updateJob.SetSgd(h.LearningRate, h.Momentum, h.WeightDecay, h.Nesterov, parts);
+            CpuWorkerPool.Run(_updateJob, parts);
             return;
         }
 
@@ -384,7 +390,8 @@ public sealed class Trainer
             h.Epsilon,
             decoupled ? 0f : h.WeightDecay,
             decoupled ? 1f - (h.LearningRate * h.WeightDecay) : 1f);
-        AdamStep.Apply(w, g, _moment1, _moment2, scalars);
+        _updateJob.SetAdam(scalars, parts);
+        CpuWorkerPool.Run(_updateJob, parts);
     }
 
     private double LossSum(ReadOnlySpan<float> targets, int batch, float gradientScale, out int correct)
@@ -434,5 +441,58 @@ public sealed class Trainer
         Check(float.IsFinite(h.L1) && h.L1 >= 0f, nameof(h.L1), h.L1, "finite and ≥ 0");
         Check(float.IsFinite(h.L2) && h.L2 >= 0f, nameof(h.L2), h.L2, "finite and ≥ 0");
         Check(h.Dropout is >= 0f and < 1f, nameof(h.Dropout), h.Dropout, "in [0, 1)");
+    }
+
+    /// <summary>
+    /// The optimizer update split over fixed, 16-float-aligned slices of the parameters. The update is element-wise
+    /// and every element takes the same (vector or tail) path in any split, so results do not depend on the threads.
+    /// </summary>
+    private sealed class UpdateJob(float[] weights, float[] gradients, float[] moment1, float[] moment2) : ICpuJob
+    {
+        private AdamScalars _adam;
+        private float _learningRate;
+        private float _momentum;
+        private float _weightDecay;
+        private bool _nesterov;
+        private bool _isSgd;
+        private int _parts = 1;
+
+        public void SetAdam(in AdamScalars scalars, int parts)
+        {
+            _adam = scalars;
+            _isSgd = false;
+            _parts = parts;
+        }
+
+        public void SetSgd(float learningRate, float momentum, float weightDecay, bool nesterov, int parts)
+        {
+            _learningRate = learningRate;
+            _momentum = momentum;
+            _weightDecay = weightDecay;
+            _nesterov = nesterov;
+            _isSgd = true;
+            _parts = parts;
+        }
+
+        public void Execute(int part)
+        {
+            var n = weights.Length;
+            var start = Boundary(n, part);
+            var length = Boundary(n, part + 1) - start;
+            var w = weights.AsSpan(start, length);
+            var g = gradients.AsSpan(start, length);
+            var m = moment1.AsSpan(start, length);
+            if (_isSgd)
+            {
+                SgdStep.Apply(w, g, m, _learningRate, _momentum, _weightDecay, _nesterov);
+            }
+            else
+            {
+                AdamStep.Apply(w, g, m, moment2.AsSpan(start, length), _adam);
+            }
+        }
+
+        private int Boundary(int n, int part) =>
+            part >= _parts ? n : (int)((long)(n / 16) * part / _parts) * 16;
     }
 }

@@ -68,10 +68,17 @@ public sealed class Conv2dTests
     }
 
     [Theory]
-    [InlineData(2, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1)]
-    [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0)]
-    public void ForwardAndBackward_Should_MatchReference_When_ProductsRunThroughGenericGemm(
-        int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw)
+    [InlineData(2, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, ConvProducts.Gemm)]
+    [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, ConvProducts.Gemm)]
+    [InlineData(2, 1, 20, 20, 4, 5, 5, 1, 1, 2, 2, ConvProducts.Gemm)]
+    [InlineData(2, 3, 9, 8, 5, 3, 3, 1, 1, 1, 1, ConvProducts.Specialised)]
+    [InlineData(2, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, ConvProducts.Specialised)]
+    [InlineData(3, 2, 7, 9, 13, 3, 3, 2, 1, 1, 0, ConvProducts.Specialised)]
+    [InlineData(2, 1, 20, 20, 4, 5, 5, 1, 1, 2, 2, ConvProducts.Specialised)]
+    [InlineData(3, 2, 4, 4, 3, 3, 3, 1, 1, 0, 0, ConvProducts.Specialised)]
+    [InlineData(2, 3, 5, 9, 7, 3, 3, 1, 1, 0, 0, ConvProducts.Specialised)]
+    internal void ForwardAndBackward_Should_MatchReference_When_ProductKernelsAreForced(
+        int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw, ConvProducts products)
     {
         // Given
         var s = Make(b, c, h, w, oc, kh, kw, sh, sw, ph, pw);
@@ -86,8 +93,8 @@ public sealed class Conv2dTests
         var db = new float[oc];
 
         // When
-        Conv2d.Forward(s, x, wt, bias, y, ws, 1, genericGemm: true);
-        Conv2d.Backward(s, x, wt, dy, dx, dw, db, ws, 1, genericGemm: true);
+        Conv2d.Forward(s, x, wt, bias, y, ws, 1, products);
+        Conv2d.Backward(s, x, wt, dy, dx, dw, db, ws, 1, products);
 
         // Then
         ConvReference.AssertClose(ConvReference.Forward(s, x, wt, bias), y, 1e-5, "output");
@@ -161,13 +168,14 @@ public sealed class Conv2dTests
     }
 
     [Theory]
-    [InlineData(7)]
-    [InlineData(20)]
-    [InlineData(33)]
-    public void ForwardAndBackward_Should_BeBitwiseIdentical_When_ThreadCountVaries(int batch)
+    [InlineData(7, 10, 9)]
+    [InlineData(20, 10, 9)]
+    [InlineData(33, 10, 9)]
+    [InlineData(9, 24, 40)]
+    public void ForwardAndBackward_Should_BeBitwiseIdentical_When_ThreadCountVaries(int batch, int height, int width)
     {
-        // Given
-        var s = new Conv2dShape(batch, 3, 10, 9, 5, 3, 3, 1, 2, 1, 1);
+        // Given (24x40 gives 480 output positions: the weight gradient runs on ConvGemm's lane partials)
+        var s = new Conv2dShape(batch, 3, height, width, 5, 3, 3, 1, 2, 1, 1);
         var x = ConvReference.RandomArray(s.Batch * s.InputImageLength, 14);
         var wt = ConvReference.RandomArray(s.WeightLength, 15);
         var bias = ConvReference.RandomArray(5, 16);
@@ -199,6 +207,39 @@ public sealed class Conv2dTests
         }
     }
 
+    [Theory]
+    [InlineData(5, 1, 12, 12, 6, 5, 5, 1, 1, 2, 2, 1)]
+    [InlineData(20, 6, 14, 14, 16, 5, 5, 1, 1, 0, 0, 3)]
+    [InlineData(3, 2, 9, 7, 3, 3, 3, 2, 1, 1, 0, 2)]
+    public void KeptColumns_Should_GiveBitwiseTheSameResults_When_UsedInsteadOfRecomputing(
+        int b, int c, int h, int w, int oc, int kh, int kw, int sh, int sw, int ph, int pw, int threads)
+    {
+        // Given
+        var s = Make(b, c, h, w, oc, kh, kw, sh, sw, ph, pw);
+        var x = ConvReference.RandomArray(b * c * h * w, 24);
+        var wt = ConvReference.RandomArray(s.WeightLength, 25);
+        var bias = ConvReference.RandomArray(oc, 26);
+        var dy = ConvReference.RandomArray(b * s.OutputImageLength, 27);
+        var (y1, dx1, dw1, db1) = (new float[dy.Length], new float[x.Length], new float[wt.Length], new float[oc]);
+        var (y2, dx2, dw2, db2) = (new float[dy.Length], new float[x.Length], new float[wt.Length], new float[oc]);
+        var ws = new float[Conv2d.WorkspaceLength(s, threads)];
+        var wsKept = new float[Conv2d.WorkspaceLengthKeepingColumns(s, threads)];
+
+        // When
+        Conv2d.Forward(s, x, wt, bias, y1, ws, threads);
+        Conv2d.Backward(s, x, wt, dy, dx1, dw1, db1, ws, threads);
+        Conv2d.ForwardKeepingColumns(s, x, wt, bias, y2, wsKept, threads);
+        Conv2d.BackwardFromKeptColumns(s, x, wt, dy, dx2, dw2, db2, wsKept, threads);
+
+        // Then
+        Assert.Equal(Bits(y1), Bits(y2));
+        Assert.Equal(Bits(dx1), Bits(dx2));
+        Assert.Equal(Bits(dw1), Bits(dw2));
+        Assert.Equal(Bits(db1), Bits(db2));
+        ConvReference.AssertClose(ConvReference.Backward(s, x, wt, dy).Dw, dw2, 1e-5, "weightGrad");
+        Assert.Throws<ArgumentException>(() => Conv2d.BackwardFromKeptColumns(s, x, wt, dy, dx2, dw2, db2, ws, threads));
+    }
+
     [Fact]
     public void ForwardAndBackward_Should_NotAllocate_When_CalledRepeatedlyOnOneThread()
     {
@@ -212,8 +253,11 @@ public sealed class Conv2dTests
         var dw = new float[wt.Length];
         var db = new float[16];
         var ws = new float[Conv2d.WorkspaceLength(s)];
+        var wsKept = new float[Conv2d.WorkspaceLengthKeepingColumns(s, 1)];
         Conv2d.Forward(s, x, wt, bias, y, ws);
         Conv2d.Backward(s, x, wt, y, dx, dw, db, ws);
+        Conv2d.ForwardKeepingColumns(s, x, wt, bias, y, wsKept);
+        Conv2d.BackwardFromKeptColumns(s, x, wt, y, dx, dw, db, wsKept);
 
         // When
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -221,6 +265,8 @@ public sealed class Conv2dTests
         {
             Conv2d.Forward(s, x, wt, bias, y, ws);
             Conv2d.Backward(s, x, wt, y, dx, dw, db, ws);
+            Conv2d.ForwardKeepingColumns(s, x, wt, bias, y, wsKept);
+            Conv2d.BackwardFromKeptColumns(s, x, wt, y, dx, dw, db, wsKept);
         }
 
         var after = GC.GetAllocatedBytesForCurrentThread();

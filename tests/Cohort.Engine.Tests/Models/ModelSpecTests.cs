@@ -17,6 +17,22 @@ public sealed class ModelSpecTests
     }
 
     [Fact]
+    public void Should_DescribeWithInvariantCulture_When_CurrentCultureIsFrench()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("fr-FR");
+            var spec = new ModelSpec([3], [new DenseSpec(4), new ActivationSpec(ActivationKind.LeakyRelu, 0.05f), new DenseSpec(1)]);
+            Assert.Equal("in(3) dense(4) leaky_relu(0.05) dense(1) init=auto", spec.Describe());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
     public void Should_BeEqualStructurally_When_SameLayers()
     {
         Assert.Equal(ModelSpec.Mlp(13, [64], 1), ModelSpec.Mlp(13, new List<int> { 64 }, 1));

@@ -92,6 +92,27 @@ public sealed class CheckpointTests
     }
 
     [Fact]
+    public void Should_RejectAndLeaveTrainerUnchanged_When_ChecksumIsValidButDropoutIsOutOfRange()
+    {
+        // Given a checkpoint whose dropout field says 1.5, with a recomputed (valid) checksum
+        var bytes = SaveAfter(NewTrainer(1), 2);
+        var descriptionLength = BitConverter.ToInt32(bytes, 20 + 8);
+        var dropoutOffset = 20 + 8 + 4 + descriptionLength + 4 + 8 + 32 + (8 * 4);
+        Assert.Equal(0.25f, BitConverter.ToSingle(bytes, dropoutOffset));
+        BitConverter.TryWriteBytes(bytes.AsSpan(dropoutOffset), 1.5f);
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+
+        // When loading it, Then it is rejected by name and the target keeps its own state
+        var target = NewTrainer(2);
+        var before = target.ParameterHash();
+        var e = Assert.Throws<InvalidDataException>(() => target.Load(new MemoryStream(bytes), "bad.ckpt"));
+        Assert.Contains("bad.ckpt", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Dropout", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, target.ParameterHash());
+        Assert.Equal(0, target.Step);
+    }
+
+    [Fact]
     public void Should_ThrowTruncated_When_CheckpointIsCut()
     {
         var bytes = SaveAfter(NewTrainer(1), 3);

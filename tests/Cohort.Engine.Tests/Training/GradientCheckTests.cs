@@ -112,6 +112,19 @@ public sealed class GradientCheckTests
         Check(spec, LossKind.SoftmaxCrossEntropy, training: false, batch: 4, every: 211);
     }
 
+    [Fact]
+    public void Should_MatchFiniteDifferences_When_SmallDenseLayersHaveManyOutputs()
+    {
+        // dense(20): in < out (dWᵀ path); dense(17): in ≥ out with a vector tail; dense(3): dot-product path.
+        var spec = new ModelSpec(
+            [5],
+            [
+                new DenseSpec(20), new ActivationSpec(ActivationKind.Tanh), new DenseSpec(17),
+                new ActivationSpec(ActivationKind.Relu), new DenseSpec(3),
+            ]);
+        Check(spec, LossKind.SoftmaxCrossEntropy, training: false, batch: 5);
+    }
+
     internal static void Check(
         ModelSpec spec, LossKind loss, bool training, float l1 = 0f, float l2 = 0f, float dropout = 0f, int batch = Batch, int every = 1)
     {

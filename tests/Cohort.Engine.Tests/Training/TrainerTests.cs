@@ -34,6 +34,41 @@ public sealed class TrainerTests
         Assert.Equal(20, a.Step);
     }
 
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void Should_ProduceIdenticalWeights_When_LargeModelUpdatesInParallel(OptimizerKind optimizer)
+    {
+        // 300·250 + 250·10 weights: above the parallel-update threshold, and the first layer runs on the blocked GEMM.
+        var spec = ModelSpec.Mlp(300, [250], 10);
+        Assert.True(new Trainer(spec, optimizer, LossKind.SoftmaxCrossEntropy, 1, maxBatch: 1).ParameterCount >= Trainer.ParallelUpdateThreshold);
+        var h = new TrainingHyperparameters(LearningRate: 0.01f, Momentum: 0.9f, WeightDecay: 0.01f);
+        var a = new Trainer(spec, optimizer, LossKind.SoftmaxCrossEntropy, 42, threads: 1, maxBatch: 8) { Hyperparameters = h };
+        var b = new Trainer(spec, optimizer, LossKind.SoftmaxCrossEntropy, 42, threads: 2, maxBatch: 8) { Hyperparameters = h };
+        var x = TestData.Gaussian(8 * 300, 1);
+        var t = TestData.Classes(8, 10, 2);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(a.TrainStep(x, t, 8), b.TrainStep(x, t, 8));
+        }
+
+        Assert.True(a.Parameters.SequenceEqual(b.Parameters));
+    }
+
+    [Theory]
+    [InlineData(LossKind.SoftmaxCrossEntropy)]
+    [InlineData(LossKind.MeanSquaredError)]
+    public void Should_ReturnNaNLossWithoutThrowing_When_WeightsHaveDiverged(LossKind loss)
+    {
+        // A diverged member is data for the PBT algorithm, not an exception.
+        var trainer = new Trainer(SmallMlp, OptimizerKind.Adam, loss, 3, maxBatch: 8);
+        trainer.Network.Parameters[5] = float.NaN;
+        var x = TestData.Gaussian(8 * 6, 1);
+        var t = loss == LossKind.SoftmaxCrossEntropy ? TestData.Classes(8, 3, 2) : TestData.Gaussian(8 * 3, 2);
+        Assert.True(float.IsNaN(trainer.TrainStep(x, t, 8)));
+        Assert.True(double.IsNaN(trainer.Evaluate(x, t, 8).Loss));
+    }
+
     [Fact]
     public void Should_AllocateNothing_When_TrainingInSteadyState()
     {
@@ -131,6 +166,36 @@ public sealed class TrainerTests
         Assert.Throws<ArgumentException>(() => trainer.TrainStep(x, new float[2], 4));
         var bad = new float[] { 0, 1, 3, 0 };
         Assert.Throws<ArgumentException>(() => trainer.TrainStep(x, bad, 4));
+    }
+
+    [Fact]
+    public void Should_EvaluateInChunks_When_CountExceedsMaxBatch()
+    {
+        // Given 10 samples and a max batch of 4 (chunks 4, 4, 2)
+        var trainer = new Trainer(SmallMlp, OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, maxBatch: 4);
+        var x = TestData.Gaussian(10 * 6, 1);
+        var t = TestData.Classes(10, 3, 2);
+
+        // When evaluating all at once and one sample at a time
+        var all = trainer.Evaluate(x, t, 10);
+        var loss = 0.0;
+        var correct = 0.0;
+        var outputs = new float[30];
+        trainer.Predict(x, outputs, 10);
+        for (var i = 0; i < 10; i++)
+        {
+            var one = trainer.Evaluate(x.AsSpan(i * 6, 6), t.AsSpan(i, 1), 1);
+            loss += one.Loss;
+            correct += one.Accuracy!.Value;
+            var single = new float[3];
+            trainer.Predict(x.AsSpan(i * 6, 6), single, 1);
+            Assert.Equal(single, outputs.AsSpan(i * 3, 3).ToArray());
+        }
+
+        // Then the results agree
+        Assert.Equal(10, all.Count);
+        Assert.Equal(loss / 10, all.Loss, 5);
+        Assert.Equal(correct / 10, all.Accuracy!.Value, 10);
     }
 
     [Fact]
