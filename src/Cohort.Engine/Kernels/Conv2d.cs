@@ -215,8 +215,8 @@ public static class Conv2d
 
     private static int ColumnsLength(in Conv2dShape s) => s.PatchSize * s.OutHeight * s.OutWidth;
 
-    /// <summary>Per-thread scratch: the im2col buffer, then 8 lane partials per weight (see ConvGemm.DotProductLanes).</summary>
-    private static int WorkerLength(in Conv2dShape s) => ColumnsLength(s) + 8 * s.WeightLength;
+    /// <summary>Per-thread scratch: the im2col buffer, then 16 lane partials per weight (see ConvGemm.DotProductLanes).</summary>
+    private static int WorkerLength(in Conv2dShape s) => ColumnsLength(s) + ConvGemm.Wide * s.WeightLength;
 
     /// <summary>Where the kept columns start: the end of the workspace minus Batch im2col matrices.</summary>
     private static int KeptColumns(in Conv2dShape s, Span<float> workspace, int threads)
@@ -287,7 +287,7 @@ public static class Conv2d
             _kept = kept;
             // Auto, as measured on LeNet-5's shapes (ConvBench parts, Zen 4, µs per image, ConvGemm vs Gemm.Compute):
             // forward 1→6 on 28x28: 1.1 vs 2.1; forward 6→16 on 14x14: 2.9 vs 3.3; input gradient of 6→16: 2.7 vs
-            // 5.1; weight gradient with 784 positions: 2.9 vs 4.2, with 100 positions: 4.8 vs 3.8 (Gemm.Compute's
+            // 5.1; weight gradient with 784 positions: 2.1 vs 4.2, with 100 positions: 4.9 vs 3.6 (Gemm.Compute's
             // AVX-512 kernel wins short reductions). The choice depends on the shape only, never on the threads.
             var positions = s.OutHeight * s.OutWidth;
             _gemmForward = products == ConvProducts.Gemm;
@@ -398,8 +398,15 @@ public static class Conv2d
                     {
                         fixed (float* pc = cols)
                         {
-                            ConvGemm.DotProductLanes(
-                                m, k, n, _outputGrad + (long)b * s.OutputImageLength, n, pc, n, Lanes(worker), first);
+                            var pdy = _outputGrad + (long)b * s.OutputImageLength;
+                            if (ConvGemm.UseWideLanes)
+                            {
+                                ConvGemm.DotProductLanes512(m, k, n, pdy, n, pc, n, Lanes(worker), first);
+                            }
+                            else
+                            {
+                                ConvGemm.DotProductLanes(m, k, n, pdy, n, pc, n, Lanes(worker), first);
+                            }
                         }
                     }
 
@@ -435,7 +442,14 @@ public static class Conv2d
                 {
                     fixed (float* pdw = dw)
                     {
-                        ConvGemm.ReduceLanes(m, k, Lanes(worker), pdw, k);
+                        if (ConvGemm.UseWideLanes)
+                        {
+                            ConvGemm.ReduceLanes512(m, k, Lanes(worker), pdw, k);
+                        }
+                        else
+                        {
+                            ConvGemm.ReduceLanes(m, k, Lanes(worker), pdw, k);
+                        }
                     }
                 }
             }

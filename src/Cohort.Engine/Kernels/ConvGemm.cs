@@ -449,6 +449,171 @@ internal static unsafe class ConvGemm
         v.Store(slot);
     }
 
+    /// <summary>Lane partials per weight that <see cref="DotProductLanes512"/> keeps.</summary>
+    public const int Wide = 16;
+
+    /// <summary>Whether the weight gradient uses 16-lane partials (<see cref="DotProductLanes512"/>).</summary>
+    public static bool UseWideLanes => Vector512.IsHardwareAccelerated;
+
+    /// <summary><see cref="DotProductLanes"/> with 16 lanes (16 partials per (i, j)).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void DotProductLanes512(int m, int n, int k, float* a, int lda, float* b, int ldb, float* acc, bool first)
+    {
+        if (k < Wide)
+        {
+            for (var i = 0; i < m; i++)
+            {
+                for (var j = 0; j < n; j++)
+                {
+                    var s = 0f;
+                    for (var p = 0; p < k; p++)
+                    {
+                        s = MathF.FusedMultiplyAdd(a[(long)i * lda + p], b[(long)j * ldb + p], s);
+                    }
+
+                    var slot = acc + ((long)i * n + j) * Wide;
+                    if (first)
+                    {
+                        Vector512<float>.Zero.Store(slot);
+                    }
+
+                    slot[0] += s;
+                }
+            }
+
+            return;
+        }
+
+        var kv = k - k % Wide;
+        var tailMask = Vector512.GreaterThanOrEqual(
+            Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(Wide - k % Wide)).AsSingle();
+        var i0 = 0;
+        for (; i0 < m; i0 += 4)
+        {
+            // Rows past m reuse the last row (computed, never stored).
+            var mr = Math.Min(4, m - i0);
+            var a0 = a + (long)i0 * lda;
+            var a1 = a + (long)(i0 + Math.Min(1, mr - 1)) * lda;
+            var a2 = a + (long)(i0 + Math.Min(2, mr - 1)) * lda;
+            var a3 = a + (long)(i0 + Math.Min(3, mr - 1)) * lda;
+            for (var j0 = 0; j0 < n; j0 += 3)
+            {
+                var nr = Math.Min(3, n - j0);
+                var b0 = b + (long)j0 * ldb;
+                var b1 = b + (long)(j0 + Math.Min(1, nr - 1)) * ldb;
+                var b2 = b + (long)(j0 + Math.Min(2, nr - 1)) * ldb;
+                Vector512<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
+                Vector512<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
+                for (var p = 0; p < kv; p += Wide)
+                {
+                    var y0 = Vector512.Load(b0 + p);
+                    var y1 = Vector512.Load(b1 + p);
+                    var y2 = Vector512.Load(b2 + p);
+                    var x = Vector512.Load(a0 + p);
+                    s00 = Vector512.FusedMultiplyAdd(x, y0, s00);
+                    s01 = Vector512.FusedMultiplyAdd(x, y1, s01);
+                    s02 = Vector512.FusedMultiplyAdd(x, y2, s02);
+                    x = Vector512.Load(a1 + p);
+                    s10 = Vector512.FusedMultiplyAdd(x, y0, s10);
+                    s11 = Vector512.FusedMultiplyAdd(x, y1, s11);
+                    s12 = Vector512.FusedMultiplyAdd(x, y2, s12);
+                    x = Vector512.Load(a2 + p);
+                    s20 = Vector512.FusedMultiplyAdd(x, y0, s20);
+                    s21 = Vector512.FusedMultiplyAdd(x, y1, s21);
+                    s22 = Vector512.FusedMultiplyAdd(x, y2, s22);
+                    x = Vector512.Load(a3 + p);
+                    s30 = Vector512.FusedMultiplyAdd(x, y0, s30);
+                    s31 = Vector512.FusedMultiplyAdd(x, y1, s31);
+                    s32 = Vector512.FusedMultiplyAdd(x, y2, s32);
+                }
+
+                if (kv < k)
+                {
+                    var p = k - Wide;
+                    var y0 = Vector512.Load(b0 + p) & tailMask;
+                    var y1 = Vector512.Load(b1 + p) & tailMask;
+                    var y2 = Vector512.Load(b2 + p) & tailMask;
+                    var x = Vector512.Load(a0 + p) & tailMask;
+                    s00 = Vector512.FusedMultiplyAdd(x, y0, s00);
+                    s01 = Vector512.FusedMultiplyAdd(x, y1, s01);
+                    s02 = Vector512.FusedMultiplyAdd(x, y2, s02);
+                    x = Vector512.Load(a1 + p) & tailMask;
+                    s10 = Vector512.FusedMultiplyAdd(x, y0, s10);
+                    s11 = Vector512.FusedMultiplyAdd(x, y1, s11);
+                    s12 = Vector512.FusedMultiplyAdd(x, y2, s12);
+                    x = Vector512.Load(a2 + p) & tailMask;
+                    s20 = Vector512.FusedMultiplyAdd(x, y0, s20);
+                    s21 = Vector512.FusedMultiplyAdd(x, y1, s21);
+                    s22 = Vector512.FusedMultiplyAdd(x, y2, s22);
+                    x = Vector512.Load(a3 + p) & tailMask;
+                    s30 = Vector512.FusedMultiplyAdd(x, y0, s30);
+                    s31 = Vector512.FusedMultiplyAdd(x, y1, s31);
+                    s32 = Vector512.FusedMultiplyAdd(x, y2, s32);
+                }
+
+                var row = acc + ((long)i0 * n + j0) * Wide;
+                var rowStride = (long)n * Wide;
+                Put512(row, s00, first);
+                Put512(row + Wide, s01, first, nr > 1);
+                Put512(row + 2 * Wide, s02, first, nr > 2);
+                if (mr > 1)
+                {
+                    Put512(row + rowStride, s10, first);
+                    Put512(row + rowStride + Wide, s11, first, nr > 1);
+                    Put512(row + rowStride + 2 * Wide, s12, first, nr > 2);
+                }
+
+                if (mr > 2)
+                {
+                    Put512(row + 2 * rowStride, s20, first);
+                    Put512(row + 2 * rowStride + Wide, s21, first, nr > 1);
+                    Put512(row + 2 * rowStride + 2 * Wide, s22, first, nr > 2);
+                }
+
+                if (mr > 3)
+                {
+                    Put512(row + 3 * rowStride, s30, first);
+                    Put512(row + 3 * rowStride + Wide, s31, first, nr > 1);
+                    Put512(row + 3 * rowStride + 2 * Wide, s32, first, nr > 2);
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put512(float* slot, Vector512<float> v, bool first, bool store = true)
+    {
+        if (!store)
+        {
+            return;
+        }
+
+        if (!first)
+        {
+            v += Vector512.Load(slot);
+        }
+
+        v.Store(slot);
+    }
+
+    /// <summary>
+    /// c[i·ldc + j] = Σ of the 16 lane partials of (i, j): lanes l and l + 8 are added, then the 8 sums reduce as
+    /// in <see cref="ReduceLanes"/>.
+    /// </summary>
+    public static void ReduceLanes512(int m, int n, float* acc, float* c, int ldc)
+    {
+        for (var i = 0; i < m; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                var v = Vector512.Load(acc + ((long)i * n + j) * Wide);
+                var e = v.GetLower() + v.GetUpper();
+                var h = e.GetLower() + e.GetUpper();
+                c[(long)i * ldc + j] = (h.GetElement(0) + h.GetElement(2)) + (h.GetElement(1) + h.GetElement(3));
+            }
+        }
+    }
+
     /// <summary>c[i·ldc + j] = Σ of the 8 lane partials of (i, j) in a fixed tree ((0+4)+(2+6)) + ((1+5)+(3+7)).</summary>
     public static void ReduceLanes(int m, int n, float* acc, float* c, int ldc)
     {
