@@ -6,7 +6,7 @@ Usage (from the repository root; needs Debian's python3-torch and libopenblas0-o
 Runs `dotnet run -c Release --project benchmarks/Cohort.Benchmarks -- throughput` and
 `/usr/bin/python3 ../shared/peers/throughput.py` one after the other and prints both JSON objects and the ratios.
 """
-import argparse, json, subprocess
+import argparse, json, os, subprocess
 
 def main():
     ap = argparse.ArgumentParser()
@@ -17,8 +17,11 @@ def main():
     ours = json.loads(subprocess.run(
         ["dotnet", "run", "-c", "Release", "--project", "benchmarks/Cohort.Benchmarks", "--", "throughput", "--seconds", s],
         check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    # This workplace sets OPENBLAS_CORETYPE=Haswell and OPENBLAS_L2_SIZE for old OpenBLAS builds; they slow the peer
+    # down. Unset both for the peer alone, so the peer script picks its best kernel (CooperLake on AVX-512 BF16 CPUs).
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
     peer = json.loads(subprocess.run(["/usr/bin/python3", a.peer, "--seconds", s],
-        check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1])
+        check=True, capture_output=True, text=True, env=env).stdout.strip().splitlines()[-1])
     print("cohort:", json.dumps(ours))
     print("peer:  ", json.dumps(peer))
     print()

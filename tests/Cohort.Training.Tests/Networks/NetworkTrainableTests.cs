@@ -1,0 +1,143 @@
+using System.Security.Cryptography;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Engine.Models;
+using Cohort.Engine.Training;
+using Cohort.Training.Networks;
+
+namespace Cohort.Training.Tests.Networks;
+
+public sealed class NetworkTrainableTests
+{
+    private static readonly Lazy<DatasetSplits> s_boston = new(() =>
+        DatasetCatalog.Load("boston", new DataDirectory(SharedData.Root), new SplitOptions { ValidationFraction = 0.2, TestFraction = 0.2, Seed = 1 }));
+
+    private static NetworkTrainableFactory Factory() =>
+        new(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), s_boston.Value);
+
+    private static readonly HyperparameterSet s_h = HyperparameterSet.Empty
+        .With(NetworkHyperparameters.LearningRate, 0.01)
+        .With(NetworkHyperparameters.L1, 1e-4)
+        .With(NetworkHyperparameters.L2, 1e-4);
+
+    [Fact]
+    public void Should_GiveTheSameState_When_TheSameTaskRunsTwice()
+    {
+        // A task is pure: same state, hyperparameters, steps and seed → the same bytes.
+        var factory = Factory();
+        using var a = factory.Create(5);
+        using var b = factory.Create(5);
+        a.Apply(s_h);
+        b.Apply(s_h);
+
+        a.Train(200, 42, CancellationToken.None);
+        b.Train(200, 42, CancellationToken.None);
+
+        Assert.Equal(Hash(a), Hash(b));
+        Assert.Equal(200, a.Step);
+    }
+
+    [Fact]
+    public void Should_DependOnTheTaskSeed_When_TrainingFromTheSameState()
+    {
+        var factory = Factory();
+        using var a = factory.Create(5);
+        using var b = factory.Create(5);
+        a.Apply(s_h);
+        b.Apply(s_h);
+
+        a.Train(50, 1, CancellationToken.None);
+        b.Train(50, 2, CancellationToken.None);
+
+        Assert.NotEqual(Hash(a), Hash(b));
+    }
+
+    [Fact]
+    public void Should_HoldTheDonorsExactWeights_When_CopiedOrLoaded()
+    {
+        var factory = Factory();
+        using var donor = factory.Create(1);
+        donor.Apply(s_h);
+        donor.Train(100, 9, CancellationToken.None);
+        using var copied = factory.Create(2);
+        using var loaded = factory.Create(3);
+
+        copied.CopyFrom(donor);
+        using (var stream = new MemoryStream())
+        {
+            donor.Save(stream);
+            stream.Position = 0;
+            loaded.Load(stream);
+        }
+
+        Assert.Equal(Hash(donor), Hash(copied));
+        Assert.Equal(Hash(donor), Hash(loaded));
+
+        // And they continue identically from there.
+        donor.Train(30, 11, CancellationToken.None);
+        loaded.Train(30, 11, CancellationToken.None);
+        Assert.Equal(Hash(donor), Hash(loaded));
+    }
+
+    [Fact]
+    public void Should_ReachAValidationMseBelow15_When_TrainingTheBostonMlp()
+    {
+        // Paper 000's MLP 13-64-1 with Adam (lr 0.01), batch 32 and light l1/l2 penalties, 3000 steps.
+        var factory = Factory();
+        using var member = factory.Create(7);
+        member.Apply(s_h);
+        var before = member.Evaluate(DataSplit.Validation)["mse"];
+
+        member.Train(3000, 1, CancellationToken.None);
+        var after = member.Evaluate(DataSplit.Validation);
+
+        Assert.True(before > 300, $"an untrained net predicts ~0 for prices around 22: MSE {before}");
+        Assert.True(after["mse"] < 15, $"validation MSE {after["mse"]}");
+        Assert.Equal(Math.Sqrt(after["mse"]), after["rmse"], 10);
+        Assert.True(factory.HasTestSet);
+    }
+
+    [Fact]
+    public void Should_NameTheHyperparameter_When_ItIsUnknown()
+    {
+        using var member = Factory().Create(1);
+
+        var ex = Assert.Throws<ArgumentException>(() => member.Apply(HyperparameterSet.Empty.With("lr", 0.1)));
+
+        Assert.Contains("'lr'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("learning_rate", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static string Hash(ITrainable trainable)
+    {
+        using var stream = new MemoryStream();
+        trainable.Save(stream);
+        return Convert.ToHexStringLower(SHA256.HashData(stream.ToArray()));
+    }
+}
+
+/// <summary>The shared data directory: COHORT_DATA, else ../shared/data beside the repository.</summary>
+internal static class SharedData
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        if (Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable) is { Length: > 0 } env)
+        {
+            return env;
+        }
+
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "data");
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("No shared/data directory found above the test assembly and COHORT_DATA is not set.");
+    }
+}
