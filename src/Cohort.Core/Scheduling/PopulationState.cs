@@ -110,8 +110,13 @@ internal sealed class PopulationState
 
     public IReadOnlyList<RunEvent> InitialEvents { get; }
 
+    /// <summary>
+    /// Pending tasks, the least advanced first (then by member). With one worker this is round-robin, so asynchronous
+    /// members meet at their ready points as they would training side by side; in synchronous mode every pending
+    /// task of a generation starts at the same step, so this is member order.
+    /// </summary>
     public IReadOnlyList<TrainTask> Pending =>
-        Members.Where(m => m.Pending is not null).Select(m => m.Pending!).ToArray();
+        Members.Where(m => m.Pending is not null).Select(m => m.Pending!).OrderBy(t => t.StartStep).ThenBy(t => t.Member).ToArray();
 
     public bool IsFinished => Members.All(m => m.Status != MemberStatus.Running && m.Pending is null);
 
