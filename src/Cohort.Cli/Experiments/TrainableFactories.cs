@@ -28,6 +28,7 @@ internal static class TrainableFactories
             ValidationFraction = n.ValidationFraction,
             TestFraction = n.TestFraction,
             Seed = spec.Seed,
+            StandardizeTargets = n.StandardizeTargets,
         };
         DatasetSplits splits;
         if (DatasetCatalog.Requirements(n.Dataset).All(alternatives => alternatives.Any(data.Contains)))

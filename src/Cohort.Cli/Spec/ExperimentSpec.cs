@@ -57,6 +57,10 @@ public enum TrainableKind
 /// <param name="ValidationFraction">Share of the training data held out for validation, in (0, 1); default 0.2.</param>
 /// <param name="TestFraction">Share held out for test when the dataset has no canonical test split, in [0, 1); default 0.2.</param>
 /// <param name="EvalSamples">Cap on validation samples per evaluation; 0 = all.</param>
+/// <param name="StandardizeTargets">
+/// Regression only: train on targets standardised with the training split's statistics; the <c>mse</c> and <c>rmse</c>
+/// metrics stay in the target's own units (<c>loss</c> is in standardised units).
+/// </param>
 public sealed record NetworkSpec(
     string Dataset,
     NetworkModelSpec Model,
@@ -64,7 +68,8 @@ public sealed record NetworkSpec(
     int BatchSize,
     double ValidationFraction,
     double TestFraction,
-    int EvalSamples);
+    int EvalSamples,
+    bool StandardizeTargets = false);
 
 /// <summary>
 /// The architecture: <c>mlp</c> (hidden default [64]), <c>fc</c> (the fully connected net, hidden default [1024, 1024])

@@ -88,6 +88,7 @@ public static class SpecJson
             w.WriteNumber("validation_fraction", n.ValidationFraction);
             w.WriteNumber("test_fraction", n.TestFraction);
             w.WriteNumber("eval_samples", n.EvalSamples);
+            w.WriteBoolean("standardize_targets", n.StandardizeTargets);
         }
 
         w.WriteEndObject();

@@ -14,7 +14,7 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 {
     private static readonly string[] s_rootKeys = ["version", "experiment", "seed", "objective", "trainable", "hyperparameters", "constants", "steps", "ready", "runs"];
     private static readonly string[] s_objectiveKeys = ["metric", "mode"];
-    private static readonly string[] s_networkKeys = ["dataset", "model", "optimizer", "batch_size", "validation_fraction", "test_fraction", "eval_samples"];
+    private static readonly string[] s_networkKeys = ["dataset", "model", "optimizer", "batch_size", "validation_fraction", "test_fraction", "eval_samples", "standardize_targets"];
     private static readonly string[] s_modelKeys = ["kind", "hidden", "activation", "dropout"];
     private static readonly string[] s_hyperparameterKeys = ["type", "scale", "min", "max", "grid", "prior", "choices"];
     private static readonly string[] s_readyKeys = ["every", "burn_in"];
@@ -172,12 +172,13 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
             Error(Join(path, "test_fraction"), tf ?? vf ?? map, string.Create(CultureInfo.InvariantCulture, $"validation_fraction + test_fraction must be below 1 (they add up to {vv + tt})"));
         }
 
-        if (dataset is null || model is null || optimizer is null || batch is null || validation is null || test is null || evalSamples is null)
+        var standardizeTargets = keys.TryGetValue("standardize_targets", out var st) ? Bool(st, Join(path, "standardize_targets")) : false;
+        if (dataset is null || model is null || optimizer is null || batch is null || validation is null || test is null || evalSamples is null || standardizeTargets is null)
         {
             return null;
         }
 
-        return new TrainableSpec(TrainableKind.Network, new NetworkSpec(dataset, model, optimizer.Value, (int)batch.Value, validation.Value, test.Value, (int)evalSamples.Value));
+        return new TrainableSpec(TrainableKind.Network, new NetworkSpec(dataset, model, optimizer.Value, (int)batch.Value, validation.Value, test.Value, (int)evalSamples.Value, standardizeTargets.Value));
     }
 
     private NetworkModelSpec? Model(YamlNode node, string path)

@@ -81,6 +81,8 @@ public sealed class NetworkTrainable : ITrainable
 
         if (r.MeanSquaredError is { } mse)
         {
+            // In the target's own units even when training on standardised targets: MSE scales with σ².
+            mse *= _factory.TargetVarianceScale;
             metrics["mse"] = mse;
             metrics["rmse"] = Math.Sqrt(mse);
         }

@@ -33,6 +33,11 @@ public sealed class NetworkTrainableFactory : ITrainableFactory
         Options = options;
         Splits = splits;
         Metrics = splits.Train.Task == TaskKind.Classification ? ["loss", "accuracy"] : ["loss", "mse", "rmse"];
+        TargetVarianceScale = splits.TargetScaler is { Std.Count: 1 } scaler ? (double)scaler.Std[0] * scaler.Std[0] : 1.0;
+        if (splits.TargetScaler is { Std.Count: > 1 })
+        {
+            throw new ArgumentException("Standardised targets are supported for one target column only.", nameof(splits));
+        }
     }
 
     public NetworkTrainableOptions Options { get; }
@@ -40,6 +45,12 @@ public sealed class NetworkTrainableFactory : ITrainableFactory
     public DatasetSplits Splits { get; }
 
     public IReadOnlyList<string> Metrics { get; }
+
+    /// <summary>
+    /// σ² of the targets when the splits were standardised with one target column (so MSE in standardised units times
+    /// this is MSE in the target's units); 1 otherwise.
+    /// </summary>
+    public double TargetVarianceScale { get; }
 
     public bool HasTestSet => Splits.Test.Count > 0;
 

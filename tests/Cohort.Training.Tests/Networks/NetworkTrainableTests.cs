@@ -99,6 +99,28 @@ public sealed class NetworkTrainableTests
     }
 
     [Fact]
+    public void Should_ReportMseInTargetUnits_When_TrainingOnStandardisedTargets()
+    {
+        // Given the same member trained on raw and on standardised targets
+        var standardised = DatasetCatalog.Load(
+            "boston", new DataDirectory(SharedData.Root), new SplitOptions { ValidationFraction = 0.2, TestFraction = 0.2, Seed = 1, StandardizeTargets = true });
+        var factory = new NetworkTrainableFactory(
+            new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), standardised);
+        using var member = factory.Create(7);
+        member.Apply(s_h);
+        member.Train(1000, 1, CancellationToken.None);
+
+        // When it is evaluated
+        var metrics = member.Evaluate(DataSplit.Validation);
+
+        // Then loss is in standardised units and mse is loss × σ² (σ of the training targets, MEDV in $1000s)
+        var sigma = standardised.TargetScaler!.Std[0];
+        Assert.InRange(sigma, 7.0, 11.0);
+        Assert.Equal(metrics["loss"] * sigma * sigma, metrics["mse"], 6);
+        Assert.True(metrics["mse"] < 40, $"validation MSE {metrics["mse"]}");
+    }
+
+    [Fact]
     public void Should_NameTheHyperparameter_When_ItIsUnknown()
     {
         using var member = Factory().Create(1);
