@@ -71,7 +71,7 @@ public static class HtmlReport
 
             if (string.Equals(run.Record.Method, "pbt", StringComparison.OrdinalIgnoreCase) && hyperparameters.Count >= 2)
             {
-                Figure(sb, Explored(run, grid, hyperparameters[0], hyperparameters[1], options, id));
+                Figure(sb, Explored(run, grid, hyperparameters[0], hyperparameters[1], options));
             }
 
             sb.Append("</div>\n");
@@ -109,14 +109,22 @@ public static class HtmlReport
             .Select(kv => new ChartPoint(kv.Key, kv.Value.OrderByDescending(options.Objective.Score).Take(TopK).Average()))
             .ToArray();
         series.Add(new Series("mean of top " + TopK.ToString(CultureInfo.InvariantCulture), top, Highlighted: true));
-        var values = series.SelectMany(s => s.Points).Select(p => p.Y).Where(double.IsFinite).ToArray();
-        var logY = values.Length > 0 && values.Min() > 0 && values.Max() / values.Min() > 30;
+        var values = series.SelectMany(s => s.Points).Select(p => p.Y).Where(double.IsFinite).Order().ToArray();
+        var (yMin, yMax) = FocusRange(values, options.Objective.Mode);
+        var focused = values.Where(v => (yMin is null || v >= yMin) && (yMax is null || v <= yMax)).ToArray();
+        var logY = focused.Length > 0 && focused[0] > 0 && focused[^1] / focused[0] > 30;
+        var title = "validation " + metric;
         return new LineChart(
             "Training curves (" + run.Record.Name + ")",
             new AxisSpec("step"),
-            new AxisSpec("validation " + metric, logY ? AxisScale.Log10 : AxisScale.Linear),
+            new AxisSpec(title, logY ? AxisScale.Log10 : AxisScale.Linear),
             series,
-            Id: "clip-" + id + "-curves").ToSvg();
+            Id: "clip-" + id + "-curves",
+            ItemName: "members",
+            YMin: yMin,
+            YMax: yMax).ToSvg() + (yMin is not null || yMax is not null
+                ? "<figcaption>The y axis leaves out the worst 5% of evaluations (mostly the first steps).</figcaption>"
+                : "");
     }
 
     private static string HyperparameterChart(RunData run, string name, ReportOptions options, string id)
@@ -169,10 +177,11 @@ public static class HtmlReport
             new AxisSpec(name, log ? AxisScale.Log10 : AxisScale.Linear),
             series,
             Step: true,
-            Id: "clip-" + id + "-h-" + Slug(name)).ToSvg();
+            Id: "clip-" + id + "-h-" + Slug(name),
+            ItemName: "members").ToSvg();
     }
 
-    private static string Explored(RunData run, RunData? grid, string xName, string yName, ReportOptions options, string id)
+    private static string Explored(RunData run, RunData? grid, string xName, string yName, ReportOptions options)
     {
         var seen = new HashSet<(double, double, long)>();
         var points = new List<ScatterPoint>();
@@ -207,9 +216,8 @@ public static class HtmlReport
             "step",
             "PBT, by step",
             points,
-            grid is null ? "" : "grid (" + grid.Record.Name + ")",
-            hollow,
-            Id: "clip-" + id + "-explored").ToSvg();
+            grid is null ? "" : grid.Record.Name.Contains("grid", StringComparison.OrdinalIgnoreCase) ? grid.Record.Name : "grid (" + grid.Record.Name + ")",
+            hollow).ToSvg();
     }
 
     private static void AppendSummary(StringBuilder sb, IReadOnlyList<RunData> runs, ReportOptions options)
@@ -305,8 +313,49 @@ public static class HtmlReport
         return values.Where(kv => kv.Value.Count > 1).Select(kv => kv.Key).ToArray();
     }
 
-    private static string Number(double value) =>
-        double.IsFinite(value) ? value.ToString("G5", CultureInfo.InvariantCulture) : Ticks.Format(value);
+    /// <summary>
+    /// Limits the curves' y axis on the bad side (high losses when minimising, low scores when maximising) to the 95th
+    /// percentile of the evaluations plus a quarter of the 5–95% spread, when the extreme values lie far beyond it, so
+    /// that the first steps' losses do not flatten the rest; null where no limit is needed.
+    /// </summary>
+    internal static (double? Min, double? Max) FocusRange(IReadOnlyList<double> sorted, ObjectiveMode mode)
+    {
+        if (sorted.Count < 20)
+        {
+            return (null, null);
+        }
+
+        var q05 = sorted[(int)Math.Round(0.05 * (sorted.Count - 1))];
+        var q95 = sorted[(int)Math.Round(0.95 * (sorted.Count - 1))];
+        var spread = Math.Max(q95 - q05, 1e-12);
+        if (mode == ObjectiveMode.Minimize)
+        {
+            var limit = q95 + (0.25 * spread);
+            return sorted[^1] > q95 + spread ? (null, limit) : (null, null);
+        }
+
+        var lower = q05 - (0.25 * spread);
+        return sorted[0] < q05 - spread ? (lower, null) : (null, null);
+    }
+
+    private static string Number(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return Ticks.Format(value);
+        }
+
+        // G5, with a compact exponent: 2.8125E-05 → 2.8125e-5.
+        var text = value.ToString("G5", CultureInfo.InvariantCulture);
+        var e = text.IndexOf('E', StringComparison.Ordinal);
+        if (e < 0)
+        {
+            return text;
+        }
+
+        var exponent = int.Parse(text.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        return string.Concat(text.AsSpan(0, e), "e", exponent.ToString(CultureInfo.InvariantCulture));
+    }
 
     private static string Slug(string name)
     {
@@ -324,7 +373,7 @@ public static class HtmlReport
         "h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}" +
         "h2 small{font-weight:normal;color:#666;font-size:14px}h3{font-size:15px;margin:12px 0 6px}.meta{color:#555}" +
         ".figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}" +
-        "figure{margin:0;border:1px solid #e3e3e3;border-radius:4px;background:#fff}figure svg{display:block;width:100%;height:auto}" +
+        "figcaption{font-size:12px;color:#666;padding:0 12px 8px}figure{margin:0;border:1px solid #e3e3e3;border-radius:4px;background:#fff}figure svg{display:block;width:100%;height:auto}" +
         "table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left}th{background:#f4f4f4}" +
         "td.n{text-align:right;font-variant-numeric:tabular-nums}.tables{display:flex;flex-wrap:wrap;gap:32px}" +
         ".scroll{max-height:420px;overflow:auto}footer{margin:32px 0;color:#888;font-size:12px}";

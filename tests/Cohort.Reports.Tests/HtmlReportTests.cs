@@ -182,3 +182,39 @@ public sealed partial class HtmlReportTests
         Assert.Contains(doc.Descendants("p"), p => p.Value.Contains("No member has a finite score", StringComparison.Ordinal));
     }
 }
+
+public sealed class HtmlReportFocusRangeTests
+{
+    [Fact]
+    public void FocusRange_Should_CutOffEarlyLosses_When_MinimisingWithFarOutliers()
+    {
+        // 95 late losses between 16 and 25, 5 early ones in the hundreds.
+        var values = Enumerable.Range(0, 95).Select(i => 16 + (i * 0.1)).Concat([600.0, 400, 300, 200, 150]).Order().ToArray();
+
+        var (min, max) = HtmlReport.FocusRange(values, ObjectiveMode.Minimize);
+
+        Assert.Null(min);
+        Assert.NotNull(max);
+        Assert.InRange(max!.Value, 25, 100);
+    }
+
+    [Fact]
+    public void FocusRange_Should_LeaveAxisAlone_When_ValuesHaveNoOutliers()
+    {
+        var values = Enumerable.Range(0, 100).Select(i => i * 0.01).ToArray();
+
+        Assert.Equal((null, null), HtmlReport.FocusRange(values, ObjectiveMode.Minimize));
+        Assert.Equal((null, null), HtmlReport.FocusRange(values, ObjectiveMode.Maximize));
+    }
+
+    [Fact]
+    public void FocusRange_Should_CutOffLowScores_When_Maximising()
+    {
+        var values = new[] { 0.1, 0.1, 0.1, 0.1, 0.1 }.Concat(Enumerable.Range(0, 95).Select(i => 0.9 + (i * 0.001))).Order().ToArray();
+
+        var (min, max) = HtmlReport.FocusRange(values, ObjectiveMode.Maximize);
+
+        Assert.Null(max);
+        Assert.InRange(min!.Value, 0.5, 0.9);
+    }
+}

@@ -12,7 +12,9 @@ public sealed record Series(string Name, IReadOnlyList<ChartPoint> Points, bool 
 /// <summary>
 /// A line chart of many series (hundreds are fine: thin translucent lines, a legend that lists each series only when
 /// there are few), or a step chart (<see cref="Step"/>: each value holds until the next point, as a hyperparameter does
-/// between two ready steps).
+/// between two ready steps). <see cref="ItemName"/> names the ordinary series in the legend when there are too many to
+/// list ("36 members"). <see cref="YMin"/>/<see cref="YMax"/> limit the y axis (the parts of lines beyond are cut
+/// off at the plot's edge), e.g. to leave out the first steps' large losses.
 /// </summary>
 public sealed record LineChart(
     string Title,
@@ -22,7 +24,10 @@ public sealed record LineChart(
     bool Step = false,
     double Width = 640,
     double Height = 360,
-    string? Id = null)
+    string? Id = null,
+    string ItemName = "series",
+    double? YMin = null,
+    double? YMax = null)
 {
     /// <summary>At most this many ordinary series are listed one by one in the legend; beyond it one entry stands for all.</summary>
     public const int MaxLegendEntries = 8;
@@ -41,7 +46,8 @@ public sealed record LineChart(
         }
 
         var x = plot.FitX(X.Scale, drawable.SelectMany(s => s.Points).Select(p => p.X));
-        var y = plot.FitY(Y.Scale, drawable.SelectMany(s => s.Points).Select(p => p.Y));
+        var yValues = drawable.SelectMany(s => s.Points).Select(p => p.Y).Where(v => (YMin is null || v >= YMin) && (YMax is null || v <= YMax));
+        var y = plot.FitY(Y.Scale, yValues.Concat(new[] { YMin, YMax }.OfType<double>()));
         plot.Axes(sb, x, X, y, Y);
         var clip = Id ?? "clip-" + StableHash(Title).ToString("x8", CultureInfo.InvariantCulture);
         plot.ClipPath(sb, clip);
@@ -73,7 +79,7 @@ public sealed record LineChart(
 
         if (many)
         {
-            plot.LegendLine(sb, row, Palette.Series(0), 1, ordinary.Length.ToString(CultureInfo.InvariantCulture) + " series (one colour each)");
+            plot.LegendLine(sb, row, Palette.Series(0), 1, ordinary.Length.ToString(CultureInfo.InvariantCulture) + " " + ItemName);
         }
         else
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Cohort.Reports.Charts;
@@ -20,8 +19,7 @@ public sealed record ScatterChart(
     string HollowName = "",
     IReadOnlyList<ChartPoint>? Hollow = null,
     double Width = 640,
-    double Height = 360,
-    string? Id = null)
+    double Height = 360)
 {
     /// <summary>The chart as a standalone SVG element.</summary>
     public string ToSvg()
@@ -38,12 +36,11 @@ public sealed record ScatterChart(
         var x = plot.FitX(X.Scale, points.Select(p => p.X).Concat(hollow.Select(p => p.X)));
         var y = plot.FitY(Y.Scale, points.Select(p => p.Y).Concat(hollow.Select(p => p.Y)));
         plot.Axes(sb, x, X, y, Y);
-        var clip = Id ?? "clip-" + LineChart.StableHash("scatter" + Title).ToString("x8", CultureInfo.InvariantCulture);
-        plot.ClipPath(sb, clip);
         var vmin = points.Length > 0 ? points.Min(p => p.Value) : 0;
         var vmax = points.Length > 0 ? points.Max(p => p.Value) : 1;
         var range = vmax > vmin ? vmax - vmin : 1;
-        sb.Append("<g class=\"points\" clip-path=\"url(#").Append(Svg.Escape(clip)).Append(")\">");
+        // Not clipped: the axes enclose every point, and markers on the edge stay whole.
+        sb.Append("<g class=\"points\">");
         foreach (var p in points.OrderBy(p => p.Value))
         {
             sb.Append("<circle class=\"point\" cx=\"").Append(Svg.N(x.Map(p.X))).Append("\" cy=\"").Append(Svg.N(y.Map(p.Y)))
