@@ -67,7 +67,7 @@ public sealed record LineChart(
 
         foreach (var s in drawable.Where(s => s.Highlighted && s.Points.Count > 0))
         {
-            AppendPath(sb, s, x, y, s.Color ?? Palette.Highlight, 3, 1);
+            AppendPath(sb, s, x, y, s.Color ?? Palette.Highlight, 2.5, 0.75);
         }
 
         sb.Append("</g>");

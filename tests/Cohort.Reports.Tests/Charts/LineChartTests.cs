@@ -20,7 +20,7 @@ public sealed class LineChartTests
         var paths = svg.Descendants(s_svg + "path").ToArray();
         Assert.Equal(36, paths.Count(p => (string?)p.Attribute("class") == "member"));
         Assert.Single(paths, p => (string?)p.Attribute("class") == "highlight");
-        Assert.Equal("3", (string?)paths.Single(p => (string?)p.Attribute("class") == "highlight").Attribute("stroke-width"));
+        Assert.Equal("2.5", (string?)paths.Single(p => (string?)p.Attribute("class") == "highlight").Attribute("stroke-width"));
     }
 
     [Fact]
