@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Globalization;
 using System.Xml.Linq;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Scheduling;
@@ -6,7 +6,7 @@ using Cohort.Core.Storage;
 
 namespace Cohort.Reports.Tests;
 
-public sealed partial class HtmlReportTests
+public sealed class HtmlReportTests
 {
     private static readonly XNamespace s_svg = "http://www.w3.org/2000/svg";
     private static readonly Objective s_objective = new("loss", ObjectiveMode.Minimize);
@@ -25,7 +25,7 @@ public sealed partial class HtmlReportTests
 
     /// <summary>
     /// A PBT run of 4 members over 4 generations of 10 steps; at step 20 member 3 (the worst) copies member 0 (the
-    /// best) and perturbs its learning rate; plus a 4-cell grid run.
+    /// best) and perturbs its learning rate, then becomes the best; plus a 4-cell grid run.
     /// </summary>
     private static async Task<InMemoryExperimentStore> SyntheticStoreAsync()
     {
@@ -36,6 +36,7 @@ public sealed partial class HtmlReportTests
         var last = new CheckpointRef?[4];
         for (var g = 0; g < 4; g++)
         {
+            var generationStart = last.ToArray();
             for (var m = 0; m < 4; m++)
             {
                 var events = new List<RunEvent>();
@@ -49,14 +50,16 @@ public sealed partial class HtmlReportTests
                 {
                     var after = H(0.0012, 0.9);
                     events.Clear();
-                    from = last[0];
+                    from = generationStart[0];
                     hs[3] = after;
                 }
 
-                var result = Result(m, g, from, hs[m], g * 10, (m + 1) * 1.0 / (g + 1));
+                // After copying member 0, member 3 becomes the best.
+                var loss = m == 3 && g >= 2 ? 0.1 / (g + 1) : (m + 1) * 1.0 / (g + 1);
+                var result = Result(m, g, from, hs[m], g * 10, loss);
                 if (g == 2 && m == 3)
                 {
-                    events.Add(new Exploited(3, 20, 0, last[0]!, H(0.0003, 0.2), H(0.001, 0.9)));
+                    events.Add(new Exploited(3, 20, 0, generationStart[0]!, H(0.0003, 0.2), H(0.001, 0.9)));
                     events.Add(new Explored(3, 20, H(0.001, 0.9), hs[3], "perturb"));
                 }
 
@@ -156,19 +159,39 @@ public sealed partial class HtmlReportTests
     {
         await using var store = await SyntheticStoreAsync();
 
-        var html = await HtmlReport.BuildAsync(store, s_options, CancellationToken.None);
+        var doc = Parse(await HtmlReport.BuildAsync(store, s_options, CancellationToken.None));
 
-        // Best PBT member: 0 (loss 0.25 at step 40). Summary rows: both runs with their populations and total steps.
-        var doc = Parse(html);
+        // Best PBT member: 3 (loss 0.025 at step 40), whose weights member 0 trained until step 20.
         var summary = doc.Descendants("table").First();
         var rows = summary.Descendants("tr").Skip(1).Select(r => r.Elements("td").Select(td => td.Value).ToArray()).ToArray();
-        Assert.Equal(["pbt-4", "pbt", "completed", "4", "160", "0", "0.25", "0.275", "1.5 s"], rows[0]);
+        Assert.Equal(["pbt-4", "pbt", "completed", "4", "160", "3", "0.025", "0.0275", "1.5 s"], rows[0]);
         Assert.Equal("grid", rows[1][0]);
-        Assert.Matches(BestMemberHeading(), html);
+        var section = doc.Descendants("section").First();
+        Assert.Contains(section.Descendants("h3"), h => h.Value == "Best member 3: lineage");
+        var tables = section.Descendants("table").Select(t => t.Descendants("tr").Skip(1).Select(r => string.Join("|", r.Elements("td").Select(td => td.Value))).ToArray()).ToArray();
+        Assert.Equal(["member 0|0|20", "member 3|20|40"], tables[0]);
+        Assert.Equal(["0|0.001|0.9", "20|0.0012|0.9"], tables[1]);
     }
 
-    [GeneratedRegex("Best member 0: lineage")]
-    private static partial Regex BestMemberHeading();
+    [Fact]
+    public async Task BuildAsync_Should_FormatInvariantly_When_CultureUsesDecimalComma()
+    {
+        await using var store = await SyntheticStoreAsync();
+        var previous = CultureInfo.CurrentCulture;
+        string html;
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo("fr-FR");
+            html = await HtmlReport.BuildAsync(store, s_options, CancellationToken.None);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+
+        Assert.Equal(html, await HtmlReport.BuildAsync(store, s_options, CancellationToken.None));
+        Assert.Contains(">0.0275<", html, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task BuildAsync_Should_RenderNoDataCharts_When_RunHasNoResults()
