@@ -49,7 +49,12 @@ public sealed class AxisMap
         }
         else if (scale == AxisScale.Log10)
         {
+            // Decades, or 1-2-5 steps when the data spans two decades or less (else it would fill a sliver of the plot).
             ticks = Charts.Ticks.Log10(usable.Min(), usable.Max());
+            if (ticks.Count <= 3)
+            {
+                ticks = Charts.Ticks.Log125(usable.Min(), usable.Max());
+            }
         }
         else
         {

@@ -71,6 +71,37 @@ public static class Ticks
         return ticks;
     }
 
+    /// <summary>
+    /// Log-axis ticks at 1, 2 and 5 × 10^k enclosing [<paramref name="min"/>, <paramref name="max"/>] (tightly: from
+    /// the largest such value ≤ min to the smallest ≥ max), for ranges too narrow for decades alone; both must be positive.
+    /// </summary>
+    public static IReadOnlyList<double> Log125(double min, double max)
+    {
+        var decades = Log10(min, max);
+        if (max < min)
+        {
+            (min, max) = (max, min);
+        }
+
+        var candidates = new List<double>();
+        foreach (var decade in decades)
+        {
+            foreach (var m in new[] { 1, 2, 5 })
+            {
+                candidates.Add(double.Parse(m.ToString(CultureInfo.InvariantCulture) + "e" + Math.Round(Math.Log10(decade)).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+            }
+        }
+
+        var lo = candidates.Where(c => c <= min * (1 + 1e-9)).DefaultIfEmpty(candidates[0]).Max();
+        var hi = candidates.Where(c => c >= max * (1 - 1e-9)).DefaultIfEmpty(candidates[^1]).Min();
+        if (hi <= lo)
+        {
+            hi = candidates.First(c => c > lo);
+        }
+
+        return candidates.Where(c => c >= lo && c <= hi).ToArray();
+    }
+
     /// <summary>The smallest of 1, 2, 5 × 10^k that is at least <paramref name="rough"/>.</summary>
     public static double NiceStep(double rough)
     {

@@ -44,6 +44,21 @@ public sealed class TicksTests
         }
     }
 
+    [Theory]
+    [InlineData(0.02, 0.05, new[] { 0.02, 0.05 })]
+    [InlineData(0.013, 0.021, new[] { 0.01, 0.02, 0.05 })]
+    [InlineData(3, 30, new[] { 2.0, 5, 10, 20, 50 })]
+    public void Log125_Should_EncloseTightly_When_RangeIsNarrow(double min, double max, double[] expected)
+    {
+        var ticks = Ticks.Log125(min, max);
+
+        Assert.Equal(expected.Length, ticks.Count);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            Assert.Equal(expected[i], ticks[i], expected[i] * 1e-12);
+        }
+    }
+
     [Fact]
     public void Log10_Should_Throw_When_BoundIsNotPositive() =>
         Assert.Throws<ArgumentException>(() => Ticks.Log10(0, 1));
