@@ -15,7 +15,7 @@ internal sealed class Plot
         Title = title;
         Width = width;
         Height = height;
-        Left = 66;
+        Left = 72;
         Top = 30;
         Right = width - rightMargin;
         Bottom = height - 46;
@@ -44,7 +44,7 @@ internal sealed class Plot
         sb.Append("<title>").Append(Svg.Escape(Title)).Append("</title>");
         sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
         sb.Append("<text x=\"").Append(Svg.N(Width / 2)).Append("\" y=\"18\" text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">")
-            .Append(Svg.Escape(Title)).Append("</text>");
+            .Append(Svg.Escape(Clip(Title, (Width - 16) / (13 * 0.6)))).Append("</text>");
         return sb;
     }
 

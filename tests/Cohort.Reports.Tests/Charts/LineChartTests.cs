@@ -100,4 +100,17 @@ public sealed class LineChartTests
         Assert.Contains(svg.Descendants(s_svg + "text"), t => t.Value == "alpha");
         Assert.Contains(svg.Descendants(s_svg + "text"), t => t.Value == "beta");
     }
+
+    [Fact]
+    public void ToSvg_Should_ShortenTitle_When_ItIsWiderThanTheChart()
+    {
+        var title = new string('x', 300);
+
+        var svg = XElement.Parse(new LineChart(title, new AxisSpec("x"), new AxisSpec("y"), [Line("a", 3, 1)]).ToSvg());
+
+        var drawn = svg.Elements(s_svg + "text").First().Value;
+        Assert.EndsWith("…", drawn, StringComparison.Ordinal);
+        Assert.True(drawn.Length * 13 * 0.6 <= 640, drawn.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(title, svg.Element(s_svg + "title")!.Value);
+    }
 }
