@@ -90,11 +90,15 @@ public static class CohortApp
         var show = new Command("show", "Show the runs of an experiment directory as a table.") { dirArgument };
         show.SetAction((parse, ct) => Guard(error, null, () => ShowAsync(parse.GetValue(dirArgument)!.FullName, output, ct)));
 
+        var report = new Command("report", "Regenerate DIR/report.html (charts and tables) from the experiment's store.") { dirArgument };
+        report.SetAction((parse, ct) => Guard(error, null, () => ExperimentReport.RegenerateAsync(parse.GetValue(dirArgument)!.FullName, output, ct)));
+
         root.Subcommands.Add(run);
         root.Subcommands.Add(resume);
         root.Subcommands.Add(replay);
         root.Subcommands.Add(validate);
         root.Subcommands.Add(show);
+        root.Subcommands.Add(report);
         return root;
     }
 

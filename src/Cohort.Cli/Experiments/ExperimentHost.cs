@@ -95,7 +95,8 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
         }
 
         await ExperimentSummary.WriteAsync(store, spec, directory, cancellationToken).ConfigureAwait(false);
-        output.WriteLine($"Wrote {Path.Combine(directory, "summary.json")} and events.csv");
+        await ExperimentReport.WriteAsync(store, spec, directory, cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"Wrote {Path.Combine(directory, "summary.json")}, events.csv and {ExperimentReport.FileName}");
         return status;
     }
 

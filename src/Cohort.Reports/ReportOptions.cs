@@ -1,0 +1,14 @@
+using Cohort.Core.Scheduling;
+
+namespace Cohort.Reports;
+
+/// <summary>What the report needs to know beyond the store: the experiment's name, its objective and how its searched hyperparameters are scaled.</summary>
+/// <param name="Experiment">The experiment's name (the page title).</param>
+/// <param name="Objective">The metric and its direction (Q in paper 000).</param>
+/// <param name="Hyperparameters">The searched hyperparameters in display order; empty = every numeric hyperparameter whose value varies in the store.</param>
+/// <param name="LogScaled">The names of the hyperparameters searched on a log scale (plotted on log axes).</param>
+public sealed record ReportOptions(
+    string Experiment,
+    Objective Objective,
+    IReadOnlyList<string> Hyperparameters,
+    IReadOnlySet<string> LogScaled);
