@@ -103,6 +103,19 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         var steps = Required(keys, root, "", "steps") is { } s ? Integer(s, "steps", x => x >= 1, "an integer ≥ 1") : null;
         var ready = keys.TryGetValue("ready", out var r) ? Ready(r, "ready", steps) : new ReadySpec(ClampToInt(steps ?? 1), 0);
         var runs = Required(keys, root, "", "runs") is { } runsNode ? Runs(runsNode, "runs", hyperparameters, steps, ready) : null;
+        if (trainable?.Synthetic is { } synthetic && hyperparameters is not null)
+        {
+            // The synthetic problem reads h0 … h{D−1}; each must be declared (searched or constant).
+            var missing = Enumerable.Range(0, synthetic.Dimensions)
+                .Select(i => "h" + i.ToString(CultureInfo.InvariantCulture))
+                .Where(n => !hyperparameters.Any(x => x.Name == n) && !constants.ContainsKey(n))
+                .ToArray();
+            if (missing.Length > 0)
+            {
+                Error("trainable.dimensions", keys["trainable"], $"the synthetic problem with {synthetic.Dimensions} dimensions needs hyperparameters {string.Join(", ", missing.Take(5))}{(missing.Length > 5 ? ", …" : "")}", synthetic.Dimensions.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
 
         if (_errors.Count > 0 || version is null || experiment is null || objective is null || trainable is null || steps is null || runs is null || ready is null || hyperparameters is null)
         {

@@ -105,4 +105,13 @@ public sealed class GaSpecTests
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "out", "summary.json")));
         Assert.Contains(summary.RootElement.GetProperty("runs").EnumerateArray(), r => r.GetProperty("method").GetString() == "ga");
     }
+
+    [Fact]
+    public void Parse_Should_NameTheMissingHyperparameters_When_TheSyntheticProblemHasMoreDimensions()
+    {
+        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Parse(Ga.Replace("dimensions: 8", "dimensions: 10", StringComparison.Ordinal), "ga.yaml")).Errors);
+
+        Assert.Equal("trainable.dimensions", error.Path);
+        Assert.Contains("h8, h9", error.Message, StringComparison.Ordinal);
+    }
 }
