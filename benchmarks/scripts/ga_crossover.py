@@ -4,7 +4,7 @@ prints, per run, the population-wide training steps spent until any member first
 best score. Each seed is also a different hidden optimum of the problem.
 
 Usage (from the repository root, after `dotnet build -c Release src/Cohort.Cli`):
-    python3 benchmarks/scripts/ga_crossover.py [--seeds 5] [--target 0.9] [--spec examples/ga-crossover.yaml]
+    python3 benchmarks/scripts/ga_crossover.py [--seeds 5] [--target 0.9] [--spec examples/ga-crossover.yaml] [--reuse]
 Prints one JSON object: {"seeds": N, "target": t, "runs": {name: {"reached": k, "total_steps_mean": ...,
 "total_steps_median": ..., "final_best_mean": ..., "final_best_min": ...}}}.
 "Total steps" sums the steps of every task (all members) whose evaluation came at or before the first evaluation
@@ -20,14 +20,16 @@ def main():
     ap.add_argument("--out", default="/tmp/ga-crossover")
     ap.add_argument("--target", type=float, default=0.9)
     ap.add_argument("--spec", default=os.path.join("examples", "ga-crossover.yaml"))
+    ap.add_argument("--reuse", action="store_true", help="read the outputs of an earlier call instead of running again")
     a = ap.parse_args()
     cli = os.path.join("src", "Cohort.Cli", "bin", "Release", "net10.0", "cohort.dll")
     per_run = {}
     for seed in range(a.seeds):
         out = os.path.join(a.out, str(seed))
-        subprocess.run(["rm", "-rf", out], check=True)
-        subprocess.run(["dotnet", cli, "run", a.spec, "--out", out, "--seed", str(seed)],
-                       check=True, stdout=subprocess.DEVNULL)
+        if not a.reuse:
+            subprocess.run(["rm", "-rf", out], check=True)
+            subprocess.run(["dotnet", cli, "run", a.spec, "--out", out, "--seed", str(seed)],
+                           check=True, stdout=subprocess.DEVNULL)
         evaluations = {}
         with open(os.path.join(out, "events.csv")) as f:
             for row in csv.DictReader(f):
