@@ -114,4 +114,18 @@ public sealed class GaSpecTests
         Assert.Equal("trainable.dimensions", error.Path);
         Assert.Contains("h8, h9", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Run_Should_WriteTheSameSummary_When_RunWithOneAndTwoWorkers()
+    {
+        var dir = TestPaths.NewDirectory();
+        var spec = Path.Combine(dir, "ga.yaml");
+        await File.WriteAllTextAsync(spec, Ga);
+
+        var one = await Cli.RunAsync("run", spec, "--out", Path.Combine(dir, "one"), "--workers", "1");
+        var two = await Cli.RunAsync("run", spec, "--out", Path.Combine(dir, "two"), "--workers", "2");
+
+        Assert.True(one.ExitCode == 0 && two.ExitCode == 0, one.Error + two.Error);
+        Assert.Equal(CohortAppTests.SummaryWithoutTimes(Path.Combine(dir, "one")), CohortAppTests.SummaryWithoutTimes(Path.Combine(dir, "two")));
+    }
 }
