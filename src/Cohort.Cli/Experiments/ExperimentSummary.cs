@@ -146,6 +146,11 @@ internal static class ExperimentSummary
                         Row(sb, record.Name, "exploit", e.Member, e.Step, "", "", "", "", e.Donor.ToString(CultureInfo.InvariantCulture),
                             e.Checkpoint.Hash, e.Before.ToString(), e.After.ToString(), "");
                         break;
+                    case Bred e:
+                        Row(sb, record.Name, "bred", e.Member, e.Step, "", "", "", "", e.WeightsParent.ToString(CultureInfo.InvariantCulture),
+                            e.Checkpoint.Hash, e.Before.ToString(), e.After.ToString(),
+                            string.Create(CultureInfo.InvariantCulture, $"hyperparameter parents {e.HyperparameterParentA} {e.HyperparameterParentB}; {e.Operators}"));
+                        break;
                     case Explored e:
                         Row(sb, record.Name, "explore", e.Member, e.Step, "", "", "", "", "", "", e.Before.ToString(), e.After.ToString(), e.Operator);
                         break;

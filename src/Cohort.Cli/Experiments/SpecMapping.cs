@@ -51,6 +51,7 @@ internal static class SpecMapping
         RunMethod.Grid => new GridOptions { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries },
         RunMethod.Random => new RandomOptions { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries },
         RunMethod.Pbt => Pbt(spec, run, run.Pbt ?? throw new ArgumentException($"Run '{run.Name}' has no PBT options.", nameof(run))),
+        RunMethod.Ga => Ga(spec, run, run.Ga ?? throw new ArgumentException($"Run '{run.Name}' has no GA options.", nameof(run))),
         _ => throw new ArgumentOutOfRangeException(nameof(run), run.Method, "Unknown method."),
     };
 
@@ -69,6 +70,10 @@ internal static class SpecMapping
         {
             points = InitialPoints.Create(pbt.Initialization, space, run.Population, seed);
         }
+        else if (method is GaOptions ga)
+        {
+            points = InitialPoints.Create(ga.Initialization, space, run.Population, seed);
+        }
 
         var population = run.Method == RunMethod.Grid && points is null ? 0 : run.Population;
         return SchedulerFactory.Create(method, space, Objective(spec), spec.Steps, population, seed, points);
@@ -84,6 +89,18 @@ internal static class SpecMapping
 
         return result;
     }
+
+    /// <summary>Paper 004's GA in PBT mode: one generation per ready interval.</summary>
+    private static GaOptions Ga(ExperimentSpec spec, RunSpec run, GaSpec ga) => new()
+    {
+        ReadyInterval = spec.Ready.Every,
+        BurnIn = spec.Ready.BurnIn,
+        MaxTaskRetries = run.Retries,
+        CrossoverRate = ga.CrossoverRate,
+        MutationRate = ga.MutationRate,
+        WeightsParent = ga.WeightsParent == GaWeightsParent.Best ? WeightsParentChoice.BestOfHyperparameterParents : WeightsParentChoice.FitnessProportional,
+        Initialization = run.Points.Count > 0 ? InitializationKind.Explicit : InitializationKind.Random,
+    };
 
     private static PbtOptions Pbt(ExperimentSpec spec, RunSpec run, PbtSpec pbt) => new()
     {

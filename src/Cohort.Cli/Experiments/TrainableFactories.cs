@@ -4,6 +4,7 @@ using Cohort.Engine.Data;
 using Cohort.Engine.Models;
 using Cohort.Engine.Training;
 using Cohort.Training.Networks;
+using Cohort.Training.Synthetic;
 using Cohort.Training.Toy;
 using EngineActivation = Cohort.Engine.Models.ActivationKind;
 using EngineOptimizer = Cohort.Engine.Training.OptimizerKind;
@@ -20,6 +21,12 @@ internal static class TrainableFactories
         if (spec.Trainable.Kind == TrainableKind.Toy)
         {
             return new ToyTrainableFactory();
+        }
+
+        if (spec.Trainable.Kind == TrainableKind.Synthetic)
+        {
+            var synthetic = spec.Trainable.Synthetic ?? throw new ArgumentException("A synthetic trainable needs its dimensions and noise.", nameof(spec));
+            return new SyntheticTrainableFactory(synthetic.Dimensions, synthetic.Noise, spec.Seed);
         }
 
         var n = spec.Trainable.Network ?? throw new ArgumentException("A network trainable needs its network section.", nameof(spec));

@@ -38,8 +38,17 @@ public enum ObjectiveDirection
     Maximize,
 }
 
-/// <summary>What is trained: the PBT paper's toy problem, or a network from the engine (<see cref="Network"/> set).</summary>
-public sealed record TrainableSpec(TrainableKind Kind, NetworkSpec? Network);
+/// <summary>
+/// What is trained: the PBT paper's toy problem, a network from the engine (<see cref="Network"/> set), or the
+/// synthetic separable problem (<see cref="Synthetic"/> set).
+/// </summary>
+public sealed record TrainableSpec(TrainableKind Kind, NetworkSpec? Network, SyntheticSpec? Synthetic = null);
+
+/// <summary>
+/// The synthetic separable problem (Cohort.Training.Synthetic): <see cref="Dimensions"/> hyperparameters
+/// <c>h0</c> … <c>h{D−1}</c> in [0, 1] and Gaussian evaluation noise of standard deviation <see cref="Noise"/>.
+/// </summary>
+public sealed record SyntheticSpec(int Dimensions, double Noise);
 
 public enum TrainableKind
 {
@@ -47,6 +56,9 @@ public enum TrainableKind
     Toy,
 
     Network,
+
+    /// <summary>A separable problem with many hyperparameters and noisy evaluations (paper 004's crossover claim).</summary>
+    Synthetic,
 }
 
 /// <summary>A network trainable.</summary>
@@ -151,6 +163,7 @@ public sealed record ReadySpec(int Every, int BurnIn);
 /// <param name="Pbt">PBT options; null unless <see cref="Method"/> is pbt.</param>
 /// <param name="TimeoutSeconds">Per-task timeout (synchronous PBT's generation barrier); 0 = none.</param>
 /// <param name="Retries">How often a failed task is retried from its checkpoint before the member is excluded.</param>
+/// <param name="Ga">Genetic-algorithm options; null unless <see cref="Method"/> is ga.</param>
 public sealed record RunSpec(
     string Name,
     RunMethod Method,
@@ -158,13 +171,30 @@ public sealed record RunSpec(
     SpecList<HyperparameterSet> Points,
     PbtSpec? Pbt,
     double TimeoutSeconds,
-    int Retries);
+    int Retries,
+    GaSpec? Ga = null);
 
 public enum RunMethod
 {
     Grid,
     Random,
     Pbt,
+
+    /// <summary>Paper 004's genetic algorithm in PBT mode.</summary>
+    Ga,
+}
+
+/// <summary>
+/// Paper 004's genetic algorithm (PBT mode): per-locus crossover and mutation rates (defaults 0.33 and 0.05) and how
+/// the weights parent is chosen (<c>fitness</c>: a third fitness-proportional parent; <c>best</c>: the fitter of the
+/// two hyperparameter parents).
+/// </summary>
+public sealed record GaSpec(double CrossoverRate, double MutationRate, GaWeightsParent WeightsParent);
+
+public enum GaWeightsParent
+{
+    Fitness,
+    Best,
 }
 
 /// <summary>Population based training options (paper 000 sec. 3, paper 002 Algorithm 1).</summary>

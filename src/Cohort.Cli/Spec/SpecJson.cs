@@ -63,7 +63,13 @@ public static class SpecJson
     private static void WriteTrainable(Utf8JsonWriter w, TrainableSpec trainable)
     {
         w.WriteStartObject("trainable");
-        w.WriteString("kind", trainable.Kind == TrainableKind.Toy ? "toy" : "network");
+        w.WriteString("kind", trainable.Kind switch { TrainableKind.Toy => "toy", TrainableKind.Synthetic => "synthetic", _ => "network" });
+        if (trainable.Synthetic is { } synthetic)
+        {
+            w.WriteNumber("dimensions", synthetic.Dimensions);
+            w.WriteNumber("noise", synthetic.Noise);
+        }
+
         if (trainable.Network is { } n)
         {
             w.WriteString("dataset", n.Dataset);
@@ -192,6 +198,13 @@ public static class SpecJson
             w.WriteString("boundary", pbt.Boundary == BoundaryMode.Reflect ? "reflect" : "clamp");
             w.WriteString("ablation", pbt.Ablation switch { PbtAblation.ExploreOnly => "explore-only", PbtAblation.ExploitOnly => "exploit-only", _ => "none" });
             w.WriteBoolean("copy_hyperparameters", pbt.CopyHyperparameters);
+        }
+
+        if (run.Ga is { } ga)
+        {
+            w.WriteNumber("crossover_rate", ga.CrossoverRate);
+            w.WriteNumber("mutation_rate", ga.MutationRate);
+            w.WriteString("weights_parent", ga.WeightsParent == GaWeightsParent.Best ? "best" : "fitness");
         }
 
         w.WriteNumber("timeout_seconds", run.TimeoutSeconds);

@@ -19,19 +19,22 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
     private static readonly string[] s_hyperparameterKeys = ["type", "scale", "min", "max", "grid", "prior", "choices"];
     private static readonly string[] s_readyKeys = ["every", "burn_in"];
     private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation", "copy_hyperparameters"];
-    private static readonly string[] s_runKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", .. s_pbtKeys];
+    private static readonly string[] s_gaKeys = ["crossover_rate", "mutation_rate", "weights_parent"];
+    private static readonly string[] s_syntheticKeys = ["dimensions", "noise"];
+    private static readonly string[] s_runKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", .. s_pbtKeys, .. s_gaKeys];
     private static readonly string[] s_exploitKeys = ["strategy", "fraction", "count"];
     private static readonly string[] s_exploreKeys = ["strategy", "factors", "sigma", "base", "resample_probability"];
 
     private static readonly (string, ObjectiveDirection)[] s_directions = [("minimize", ObjectiveDirection.Minimize), ("maximize", ObjectiveDirection.Maximize)];
-    private static readonly (string, TrainableKind)[] s_trainables = [("toy", TrainableKind.Toy), ("network", TrainableKind.Network)];
+    private static readonly (string, TrainableKind)[] s_trainables = [("toy", TrainableKind.Toy), ("network", TrainableKind.Network), ("synthetic", TrainableKind.Synthetic)];
     private static readonly (string, ModelKind)[] s_models = [("mlp", ModelKind.Mlp), ("lenet5", ModelKind.Lenet5), ("fc", ModelKind.Fc)];
     private static readonly (string, ActivationKind)[] s_activations = [("relu", ActivationKind.Relu), ("tanh", ActivationKind.Tanh), ("sigmoid", ActivationKind.Sigmoid)];
     private static readonly (string, OptimizerKind)[] s_optimizers = [("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW), ("sgd", OptimizerKind.Sgd)];
     private static readonly (string, HyperparameterKind)[] s_types = [("float", HyperparameterKind.Continuous), ("int", HyperparameterKind.Integral), ("categorical", HyperparameterKind.Categorical)];
     private static readonly (string, HyperparameterScale)[] s_scales = [("linear", HyperparameterScale.Linear), ("log", HyperparameterScale.Log)];
     private static readonly (string, PriorKind)[] s_priors = [("uniform", PriorKind.Uniform)];
-    private static readonly (string, RunMethod)[] s_methods = [("grid", RunMethod.Grid), ("random", RunMethod.Random), ("pbt", RunMethod.Pbt)];
+    private static readonly (string, RunMethod)[] s_methods = [("grid", RunMethod.Grid), ("random", RunMethod.Random), ("pbt", RunMethod.Pbt), ("ga", RunMethod.Ga)];
+    private static readonly (string, GaWeightsParent)[] s_weightsParents = [("fitness", GaWeightsParent.Fitness), ("best", GaWeightsParent.Best)];
     private static readonly (string, PbtMode)[] s_modes = [("synchronous", PbtMode.Synchronous), ("asynchronous", PbtMode.Asynchronous)];
     private static readonly (string, PbtInit)[] s_inits = [("grid-subsample", PbtInit.GridSubsample), ("grid", PbtInit.Grid), ("random", PbtInit.Random), ("points", PbtInit.Points)];
     private static readonly (string, ExploitStrategyKind)[] s_exploits = [("truncation", ExploitStrategyKind.Truncation), ("tournament", ExploitStrategyKind.Tournament), ("best-into-worst", ExploitStrategyKind.BestIntoWorst)];
@@ -100,6 +103,19 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         var steps = Required(keys, root, "", "steps") is { } s ? Integer(s, "steps", x => x >= 1, "an integer ≥ 1") : null;
         var ready = keys.TryGetValue("ready", out var r) ? Ready(r, "ready", steps) : new ReadySpec(ClampToInt(steps ?? 1), 0);
         var runs = Required(keys, root, "", "runs") is { } runsNode ? Runs(runsNode, "runs", hyperparameters, steps, ready) : null;
+        if (trainable?.Synthetic is { } synthetic && hyperparameters is not null)
+        {
+            // The synthetic problem reads h0 … h{D−1}; each must be declared (searched or constant).
+            var missing = Enumerable.Range(0, synthetic.Dimensions)
+                .Select(i => "h" + i.ToString(CultureInfo.InvariantCulture))
+                .Where(n => !hyperparameters.Any(x => x.Name == n) && !constants.ContainsKey(n))
+                .ToArray();
+            if (missing.Length > 0)
+            {
+                Error("trainable.dimensions", keys["trainable"], $"the synthetic problem with {synthetic.Dimensions} dimensions needs hyperparameters {string.Join(", ", missing.Take(5))}{(missing.Length > 5 ? ", …" : "")}", synthetic.Dimensions.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
 
         if (_errors.Count > 0 || version is null || experiment is null || objective is null || trainable is null || steps is null || runs is null || ready is null || hyperparameters is null)
         {
@@ -131,7 +147,7 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
             return null;
         }
 
-        var keys = Keys(map, path, ["kind", .. s_networkKeys]);
+        var keys = Keys(map, path, ["kind", .. s_networkKeys, .. s_syntheticKeys]);
         var kind = Required(keys, map, path, "kind") is { } k ? Enum(k, Join(path, "kind"), s_trainables) : null;
         if (kind is null)
         {
@@ -140,12 +156,29 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 
         if (kind == TrainableKind.Toy)
         {
-            foreach (var key in s_networkKeys.Where(keys.ContainsKey))
+            foreach (var key in s_networkKeys.Concat(s_syntheticKeys).Where(keys.ContainsKey))
             {
-                Error(Join(path, key), keys[key], "only for trainable kind network; the toy trainable takes no options");
+                Error(Join(path, key), keys[key], "only for trainable kind network or synthetic; the toy trainable takes no options");
             }
 
             return new TrainableSpec(TrainableKind.Toy, null);
+        }
+
+        if (kind == TrainableKind.Synthetic)
+        {
+            foreach (var key in s_networkKeys.Where(keys.ContainsKey))
+            {
+                Error(Join(path, key), keys[key], "only for trainable kind network");
+            }
+
+            var dimensions = keys.TryGetValue("dimensions", out var dn) ? Integer(dn, Join(path, "dimensions"), x => x is >= 1 and <= 10000, "an integer in [1, 10000]") : 10;
+            var noise = keys.TryGetValue("noise", out var nn) ? Number(nn, Join(path, "noise"), x => x >= 0, "a standard deviation >= 0") : 0.0;
+            return dimensions is null || noise is null ? null : new TrainableSpec(TrainableKind.Synthetic, null, new SyntheticSpec((int)dimensions.Value, noise.Value));
+        }
+
+        foreach (var key in s_syntheticKeys.Where(keys.ContainsKey))
+        {
+            Error(Join(path, key), keys[key], "only for trainable kind synthetic");
         }
 
         string? dataset = null;
@@ -653,6 +686,15 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
             }
         }
 
+        if (method != RunMethod.Ga)
+        {
+            foreach (var key in s_gaKeys.Where(keys.ContainsKey))
+            {
+                Error(Join(path, key), keys[key], "only for method ga");
+                ok = false;
+            }
+        }
+
         if (!ok)
         {
             return null;
@@ -660,8 +702,17 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 
         long? resolved;
         PbtSpec? pbt = null;
+        GaSpec? ga = null;
         switch (method)
         {
+            case RunMethod.Ga:
+                (ga, resolved) = Ga(map, keys, path, points!, population, popNode);
+                if (ready is not null && steps is not null && ready.Every >= steps)
+                {
+                    Error("ready.every", map, string.Create(CultureInfo.InvariantCulture, $"a ga run ({path}) needs ready.every < steps = {steps}, or it never breeds"), ready.Every.ToString(CultureInfo.InvariantCulture));
+                }
+
+                break;
             case RunMethod.Grid:
                 resolved = points!.Count > 0 ? points.Count : GridSize(hyperparameters!, path, map, "method grid");
                 resolved = Agree(resolved, population, popNode, Join(path, "population"), points.Count > 0 ? "the number of points" : "the grid size");
@@ -690,9 +741,46 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
                 break;
         }
 
-        return resolved is null || (method == RunMethod.Pbt && pbt is null)
+        return resolved is null || (method == RunMethod.Pbt && pbt is null) || (method == RunMethod.Ga && ga is null)
             ? null
-            : new RunSpec(name!, method.Value, (int)resolved.Value, points!, pbt, timeout!.Value, (int)retries!.Value);
+            : new RunSpec(name!, method.Value, (int)resolved.Value, points!, pbt, timeout!.Value, (int)retries!.Value, ga);
+    }
+
+    /// <summary>A ga run: its population (random init from the priors, or the points) and paper 004's rates.</summary>
+    private (GaSpec? Ga, long? Population) Ga(
+        YamlMappingNode map,
+        Dictionary<string, YamlNode> keys,
+        string path,
+        SpecList<HyperparameterSet> points,
+        long? population,
+        YamlNode? popNode)
+    {
+        long? resolved = null;
+        if (points.Count > 0)
+        {
+            resolved = Agree(points.Count, population, popNode, Join(path, "population"), "the number of points");
+        }
+        else if (population is null)
+        {
+            Error(Join(path, "population"), map, "required key is missing: a ga run needs a population (or points)");
+        }
+        else
+        {
+            resolved = population;
+        }
+
+        if (resolved is < 2)
+        {
+            Error(Join(path, "population"), popNode ?? map, "a ga run needs a population of at least 2 (parents breed)", resolved.Value.ToString(CultureInfo.InvariantCulture));
+            resolved = null;
+        }
+
+        var crossover = keys.TryGetValue("crossover_rate", out var cr) ? Number(cr, Join(path, "crossover_rate"), x => x is >= 0 and <= 1, "a rate in [0, 1]") : 0.33;
+        var mutation = keys.TryGetValue("mutation_rate", out var mr) ? Number(mr, Join(path, "mutation_rate"), x => x is >= 0 and <= 1, "a rate in [0, 1]") : 0.05;
+        var weights = keys.TryGetValue("weights_parent", out var wp) ? Enum(wp, Join(path, "weights_parent"), s_weightsParents) : GaWeightsParent.Fitness;
+        return crossover is null || mutation is null || weights is null || resolved is null
+            ? (null, null)
+            : (new GaSpec(crossover.Value, mutation.Value, weights.Value), resolved);
     }
 
     private (PbtSpec? Pbt, long? Population) Pbt(

@@ -23,7 +23,8 @@ public sealed record ScorePoint(
 /// <summary>
 /// A pure projection of a run's event log and results (DESIGN.md: "everything else is a projection"): for any member,
 /// the hyperparameter schedule that produced its final weights — the schedule the papers plot — walking back through the
-/// exploits it took (the checkpoint it started each task from, back to the donor's task that wrote it), the ancestry
+/// exploits it took (the checkpoint it started each task from, back to the donor's task that wrote it; for a GA child,
+/// the weights parent's task, see <see cref="Bred"/>), the ancestry
 /// chain, its exploit records and its score history.
 /// <para>
 /// The walk follows checkpoints, the weights' identity: the member's last scored result wrote its final checkpoint;
@@ -40,6 +41,7 @@ public sealed class RunLineage
     private readonly Objective _objective;
     private readonly Dictionary<(string Hash, long Step), List<TaskResult>> _writers = [];
     private readonly SortedDictionary<int, HyperparameterSet> _created = [];
+    private readonly Dictionary<(int Member, string Hash, long Step), int> _weightSources = [];
 
     private RunLineage(IReadOnlyList<RunEvent> events, IReadOnlyList<TaskResult> results, Objective objective)
     {
@@ -49,6 +51,21 @@ public sealed class RunLineage
         foreach (var created in events.OfType<MemberCreated>())
         {
             _created[created.Member] = created.Hyperparameters;
+        }
+
+        // Where a member took another's weights (exploit, or a GA child's weights parent), the walk back prefers that
+        // member's task as the checkpoint's writer should several tasks have written identical weights.
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case Exploited x:
+                    _weightSources[(x.Member, x.Checkpoint.Hash, x.Checkpoint.Step)] = x.Donor;
+                    break;
+                case Bred b:
+                    _weightSources[(b.Member, b.Checkpoint.Hash, b.Checkpoint.Step)] = b.WeightsParent;
+                    break;
+            }
         }
 
         foreach (var r in results.Where(r => r.Outcome != TaskOutcome.Failed && r.Checkpoint is not null))
@@ -108,8 +125,10 @@ public sealed class RunLineage
 
             var writer = writers.FirstOrDefault(w => w.Task.Member == prefer) ?? writers[0];
             chain.Add(writer);
-            prefer = writer.Task.Member;
             current = writer.Task.From;
+            prefer = current is not null && _weightSources.TryGetValue((writer.Task.Member, current.Hash, current.Step), out var source)
+                ? source
+                : writer.Task.Member;
         }
 
         chain.Reverse();
@@ -179,6 +198,9 @@ public sealed class RunLineage
 
     /// <summary>The member's exploits (lineage records: donor, step, checkpoint and its hash, hyperparameters before/after), in log order.</summary>
     public IReadOnlyList<Exploited> Exploits(int member) => _events.OfType<Exploited>().Where(e => e.Member == member).ToArray();
+
+    /// <summary>The member's breedings (paper 004's three parents: two hyperparameter parents and the weights parent), in log order.</summary>
+    public IReadOnlyList<Bred> Breedings(int member) => _events.OfType<Bred>().Where(e => e.Member == member).ToArray();
 
     /// <summary>The member's explores, in log order.</summary>
     public IReadOnlyList<Explored> Explores(int member) => _events.OfType<Explored>().Where(e => e.Member == member).ToArray();

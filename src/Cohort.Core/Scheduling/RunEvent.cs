@@ -20,6 +20,25 @@ public sealed record Exploited(int Member, long Step, int Donor, CheckpointRef C
 public sealed record Explored(int Member, long Step, HyperparameterSet Before, HyperparameterSet After, string Operator)
     : RunEvent(Member, Step);
 
+/// <summary>
+/// Breeding (paper 004 sec. 3.1, "three parents per child"): <see cref="RunEvent.Member"/>'s slot is taken by a child whose
+/// hyperparameters <paramref name="After"/> come from <paramref name="HyperparameterParentA"/> and
+/// <paramref name="HyperparameterParentB"/> (crossover, then mutation) and whose weights are
+/// <paramref name="WeightsParent"/>'s latest checkpoint <paramref name="Checkpoint"/>. <paramref name="Before"/> are the
+/// replaced member's hyperparameters; <paramref name="Operators"/> says which loci crossed over and mutated.
+/// </summary>
+public sealed record Bred(
+    int Member,
+    long Step,
+    int HyperparameterParentA,
+    int HyperparameterParentB,
+    int WeightsParent,
+    CheckpointRef Checkpoint,
+    HyperparameterSet Before,
+    HyperparameterSet After,
+    string Operators)
+    : RunEvent(Member, Step);
+
 /// <summary>A member stopped training, with why.</summary>
 public sealed record MemberFinished(int Member, long Step, MemberStopReason Reason, string? Message) : RunEvent(Member, Step);
 

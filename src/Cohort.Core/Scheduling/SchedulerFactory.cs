@@ -35,6 +35,8 @@ public static class SchedulerFactory
             case PbtOptions pbt:
                 var points = initialPoints ?? InitialPoints.Create(pbt.Initialization, space, population, runSeed);
                 return new PbtScheduler(pbt, space, points, objective, stepsPerMember, runSeed);
+            case GaOptions ga:
+                return new GaScheduler(ga, space, initialPoints ?? InitialPoints.Create(ga.Initialization, space, population, runSeed), objective, stepsPerMember, runSeed);
             case GridOptions grid:
                 if (initialPoints is null && population != 0 && population != space.GridSize)
                 {

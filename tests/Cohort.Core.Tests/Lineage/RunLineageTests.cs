@@ -120,4 +120,29 @@ public sealed class RunLineageTests
         Assert.Null(lineage.BestMember());
         Assert.Throws<KeyNotFoundException>(() => lineage.FinalHyperparameters(3));
     }
+
+    [Fact]
+    public void Should_FollowTheWeightsParent_When_AGaChildStartsFromWeightsOthersAlsoWrote()
+    {
+        // Members 0 and 2 wrote identical weights (same hash and step); member 1's slot is bred with weights parent 2.
+        var h2 = HyperparameterSet.Empty.With("lr", 0.05);
+        var child = HyperparameterSet.Empty.With("lr", 0.07);
+        var a0 = R(0, 0, null, s_h0, 0, "same", 5);
+        var b0 = R(1, 0, null, s_h1, 0, "b0", 9);
+        var c0 = R(2, 0, null, h2, 0, "same", 5);
+        var b1 = R(1, 1, c0.Checkpoint, child, 100, "b1", 3);
+        var events = new List<RunEvent>
+        {
+            new MemberCreated(0, s_h0),
+            new MemberCreated(1, s_h1),
+            new MemberCreated(2, h2),
+            new Bred(1, 100, 0, 2, 2, c0.Checkpoint!, s_h1, child, "crossover:lr"),
+        };
+
+        var lineage = RunLineage.Build(events, [a0, b0, c0, b1], Simulation.Loss);
+
+        Assert.Equal(new[] { new ScheduleSegment(0, h2), new ScheduleSegment(100, child) }, lineage.Schedule(1));
+        Assert.Equal(new[] { new AncestrySegment(2, 0, 100), new AncestrySegment(1, 100, 200) }, lineage.Ancestry(1));
+        Assert.Equal(2, Assert.Single(lineage.Breedings(1)).WeightsParent);
+    }
 }

@@ -20,7 +20,8 @@ namespace Cohort.Core.Storage.Serialization;
 /// <item>task: <c>member, ordinal, generation, from, hyperparameters, start_step, steps, seed</c>;</item>
 /// <item>result: <c>task, outcome (completed|diverged|failed), validation, test, checkpoint, message</c>;</item>
 /// <item>event: <c>kind</c> (<c>member-created</c>, <c>exploited</c>, <c>explored</c>, <c>member-finished</c>), <c>member</c>,
-/// <c>step</c>, then the fields of the kind.</item>
+/// <c>step</c>, then the fields of the kind; <c>bred</c> (paper 004's three parents): <c>hyperparameter_parent_a,
+/// hyperparameter_parent_b, weights_parent, checkpoint, before, after, operators</c>.</item>
 /// </list>
 /// </summary>
 public static class CohortJson
@@ -29,11 +30,12 @@ public static class CohortJson
     public const string ExploitedKind = "exploited";
     public const string ExploredKind = "explored";
     public const string MemberFinishedKind = "member-finished";
+    public const string BredKind = "bred";
 
     private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false };
 
     /// <summary>The event kinds this version reads and writes.</summary>
-    public static IReadOnlyList<string> EventKinds { get; } = [MemberCreatedKind, ExploitedKind, ExploredKind, MemberFinishedKind];
+    public static IReadOnlyList<string> EventKinds { get; } = [MemberCreatedKind, ExploitedKind, ExploredKind, MemberFinishedKind, BredKind];
 
     /// <summary>Options carrying converters for <see cref="TaskResult"/>, <see cref="TrainTask"/>, <see cref="RunEvent"/>,
     /// <see cref="HyperparameterSet"/> and <see cref="CheckpointRef"/>, for callers embedding them in larger documents.</summary>
@@ -47,6 +49,7 @@ public static class CohortJson
         Exploited => ExploitedKind,
         Explored => ExploredKind,
         MemberFinished => MemberFinishedKind,
+        Bred => BredKind,
         null => throw new ArgumentNullException(nameof(runEvent)),
         _ => throw new NotSupportedException($"Run event type '{runEvent.GetType().FullName}' has no JSON form; known kinds: {string.Join(", ", EventKinds)}."),
     };
@@ -229,6 +232,18 @@ public static class CohortJson
                 WriteHyperparameters(writer, explored.After);
                 writer.WriteString("operator", explored.Operator);
                 break;
+            case Bred bred:
+                writer.WriteNumber("hyperparameter_parent_a", bred.HyperparameterParentA);
+                writer.WriteNumber("hyperparameter_parent_b", bred.HyperparameterParentB);
+                writer.WriteNumber("weights_parent", bred.WeightsParent);
+                writer.WritePropertyName("checkpoint");
+                WriteCheckpoint(writer, bred.Checkpoint);
+                writer.WritePropertyName("before");
+                WriteHyperparameters(writer, bred.Before);
+                writer.WritePropertyName("after");
+                WriteHyperparameters(writer, bred.After);
+                writer.WriteString("operators", bred.Operators);
+                break;
             case MemberFinished finished:
                 writer.WriteString("reason", StopReasonName(finished.Reason));
                 writer.WriteString("message", finished.Message);
@@ -278,6 +293,21 @@ public static class CohortJson
                     ReadHyperparameters(o.Required("before"), path + ".before"),
                     ReadHyperparameters(o.Required("after"), path + ".after"),
                     o.String("operator"));
+            }
+
+            case BredKind:
+            {
+                var o = new ObjectReader(element, path, "kind", "member", "step", "hyperparameter_parent_a", "hyperparameter_parent_b", "weights_parent", "checkpoint", "before", "after", "operators");
+                return new Bred(
+                    o.Int32("member"),
+                    o.Int64("step"),
+                    o.Int32("hyperparameter_parent_a"),
+                    o.Int32("hyperparameter_parent_b"),
+                    o.Int32("weights_parent"),
+                    ReadCheckpoint(o.Required("checkpoint"), path + ".checkpoint"),
+                    ReadHyperparameters(o.Required("before"), path + ".before"),
+                    ReadHyperparameters(o.Required("after"), path + ".after"),
+                    o.String("operators"));
             }
 
             case MemberFinishedKind:
