@@ -18,7 +18,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objec
     private long _replayedSteps;
     private bool _lineOpen;
 
-    public long TotalSteps { get; set; } = stepsPerMember * population;
+    private long TotalSteps { get; } = stepsPerMember * population;
 
     public void RunStarted(RunStartedProgress progress)
     {
