@@ -31,6 +31,15 @@ public sealed class CurveComparisonTests
     }
 
     [Fact]
+    public void Should_StartBothAtZero_When_SmoothedStartsAreEqual()
+    {
+        var a = Raw(1.0, 2.0, 4.0);
+        var b = Raw(1.0, 1.5, 2.0, 2.5);
+        Assert.Equal(new OverlapSection(0, 0, 3), CurveComparison.FindOverlap(a, b));
+        Assert.Equal(4.0 - 2.0, CurveComparison.BestScoreDiff(a, b), 12);
+    }
+
+    [Fact]
     public void Should_TakeShorterRemainderAsLength_When_OneCurveHasFewerStepsPastItsStart()
     {
         // a has 3 points past r = 3, b has 5: the section length is min(3, 5) = 3 (the paper's prose; its extracted

@@ -124,6 +124,13 @@ public sealed class GaussianProcessTests
     }
 
     [Fact]
+    public void Should_Throw_When_HyperparametersInvalid()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianProcess.Fit([0.0], [1.0], new MaternHyperparameters(1.0, 0.0, 0.1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GaussianProcess.Fit([0.0], [1.0], new MaternHyperparameters(1.0, 1.0, -0.1)));
+    }
+
+    [Fact]
     public void Should_Throw_When_LengthsDiffer()
     {
         Assert.Throws<ArgumentException>(() => GaussianProcess.FitEmpiricalBayes([0.0, 1.0], [1.0]));
