@@ -16,7 +16,11 @@ public sealed record MaternHyperparameters(double SignalVariance, double LengthS
 /// <summary>Options of the empirical-Bayes fit (<see cref="GaussianProcess.FitEmpiricalBayes"/>).</summary>
 /// <param name="MaxIterations">Nelder–Mead iterations per start.</param>
 /// <param name="Tolerance">Nelder–Mead convergence tolerance on the negative log marginal likelihood.</param>
-public sealed record GpFitOptions(int MaxIterations = 400, double Tolerance = 1e-7)
+/// <param name="WarmStart">
+/// When set (e.g. the previous fit of a curve that has grown by a point), Nelder–Mead runs once from these
+/// hyperparameters instead of from the grid of starts: about six times cheaper.
+/// </param>
+public sealed record GpFitOptions(int MaxIterations = 400, double Tolerance = 1e-7, MaternHyperparameters? WarmStart = null)
 {
     /// <summary>The defaults.</summary>
     public static GpFitOptions Default { get; } = new();
@@ -114,30 +118,47 @@ public sealed class GaussianProcess
         }
 
         var objective = ObjectiveFunction.Value(Objective);
+        var starts = new List<Vector<double>>();
+        if (options.WarmStart is { } warm && warm.SignalVariance > 0 && warm.LengthScale > 0 && warm.NoiseVariance > 0)
+        {
+            var p = Vector<double>.Build.DenseOfArray(
+                [Math.Log(warm.SignalVariance / v0), Math.Log(warm.LengthScale / l0), Math.Log(warm.NoiseVariance / v0)]);
+            p[0] = Math.Clamp(p[0], -9.9, 4.9);
+            p[1] = Math.Clamp(p[1], -5.9, 2.9);
+            p[2] = Math.Clamp(p[2], -13.9, 4.9);
+            starts.Add(p);
+        }
+        else
+        {
+            foreach (var logL in new[] { Math.Log(0.05), Math.Log(0.3), Math.Log(1.5) })
+            {
+                foreach (var logNoise in new[] { Math.Log(0.01), Math.Log(0.3) })
+                {
+                    starts.Add(Vector<double>.Build.DenseOfArray([0.0, logL, logNoise]));
+                }
+            }
+        }
+
         Vector<double>? best = null;
         var bestValue = double.PositiveInfinity;
-        foreach (var logL in new[] { Math.Log(0.05), Math.Log(0.3), Math.Log(1.5) })
+        foreach (var start in starts)
         {
-            foreach (var logNoise in new[] { Math.Log(0.01), Math.Log(0.3) })
+            Vector<double> point;
+            try
             {
-                var start = Vector<double>.Build.DenseOfArray([0.0, logL, logNoise]);
-                Vector<double> point;
-                try
-                {
-                    var solver = new NelderMeadSimplex(options.Tolerance, options.MaxIterations);
-                    point = solver.FindMinimum(objective, start).MinimizingPoint;
-                }
-                catch (MaximumIterationsException)
-                {
-                    point = start;
-                }
+                var solver = new NelderMeadSimplex(options.Tolerance, options.MaxIterations);
+                point = solver.FindMinimum(objective, start).MinimizingPoint;
+            }
+            catch (MaximumIterationsException)
+            {
+                point = start;
+            }
 
-                var value = Objective(point);
-                if (value < bestValue)
-                {
-                    bestValue = value;
-                    best = point;
-                }
+            var value = Objective(point);
+            if (value < bestValue)
+            {
+                bestValue = value;
+                best = point;
             }
         }
 

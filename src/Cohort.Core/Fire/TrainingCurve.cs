@@ -66,8 +66,8 @@ public sealed class SmoothedCurve
 {
     private readonly double[] _smoothed;
 
-    /// <summary>Wraps a curve and its smoothed scores (one per point).</summary>
-    public SmoothedCurve(TrainingCurve curve, IReadOnlyList<double> smoothed)
+    /// <summary>Wraps a curve and its smoothed scores (one per point), with the GP hyperparameters if a GP made them.</summary>
+    public SmoothedCurve(TrainingCurve curve, IReadOnlyList<double> smoothed, MaternHyperparameters? hyperparameters = null)
     {
         ArgumentNullException.ThrowIfNull(curve);
         ArgumentNullException.ThrowIfNull(smoothed);
@@ -78,7 +78,11 @@ public sealed class SmoothedCurve
 
         Curve = curve;
         _smoothed = smoothed.ToArray();
+        Hyperparameters = hyperparameters;
     }
+
+    /// <summary>The fitted GP hyperparameters (null when not smoothed by a GP); pass as <see cref="GpFitOptions.WarmStart"/> when the curve grows.</summary>
+    public MaternHyperparameters? Hyperparameters { get; }
 
     /// <summary>The raw curve.</summary>
     public TrainingCurve Curve { get; }
@@ -94,7 +98,7 @@ public sealed class SmoothedCurve
     {
         ArgumentNullException.ThrowIfNull(curve);
         var gp = GaussianProcess.FitEmpiricalBayes(curve.Steps, curve.Scores, options);
-        return new SmoothedCurve(curve, gp.PredictMean(curve.Steps));
+        return new SmoothedCurve(curve, gp.PredictMean(curve.Steps), gp.Hyperparameters);
     }
 
     /// <summary>Smoothing that is the raw curve itself (for noiseless curves and tests).</summary>

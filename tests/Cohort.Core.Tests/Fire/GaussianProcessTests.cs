@@ -104,6 +104,25 @@ public sealed class GaussianProcessTests
     }
 
     [Fact]
+    public void Should_ReachSameLikelihood_When_WarmStartedFromPreviousFit()
+    {
+        // Given a fit of a curve, and the same curve grown by one point.
+        var rng = new Random(11);
+        var x = Enumerable.Range(0, 31).Select(i => 100.0 * i).ToArray();
+        var y = x.Select(v => 1.0 - Math.Exp(-v / 800.0) + (0.02 * Gaussian(rng))).ToArray();
+        var previous = GaussianProcess.FitEmpiricalBayes(x[..30], y[..30]);
+
+        // When the grown curve is fitted from the grid and warm-started from the previous fit.
+        var cold = GaussianProcess.FitEmpiricalBayes(x, y);
+        var warm = GaussianProcess.FitEmpiricalBayes(x, y, new GpFitOptions(WarmStart: previous.Hyperparameters));
+
+        // Then the warm fit is as good a maximum, and its smoothing agrees.
+        Assert.True(warm.LogMarginalLikelihood >= cold.LogMarginalLikelihood - 1e-3,
+            $"warm {warm.LogMarginalLikelihood} vs cold {cold.LogMarginalLikelihood}");
+        Assert.Equal(cold.PredictMean(1550.0), warm.PredictMean(1550.0), 3);
+    }
+
+    [Fact]
     public void Should_BeShiftEquivariant_When_FittedByEmpiricalBayes()
     {
         var rng = new Random(7);

@@ -46,5 +46,8 @@ public sealed class TrainingCurveTests
         {
             Assert.Equal(curve.Scores[i], smoothed.Smoothed[i], 2);
         }
+
+        Assert.NotNull(smoothed.Hyperparameters);
+        Assert.Null(SmoothedCurve.Unsmoothed(curve).Hyperparameters);
     }
 }
