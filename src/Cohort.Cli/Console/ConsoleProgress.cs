@@ -68,7 +68,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objec
         }
 
         var best = outcome.Best is { } b
-            ? string.Create(CultureInfo.InvariantCulture, $"best {objective.Metric} {Format(b.Validation.GetValueOrDefault(objective.Metric, double.NaN))} (member {b.Task.Member})")
+            ? string.Create(CultureInfo.InvariantCulture, $"best evaluation {objective.Metric} {Format(b.Validation.GetValueOrDefault(objective.Metric, double.NaN))} (member {b.Task.Member})")
             : "no completed member";
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
@@ -83,7 +83,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objec
         var eta = live > 0 && done < TotalSteps
             ? TimeSpan.FromSeconds(p.Elapsed.TotalSeconds / live * (TotalSteps - done))
             : TimeSpan.Zero;
-        var best = p.BestMember is { } m ? string.Create(CultureInfo.InvariantCulture, $"best {objective.Metric} {Format(objective.Mode == ObjectiveMode.Maximize ? p.BestScore : -p.BestScore)} (member {m})") : "best —";
+        var best = p.BestMember is { } m ? string.Create(CultureInfo.InvariantCulture, $"best so far {objective.Metric} {Format(objective.Mode == ObjectiveMode.Maximize ? p.BestScore : -p.BestScore)} (member {m})") : "best so far —";
         return string.Create(
             CultureInfo.InvariantCulture,
             $"[{_run}] {fraction,6:P1}  steps {done}/{TotalSteps}  member {p.Result.Task.Member} at step {p.Result.Task.EndStep}  {best}  ETA {eta:hh\\:mm\\:ss}");

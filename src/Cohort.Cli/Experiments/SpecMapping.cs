@@ -118,7 +118,7 @@ internal static class SpecMapping
         Exploit = pbt.Exploit.Strategy switch
         {
             ExploitStrategyKind.Tournament => new BinaryTournament(),
-            ExploitStrategyKind.BestIntoWorst => new CopyBestIntoWorst(pbt.Exploit.Count ?? 3),
+            ExploitStrategyKind.BestIntoWorst => new CopyBestIntoWorst(pbt.Exploit.Count ?? 1),
             _ => new TruncationSelection(pbt.Exploit.Fraction ?? TruncationSelection.DefaultFraction),
         },
         Explore = pbt.Explore.Strategy switch
