@@ -70,7 +70,7 @@ public sealed class GaScheduler : IPopulationScheduler
     public long StepsPerMember => _state.StepsPerMember;
 
     /// <summary>The current generation.</summary>
-    public int Generation => _state.Running.Select(m => m.Generation).DefaultIfEmpty(_state.Members.Max(m => m.Generation)).Min();
+    public int Generation => _state.Generation;
 
     public IReadOnlyList<RunEvent> InitialEvents => _state.InitialEvents;
 

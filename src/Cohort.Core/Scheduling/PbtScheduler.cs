@@ -64,7 +64,7 @@ public sealed class PbtScheduler : IPopulationScheduler
     public long StepsPerMember => _state.StepsPerMember;
 
     /// <summary>The current synchronous generation (the smallest generation of a running member in asynchronous mode).</summary>
-    public int Generation => _state.Running.Select(m => m.Generation).DefaultIfEmpty(_state.Members.Max(m => m.Generation)).Min();
+    public int Generation => _state.Generation;
 
     public IReadOnlyList<RunEvent> InitialEvents => _state.InitialEvents;
 

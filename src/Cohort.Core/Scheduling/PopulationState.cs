@@ -120,6 +120,9 @@ internal sealed class PopulationState
 
     public bool IsFinished => Members.All(m => m.Status != MemberStatus.Running && m.Pending is null);
 
+    /// <summary>The smallest generation of a running member (the synchronous generation); the last one once all stopped.</summary>
+    public int Generation => Running.Select(m => m.Generation).DefaultIfEmpty(Members.Max(m => m.Generation)).Min();
+
     public IReadOnlyList<MemberSnapshot> Snapshots => Members.Select(m => m.Snapshot()).ToArray();
 
     public IEnumerable<MemberState> Running => Members.Where(m => m.Status == MemberStatus.Running);
