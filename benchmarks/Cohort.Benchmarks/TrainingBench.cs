@@ -45,8 +45,8 @@ public static class TrainingBench
         var trainer = new Trainer(c.Spec(), OptimizerKind.Adam, loss, 0, threads, c.Batch);
         if (!c.Classify)
         {
-            trainer.L1 = 1e-3f;
-            trainer.L2 = 1e-3f;
+            trainer.Hyperparameters = trainer.Hyperparameters with { L1 = 1e-3f };
+            trainer.Hyperparameters = trainer.Hyperparameters with { L2 = 1e-3f };
         }
 
         var random = new EngineRandom(1);

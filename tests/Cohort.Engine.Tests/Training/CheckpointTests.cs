@@ -44,11 +44,11 @@ public sealed class CheckpointTests
 
         // When a trainer with another seed and other hyperparameters loads the checkpoint and trains 8 steps
         var restored = NewTrainer(99, optimizer);
-        restored.LearningRate = 0.5f;
-        restored.DropoutRate = 0f;
+        restored.Hyperparameters = restored.Hyperparameters with { LearningRate = 0.5f };
+        restored.Hyperparameters = restored.Hyperparameters with { Dropout = 0f };
         restored.Load(new MemoryStream(bytes), "memory");
         Assert.Equal(7, restored.Step);
-        Assert.Equal(0.25f, restored.DropoutRate);
+        Assert.Equal(0.25f, restored.Hyperparameters.Dropout);
         for (var i = 0; i < 8; i++)
         {
             Assert.Equal(losses[i], restored.TrainStep(X, T, 10));

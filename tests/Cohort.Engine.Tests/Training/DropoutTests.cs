@@ -9,7 +9,7 @@ public sealed class DropoutTests
 
     private static float[] TrainingOutput(float rate, ulong seed)
     {
-        var trainer = new Trainer(Spec, OptimizerKind.Sgd, LossKind.MeanSquaredError, seed, maxBatch: 4) { DropoutRate = rate };
+        var trainer = new Trainer(Spec, OptimizerKind.Sgd, LossKind.MeanSquaredError, seed, maxBatch: 4) { Hyperparameters = new TrainingHyperparameters(Dropout: rate) };
         var x = Enumerable.Repeat(1f, 4000).ToArray();
         trainer.ComputeGradients(x, new float[4000], 4, training: true);
         return trainer.Network.Output(4).ToArray();
@@ -43,7 +43,7 @@ public sealed class DropoutTests
         var x = TestData.Gaussian(16, 1);
         var t = TestData.Gaussian(8, 2);
         var clean = trainer.Evaluate(x, t, 4).Loss;
-        trainer.DropoutRate = 0.9f;
+        trainer.Hyperparameters = trainer.Hyperparameters with { Dropout = 0.9f };
         Assert.Equal(clean, trainer.Evaluate(x, t, 4).Loss);
     }
 }

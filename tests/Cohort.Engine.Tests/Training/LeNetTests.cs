@@ -10,8 +10,8 @@ public sealed class LeNetTests
     {
         var x = TestData.Gaussian(8 * 784, 1);
         var t = TestData.Classes(8, 10, 2);
-        var a = new Trainer(ModelSpec.LeNet5(dropout: true), OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, threads: 1, maxBatch: 8) { DropoutRate = 0.2f };
-        var b = new Trainer(ModelSpec.LeNet5(dropout: true), OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, threads: 2, maxBatch: 8) { DropoutRate = 0.2f };
+        var a = new Trainer(ModelSpec.LeNet5(dropout: true), OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, threads: 1, maxBatch: 8) { Hyperparameters = new TrainingHyperparameters(Dropout: 0.2f) };
+        var b = new Trainer(ModelSpec.LeNet5(dropout: true), OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, threads: 2, maxBatch: 8) { Hyperparameters = new TrainingHyperparameters(Dropout: 0.2f) };
         for (var i = 0; i < 3; i++)
         {
             Assert.Equal(a.TrainStep(x, t, 8), b.TrainStep(x, t, 8));
@@ -29,8 +29,7 @@ public sealed class LeNetTests
         var t = TestData.Classes(16, 10, 2);
         var trainer = new Trainer(ModelSpec.LeNet5(dropout: true), OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, threads: 1, maxBatch: 16)
         {
-            DropoutRate = 0.1f,
-            L1 = 1e-4f,
+            Hyperparameters = new TrainingHyperparameters(Dropout: 0.1f, L1: 1e-4f),
         };
         trainer.TrainStep(x, t, 16);
         trainer.TrainStep(x, t, 12);

@@ -103,11 +103,11 @@ public sealed class TrainerTests
         var trainer = new Trainer(SmallMlp, OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, maxBatch: 8);
         var x = TestData.Gaussian(8 * 6, 1);
         var t = TestData.Classes(8, 3, 2);
-        trainer.LearningRate = 0f;
+        trainer.Hyperparameters = trainer.Hyperparameters with { LearningRate = 0f };
         var before = trainer.ParameterHash();
         trainer.TrainStep(x, t, 8);
         Assert.Equal(before, trainer.ParameterHash());
-        trainer.LearningRate = 0.01f;
+        trainer.Hyperparameters = trainer.Hyperparameters with { LearningRate = 0.01f };
         trainer.TrainStep(x, t, 8);
         Assert.NotEqual(before, trainer.ParameterHash());
     }
@@ -119,8 +119,7 @@ public sealed class TrainerTests
         var plain = new Trainer(SmallMlp, OptimizerKind.Sgd, LossKind.SoftmaxCrossEntropy, 3, maxBatch: 8);
         var penalised = new Trainer(SmallMlp, OptimizerKind.Sgd, LossKind.SoftmaxCrossEntropy, 3, maxBatch: 8)
         {
-            L1 = 0.01f,
-            L2 = 0.02f,
+            Hyperparameters = new TrainingHyperparameters(L1: 0.01f, L2: 0.02f),
         };
         var x = TestData.Gaussian(8 * 6, 1);
         var t = TestData.Classes(8, 3, 2);
@@ -138,12 +137,12 @@ public sealed class TrainerTests
         var trainer = new Trainer(SmallMlp, OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, maxBatch: 8);
         var x = TestData.Gaussian(8 * 6, 1);
         var t = TestData.Classes(8, 3, 2);
-        trainer.LearningRate = 0f;
+        trainer.Hyperparameters = trainer.Hyperparameters with { LearningRate = 0f };
         var l0 = trainer.TrainStep(x, t, 8);
         Assert.Equal(l0, trainer.TrainStep(x, t, 8));
-        trainer.DropoutRate = 0.5f;
+        trainer.Hyperparameters = trainer.Hyperparameters with { Dropout = 0.5f };
         Assert.NotEqual(l0, trainer.TrainStep(x, t, 8));
-        trainer.DropoutRate = 0f;
+        trainer.Hyperparameters = trainer.Hyperparameters with { Dropout = 0f };
         Assert.Equal(l0, trainer.TrainStep(x, t, 8));
     }
 
@@ -151,10 +150,10 @@ public sealed class TrainerTests
     public void Should_RejectInvalidHyperparameters_When_OutOfRange()
     {
         var trainer = new Trainer(SmallMlp, OptimizerKind.Adam, LossKind.SoftmaxCrossEntropy, 3, maxBatch: 8);
-        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.DropoutRate = 1f);
-        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.LearningRate = float.NaN);
-        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Beta2 = 1f);
-        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.L1 = -1f);
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Hyperparameters = trainer.Hyperparameters with { Dropout = 1f });
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Hyperparameters = trainer.Hyperparameters with { LearningRate = float.NaN });
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Hyperparameters = trainer.Hyperparameters with { Beta2 = 1f });
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.Hyperparameters = trainer.Hyperparameters with { L1 = -1f });
     }
 
     [Fact]
@@ -212,7 +211,7 @@ public sealed class TrainerTests
 
         var trainer = new Trainer(ModelSpec.Mlp(3, [32], 1), OptimizerKind.Adam, LossKind.MeanSquaredError, 5, maxBatch: 32)
         {
-            LearningRate = 0.01f,
+            Hyperparameters = new TrainingHyperparameters(LearningRate: 0.01f),
         };
         var initial = trainer.Evaluate(x, y, n).MeanSquaredError!.Value;
 
