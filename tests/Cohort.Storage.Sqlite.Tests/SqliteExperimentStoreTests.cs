@@ -240,4 +240,28 @@ public sealed class SqliteExperimentStoreTests : ExperimentStoreContractTests, I
     }
 
     private sealed record UnknownEvent(int Member, long Step) : RunEvent(Member, Step);
+
+    [Fact]
+    public async Task Reopen_Should_ReadFireEventsBackEqual_When_AFireRunWasRecorded()
+    {
+        var hp = StoreTestData.Hyperparameters(0.1);
+        var result = StoreTestData.Result(9, 0);
+        RunEvent[] fire =
+        [
+            new SubPopulationJoined(9, 0, SubPopulationJoined.EvaluatorSet),
+            new EvaluatorStarted(9, 40, 5, 1, StoreTestData.Checkpoint(5, 40), hp),
+            new EvaluatorSucceeded(1, 80, 9, 5, StoreTestData.Checkpoint(9, 80), hp, 1.0 / 3, 0.0078125),
+            new EvaluatorStopped(9, 80, 5, 1, "success"),
+        ];
+        await using (var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None))
+        {
+            await store.CreateRunAsync(new RunRecord("fire", "fire", "{}"), None);
+            await store.AppendAsync("fire", result, fire, None);
+        }
+
+        await using var reopened = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+
+        Assert.Equal(fire, (await reopened.ReadEventsAsync("fire", None)).Select(e => e.Event));
+        Assert.Equal("fire", Assert.Single(await reopened.GetRunsAsync(None)).Method);
+    }
 }

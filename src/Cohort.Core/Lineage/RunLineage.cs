@@ -42,6 +42,7 @@ public sealed class RunLineage
     private readonly Dictionary<(string Hash, long Step), List<TaskResult>> _writers = [];
     private readonly SortedDictionary<int, HyperparameterSet> _created = [];
     private readonly Dictionary<(int Member, string Hash, long Step), int> _weightSources = [];
+    private readonly Dictionary<int, int> _subPopulations = [];
 
     private RunLineage(IReadOnlyList<RunEvent> events, IReadOnlyList<TaskResult> results, Objective objective)
     {
@@ -64,6 +65,15 @@ public sealed class RunLineage
                     break;
                 case Bred b:
                     _weightSources[(b.Member, b.Checkpoint.Hash, b.Checkpoint.Step)] = b.WeightsParent;
+                    break;
+                case EvaluatorStarted es:
+                    _weightSources[(es.Member, es.Checkpoint.Hash, es.Checkpoint.Step)] = es.Parent;
+                    break;
+                case EvaluatorSucceeded su:
+                    _weightSources[(su.Member, su.Checkpoint.Hash, su.Checkpoint.Step)] = su.Evaluator;
+                    break;
+                case SubPopulationJoined joined:
+                    _subPopulations[joined.Member] = joined.SubPopulation;
                     break;
             }
         }
@@ -210,13 +220,13 @@ public sealed class RunLineage
 
     /// <summary>
     /// The member whose final weights score best (its last scored result; ties to the smaller id), or null when no
-    /// member has a finite score.
+    /// member has a finite score. FIRE PBT's evaluators are not members of the population and are left out.
     /// </summary>
     public int? BestMember()
     {
         int? best = null;
         var bestScore = double.NegativeInfinity;
-        foreach (var m in Members)
+        foreach (var m in Members.Where(m => !IsEvaluator(m)))
         {
             var final = FinalResult(m);
             if (final is null)
@@ -240,4 +250,24 @@ public sealed class RunLineage
 
     private static KeyNotFoundException Unknown(int member) =>
         new($"Member {member.ToString(CultureInfo.InvariantCulture)} is not in the run's event log.");
+
+    /// <summary>
+    /// FIRE PBT (paper 001): the worker's sub-population, 1-based (P1 is the greedy one), 0 for an evaluator, or null
+    /// when the run has no sub-populations (every method but FIRE).
+    /// </summary>
+    public int? SubPopulation(int member) => _subPopulations.TryGetValue(member, out var i) ? i : null;
+
+    /// <summary>True when the worker is a FIRE PBT evaluator.</summary>
+    public bool IsEvaluator(int member) => _subPopulations.TryGetValue(member, out var i) && i == SubPopulationJoined.EvaluatorSet;
+
+    /// <summary>The evaluator successes in which <paramref name="member"/> was the target (it copied the evaluator's weights), in log order.</summary>
+    public IReadOnlyList<EvaluatorSucceeded> EvaluatorSuccesses(int member) =>
+        _events.OfType<EvaluatorSucceeded>().Where(e => e.Member == member).ToArray();
+
+    /// <summary>Every evaluator success of the run, in log order (paper 001 Figure 4a's black circles).</summary>
+    public IReadOnlyList<EvaluatorSucceeded> AllEvaluatorSuccesses => _events.OfType<EvaluatorSucceeded>().ToArray();
+
+    /// <summary>The assignments of an evaluator (the parent whose weights it copied, and its target), in log order.</summary>
+    public IReadOnlyList<EvaluatorStarted> EvaluatorAssignments(int evaluator) =>
+        _events.OfType<EvaluatorStarted>().Where(e => e.Member == evaluator).ToArray();
 }

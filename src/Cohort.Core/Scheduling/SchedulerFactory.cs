@@ -25,7 +25,7 @@ public static class SchedulerFactory
         ArgumentNullException.ThrowIfNull(space);
         ArgumentNullException.ThrowIfNull(objective);
         method.Validate();
-        if (initialPoints is not null && population != 0 && initialPoints.Count != population)
+        if (initialPoints is not null && population != 0 && initialPoints.Count != population && method is not FireOptions)
         {
             throw new ArgumentException($"The population is {population} but {initialPoints.Count} initial points were given.", nameof(initialPoints));
         }
@@ -37,6 +37,8 @@ public static class SchedulerFactory
                 return new PbtScheduler(pbt, space, points, objective, stepsPerMember, runSeed);
             case GaOptions ga:
                 return new GaScheduler(ga, space, initialPoints ?? InitialPoints.Create(ga.Initialization, space, population, runSeed), objective, stepsPerMember, runSeed);
+            case FireOptions fire:
+                return CreateFire(fire, space, objective, stepsPerMember, population, runSeed, initialPoints);
             case GridOptions grid:
                 if (initialPoints is null && population != 0 && population != space.GridSize)
                 {
@@ -49,5 +51,30 @@ public static class SchedulerFactory
             default:
                 throw new ArgumentException($"No scheduler for method options of type {method.GetType().Name}.", nameof(method));
         }
+    }
+
+    /// <summary>
+    /// FIRE PBT: <paramref name="population"/> is the total number of workers W, split by <see cref="FireOptions.Split"/>
+    /// into n sub-populations of S members and |H| evaluators; <paramref name="initialPoints"/>, when given, holds the
+    /// n × S members' points (or W points, of which the first n × S are used).
+    /// </summary>
+    private static FireScheduler CreateFire(
+        FireOptions fire,
+        SearchSpace space,
+        Objective objective,
+        long stepsPerMember,
+        int population,
+        ulong runSeed,
+        IReadOnlyList<HyperparameterSet>? initialPoints)
+    {
+        var (size, evaluators) = fire.Split(population);
+        var members = fire.SubPopulations * size;
+        if (initialPoints is not null && initialPoints.Count < members)
+        {
+            throw new ArgumentException($"FIRE PBT has {members} sub-population members but {initialPoints.Count} initial points were given.", nameof(initialPoints));
+        }
+
+        var points = initialPoints?.Take(members).ToArray() ?? InitialPoints.Create(fire.Initialization, space, members, runSeed);
+        return new FireScheduler(fire with { SubPopulationSize = size, Evaluators = evaluators }, space, points, objective, stepsPerMember, runSeed);
     }
 }

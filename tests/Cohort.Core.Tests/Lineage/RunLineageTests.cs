@@ -145,4 +145,73 @@ public sealed class RunLineageTests
         Assert.Equal(new[] { new AncestrySegment(2, 0, 100), new AncestrySegment(1, 100, 200) }, lineage.Ancestry(1));
         Assert.Equal(2, Assert.Single(lineage.Breedings(1)).WeightsParent);
     }
+
+    [Fact]
+    public void Should_WalkThroughEvaluatorIntoParent_When_TargetCopiedEvaluatorWeights()
+    {
+        // FIRE: parent 1 (P2) trains 0..200 with lr 0.1; evaluator 2 copies it at 200 and trains 200..300 with the
+        // target's lr 0.01; target 0 (P1) copies the evaluator's weights at 300 and trains on with its own lr 0.012.
+        var p0 = R(1, 0, null, s_h0, 0, "p0", 6);
+        var p1 = R(1, 1, p0.Checkpoint, s_h0, 100, "p1", 5);
+        var e0 = R(2, 0, p1.Checkpoint, s_h1, 200, "e0", 0.5);
+        var t0 = R(0, 0, null, s_h1, 0, "t0", 4);
+        var t1 = R(0, 1, t0.Checkpoint, s_h1, 100, "t1", 3);
+        var t2 = R(0, 2, t1.Checkpoint, s_h1, 200, "t2", 2.5);
+        var t3 = R(0, 3, e0.Checkpoint, s_h1Explored, 300, "t3", 1);
+        var events = new List<RunEvent>
+        {
+            new SubPopulationJoined(0, 0, 1),
+            new SubPopulationJoined(1, 0, 2),
+            new SubPopulationJoined(2, 0, SubPopulationJoined.EvaluatorSet),
+            new EvaluatorStarted(2, 200, 1, 0, p1.Checkpoint!, s_h1),
+            new EvaluatorSucceeded(0, 300, 2, 1, e0.Checkpoint!, s_h1Explored, 0.5, 0.001),
+            new EvaluatorStopped(2, 300, 1, 0, "success"),
+        };
+        var lineage = RunLineage.Build(events, [p0, t0, p1, t1, e0, t2, t3], Simulation.Loss);
+
+        Assert.Equal(
+            new[] { new ScheduleSegment(0, s_h0), new ScheduleSegment(200, s_h1), new ScheduleSegment(300, s_h1Explored) },
+            lineage.Schedule(0));
+        Assert.Equal(
+            new[] { new AncestrySegment(1, 0, 200), new AncestrySegment(2, 200, 300), new AncestrySegment(0, 300, 400) },
+            lineage.Ancestry(0));
+        Assert.Equal(1, lineage.SubPopulation(0));
+        Assert.Equal(2, lineage.SubPopulation(1));
+        Assert.True(lineage.IsEvaluator(2));
+        Assert.False(lineage.IsEvaluator(0));
+        Assert.Single(lineage.EvaluatorSuccesses(0));
+        Assert.Equal(1, lineage.EvaluatorAssignments(2).Single().Parent);
+
+        // The evaluator's own score (0.5) is the lowest loss, but an evaluator is not a member of the population.
+        Assert.Equal(0, lineage.BestMember());
+    }
+
+    [Fact]
+    public void Should_ProjectEveryMember_When_ProjectingAFireSchedulerRun()
+    {
+        var scheduler = new FireScheduler(
+            new FireOptions { ReadyInterval = 40, EvalInterval = 10, Evaluators = 3 },
+            Simulation.Space,
+            Simulation.Points(8),
+            Simulation.Loss,
+            400,
+            5);
+        var (events, results) = Simulation.Drive(scheduler);
+        var lineage = RunLineage.Build(events, results, Simulation.Loss);
+
+        Assert.Equal(Enumerable.Range(0, 11), lineage.Members);
+        var best = lineage.BestMember();
+        Assert.NotNull(best);
+        Assert.True(best < 8);
+        foreach (var m in Enumerable.Range(0, 8))
+        {
+            var schedule = lineage.Schedule(m);
+            Assert.Equal(0, schedule[0].Step);
+            Assert.Equal(lineage.FinalHyperparameters(m), schedule[^1].Hyperparameters);
+            Assert.Equal(400, lineage.Ancestry(m)[^1].ToStep);
+        }
+
+        Assert.Equal(Enumerable.Range(8, 3), Enumerable.Range(0, 11).Where(lineage.IsEvaluator));
+    }
 }
+

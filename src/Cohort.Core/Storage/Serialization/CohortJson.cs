@@ -21,7 +21,10 @@ namespace Cohort.Core.Storage.Serialization;
 /// <item>result: <c>task, outcome (completed|diverged|failed), validation, test, checkpoint, message</c>;</item>
 /// <item>event: <c>kind</c> (<c>member-created</c>, <c>exploited</c>, <c>explored</c>, <c>member-finished</c>), <c>member</c>,
 /// <c>step</c>, then the fields of the kind; <c>bred</c> (paper 004's three parents): <c>hyperparameter_parent_a,
-/// hyperparameter_parent_b, weights_parent, checkpoint, before, after, operators</c>.</item>
+/// hyperparameter_parent_b, weights_parent, checkpoint, before, after, operators</c>; FIRE PBT (paper 001):
+/// <c>sub-population-joined</c> (<c>sub_population</c>, 0 for an evaluator), <c>evaluator-started</c>
+/// (<c>parent, target, checkpoint, hyperparameters</c>), <c>evaluator-succeeded</c> (<c>evaluator, parent, checkpoint,
+/// hyperparameters, best_score_diff, p_value</c>), <c>evaluator-stopped</c> (<c>parent, target, reason</c>).</item>
 /// </list>
 /// </summary>
 public static class CohortJson
@@ -31,11 +34,16 @@ public static class CohortJson
     public const string ExploredKind = "explored";
     public const string MemberFinishedKind = "member-finished";
     public const string BredKind = "bred";
+    public const string SubPopulationJoinedKind = "sub-population-joined";
+    public const string EvaluatorStartedKind = "evaluator-started";
+    public const string EvaluatorSucceededKind = "evaluator-succeeded";
+    public const string EvaluatorStoppedKind = "evaluator-stopped";
 
     private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false };
 
     /// <summary>The event kinds this version reads and writes.</summary>
-    public static IReadOnlyList<string> EventKinds { get; } = [MemberCreatedKind, ExploitedKind, ExploredKind, MemberFinishedKind, BredKind];
+    public static IReadOnlyList<string> EventKinds { get; } = [MemberCreatedKind, ExploitedKind, ExploredKind, MemberFinishedKind, BredKind,
+        SubPopulationJoinedKind, EvaluatorStartedKind, EvaluatorSucceededKind, EvaluatorStoppedKind];
 
     /// <summary>Options carrying converters for <see cref="TaskResult"/>, <see cref="TrainTask"/>, <see cref="RunEvent"/>,
     /// <see cref="HyperparameterSet"/> and <see cref="CheckpointRef"/>, for callers embedding them in larger documents.</summary>
@@ -50,6 +58,10 @@ public static class CohortJson
         Explored => ExploredKind,
         MemberFinished => MemberFinishedKind,
         Bred => BredKind,
+        SubPopulationJoined => SubPopulationJoinedKind,
+        EvaluatorStarted => EvaluatorStartedKind,
+        EvaluatorSucceeded => EvaluatorSucceededKind,
+        EvaluatorStopped => EvaluatorStoppedKind,
         null => throw new ArgumentNullException(nameof(runEvent)),
         _ => throw new NotSupportedException($"Run event type '{runEvent.GetType().FullName}' has no JSON form; known kinds: {string.Join(", ", EventKinds)}."),
     };
@@ -248,6 +260,34 @@ public static class CohortJson
                 writer.WriteString("reason", StopReasonName(finished.Reason));
                 writer.WriteString("message", finished.Message);
                 break;
+            case SubPopulationJoined joined:
+                writer.WriteNumber("sub_population", joined.SubPopulation);
+                break;
+            case EvaluatorStarted started:
+                writer.WriteNumber("parent", started.Parent);
+                writer.WriteNumber("target", started.Target);
+                writer.WritePropertyName("checkpoint");
+                WriteCheckpoint(writer, started.Checkpoint);
+                writer.WritePropertyName("hyperparameters");
+                WriteHyperparameters(writer, started.Hyperparameters);
+                break;
+            case EvaluatorSucceeded succeeded:
+                writer.WriteNumber("evaluator", succeeded.Evaluator);
+                writer.WriteNumber("parent", succeeded.Parent);
+                writer.WritePropertyName("checkpoint");
+                WriteCheckpoint(writer, succeeded.Checkpoint);
+                writer.WritePropertyName("hyperparameters");
+                WriteHyperparameters(writer, succeeded.Hyperparameters);
+                writer.WritePropertyName("best_score_diff");
+                JsonDoubles.Write(writer, succeeded.BestScoreDiff);
+                writer.WritePropertyName("p_value");
+                JsonDoubles.Write(writer, succeeded.PValue);
+                break;
+            case EvaluatorStopped stopped:
+                writer.WriteNumber("parent", stopped.Parent);
+                writer.WriteNumber("target", stopped.Target);
+                writer.WriteString("reason", stopped.Reason);
+                break;
         }
 
         writer.WriteEndObject();
@@ -323,6 +363,44 @@ public static class CohortJson
                     _ => throw new JsonException($"'{path}.reason': unknown stop reason '{reasonText}'; expected completed, diverged, failed or cancelled."),
                 };
                 return new MemberFinished(o.Int32("member"), o.Int64("step"), reason, o.NullableString("message"));
+            }
+
+            case SubPopulationJoinedKind:
+            {
+                var o = new ObjectReader(element, path, "kind", "member", "step", "sub_population");
+                return new SubPopulationJoined(o.Int32("member"), o.Int64("step"), o.Int32("sub_population"));
+            }
+
+            case EvaluatorStartedKind:
+            {
+                var o = new ObjectReader(element, path, "kind", "member", "step", "parent", "target", "checkpoint", "hyperparameters");
+                return new EvaluatorStarted(
+                    o.Int32("member"),
+                    o.Int64("step"),
+                    o.Int32("parent"),
+                    o.Int32("target"),
+                    ReadCheckpoint(o.Required("checkpoint"), path + ".checkpoint"),
+                    ReadHyperparameters(o.Required("hyperparameters"), path + ".hyperparameters"));
+            }
+
+            case EvaluatorSucceededKind:
+            {
+                var o = new ObjectReader(element, path, "kind", "member", "step", "evaluator", "parent", "checkpoint", "hyperparameters", "best_score_diff", "p_value");
+                return new EvaluatorSucceeded(
+                    o.Int32("member"),
+                    o.Int64("step"),
+                    o.Int32("evaluator"),
+                    o.Int32("parent"),
+                    ReadCheckpoint(o.Required("checkpoint"), path + ".checkpoint"),
+                    ReadHyperparameters(o.Required("hyperparameters"), path + ".hyperparameters"),
+                    ReadDouble(o.Required("best_score_diff"), path + ".best_score_diff"),
+                    ReadDouble(o.Required("p_value"), path + ".p_value"));
+            }
+
+            case EvaluatorStoppedKind:
+            {
+                var o = new ObjectReader(element, path, "kind", "member", "step", "parent", "target", "reason");
+                return new EvaluatorStopped(o.Int32("member"), o.Int64("step"), o.Int32("parent"), o.Int32("target"), o.String("reason"));
             }
 
             default:

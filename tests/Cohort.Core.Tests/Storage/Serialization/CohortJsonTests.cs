@@ -111,6 +111,34 @@ public sealed class CohortJsonTests
     }
 
     [Fact]
+    public void Events_Should_RoundTripExactly_When_TheyAreFireEvents()
+    {
+        var hp = StoreTestData.Hyperparameters(1e-4);
+        RunEvent[] events =
+        [
+            new SubPopulationJoined(3, 0, 2),
+            new SubPopulationJoined(9, 0, SubPopulationJoined.EvaluatorSet),
+            new EvaluatorStarted(9, 240, 5, 1, StoreTestData.Checkpoint(5, 240), hp.With("lr", 0.1)),
+            new EvaluatorSucceeded(1, 480, 9, 5, StoreTestData.Checkpoint(9, 480), hp, 0.1 + 0.2, 1.0 / 1024),
+            new EvaluatorStopped(9, 480, 5, 1, "stopping criteria: p > p_stat + max(0, 1 − T/max_eval_steps)"),
+        ];
+        string[] kinds = ["sub-population-joined", "sub-population-joined", "evaluator-started", "evaluator-succeeded", "evaluator-stopped"];
+
+        for (var i = 0; i < events.Length; i++)
+        {
+            var json = CohortJson.Serialize(events[i]);
+            var back = CohortJson.DeserializeEvent(json);
+
+            Assert.Equal(events[i], back);
+            Assert.StartsWith($"{{\"kind\":\"{kinds[i]}\",", json, StringComparison.Ordinal);
+            Assert.Contains(kinds[i], CohortJson.EventKinds);
+        }
+
+        var succeeded = (EvaluatorSucceeded)CohortJson.DeserializeEvent(CohortJson.Serialize(events[3]));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(0.1 + 0.2), BitConverter.DoubleToInt64Bits(succeeded.BestScoreDiff));
+    }
+
+    [Fact]
     public void DeserializeEvent_Should_ThrowNamingTheKind_When_TheKindIsUnknown()
     {
         var e = Assert.Throws<JsonException>(() => CohortJson.DeserializeEvent("{\"kind\":\"teleported\",\"member\":0,\"step\":0}"));
