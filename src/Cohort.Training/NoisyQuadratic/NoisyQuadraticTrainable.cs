@@ -1,0 +1,198 @@
+using System.Buffers.Binary;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Randomness;
+using Cohort.Core.Trainables;
+
+namespace Cohort.Training.NoisyQuadratic;
+
+/// <summary>
+/// The noisy quadratic model (NQM) of Zhang et al. 2019, "Which algorithmic choices matter at which batch sizes?":
+/// SGD on the diagonal quadratic L(x) = ½ Σ_i h_i x_i² with gradient noise whose covariance is proportional to the
+/// curvature, C = H / B. A learning-rate testbed for FIRE PBT (paper 001): a higher learning rate makes faster progress
+/// along the low-curvature directions but raises the noise floor, so decaying it gives an immediate gain (the greedy
+/// choice) at the cost of long-term progress.
+/// <para>State: x ∈ ℝ^D, x_i = 1 at step 0. Curvatures h_i = i^−p, i = 1 … D (p = <see cref="CurvaturePower"/>), so the
+/// largest is 1 and SGD is stable for α &lt; 2. One step with learning rate α (hyperparameter <c>lr</c>):
+/// x_i ← x_i − α (h_i x_i + √(h_i / B) ξ_i), ξ_i ~ N(0, 1) from the task's seed. Stationary E[x_i²] is
+/// α / (B (2 − α h_i)), so the noise floor of the loss grows with α, while direction i converges at rate α h_i.</para>
+/// <para>Metrics (the same on every split): <c>loss</c> = L(x), and <c>log_loss</c> = log10 L(x). A step that leaves
+/// every x_i finite keeps the state; α ≥ 2 diverges (non-finite loss) as SGD does.</para>
+/// </summary>
+public sealed class NoisyQuadraticTrainable : ITrainable
+{
+    /// <summary>The learning-rate hyperparameter.</summary>
+    public const string LearningRate = "lr";
+
+    public const string MetricLoss = "loss";
+
+    public const string MetricLogLoss = "log_loss";
+
+    private const uint Magic = 0x4D514E43; // "CNQM" little-endian
+    private const int FormatVersion = 1;
+
+    private readonly double[] _x;
+    private readonly double[] _h;
+    private readonly double[] _noise;
+    private double _lr = double.NaN;
+
+    /// <param name="dimensions">D.</param>
+    /// <param name="curvaturePower">p in h_i = i^−p.</param>
+    /// <param name="batchSize">B: the gradient noise covariance is H / B.</param>
+    public NoisyQuadraticTrainable(int dimensions, double curvaturePower, double batchSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
+        if (!(curvaturePower >= 0 && double.IsFinite(curvaturePower)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(curvaturePower), curvaturePower, "The curvature power must be finite and >= 0.");
+        }
+
+        if (!(batchSize > 0 && double.IsFinite(batchSize)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "The batch size must be finite and > 0.");
+        }
+
+        CurvaturePower = curvaturePower;
+        BatchSize = batchSize;
+        _x = new double[dimensions];
+        Array.Fill(_x, 1.0);
+        _h = new double[dimensions];
+        _noise = new double[dimensions];
+        for (var i = 0; i < dimensions; i++)
+        {
+            _h[i] = Math.Pow(i + 1, -curvaturePower);
+            _noise[i] = Math.Sqrt(_h[i] / batchSize);
+        }
+    }
+
+    public int Dimensions => _x.Length;
+
+    public double CurvaturePower { get; }
+
+    public double BatchSize { get; }
+
+    /// <summary>x (a copy).</summary>
+    public IReadOnlyList<double> State => _x.ToArray();
+
+    public long Step { get; private set; }
+
+    /// <summary>L(x) = ½ Σ h_i x_i².</summary>
+    public double Loss
+    {
+        get
+        {
+            var sum = 0.0;
+            for (var i = 0; i < _x.Length; i++)
+            {
+                sum += _h[i] * _x[i] * _x[i];
+            }
+
+            return 0.5 * sum;
+        }
+    }
+
+    public void Apply(HyperparameterSet hyperparameters)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        var lr = hyperparameters.GetNumber(LearningRate);
+        if (!(lr >= 0 && double.IsFinite(lr)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(hyperparameters), lr, "Hyperparameter 'lr' of the noisy quadratic must be finite and >= 0.");
+        }
+
+        _lr = lr;
+    }
+
+    public void Train(int steps, ulong seed, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(steps);
+        if (double.IsNaN(_lr))
+        {
+            throw new InvalidOperationException("Apply the hyperparameter 'lr' before training the noisy quadratic.");
+        }
+
+        var rng = new Rng(Seeds.Derive(seed, (ulong)Step));
+        var lr = _lr;
+        for (var s = 0; s < steps; s++)
+        {
+            if ((s & 255) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            for (var i = 0; i < _x.Length; i++)
+            {
+                var gradient = (_h[i] * _x[i]) + (_noise[i] * rng.NextGaussian());
+                _x[i] -= lr * gradient;
+            }
+        }
+
+        Step += steps;
+    }
+
+    public IReadOnlyDictionary<string, double> Evaluate(DataSplit split)
+    {
+        var loss = Loss;
+        return new Dictionary<string, double>(StringComparer.Ordinal)
+        {
+            [MetricLoss] = loss,
+            [MetricLogLoss] = Math.Log10(loss),
+        };
+    }
+
+    /// <summary>Writes a little-endian record: magic "CNQM", format version, D, step, x.</summary>
+    public void Save(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        var buffer = new byte[24 + (8 * _x.Length)];
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), FormatVersion);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), _x.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(16), Step);
+        for (var i = 0; i < _x.Length; i++)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(24 + (8 * i)), _x[i]);
+        }
+
+        destination.Write(buffer);
+    }
+
+    public void Load(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var buffer = new byte[24 + (8 * _x.Length)];
+        source.ReadExactly(buffer);
+        var magic = BinaryPrimitives.ReadUInt32LittleEndian(buffer);
+        if (magic != Magic)
+        {
+            throw new InvalidDataException($"Not a noisy-quadratic checkpoint: magic 0x{magic:X8}, expected 0x{Magic:X8}.");
+        }
+
+        var version = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(4));
+        var dims = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(8));
+        if (version != FormatVersion || dims != _x.Length)
+        {
+            throw new InvalidDataException($"Noisy-quadratic checkpoint version {version} with {dims} dimensions does not fit this problem (version {FormatVersion}, {_x.Length} dimensions).");
+        }
+
+        Step = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(16));
+        for (var i = 0; i < _x.Length; i++)
+        {
+            _x[i] = BinaryPrimitives.ReadDoubleLittleEndian(buffer.AsSpan(24 + (8 * i)));
+        }
+    }
+
+    public void CopyFrom(ITrainable other)
+    {
+        if (other is not NoisyQuadraticTrainable q || q._x.Length != _x.Length)
+        {
+            throw new ArgumentException($"Cannot copy a noisy-quadratic member from a {other?.GetType().Name ?? "null"} of another shape.", nameof(other));
+        }
+
+        Step = q.Step;
+        Array.Copy(q._x, _x, _x.Length);
+    }
+
+    public void Dispose()
+    {
+    }
+}

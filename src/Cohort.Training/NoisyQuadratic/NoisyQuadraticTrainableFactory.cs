@@ -1,0 +1,42 @@
+using Cohort.Core.Trainables;
+
+namespace Cohort.Training.NoisyQuadratic;
+
+/// <summary>
+/// Builds <see cref="NoisyQuadraticTrainable"/> members of one problem (D, p, B). Every member starts at x = 1; the
+/// member seed is not used (the randomness is the gradient noise, drawn from each task's seed).
+/// </summary>
+public sealed class NoisyQuadraticTrainableFactory : ITrainableFactory
+{
+    /// <summary>D by default.</summary>
+    public const int DefaultDimensions = 100;
+
+    /// <summary>p by default: curvatures 1 … 10⁻⁴ over 100 dimensions.</summary>
+    public const double DefaultCurvaturePower = 2.0;
+
+    /// <summary>B by default.</summary>
+    public const double DefaultBatchSize = 100.0;
+
+    private static readonly string[] s_metrics = [NoisyQuadraticTrainable.MetricLoss, NoisyQuadraticTrainable.MetricLogLoss];
+
+    public NoisyQuadraticTrainableFactory(int dimensions = DefaultDimensions, double curvaturePower = DefaultCurvaturePower, double batchSize = DefaultBatchSize)
+    {
+        // Validates the arguments once, with the trainable's messages.
+        _ = new NoisyQuadraticTrainable(dimensions, curvaturePower, batchSize);
+        Dimensions = dimensions;
+        CurvaturePower = curvaturePower;
+        BatchSize = batchSize;
+    }
+
+    public int Dimensions { get; }
+
+    public double CurvaturePower { get; }
+
+    public double BatchSize { get; }
+
+    public IReadOnlyList<string> Metrics => s_metrics;
+
+    public bool HasTestSet => false;
+
+    public ITrainable Create(ulong seed) => new NoisyQuadraticTrainable(Dimensions, CurvaturePower, BatchSize);
+}
