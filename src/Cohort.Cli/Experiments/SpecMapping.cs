@@ -52,6 +52,7 @@ internal static class SpecMapping
         RunMethod.Random => new RandomOptions { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries },
         RunMethod.Pbt => Pbt(spec, run, run.Pbt ?? throw new ArgumentException($"Run '{run.Name}' has no PBT options.", nameof(run))),
         RunMethod.Ga => Ga(spec, run, run.Ga ?? throw new ArgumentException($"Run '{run.Name}' has no GA options.", nameof(run))),
+        RunMethod.Fire => FireMapping.Options(spec, run, run.Fire ?? throw new ArgumentException($"Run '{run.Name}' has no FIRE options.", nameof(run))),
         _ => throw new ArgumentOutOfRangeException(nameof(run), run.Method, "Unknown method."),
     };
 

@@ -4,6 +4,7 @@ using Cohort.Engine.Data;
 using Cohort.Engine.Models;
 using Cohort.Engine.Training;
 using Cohort.Training.Networks;
+using Cohort.Training.NoisyQuadratic;
 using Cohort.Training.Synthetic;
 using Cohort.Training.Toy;
 using EngineActivation = Cohort.Engine.Models.ActivationKind;
@@ -21,6 +22,12 @@ internal static class TrainableFactories
         if (spec.Trainable.Kind == TrainableKind.Toy)
         {
             return new ToyTrainableFactory();
+        }
+
+        if (spec.Trainable.Kind == TrainableKind.NoisyQuadratic)
+        {
+            var q = spec.Trainable.NoisyQuadratic ?? throw new ArgumentException("A noisy_quadratic trainable needs its options.", nameof(spec));
+            return new NoisyQuadraticTrainableFactory(q.Dimensions, q.CurvaturePower, q.BatchSize);
         }
 
         if (spec.Trainable.Kind == TrainableKind.Synthetic)

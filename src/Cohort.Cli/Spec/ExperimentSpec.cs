@@ -42,7 +42,13 @@ public enum ObjectiveDirection
 /// What is trained: the PBT paper's toy problem, a network from the engine (<see cref="Network"/> set), or the
 /// synthetic separable problem (<see cref="Synthetic"/> set).
 /// </summary>
-public sealed record TrainableSpec(TrainableKind Kind, NetworkSpec? Network, SyntheticSpec? Synthetic = null);
+public sealed record TrainableSpec(TrainableKind Kind, NetworkSpec? Network, SyntheticSpec? Synthetic = null, NoisyQuadraticSpec? NoisyQuadratic = null);
+
+/// <summary>
+/// The noisy quadratic model (Cohort.Training.NoisyQuadratic; Zhang et al. 2019): SGD on ½ Σ h_i x_i², h_i = i^−p,
+/// i = 1 … <see cref="Dimensions"/>, with gradient noise of covariance H / <see cref="BatchSize"/>; tuned through <c>lr</c>.
+/// </summary>
+public sealed record NoisyQuadraticSpec(int Dimensions, double CurvaturePower, double BatchSize);
 
 /// <summary>
 /// The synthetic separable problem (Cohort.Training.Synthetic): <see cref="Dimensions"/> hyperparameters
@@ -59,6 +65,9 @@ public enum TrainableKind
 
     /// <summary>A separable problem with many hyperparameters and noisy evaluations (paper 004's crossover claim).</summary>
     Synthetic,
+
+    /// <summary>The noisy quadratic model: a cheap learning-rate testbed where greedy decay is tempting and wrong (FIRE PBT).</summary>
+    NoisyQuadratic,
 }
 
 /// <summary>A network trainable.</summary>
@@ -164,6 +173,7 @@ public sealed record ReadySpec(int Every, int BurnIn);
 /// <param name="TimeoutSeconds">Per-task timeout (synchronous PBT's generation barrier); 0 = none.</param>
 /// <param name="Retries">How often a failed task is retried from its checkpoint before the member is excluded.</param>
 /// <param name="Ga">Genetic-algorithm options; null unless <see cref="Method"/> is ga.</param>
+/// <param name="Fire">FIRE PBT options; null unless <see cref="Method"/> is fire.</param>
 public sealed record RunSpec(
     string Name,
     RunMethod Method,
@@ -172,7 +182,8 @@ public sealed record RunSpec(
     PbtSpec? Pbt,
     double TimeoutSeconds,
     int Retries,
-    GaSpec? Ga = null);
+    GaSpec? Ga = null,
+    FireSpec? Fire = null);
 
 public enum RunMethod
 {
@@ -182,7 +193,33 @@ public enum RunMethod
 
     /// <summary>Paper 004's genetic algorithm in PBT mode.</summary>
     Ga,
+
+    /// <summary>Paper 001's FIRE PBT: sub-populations, evaluators and the improvement-rate fitness.</summary>
+    Fire,
 }
+
+/// <summary>
+/// FIRE PBT (paper 001 sec. 3–4); the run's population is the total number of workers W = n·S + |H|.
+/// </summary>
+/// <param name="SubPopulations">n (default 2).</param>
+/// <param name="SubPopulationSize">S (derived from W when not given).</param>
+/// <param name="Evaluators">|H| (derived: W − n·S, about ¾ of the parents' total).</param>
+/// <param name="EvalEvery">Steps between evaluations of Q (curve points); divides <c>ready.every</c>; default <c>ready.every</c>.</param>
+/// <param name="PStat">p_stat (default 0.01).</param>
+/// <param name="MaxEvalSteps">max_eval_steps (default 3 × <c>ready.every</c>).</param>
+/// <param name="MinStepsBeforeEval">min_steps_before_eval for P2, P3, … (missing entries are 0).</param>
+/// <param name="Exploit">The within-sub-population exploit (default truncation 25%).</param>
+/// <param name="Explore">The within-sub-population explore (default perturb by {0.5, 0.8, 1.25, 2.0}).</param>
+public sealed record FireSpec(
+    int SubPopulations,
+    int SubPopulationSize,
+    int Evaluators,
+    int EvalEvery,
+    double PStat,
+    long MaxEvalSteps,
+    SpecList<long> MinStepsBeforeEval,
+    ExploitSpec Exploit,
+    ExploreSpec Explore);
 
 /// <summary>
 /// Paper 004's genetic algorithm (PBT mode): per-locus crossover and mutation rates (defaults 0.33 and 0.05) and how

@@ -63,7 +63,14 @@ public static class SpecJson
     private static void WriteTrainable(Utf8JsonWriter w, TrainableSpec trainable)
     {
         w.WriteStartObject("trainable");
-        w.WriteString("kind", trainable.Kind switch { TrainableKind.Toy => "toy", TrainableKind.Synthetic => "synthetic", _ => "network" });
+        w.WriteString("kind", trainable.Kind switch { TrainableKind.Toy => "toy", TrainableKind.Synthetic => "synthetic", TrainableKind.NoisyQuadratic => "noisy_quadratic", _ => "network" });
+        if (trainable.NoisyQuadratic is { } quadratic)
+        {
+            w.WriteNumber("dimensions", quadratic.Dimensions);
+            w.WriteNumber("curvature_power", quadratic.CurvaturePower);
+            w.WriteNumber("batch_size", quadratic.BatchSize);
+        }
+
         if (trainable.Synthetic is { } synthetic)
         {
             w.WriteNumber("dimensions", synthetic.Dimensions);
@@ -207,8 +214,68 @@ public static class SpecJson
             w.WriteString("weights_parent", ga.WeightsParent == GaWeightsParent.Best ? "best" : "fitness");
         }
 
+        if (run.Fire is { } fire)
+        {
+            WriteFire(w, fire);
+        }
+
         w.WriteNumber("timeout_seconds", run.TimeoutSeconds);
         w.WriteNumber("retries", run.Retries);
+        w.WriteEndObject();
+    }
+
+    private static void WriteFire(Utf8JsonWriter w, FireSpec fire)
+    {
+        w.WriteNumber("sub_populations", fire.SubPopulations);
+        w.WriteNumber("sub_population_size", fire.SubPopulationSize);
+        w.WriteNumber("evaluators", fire.Evaluators);
+        w.WriteNumber("eval_every", fire.EvalEvery);
+        w.WriteNumber("p_stat", fire.PStat);
+        w.WriteNumber("max_eval_steps", fire.MaxEvalSteps);
+        w.WriteStartArray("min_steps_before_eval");
+        foreach (var steps in fire.MinStepsBeforeEval)
+        {
+            w.WriteNumberValue(steps);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartObject("exploit");
+        w.WriteString("strategy", fire.Exploit.Strategy switch { ExploitStrategyKind.Tournament => "tournament", ExploitStrategyKind.BestIntoWorst => "best-into-worst", _ => "truncation" });
+        if (fire.Exploit.Fraction is { } fraction)
+        {
+            w.WriteNumber("fraction", fraction);
+        }
+
+        if (fire.Exploit.Count is { } count)
+        {
+            w.WriteNumber("count", count);
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject("explore");
+        w.WriteString("strategy", fire.Explore.Strategy switch { ExploreStrategyKind.LogNoise => "log-noise", ExploreStrategyKind.Noise => "noise", _ => "perturb" });
+        if (fire.Explore.Strategy == ExploreStrategyKind.Perturb)
+        {
+            w.WriteStartArray("factors");
+            foreach (var factor in fire.Explore.Factors)
+            {
+                w.WriteNumberValue(factor);
+            }
+
+            w.WriteEndArray();
+        }
+
+        if (fire.Explore.Sigma is { } sigma)
+        {
+            w.WriteNumber("sigma", sigma);
+        }
+
+        if (fire.Explore.Base is { } logBase)
+        {
+            w.WriteNumber("base", logBase);
+        }
+
+        w.WriteNumber("resample_probability", fire.Explore.ResampleProbability);
         w.WriteEndObject();
     }
 

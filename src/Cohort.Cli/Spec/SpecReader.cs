@@ -21,19 +21,21 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
     private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation", "copy_hyperparameters"];
     private static readonly string[] s_gaKeys = ["crossover_rate", "mutation_rate", "weights_parent"];
     private static readonly string[] s_syntheticKeys = ["dimensions", "noise"];
-    private static readonly string[] s_runKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", .. s_pbtKeys, .. s_gaKeys];
+    private static readonly string[] s_noisyQuadraticKeys = ["dimensions", "curvature_power", "batch_size"];
+    private static readonly string[] s_fireKeys = ["sub_populations", "sub_population_size", "evaluators", "eval_every", "p_stat", "max_eval_steps", "min_steps_before_eval"];
+    private static readonly string[] s_runKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", .. s_pbtKeys, .. s_gaKeys, .. s_fireKeys];
     private static readonly string[] s_exploitKeys = ["strategy", "fraction", "count"];
     private static readonly string[] s_exploreKeys = ["strategy", "factors", "sigma", "base", "resample_probability"];
 
     private static readonly (string, ObjectiveDirection)[] s_directions = [("minimize", ObjectiveDirection.Minimize), ("maximize", ObjectiveDirection.Maximize)];
-    private static readonly (string, TrainableKind)[] s_trainables = [("toy", TrainableKind.Toy), ("network", TrainableKind.Network), ("synthetic", TrainableKind.Synthetic)];
+    private static readonly (string, TrainableKind)[] s_trainables = [("toy", TrainableKind.Toy), ("network", TrainableKind.Network), ("synthetic", TrainableKind.Synthetic), ("noisy_quadratic", TrainableKind.NoisyQuadratic)];
     private static readonly (string, ModelKind)[] s_models = [("mlp", ModelKind.Mlp), ("lenet5", ModelKind.Lenet5), ("fc", ModelKind.Fc)];
     private static readonly (string, ActivationKind)[] s_activations = [("relu", ActivationKind.Relu), ("tanh", ActivationKind.Tanh), ("sigmoid", ActivationKind.Sigmoid)];
     private static readonly (string, OptimizerKind)[] s_optimizers = [("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW), ("sgd", OptimizerKind.Sgd)];
     private static readonly (string, HyperparameterKind)[] s_types = [("float", HyperparameterKind.Continuous), ("int", HyperparameterKind.Integral), ("categorical", HyperparameterKind.Categorical)];
     private static readonly (string, HyperparameterScale)[] s_scales = [("linear", HyperparameterScale.Linear), ("log", HyperparameterScale.Log)];
     private static readonly (string, PriorKind)[] s_priors = [("uniform", PriorKind.Uniform)];
-    private static readonly (string, RunMethod)[] s_methods = [("grid", RunMethod.Grid), ("random", RunMethod.Random), ("pbt", RunMethod.Pbt), ("ga", RunMethod.Ga)];
+    private static readonly (string, RunMethod)[] s_methods = [("grid", RunMethod.Grid), ("random", RunMethod.Random), ("pbt", RunMethod.Pbt), ("ga", RunMethod.Ga), ("fire", RunMethod.Fire)];
     private static readonly (string, GaWeightsParent)[] s_weightsParents = [("fitness", GaWeightsParent.Fitness), ("best", GaWeightsParent.Best)];
     private static readonly (string, PbtMode)[] s_modes = [("synchronous", PbtMode.Synchronous), ("asynchronous", PbtMode.Asynchronous)];
     private static readonly (string, PbtInit)[] s_inits = [("grid-subsample", PbtInit.GridSubsample), ("grid", PbtInit.Grid), ("random", PbtInit.Random), ("points", PbtInit.Points)];
@@ -103,6 +105,12 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         var steps = Required(keys, root, "", "steps") is { } s ? Integer(s, "steps", x => x >= 1, "an integer ≥ 1") : null;
         var ready = keys.TryGetValue("ready", out var r) ? Ready(r, "ready", steps) : new ReadySpec(ClampToInt(steps ?? 1), 0);
         var runs = Required(keys, root, "", "runs") is { } runsNode ? Runs(runsNode, "runs", hyperparameters, steps, ready) : null;
+        if (trainable?.NoisyQuadratic is not null && hyperparameters is not null
+            && !hyperparameters.Any(x => x.Name == "lr") && !constants.ContainsKey("lr"))
+        {
+            Error("hyperparameters", keys.TryGetValue("hyperparameters", out var hn) ? hn : root, "the noisy quadratic is trained with SGD whose learning rate is the hyperparameter 'lr'; declare it (searched or constant)");
+        }
+
         if (trainable?.Synthetic is { } synthetic && hyperparameters is not null)
         {
             // The synthetic problem reads h0 … h{D−1}; each must be declared (searched or constant).
@@ -147,11 +155,21 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
             return null;
         }
 
-        var keys = Keys(map, path, ["kind", .. s_networkKeys, .. s_syntheticKeys]);
+        var keys = Keys(map, path, ["kind", .. s_networkKeys, .. s_syntheticKeys, "curvature_power"]);
         var kind = Required(keys, map, path, "kind") is { } k ? Enum(k, Join(path, "kind"), s_trainables) : null;
         if (kind is null)
         {
             return null;
+        }
+
+        if (kind == TrainableKind.NoisyQuadratic)
+        {
+            return NoisyQuadratic(keys, path);
+        }
+
+        if (keys.TryGetValue("curvature_power", out var cpNode))
+        {
+            Error(Join(path, "curvature_power"), cpNode, "only for trainable kind noisy_quadratic");
         }
 
         if (kind == TrainableKind.Toy)
@@ -679,9 +697,19 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 
         if (method != RunMethod.Pbt)
         {
-            foreach (var key in s_pbtKeys.Where(keys.ContainsKey))
+            // FIRE PBT runs ordinary PBT inside each sub-population: it takes the exploit and explore keys too.
+            foreach (var key in s_pbtKeys.Where(keys.ContainsKey).Where(key => method != RunMethod.Fire || key is not ("exploit" or "explore")))
             {
-                Error(Join(path, key), keys[key], "only for method pbt");
+                Error(Join(path, key), keys[key], method == RunMethod.Fire ? "only for method pbt (fire takes exploit and explore)" : "only for method pbt");
+                ok = false;
+            }
+        }
+
+        if (method != RunMethod.Fire)
+        {
+            foreach (var key in s_fireKeys.Where(keys.ContainsKey))
+            {
+                Error(Join(path, key), keys[key], "only for method fire");
                 ok = false;
             }
         }
@@ -703,8 +731,12 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         long? resolved;
         PbtSpec? pbt = null;
         GaSpec? ga = null;
+        FireSpec? fire = null;
         switch (method)
         {
+            case RunMethod.Fire:
+                (fire, resolved) = Fire(map, keys, path, points!, population, popNode, steps, ready);
+                break;
             case RunMethod.Ga:
                 (ga, resolved) = Ga(map, keys, path, points!, population, popNode);
                 if (ready is not null && steps is not null && ready.Every >= steps)
@@ -741,9 +773,9 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
                 break;
         }
 
-        return resolved is null || (method == RunMethod.Pbt && pbt is null) || (method == RunMethod.Ga && ga is null)
+        return resolved is null || (method == RunMethod.Pbt && pbt is null) || (method == RunMethod.Ga && ga is null) || (method == RunMethod.Fire && fire is null)
             ? null
-            : new RunSpec(name!, method.Value, (int)resolved.Value, points!, pbt, timeout!.Value, (int)retries!.Value, ga);
+            : new RunSpec(name!, method.Value, (int)resolved.Value, points!, pbt, timeout!.Value, (int)retries!.Value, ga, fire);
     }
 
     /// <summary>A ga run: its population (random init from the priors, or the points) and paper 004's rates.</summary>
@@ -877,6 +909,113 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         }
 
         return (new PbtSpec(mode.Value, init.Value, exploit, explore, boundary.Value, ablation.Value, copy), resolved);
+    }
+
+    /// <summary>The noisy quadratic testbed: dimensions D, curvature power p (h_i = i^−p) and batch size B.</summary>
+    private TrainableSpec? NoisyQuadratic(Dictionary<string, YamlNode> keys, string path)
+    {
+        foreach (var key in keys.Keys.Where(k => k != "kind" && !s_noisyQuadraticKeys.Contains(k)))
+        {
+            Error(Join(path, key), keys[key], "not an option of trainable kind noisy_quadratic; expected " + string.Join(", ", s_noisyQuadraticKeys));
+        }
+
+        var dimensions = keys.TryGetValue("dimensions", out var dn) ? Integer(dn, Join(path, "dimensions"), x => x is >= 1 and <= 100000, "an integer in [1, 100000]") : 100;
+        var power = keys.TryGetValue("curvature_power", out var pn) ? Number(pn, Join(path, "curvature_power"), x => x is >= 0 and <= 10, "a number in [0, 10]") : 2.0;
+        var batch = keys.TryGetValue("batch_size", out var bn) ? Number(bn, Join(path, "batch_size"), x => x > 0 && double.IsFinite(x), "a number > 0") : 100.0;
+        return dimensions is null || power is null || batch is null
+            ? null
+            : new TrainableSpec(TrainableKind.NoisyQuadratic, null, null, new NoisyQuadraticSpec((int)dimensions.Value, power.Value, batch.Value));
+    }
+
+    /// <summary>A fire run (paper 001): W workers split into n sub-populations of S members and |H| evaluators.</summary>
+    private (FireSpec? Fire, long? Population) Fire(
+        YamlMappingNode map,
+        Dictionary<string, YamlNode> keys,
+        string path,
+        SpecList<HyperparameterSet> points,
+        long? population,
+        YamlNode? popNode,
+        long? steps,
+        ReadySpec? ready)
+    {
+        if (points.Count > 0)
+        {
+            Error(Join(path, "points"), keys["points"], "a fire run samples its members from the priors; points are for grid, pbt and ga runs");
+        }
+
+        if (population is null)
+        {
+            Error(Join(path, "population"), map, "required key is missing: a fire run needs a population (the total number of workers: members and evaluators)");
+        }
+
+        if (ready is not null && steps is not null && ready.Every >= steps)
+        {
+            Error("ready.every", map, string.Create(CultureInfo.InvariantCulture, $"a fire run ({path}) needs ready.every < steps = {steps}, or it never evolves"), ready.Every.ToString(CultureInfo.InvariantCulture));
+        }
+
+        var every = ready?.Every ?? 1;
+        var n = keys.TryGetValue("sub_populations", out var sn) ? Integer(sn, Join(path, "sub_populations"), x => x is >= 2 and <= 100, "an integer in [2, 100]") : 2;
+        var size = keys.TryGetValue("sub_population_size", out var zn) ? Integer(zn, Join(path, "sub_population_size"), x => x is >= 1 and <= MaxGridSize, "an integer >= 1") : 0;
+        var evaluators = keys.TryGetValue("evaluators", out var en) ? Integer(en, Join(path, "evaluators"), x => x is >= 1 and <= MaxGridSize, "an integer >= 1") : null;
+        var evalEvery = keys.TryGetValue("eval_every", out var vn)
+            ? Integer(vn, Join(path, "eval_every"), x => x >= 1 && every % x == 0, string.Create(CultureInfo.InvariantCulture, $"an integer >= 1 that divides ready.every = {every}"))
+            : every;
+        var pStat = keys.TryGetValue("p_stat", out var ps) ? Number(ps, Join(path, "p_stat"), x => x is > 0 and < 1, "a probability in (0, 1)") : 0.01;
+        var maxEval = keys.TryGetValue("max_eval_steps", out var mx) ? Integer(mx, Join(path, "max_eval_steps"), x => x >= 1, "an integer >= 1") : 3L * every;
+        SpecList<long>? minSteps = SpecList<long>.Empty;
+        if (keys.TryGetValue("min_steps_before_eval", out var ms) && n is not null)
+        {
+            if (ms is YamlScalarNode)
+            {
+                minSteps = Integer(ms, Join(path, "min_steps_before_eval"), x => x >= 0, "an integer >= 0, or a list with one per parent sub-population") is { } one
+                    ? SpecList<long>.From(Enumerable.Repeat(one, (int)n.Value - 1))
+                    : null;
+            }
+            else if (Seq(ms, Join(path, "min_steps_before_eval"), "an integer or a list of integers") is { } list)
+            {
+                var values = new List<long>();
+                for (var i = 0; i < list.Children.Count; i++)
+                {
+                    if (Integer(list.Children[i], Index(Join(path, "min_steps_before_eval"), i), x => x >= 0, "an integer >= 0") is { } v)
+                    {
+                        values.Add(v);
+                    }
+                }
+
+                if (values.Count > n.Value - 1)
+                {
+                    Error(Join(path, "min_steps_before_eval"), ms, string.Create(CultureInfo.InvariantCulture, $"one entry per parent sub-population (P2 … P{n}): at most {n - 1}"), values.Count.ToString(CultureInfo.InvariantCulture));
+                }
+
+                minSteps = values.Count == list.Children.Count ? SpecList<long>.From(values) : null;
+            }
+            else
+            {
+                minSteps = null;
+            }
+        }
+
+        var exploit = keys.TryGetValue("exploit", out var ex) ? Exploit(ex, Join(path, "exploit"), population) : new ExploitSpec(ExploitStrategyKind.Truncation, 0.25, null);
+        var explore = keys.TryGetValue("explore", out var xp) ? Explore(xp, Join(path, "explore")) : new ExploreSpec(ExploreStrategyKind.Perturb, SpecList.Of(0.5, 0.8, 1.25, 2.0), null, null, 0.0);
+        if (population is null || n is null || size is null || (en is not null && evaluators is null) || evalEvery is null || pStat is null || maxEval is null || minSteps is null
+            || exploit is null || explore is null || points.Count > 0)
+        {
+            return (null, null);
+        }
+
+        int s;
+        int e;
+        try
+        {
+            (s, e) = new Core.Scheduling.FireOptions { SubPopulations = (int)n.Value, SubPopulationSize = (int)size.Value, Evaluators = (int?)evaluators }.Split((int)population.Value);
+        }
+        catch (ArgumentException ex2)
+        {
+            Error(Join(path, "population"), popNode ?? map, ex2.Message.Split(" (Parameter", 2)[0], population.Value.ToString(CultureInfo.InvariantCulture));
+            return (null, null);
+        }
+
+        return (new FireSpec((int)n.Value, s, e, (int)evalEvery.Value, pStat.Value, maxEval.Value, minSteps, exploit, explore), population);
     }
 
     private ExploitSpec? Exploit(YamlNode node, string path, long? population)
