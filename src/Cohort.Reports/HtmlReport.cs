@@ -29,7 +29,8 @@ public static class HtmlReport
         {
             var results = await store.ReadResultsAsync(record.Name, cancellationToken).ConfigureAwait(false);
             var events = await store.ReadEventsAsync(record.Name, cancellationToken).ConfigureAwait(false);
-            runs.Add(new RunData(record, results, RunLineage.Build(events.Select(e => e.Event).ToArray(), results, options.Objective)));
+            var logged = events.Select(e => e.Event).ToArray();
+            runs.Add(new RunData(record, results, RunLineage.Build(logged, results, options.Objective)) { Events = logged });
         }
 
         return Build(runs, options);
@@ -74,7 +75,20 @@ public static class HtmlReport
                 Figure(sb, Explored(run, grid, hyperparameters[0], hyperparameters[1], options));
             }
 
+            if (FireReport.IsFire(run.Lineage))
+            {
+                foreach (var h in hyperparameters)
+                {
+                    Figure(sb, FireReport.SubPopulationChart(run.Lineage, run.Results, h, options.LogScaled.Contains(h), run.Record.Name, id));
+                }
+            }
+
             sb.Append("</div>\n");
+            if (FireReport.IsFire(run.Lineage))
+            {
+                FireReport.AppendEvaluatorTable(sb, run.Lineage, run.Events);
+            }
+
             AppendBest(sb, run, hyperparameters, metric);
             sb.Append("</section>\n");
         }
@@ -378,5 +392,9 @@ public static class HtmlReport
         "td.n{text-align:right;font-variant-numeric:tabular-nums}.tables{display:flex;flex-wrap:wrap;gap:32px}" +
         ".scroll{max-height:420px;overflow:auto}footer{margin:32px 0;color:#888;font-size:12px}";
 
-    private sealed record RunData(RunRecord Record, IReadOnlyList<TaskResult> Results, RunLineage Lineage);
+    private sealed record RunData(RunRecord Record, IReadOnlyList<TaskResult> Results, RunLineage Lineage)
+    {
+        /// <summary>The run's event log (FIRE's evaluator table reads it).</summary>
+        public IReadOnlyList<RunEvent> Events { get; init; } = [];
+    }
 }

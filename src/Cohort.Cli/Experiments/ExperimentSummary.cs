@@ -160,6 +160,23 @@ internal static class ExperimentSummary
                     case MemberCreated e:
                         Row(sb, record.Name, "created", e.Member, e.Step, "", "", "", "", "", "", "", e.Hyperparameters.ToString(), "");
                         break;
+                    case SubPopulationJoined e:
+                        Row(sb, record.Name, "sub-population", e.Member, e.Step, "", "", "", "", "", "", "", "",
+                            e.IsEvaluator ? "evaluator" : string.Create(CultureInfo.InvariantCulture, $"P{e.SubPopulation}"));
+                        break;
+                    case EvaluatorStarted e:
+                        Row(sb, record.Name, "evaluator-started", e.Member, e.Step, "", "", "", "", e.Parent.ToString(CultureInfo.InvariantCulture),
+                            e.Checkpoint.Hash, "", e.Hyperparameters.ToString(), string.Create(CultureInfo.InvariantCulture, $"parent {e.Parent}, target {e.Target}"));
+                        break;
+                    case EvaluatorSucceeded e:
+                        Row(sb, record.Name, "evaluator-succeeded", e.Member, e.Step, "", "", "", "", e.Evaluator.ToString(CultureInfo.InvariantCulture),
+                            e.Checkpoint.Hash, "", e.Hyperparameters.ToString(),
+                            string.Create(CultureInfo.InvariantCulture, $"evaluator {e.Evaluator} of parent {e.Parent}; best_score_diff {e.BestScoreDiff:R}, p {e.PValue:R}"));
+                        break;
+                    case EvaluatorStopped e:
+                        Row(sb, record.Name, "evaluator-stopped", e.Member, e.Step, "", "", "", "", "", "", "", "",
+                            string.Create(CultureInfo.InvariantCulture, $"parent {e.Parent}, target {e.Target}: {e.Reason}"));
+                        break;
                 }
             }
         }

@@ -27,7 +27,7 @@ internal static class TrainableFactories
         if (spec.Trainable.Kind == TrainableKind.NoisyQuadratic)
         {
             var q = spec.Trainable.NoisyQuadratic ?? throw new ArgumentException("A noisy_quadratic trainable needs its options.", nameof(spec));
-            return new NoisyQuadraticTrainableFactory(q.Dimensions, q.CurvaturePower, q.BatchSize);
+            return new NoisyQuadraticTrainableFactory(q.Dimensions, q.CurvaturePower, q.BatchSize, q.Expected);
         }
 
         if (spec.Trainable.Kind == TrainableKind.Synthetic)

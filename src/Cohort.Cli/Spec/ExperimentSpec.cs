@@ -48,7 +48,8 @@ public sealed record TrainableSpec(TrainableKind Kind, NetworkSpec? Network, Syn
 /// The noisy quadratic model (Cohort.Training.NoisyQuadratic; Zhang et al. 2019): SGD on ½ Σ h_i x_i², h_i = i^−p,
 /// i = 1 … <see cref="Dimensions"/>, with gradient noise of covariance H / <see cref="BatchSize"/>; tuned through <c>lr</c>.
 /// </summary>
-public sealed record NoisyQuadraticSpec(int Dimensions, double CurvaturePower, double BatchSize);
+/// <c>noise: expected</c> (<see cref="Expected"/>) tracks the iterate's mean and variance exactly instead of sampling.
+public sealed record NoisyQuadraticSpec(int Dimensions, double CurvaturePower, double BatchSize, bool Expected = false);
 
 /// <summary>
 /// The synthetic separable problem (Cohort.Training.Synthetic): <see cref="Dimensions"/> hyperparameters

@@ -69,6 +69,7 @@ public static class SpecJson
             w.WriteNumber("dimensions", quadratic.Dimensions);
             w.WriteNumber("curvature_power", quadratic.CurvaturePower);
             w.WriteNumber("batch_size", quadratic.BatchSize);
+            w.WriteString("noise", quadratic.Expected ? "expected" : "sampled");
         }
 
         if (trainable.Synthetic is { } synthetic)

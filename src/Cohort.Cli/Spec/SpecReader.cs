@@ -21,7 +21,8 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
     private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation", "copy_hyperparameters"];
     private static readonly string[] s_gaKeys = ["crossover_rate", "mutation_rate", "weights_parent"];
     private static readonly string[] s_syntheticKeys = ["dimensions", "noise"];
-    private static readonly string[] s_noisyQuadraticKeys = ["dimensions", "curvature_power", "batch_size"];
+    private static readonly string[] s_noisyQuadraticKeys = ["dimensions", "curvature_power", "batch_size", "noise"];
+    private static readonly (string, bool)[] s_quadraticNoise = [("sampled", false), ("expected", true)];
     private static readonly string[] s_fireKeys = ["sub_populations", "sub_population_size", "evaluators", "eval_every", "p_stat", "max_eval_steps", "min_steps_before_eval"];
     private static readonly string[] s_runKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", .. s_pbtKeys, .. s_gaKeys, .. s_fireKeys];
     private static readonly string[] s_exploitKeys = ["strategy", "fraction", "count"];
@@ -922,9 +923,25 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         var dimensions = keys.TryGetValue("dimensions", out var dn) ? Integer(dn, Join(path, "dimensions"), x => x is >= 1 and <= 100000, "an integer in [1, 100000]") : 100;
         var power = keys.TryGetValue("curvature_power", out var pn) ? Number(pn, Join(path, "curvature_power"), x => x is >= 0 and <= 10, "a number in [0, 10]") : 2.0;
         var batch = keys.TryGetValue("batch_size", out var bn) ? Number(bn, Join(path, "batch_size"), x => x > 0 && double.IsFinite(x), "a number > 0") : 100.0;
-        return dimensions is null || power is null || batch is null
+        bool? expected = false;
+        if (keys.TryGetValue("noise", out var nn))
+        {
+            var text = (nn as YamlScalarNode)?.Value;
+            var match = s_quadraticNoise.FirstOrDefault(x => x.Item1 == text);
+            if (match.Item1 is null)
+            {
+                Error(Join(path, "noise"), nn, "expected sampled or expected", text);
+                expected = null;
+            }
+            else
+            {
+                expected = match.Item2;
+            }
+        }
+
+        return dimensions is null || power is null || batch is null || expected is null
             ? null
-            : new TrainableSpec(TrainableKind.NoisyQuadratic, null, null, new NoisyQuadraticSpec((int)dimensions.Value, power.Value, batch.Value));
+            : new TrainableSpec(TrainableKind.NoisyQuadratic, null, null, new NoisyQuadraticSpec((int)dimensions.Value, power.Value, batch.Value, expected.Value));
     }
 
     /// <summary>A fire run (paper 001): W workers split into n sub-populations of S members and |H| evaluators.</summary>

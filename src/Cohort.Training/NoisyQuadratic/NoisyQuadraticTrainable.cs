@@ -15,6 +15,10 @@ namespace Cohort.Training.NoisyQuadratic;
 /// largest is 1 and SGD is stable for α &lt; 2. One step with learning rate α (hyperparameter <c>lr</c>):
 /// x_i ← x_i − α (h_i x_i + √(h_i / B) ξ_i), ξ_i ~ N(0, 1) from the task's seed. Stationary E[x_i²] is
 /// α / (B (2 − α h_i)), so the noise floor of the loss grows with α, while direction i converges at rate α h_i.</para>
+/// <para>With <see cref="Expected"/> set, the state is instead the distribution of the iterate over the gradient noise
+/// — the mean m_i and variance v_i of each x_i, updated exactly: m_i ← (1 − α h_i) m_i,
+/// v_i ← (1 − α h_i)² v_i + α² h_i / B — and the loss is the expected loss ½ Σ h_i (m_i² + v_i). This is how Zhang et
+/// al. analyse the NQM; it has the same dynamics in expectation without evaluation noise (the task seed is unused).</para>
 /// <para>Metrics (the same on every split): <c>loss</c> = L(x), and <c>log_loss</c> = log10 L(x). A step that leaves
 /// every x_i finite keeps the state; α ≥ 2 diverges (non-finite loss) as SGD does.</para>
 /// </summary>
@@ -28,9 +32,10 @@ public sealed class NoisyQuadraticTrainable : ITrainable
     public const string MetricLogLoss = "log_loss";
 
     private const uint Magic = 0x4D514E43; // "CNQM" little-endian
-    private const int FormatVersion = 1;
+    private const int FormatVersion = 2;
 
     private readonly double[] _x;
+    private readonly double[] _v;
     private readonly double[] _h;
     private readonly double[] _noise;
     private double _lr = double.NaN;
@@ -38,7 +43,8 @@ public sealed class NoisyQuadraticTrainable : ITrainable
     /// <param name="dimensions">D.</param>
     /// <param name="curvaturePower">p in h_i = i^−p.</param>
     /// <param name="batchSize">B: the gradient noise covariance is H / B.</param>
-    public NoisyQuadraticTrainable(int dimensions, double curvaturePower, double batchSize)
+    /// <param name="expected">Track the iterate's mean and variance exactly instead of sampling the noise.</param>
+    public NoisyQuadraticTrainable(int dimensions, double curvaturePower, double batchSize, bool expected = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
         if (!(curvaturePower >= 0 && double.IsFinite(curvaturePower)))
@@ -53,6 +59,8 @@ public sealed class NoisyQuadraticTrainable : ITrainable
 
         CurvaturePower = curvaturePower;
         BatchSize = batchSize;
+        Expected = expected;
+        _v = new double[dimensions];
         _x = new double[dimensions];
         Array.Fill(_x, 1.0);
         _h = new double[dimensions];
@@ -70,6 +78,9 @@ public sealed class NoisyQuadraticTrainable : ITrainable
 
     public double BatchSize { get; }
 
+    /// <summary>True when the state is the iterate's mean and variance (expected dynamics), false when SGD is sampled.</summary>
+    public bool Expected { get; }
+
     /// <summary>x (a copy).</summary>
     public IReadOnlyList<double> State => _x.ToArray();
 
@@ -83,7 +94,7 @@ public sealed class NoisyQuadraticTrainable : ITrainable
             var sum = 0.0;
             for (var i = 0; i < _x.Length; i++)
             {
-                sum += _h[i] * _x[i] * _x[i];
+                sum += _h[i] * ((_x[i] * _x[i]) + _v[i]);
             }
 
             return 0.5 * sum;
@@ -110,8 +121,26 @@ public sealed class NoisyQuadraticTrainable : ITrainable
             throw new InvalidOperationException("Apply the hyperparameter 'lr' before training the noisy quadratic.");
         }
 
-        var rng = new Rng(Seeds.Derive(seed, (ulong)Step));
         var lr = _lr;
+        if (Expected)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var i = 0; i < _x.Length; i++)
+            {
+                var g = 1.0 - (lr * _h[i]);
+                var drift = lr * lr * _h[i] / BatchSize;
+                for (var s = 0; s < steps; s++)
+                {
+                    _x[i] *= g;
+                    _v[i] = (g * g * _v[i]) + drift;
+                }
+            }
+
+            Step += steps;
+            return;
+        }
+
+        var rng = new Rng(Seeds.Derive(seed, (ulong)Step));
         for (var s = 0; s < steps; s++)
         {
             if ((s & 255) == 0)
@@ -139,11 +168,11 @@ public sealed class NoisyQuadraticTrainable : ITrainable
         };
     }
 
-    /// <summary>Writes a little-endian record: magic "CNQM", format version, D, step, x.</summary>
+    /// <summary>Writes a little-endian record: magic "CNQM", format version, D, step, x (the mean), v (the variance; zero when sampled).</summary>
     public void Save(Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        var buffer = new byte[24 + (8 * _x.Length)];
+        var buffer = new byte[24 + (16 * _x.Length)];
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), FormatVersion);
         BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), _x.Length);
@@ -151,6 +180,7 @@ public sealed class NoisyQuadraticTrainable : ITrainable
         for (var i = 0; i < _x.Length; i++)
         {
             BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(24 + (8 * i)), _x[i]);
+            BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(24 + (8 * (_x.Length + i))), _v[i]);
         }
 
         destination.Write(buffer);
@@ -159,7 +189,7 @@ public sealed class NoisyQuadraticTrainable : ITrainable
     public void Load(Stream source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        var buffer = new byte[24 + (8 * _x.Length)];
+        var buffer = new byte[24 + (16 * _x.Length)];
         source.ReadExactly(buffer);
         var magic = BinaryPrimitives.ReadUInt32LittleEndian(buffer);
         if (magic != Magic)
@@ -178,18 +208,20 @@ public sealed class NoisyQuadraticTrainable : ITrainable
         for (var i = 0; i < _x.Length; i++)
         {
             _x[i] = BinaryPrimitives.ReadDoubleLittleEndian(buffer.AsSpan(24 + (8 * i)));
+            _v[i] = BinaryPrimitives.ReadDoubleLittleEndian(buffer.AsSpan(24 + (8 * (_x.Length + i))));
         }
     }
 
     public void CopyFrom(ITrainable other)
     {
-        if (other is not NoisyQuadraticTrainable q || q._x.Length != _x.Length)
+        if (other is not NoisyQuadraticTrainable q || q._x.Length != _x.Length || q.Expected != Expected)
         {
             throw new ArgumentException($"Cannot copy a noisy-quadratic member from a {other?.GetType().Name ?? "null"} of another shape.", nameof(other));
         }
 
         Step = q.Step;
         Array.Copy(q._x, _x, _x.Length);
+        Array.Copy(q._v, _v, _v.Length);
     }
 
     public void Dispose()

@@ -19,10 +19,11 @@ public sealed class NoisyQuadraticTrainableFactory : ITrainableFactory
 
     private static readonly string[] s_metrics = [NoisyQuadraticTrainable.MetricLoss, NoisyQuadraticTrainable.MetricLogLoss];
 
-    public NoisyQuadraticTrainableFactory(int dimensions = DefaultDimensions, double curvaturePower = DefaultCurvaturePower, double batchSize = DefaultBatchSize)
+    public NoisyQuadraticTrainableFactory(int dimensions = DefaultDimensions, double curvaturePower = DefaultCurvaturePower, double batchSize = DefaultBatchSize, bool expected = false)
     {
         // Validates the arguments once, with the trainable's messages.
-        _ = new NoisyQuadraticTrainable(dimensions, curvaturePower, batchSize);
+        _ = new NoisyQuadraticTrainable(dimensions, curvaturePower, batchSize, expected);
+        Expected = expected;
         Dimensions = dimensions;
         CurvaturePower = curvaturePower;
         BatchSize = batchSize;
@@ -34,9 +35,12 @@ public sealed class NoisyQuadraticTrainableFactory : ITrainableFactory
 
     public double BatchSize { get; }
 
+    /// <summary>Expected dynamics (mean and variance) instead of sampled SGD.</summary>
+    public bool Expected { get; }
+
     public IReadOnlyList<string> Metrics => s_metrics;
 
     public bool HasTestSet => false;
 
-    public ITrainable Create(ulong seed) => new NoisyQuadraticTrainable(Dimensions, CurvaturePower, BatchSize);
+    public ITrainable Create(ulong seed) => new NoisyQuadraticTrainable(Dimensions, CurvaturePower, BatchSize, Expected);
 }

@@ -75,7 +75,7 @@ public sealed class NoisyQuadraticTrainableTests
         b.Apply(Lr(0.3));
         b.Train(50, 4, CancellationToken.None);
         Assert.Equal(a.State, b.State);
-        Assert.Throws<InvalidDataException>(() => new NoisyQuadraticTrainable(10, 2.0, 100.0).Load(new MemoryStream(new byte[24 + 80])));
+        Assert.Throws<InvalidDataException>(() => new NoisyQuadraticTrainable(10, 2.0, 100.0).Load(new MemoryStream(new byte[24 + 160])));
     }
 
     [Fact]
@@ -108,6 +108,53 @@ public sealed class NoisyQuadraticTrainableTests
         var lateLoss = MeanLoss(late, 0.1, 20, 5, 60);
         var earlyLoss = MeanLoss(early, 0.1, 20, 5, 60);
         Assert.True(lateLoss < earlyLoss * 0.8, $"late decay {lateLoss} vs early decay {earlyLoss}");
+    }
+
+    [Fact]
+    public void Should_FollowClosedFormExpectedLoss_When_ExpectedDynamics()
+    {
+        // p = 0 (every h = 1): m_t = g^t, v_t = α²/B (1 − g^{2t}) / (1 − g²), g = 1 − α; E[L] = ½ D (m² + v).
+        const double alpha = 0.3;
+        const double b = 10.0;
+        var q = new NoisyQuadraticTrainable(4, 0.0, b, expected: true);
+        q.Apply(Lr(alpha));
+        q.Train(25, 1, CancellationToken.None);
+        var g = 1 - alpha;
+        var m = Math.Pow(g, 25);
+        var v = alpha * alpha / b * (1 - Math.Pow(g, 50)) / (1 - (g * g));
+
+        Assert.Equal(0.5 * 4 * ((m * m) + v), q.Loss, 12);
+
+        // The seed plays no part, and the state (mean and variance) survives a save and load.
+        var other = new NoisyQuadraticTrainable(4, 0.0, b, expected: true);
+        other.Apply(Lr(alpha));
+        other.Train(25, 99, CancellationToken.None);
+        Assert.Equal(q.Loss, other.Loss);
+        using var stream = new MemoryStream();
+        q.Save(stream);
+        stream.Position = 0;
+        var loaded = new NoisyQuadraticTrainable(4, 0.0, b, expected: true);
+        loaded.Load(stream);
+        Assert.Equal(q.Loss, loaded.Loss);
+    }
+
+    [Fact]
+    public void Should_MatchSampledMeanLoss_When_AveragedOverSeeds()
+    {
+        var expected = new NoisyQuadraticTrainable(20, 1.0, 10.0, expected: true);
+        expected.Apply(Lr(0.5));
+        expected.Train(200, 0, CancellationToken.None);
+        var sum = 0.0;
+        const int runs = 300;
+        for (var seed = 0UL; seed < runs; seed++)
+        {
+            var q = new NoisyQuadraticTrainable(20, 1.0, 10.0);
+            q.Apply(Lr(0.5));
+            q.Train(200, seed, CancellationToken.None);
+            sum += q.Loss;
+        }
+
+        Assert.InRange(sum / runs, expected.Loss * 0.95, expected.Loss * 1.05);
     }
 
     [Fact]
