@@ -54,7 +54,7 @@ internal static class FireReport
                 points.Add(new ChartPoint(final.Task.EndStep, points[^1].Y));
             }
 
-            series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"best schedule (member {best})"), points, Highlighted: true));
+            series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"best (member {best})"), points, Highlighted: true));
         }
 
         // Each success is drawn where the target's curve of this hyperparameter continues: the step of the copy and the
