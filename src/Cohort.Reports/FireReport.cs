@@ -93,4 +93,42 @@ internal static class FireReport
             .Append(started.ToString(CultureInfo.InvariantCulture)).Append("; successes: ").Append(succeeded.ToString(CultureInfo.InvariantCulture))
             .Append(". Evaluators stopped: ").Append(Svg.Escape(string.Join("; ", reasons))).Append(".</p>\n");
     }
+
+    /// <summary>
+    /// The best member's schedule of <paramref name="name"/> for every run, on one step chart (paper 001 Figure 1: the
+    /// schedules PBT and FIRE PBT found), so that when each run decays the learning rate can be compared directly.
+    /// </summary>
+    public static string BestSchedules(IReadOnlyList<(string Run, RunLineage Lineage)> runs, string name, bool log)
+    {
+        var series = new List<Series>();
+        var i = 0;
+        foreach (var (run, lineage) in runs)
+        {
+            if (lineage.BestMember() is not { } best)
+            {
+                continue;
+            }
+
+            var points = lineage.Schedule(best)
+                .Where(s => s.Hyperparameters.TryGetValue(name, out var v) && !v.IsCategorical)
+                .Select(s => new ChartPoint(s.Step, s.Hyperparameters.GetNumber(name)))
+                .ToList();
+            if (points.Count > 0 && lineage.FinalResult(best) is { } final)
+            {
+                points.Add(new ChartPoint(final.Task.EndStep, points[^1].Y));
+            }
+
+            series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"{run} (member {best})"), points, Color: Palette.Series(i++)));
+        }
+
+        return new LineChart(
+            "Best schedule of each run: " + name,
+            new AxisSpec("step"),
+            new AxisSpec(name, log ? AxisScale.Log10 : AxisScale.Linear),
+            series,
+            Step: true,
+            Id: "clip-best-schedules-" + name,
+            ItemName: "runs").ToSvg()
+            + "<figcaption>The hyperparameter schedule that produced each run's best final weights (paper 001 Figure 1).</figcaption>";
+    }
 }

@@ -73,6 +73,8 @@ public sealed class FireReportTests
         var members = chart.Descendants(s_svg + "path").Where(p => (string?)p.Attribute("class") == "member").Select(p => p.Value).ToArray();
         Assert.Equal(["member 0 (P1)", "member 1 (P2)"], members);
         Assert.Contains("successes: 1", html, StringComparison.Ordinal);
+        var schedules = Assert.Single(doc.Descendants(s_svg + "svg"), s => s.Element(s_svg + "title")?.Value == "Best schedule of each run: lr");
+        Assert.Contains(schedules.Descendants(s_svg + "path"), p => p.Value == "fire (member 0)");
         Assert.Contains("success ×1", html, StringComparison.Ordinal);
     }
 
