@@ -69,4 +69,24 @@ public sealed class EvaluatorCriteriaTests
         Assert.Equal(0.0, verdict.BestScoreDiff);
         Assert.Equal(EvaluatorDecision.Continue, verdict.Decision);
     }
+
+    [Fact]
+    public void Should_TightenThresholdToPStat_When_TrainedStepsReachMaxEvalSteps()
+    {
+        // Evaluator higher at 6 of 10 overlapping pairs (the first is a tie): p = P(X ≥ 6 | 10, ½) = 386/1024 ≈ 0.377.
+        // best_score_diff = 2 − 1 > 0 but p ≥ p_stat, so never a success; the threshold p_stat + max(0, 1 − T/1000)
+        // is 0.51 at T = 500 (continue), 0.31 at T = 700 (stop) and exactly p_stat from T = 1000 on (stop).
+        var evaluator = Raw(0, 2, 2, 2, 2, 2, 2, 0, 0, 0);
+        var target = Raw(0, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+
+        var early = EvaluatorCriteria.Decide(evaluator, target, 500, Criteria);
+        var mid = EvaluatorCriteria.Decide(evaluator, target, 700, Criteria);
+        var late = EvaluatorCriteria.Decide(evaluator, target, 5000, Criteria);
+
+        Assert.Equal(386.0 / 1024.0, early.Binomial!.PValue, 12);
+        Assert.Equal(1.0, early.BestScoreDiff);
+        Assert.Equal(EvaluatorDecision.Continue, early.Decision);
+        Assert.Equal(EvaluatorDecision.Stop, mid.Decision);
+        Assert.Equal(EvaluatorDecision.Stop, late.Decision);
+    }
 }
