@@ -57,7 +57,8 @@ public sealed record MarkedStepChart(
         sb.Append("</g><g class=\"markers\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.5\">");
         foreach (var m in markers)
         {
-            sb.Append("<circle cx=\"").Append(Svg.N(x.Map(m.X))).Append("\" cy=\"").Append(Svg.N(y.Map(m.Y))).Append("\" r=\"4.5\"><title>")
+            sb.Append("<circle cx=\"").Append(Svg.N(x.Map(m.X))).Append("\" cy=\"").Append(Svg.N(y.Map(m.Y)))
+                .Append("\" r=\"4.5\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.5\"><title>")
                 .Append(Svg.Escape(m.Label)).Append("</title></circle>");
         }
 
