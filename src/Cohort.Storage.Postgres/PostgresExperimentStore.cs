@@ -364,6 +364,17 @@ public sealed class PostgresExperimentStore : ICoordinationStore
             }
         }
 
+        if (claimed is not null)
+        {
+            // The run's wall time counts from its first claim (rows already started are not even locked).
+            await ExecuteAsync(
+                connection,
+                transaction,
+                "UPDATE cohort_runs SET started_at = clock_timestamp() WHERE experiment = @e AND name = @run AND started_at IS NULL;",
+                [P("e", Experiment), P("run", run)],
+                cancellationToken).ConfigureAwait(false);
+        }
+
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (claimed is not { } key)
         {
@@ -569,7 +580,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                 """
                 UPDATE cohort_runs
                 SET status = @status, message = NULL,
-                    wall_seconds = EXTRACT(EPOCH FROM (clock_timestamp() - created_at))::double precision
+                    wall_seconds = EXTRACT(EPOCH FROM (clock_timestamp() - COALESCE(started_at, created_at)))::double precision
                 WHERE experiment = @e AND name = @run;
                 """,
                 [P("e", Experiment), P("run", run), P("status", StatusName(RunStatus.Completed))],

@@ -43,6 +43,7 @@ public static class PostgresMigrations
             message      text,
             wall_seconds double precision,
             created_at   timestamptz NOT NULL DEFAULT now(),
+            started_at   timestamptz,
             UNIQUE (experiment, name)
         );
 

@@ -63,7 +63,7 @@ public interface IRunCoordination
     /// </summary>
     Task<long?> AppendAsync(TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken);
 
-    /// <summary>Marks the run completed; its wall time is the time since the run was created, by the store's clock.</summary>
+    /// <summary>Marks the run completed; its wall time runs from its first claim to now, by the store's clock.</summary>
     Task CompleteRunAsync(CancellationToken cancellationToken);
 }
 
