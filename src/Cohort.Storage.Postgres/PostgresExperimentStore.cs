@@ -25,6 +25,8 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly TimeProvider? _time;
+    private readonly HashSet<(string Run, TaskKey Task)> _ensured = [];
+    private readonly HashSet<string> _started = new(StringComparer.Ordinal);
 
     private PostgresExperimentStore(NpgsqlDataSource dataSource, bool ownsDataSource, string experiment, TimeProvider? time)
     {
@@ -200,9 +202,14 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     {
         ArgumentNullException.ThrowIfNull(run);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        await RequireRunAsync(connection, transaction, run, forUpdate: false, cancellationToken).ConfigureAwait(false);
-        return await ReadResultsAfterAsync(connection, transaction, run, after, cancellationToken).ConfigureAwait(false);
+        var results = await ReadResultsAfterAsync(connection, null, run, after, cancellationToken).ConfigureAwait(false);
+        if (results.Count == 0 && after == 0)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await RequireRunAsync(connection, transaction, run, forUpdate: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
     }
 
     public async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string run, CancellationToken cancellationToken)
@@ -314,24 +321,41 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         var ordinals = candidates.Select(c => c.Ordinal).ToArray();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
 
-        // Claim rows are created on first sight, in key order (concurrent inserts then cannot deadlock), outside the
-        // claiming transaction so that they are visible to every claimer at once.
-        await ExecuteAsync(
-            connection,
-            null,
-            """
-            INSERT INTO cohort_claims (experiment, run, member, ordinal)
-            SELECT @e, @run, c.m, c.o FROM unnest(@members, @ordinals) AS c(m, o)
-            ORDER BY c.m, c.o
-            ON CONFLICT DO NOTHING;
-            """,
-            [P("e", Experiment), P("run", run), P("members", members), P("ordinals", ordinals)],
-            cancellationToken).ConfigureAwait(false);
+        // Claim rows are created on first sight (each store instance inserts a key once), in key order so that
+        // concurrent inserts cannot deadlock, and committed before claiming so that every claimer sees them.
+        List<TaskKey> unseen;
+        lock (_ensured)
+        {
+            unseen = candidates.Where(c => !_ensured.Contains((run, c))).ToList();
+        }
 
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (unseen.Count > 0)
+        {
+            await ExecuteAsync(
+                connection,
+                null,
+                """
+                INSERT INTO cohort_claims (experiment, run, member, ordinal)
+                SELECT @e, @run, c.m, c.o FROM unnest(@members, @ordinals) AS c(m, o)
+                ORDER BY c.m, c.o
+                ON CONFLICT DO NOTHING;
+                """,
+                [P("e", Experiment), P("run", run), P("members", unseen.Select(c => c.Member).ToArray()), P("ordinals", unseen.Select(c => c.Ordinal).ToArray())],
+                cancellationToken).ConfigureAwait(false);
+            lock (_ensured)
+            {
+                foreach (var c in unseen)
+                {
+                    _ensured.Add((run, c));
+                }
+            }
+        }
+
+        // One statement, so one implicit transaction: lock the first free candidate (skipping rows other claimers
+        // hold locked right now) and take it.
         await using var command = Command(
             connection,
-            transaction,
+            null,
             """
             WITH candidate AS (
                 SELECT c.m, c.o, c.pos FROM unnest(@members, @ordinals) WITH ORDINALITY AS c(m, o, pos)
@@ -364,18 +388,27 @@ public sealed class PostgresExperimentStore : ICoordinationStore
             }
         }
 
-        if (claimed is not null)
+        bool started;
+        lock (_ensured)
         {
-            // The run's wall time counts from its first claim (rows already started are not even locked).
+            started = _started.Contains(run);
+        }
+
+        if (claimed is not null && !started)
+        {
+            // The run's wall time counts from its first claim (a started run's row is not even locked).
             await ExecuteAsync(
                 connection,
-                transaction,
+                null,
                 "UPDATE cohort_runs SET started_at = clock_timestamp() WHERE experiment = @e AND name = @run AND started_at IS NULL;",
                 [P("e", Experiment), P("run", run)],
                 cancellationToken).ConfigureAwait(false);
+            lock (_ensured)
+            {
+                _started.Add(run);
+            }
         }
 
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         if (claimed is not { } key)
         {
             return -1;
@@ -456,6 +489,37 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         return value;
     }
 
+    public async Task<(bool Acquired, T Value)> TryCoordinateAsync<T>(string run, Func<IRunCoordination, CancellationToken, Task<T>> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(decide);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var locked = await ScalarAsync(
+            connection,
+            transaction,
+            "SELECT 1 FROM cohort_runs WHERE experiment = @e AND name = @run FOR UPDATE SKIP LOCKED;",
+            [P("e", Experiment), P("run", run)],
+            cancellationToken).ConfigureAwait(false);
+        if (locked is null)
+        {
+            await RequireRunAsync(connection, transaction, run, forUpdate: false, cancellationToken).ConfigureAwait(false);
+            return (false, default!);
+        }
+
+        var value = await decide(new Coordination(this, connection, transaction, run), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (true, value);
+    }
+
+    public async Task<bool> ReportAsync(string run, TaskResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(result);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await new Coordination(this, connection, null, run).ReportAsync(result, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_ownsDataSource)
@@ -465,7 +529,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     }
 
     /// <summary>The body's view of one run's locked transaction.</summary>
-    private sealed class Coordination(PostgresExperimentStore store, NpgsqlConnection connection, NpgsqlTransaction transaction, string run)
+    private sealed class Coordination(PostgresExperimentStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, string run)
         : IRunCoordination
     {
         private string Experiment => store.Experiment;
@@ -480,6 +544,51 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                 transaction,
                 "SELECT json FROM cohort_reports WHERE experiment = @e AND run = @run ORDER BY id;",
                 [P("e", Experiment), P("run", run)]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var reports = new List<TaskResult>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                reports.Add(CohortJson.DeserializeTaskResult(reader.GetString(0)));
+            }
+
+            return reports;
+        }
+
+        public async Task<IReadOnlyList<TaskKey>> ReadReportedAsync(CancellationToken cancellationToken)
+        {
+            await using var command = Command(
+                connection,
+                transaction,
+                "SELECT member, ordinal FROM cohort_reports WHERE experiment = @e AND run = @run ORDER BY id;",
+                [P("e", Experiment), P("run", run)]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            var keys = new List<TaskKey>();
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                keys.Add(new TaskKey(reader.GetInt32(0), reader.GetInt32(1)));
+            }
+
+            return keys;
+        }
+
+        public async Task<IReadOnlyList<TaskResult>> ReadReportsAsync(IReadOnlyList<TaskKey> tasks, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(tasks);
+            if (tasks.Count == 0)
+            {
+                return [];
+            }
+
+            await using var command = Command(
+                connection,
+                transaction,
+                """
+                SELECT p.json
+                FROM unnest(@members, @ordinals) WITH ORDINALITY AS k(m, o, pos)
+                JOIN cohort_reports p ON p.experiment = @e AND p.run = @run AND p.member = k.m AND p.ordinal = k.o
+                ORDER BY k.pos;
+                """,
+                [P("e", Experiment), P("run", run), P("members", tasks.Select(t => t.Member).ToArray()), P("ordinals", tasks.Select(t => t.Ordinal).ToArray())]);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var reports = new List<TaskResult>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -507,7 +616,6 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                 """,
                 [P("e", Experiment), P("run", run), P("member", task.Member), P("ordinal", task.Ordinal), P("json", json)],
                 cancellationToken).ConfigureAwait(false);
-            await EndClaimAsync(task.Member, task.Ordinal, cancellationToken).ConfigureAwait(false);
             return inserted > 0;
         }
 
@@ -532,6 +640,9 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                 connection,
                 transaction,
                 """
+                WITH told AS (
+                    DELETE FROM cohort_reports WHERE experiment = @e AND run = @run AND member = @member AND ordinal = @ordinal
+                )
                 INSERT INTO cohort_results (experiment, run, member, ordinal, generation, start_step, end_step, outcome, json)
                 VALUES (@e, @run, @member, @ordinal, @generation, @start, @end, @outcome, @json)
                 ON CONFLICT (experiment, run, member, ordinal) DO NOTHING
@@ -568,8 +679,6 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                     cancellationToken).ConfigureAwait(false);
             }
 
-            await DiscardReportAsync(new TaskKey(task.Member, task.Ordinal), cancellationToken).ConfigureAwait(false);
-            await EndClaimAsync(task.Member, task.Ordinal, cancellationToken).ConfigureAwait(false);
             return resultId;
         }
 
@@ -584,17 +693,6 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                 WHERE experiment = @e AND name = @run;
                 """,
                 [P("e", Experiment), P("run", run), P("status", StatusName(RunStatus.Completed))],
-                cancellationToken).ConfigureAwait(false);
-
-        private async Task EndClaimAsync(int member, int ordinal, CancellationToken cancellationToken) =>
-            await ExecuteAsync(
-                connection,
-                transaction,
-                """
-                UPDATE cohort_claims SET owner = NULL, expires_at = NULL
-                WHERE experiment = @e AND run = @run AND member = @member AND ordinal = @ordinal;
-                """,
-                [P("e", Experiment), P("run", run), P("member", member), P("ordinal", ordinal)],
                 cancellationToken).ConfigureAwait(false);
     }
 

@@ -30,3 +30,15 @@ internal sealed class PostgresFactAttribute : FactAttribute
         }
     }
 }
+
+/// <summary>A [Theory] that is skipped, with the reason shown, when no test PostgreSQL is configured.</summary>
+internal sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (PostgresTestDatabase.ConnectionString is null)
+        {
+            Skip = PostgresTestDatabase.SkipReason;
+        }
+    }
+}

@@ -21,10 +21,12 @@ namespace Cohort.Core.Execution;
 /// checkpoint.</item>
 /// <item><b>Report and decide</b>, in one transaction holding the run's lock: record its result as reported, catch up,
 /// then tell the scheduler every reported result that is next in <see cref="IScheduler.Pending"/> order (or, with
-/// <see cref="TellOrder.Completion"/>, its own result at once), appending each with the events it triggered. The
-/// exploit/explore decisions are taken exactly once, by whoever holds the lock when their inputs are complete; for
-/// synchronous PBT that is the last member of the generation to arrive (the barrier is the stored results
-/// themselves). A (member, ordinal) is recorded at most once, so no step is counted twice.</item>
+/// <see cref="TellOrder.Completion"/>, every reported pending result in report order), appending each with the events
+/// it triggered. When another worker holds the lock, the result is only recorded as reported and the worker moves on;
+/// the next lock holder tells it (a worker with nothing to claim takes the lock to tell waiting reports). The
+/// exploit/explore decisions are thus taken exactly once, by whoever holds the lock when their inputs are complete;
+/// for synchronous PBT that is the generation's last arrival (the barrier is the stored results themselves). A
+/// (member, ordinal) is recorded at most once, so no step is counted twice.</item>
 /// </list>
 /// When the transaction fails (connection lost, worker killed) nothing of it is kept; the worker rebuilds its scheduler
 /// from the store and carries on. With the default <see cref="TellOrder.PendingOrder"/> the stored log is exactly that
@@ -113,6 +115,7 @@ public sealed class DistributedWorker
         private readonly SortedDictionary<int, TaskResult> _latest = [];
         private long _start;
         private int _told;
+        private bool _decided;
 
         private DistributedWorkerOptions Options => worker._options;
 
@@ -210,7 +213,10 @@ public sealed class DistributedWorker
             var index = await Store.TryClaimAsync(run.Name, keys, Options.Owner, Options.Lease, cancellationToken).ConfigureAwait(false);
             if (index < 0)
             {
-                return false;
+                // Nothing to claim: results reported while another worker held the lock may be waiting to be told.
+                var told = _results;
+                await ReportAsync(null, cancellationToken).ConfigureAwait(false);
+                return _results > told;
             }
 
             var task = pending[index];
@@ -267,48 +273,63 @@ public sealed class DistributedWorker
         /// In one transaction holding the run's lock: report the result, catch up, and tell what may be told now.
         /// On failure the local scheduler may hold uncommitted tells, so the caller rebuilds it.
         /// </summary>
-        private async Task ReportAsync(TaskResult mine, CancellationToken cancellationToken)
+        private async Task ReportAsync(TaskResult? mine, CancellationToken cancellationToken)
         {
             var finished = new List<TaskResult>();
-            await Store.CoordinateAsync(
+            _decided = false;
+            var (acquired, _) = await Store.TryCoordinateAsync(
                 run.Name,
                 async (c, ct) =>
                 {
-                    await c.ReportAsync(mine, ct).ConfigureAwait(false);
+                    if (mine is not null)
+                    {
+                        await c.ReportAsync(mine, ct).ConfigureAwait(false);
+                    }
+
                     Replay(await c.ReadResultsAfterAsync(_cursor, ct).ConfigureAwait(false));
-                    var reports = await c.ReadReportsAsync(ct).ConfigureAwait(false);
-                    var byKey = reports.ToDictionary(r => TaskKey.Of(r.Task));
+                    var reported = await c.ReadReportedAsync(ct).ConfigureAwait(false);
+                    var pending = _scheduler.Pending;
+                    var pendingKeys = pending.Select(TaskKey.Of).ToHashSet();
+
+                    // Which reports to read and tell: the reported prefix of the pending list (tell order is pending
+                    // order), or every reported pending task in report order (completion order).
+                    List<TaskKey> toTell;
                     if (Options.TellOrder == TellOrder.PendingOrder)
                     {
-                        while (_scheduler.Pending is { Count: > 0 } pending
-                               && byKey.Remove(TaskKey.Of(pending[0]), out var head))
-                        {
-                            if (!head.Task.Equals(pending[0]))
-                            {
-                                await c.DiscardReportAsync(TaskKey.Of(head.Task), ct).ConfigureAwait(false);
-                                break;
-                            }
-
-                            await TellAndAppendAsync(c, head, finished, ct).ConfigureAwait(false);
-                        }
+                        var reportedSet = reported.ToHashSet();
+                        toTell = pending.Select(TaskKey.Of).TakeWhile(reportedSet.Contains).ToList();
                     }
                     else
                     {
-                        foreach (var report in reports)
-                        {
-                            if (_scheduler.Pending.Contains(report.Task))
-                            {
-                                byKey.Remove(TaskKey.Of(report.Task));
-                                await TellAndAppendAsync(c, report, finished, ct).ConfigureAwait(false);
-                            }
-                        }
+                        toTell = reported.Where(pendingKeys.Contains).ToList();
                     }
 
-                    // Reports of tasks the scheduler no longer lists (withdrawn or re-issued) can never be told.
-                    var pendingNow = _scheduler.Pending;
-                    foreach (var (key, stale) in byKey)
+                    foreach (var report in await c.ReadReportsAsync(toTell, ct).ConfigureAwait(false))
                     {
-                        if (!pendingNow.Contains(stale.Task))
+                        var position = Options.TellOrder == TellOrder.PendingOrder
+                            ? (_scheduler.Pending.Count > 0 && _scheduler.Pending[0].Equals(report.Task) ? 0 : -1)
+                            : IndexOf(_scheduler.Pending, report.Task);
+                        if (position < 0)
+                        {
+                            // Same key, different task (the scheduler re-issued it) or no longer pending: never told.
+                            await c.DiscardReportAsync(TaskKey.Of(report.Task), ct).ConfigureAwait(false);
+                            if (Options.TellOrder == TellOrder.PendingOrder)
+                            {
+                                break;
+                            }
+
+                            continue;
+                        }
+
+                        await TellAndAppendAsync(c, report, finished, ct).ConfigureAwait(false);
+                    }
+
+                    // Reports of tasks the scheduler no longer lists (withdrawn) can never be told.
+                    var pendingNow = _scheduler.Pending.Select(TaskKey.Of).ToHashSet();
+                    var told = finished.Select(r => TaskKey.Of(r.Task)).ToHashSet();
+                    foreach (var key in reported)
+                    {
+                        if (!pendingNow.Contains(key) && !told.Contains(key))
                         {
                             await c.DiscardReportAsync(key, ct).ConfigureAwait(false);
                         }
@@ -319,7 +340,7 @@ public sealed class DistributedWorker
                         await c.CompleteRunAsync(ct).ConfigureAwait(false);
                     }
 
-                    if (finished.Count > 0 && Options.DecisionDelay > TimeSpan.Zero)
+                    if (_decided && Options.DecisionDelay > TimeSpan.Zero)
                     {
                         DistributedWorkerLog.Deciding(worker._logger, run.Name, Options.Owner, finished.Count);
                         await Task.Delay(Options.DecisionDelay, worker._time, ct).ConfigureAwait(false);
@@ -328,12 +349,36 @@ public sealed class DistributedWorker
                     return finished.Count;
                 },
                 cancellationToken).ConfigureAwait(false);
+            if (!acquired)
+            {
+                // Another worker is deciding: leave the result reported; that worker, or whoever next holds the lock
+                // (an idle worker checks), tells it. Nobody waits on the lock.
+                if (mine is not null)
+                {
+                    await Store.ReportAsync(run.Name, mine, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
 
             _told += finished.Count;
             foreach (var result in finished)
             {
                 ReportProgress(result);
             }
+        }
+
+        private static int IndexOf(IReadOnlyList<TrainTask> pending, TrainTask task)
+        {
+            for (var i = 0; i < pending.Count; i++)
+            {
+                if (pending[i].Equals(task))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
         }
 
         private async Task TellAndAppendAsync(IRunCoordination c, TaskResult result, List<TaskResult> finished, CancellationToken ct)
@@ -345,8 +390,9 @@ public sealed class DistributedWorker
             _cursor = sequence;
             Track(result);
             finished.Add(result);
-            if (events.Count > 0)
+            if (events.Any(e => e is Exploited or Explored or Bred))
             {
+                _decided = true;
                 DistributedWorkerLog.Decided(worker._logger, run.Name, Options.Owner, result.Task.Member, result.Task.Ordinal, events.Count);
             }
         }

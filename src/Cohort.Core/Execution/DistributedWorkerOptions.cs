@@ -40,8 +40,8 @@ public sealed record DistributedWorkerOptions
     public long? StepsPerMember { get; init; }
 
     /// <summary>
-    /// Fault injection for crash tests only: how long a decision transaction holds the run lock after telling and
-    /// before committing, so that a test can kill the process inside it. Zero in production.
+    /// Fault injection for crash tests only: how long a transaction that took exploit/explore decisions holds the run
+    /// lock before committing, so that a test can kill the process inside it. Zero in production.
     /// </summary>
     public TimeSpan DecisionDelay { get; init; } = TimeSpan.Zero;
 

@@ -37,6 +37,18 @@ public interface ICoordinationStore : IExperimentStore
     /// When it throws, nothing it wrote is kept.
     /// </summary>
     Task<T> CoordinateAsync<T>(string run, Func<IRunCoordination, CancellationToken, Task<T>> decide, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// As <see cref="CoordinateAsync{T}"/> when the run's lock is free; when another transaction holds it, returns
+    /// at once with <c>Acquired</c> false and does not run <paramref name="decide"/>.
+    /// </summary>
+    Task<(bool Acquired, T Value)> TryCoordinateAsync<T>(string run, Func<IRunCoordination, CancellationToken, Task<T>> decide, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records a finished task's result outside the run lock (as <see cref="IRunCoordination.ReportAsync"/>); whoever
+    /// next holds the lock tells it. False when the task is already reported or recorded.
+    /// </summary>
+    Task<bool> ReportAsync(string run, TaskResult result, CancellationToken cancellationToken);
 }
 
 /// <summary>What a body of <see cref="ICoordinationStore.CoordinateAsync{T}"/> may do inside the run's transaction.</summary>
@@ -48,9 +60,15 @@ public interface IRunCoordination
     /// <summary>Results reported by workers and not yet told (appended), in report order.</summary>
     Task<IReadOnlyList<TaskResult>> ReadReportsAsync(CancellationToken cancellationToken);
 
+    /// <summary>The tasks reported and not yet told, in report order (cheap: no results are read).</summary>
+    Task<IReadOnlyList<TaskKey>> ReadReportedAsync(CancellationToken cancellationToken);
+
+    /// <summary>The reported results of <paramref name="tasks"/> that exist, in the order of <paramref name="tasks"/>.</summary>
+    Task<IReadOnlyList<TaskResult>> ReadReportsAsync(IReadOnlyList<TaskKey> tasks, CancellationToken cancellationToken);
+
     /// <summary>
-    /// Records a finished task's result until the scheduler is told it, and ends its claim. False (nothing written)
-    /// when the task is already reported or recorded.
+    /// Records a finished task's result until the scheduler is told it; from then on the task cannot be claimed.
+    /// False (nothing written) when the task is already reported or recorded.
     /// </summary>
     Task<bool> ReportAsync(TaskResult result, CancellationToken cancellationToken);
 
@@ -58,8 +76,8 @@ public interface IRunCoordination
     Task DiscardReportAsync(TaskKey task, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends a told result and its events (as <see cref="IExperimentStore.AppendAsync"/>), removing its report and
-    /// claim; returns the result's sequence number, or null when the task was already recorded.
+    /// Appends a told result and its events (as <see cref="IExperimentStore.AppendAsync"/>), removing its report;
+    /// returns the result's sequence number, or null when the task was already recorded.
     /// </summary>
     Task<long?> AppendAsync(TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken);
 
