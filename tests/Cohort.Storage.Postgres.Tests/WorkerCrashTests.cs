@@ -54,31 +54,34 @@ public sealed partial class WorkerCrashTests : IDisposable
         // When a coordinator and three workers run it against PostgreSQL …
         string[] shared =
         [
-            "--storage", PostgresTestDatabase.Require(), "--lease", "1.5", "--verbose",
-            "--fault-train-delay-ms", "300", "--fault-decision-delay-ms", "300",
+            "--storage", PostgresTestDatabase.Require(), "--lease", "1.5", "--verbose", "--fault-decision-delay-ms", "600",
             .. sharedDirectory ? new[] { "--checkpoints", Path.Combine(_directory, "checkpoints") } : [],
         ];
+        string[] fast = ["--fault-train-delay-ms", "100"];
         var outDir = Path.Combine(_directory, "out");
-        var coordinator = Start("coordinator", ["run", specPath, "--out", outDir, .. shared]);
-        var workers = Enumerable.Range(0, 3).Select(i => Start("worker" + i, ["worker", "--experiment", experiment, .. shared])).ToList();
+        var coordinator = Start("coordinator", ["run", specPath, "--out", outDir, .. shared, .. fast]);
+
+        // (the worker to be killed mid-step trains slowly, so that "mid-step" is certain whatever the machine's load)
+        var stepVictim = Start("worker0", ["worker", "--experiment", experiment, .. shared, "--fault-train-delay-ms", "2500"]);
+        var workers = new List<CohortProcess> { stepVictim };
+        workers.AddRange(Enumerable.Range(1, 2).Select(i => Start("worker" + i, ["worker", "--experiment", experiment, .. shared, .. fast])));
 
         // … one worker is killed mid-step (after a random number of claims, a random moment into training) …
-        var stepVictim = workers[random.Next(workers.Count)];
-        var claims = random.Next(2, 5);
+        var claims = random.Next(1, 3);
         Assert.True(await stepVictim.WaitForLinesAsync(IsClaim, claims, TimeSpan.FromSeconds(60)), Output(stepVictim));
-        await Task.Delay(random.Next(0, 100));
+        await Task.Delay(random.Next(0, 1500));
         stepVictim.Kill();
         var heldTask = ParseClaim(stepVictim.Lines.Last(IsClaim));
         Assert.DoesNotContain(stepVictim.Lines, l => l.Contains($"told member {heldTask.Member} task {heldTask.Ordinal}:", StringComparison.Ordinal));
         workers.Remove(stepVictim);
-        workers.Add(Start("replacement0", ["worker", "--experiment", experiment, .. shared]));
+        workers.Add(Start("replacement0", ["worker", "--experiment", experiment, .. shared, .. fast]));
 
         // … and another while it holds the run lock deciding exploits (a random one of the next decisions)
         var skip = random.Next(0, 2);
         var exploitVictim = await NextDecidingWorkerAsync(workers, skip, TimeSpan.FromSeconds(60));
         exploitVictim.Kill();
         workers.Remove(exploitVictim);
-        workers.Add(Start("replacement1", ["worker", "--experiment", experiment, .. shared]));
+        workers.Add(Start("replacement1", ["worker", "--experiment", experiment, .. shared, .. fast]));
 
         Assert.Equal(0, await coordinator.WaitForExitAsync(TimeSpan.FromSeconds(120)));
         foreach (var w in workers)
