@@ -113,3 +113,10 @@ internal sealed class CohortProcess : IDisposable
         _arrived.Release();
     }
 }
+
+/// <summary>Tests that start many <c>cohort</c> processes run one at a time, not beside each other.</summary>
+[CollectionDefinition(Collection, DisableParallelization = true)]
+public sealed class ProcessTests
+{
+    public const string Collection = "cohort processes";
+}

@@ -14,10 +14,11 @@ namespace Cohort.Storage.Postgres.Tests;
 /// join, and the experiment still finishes every member exactly once, records every exploit once, and writes the
 /// summary of a one-process SQLite run with the same seed.
 /// </summary>
+[Collection(ProcessTests.Collection)]
 public sealed partial class WorkerCrashTests : IDisposable
 {
-    private const int Population = 6;
-    private const int Steps = 32;
+    private const int Population = 4;
+    private const int Steps = 24;
     private const int Ready = 4;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "cohort-crash-" + Guid.NewGuid().ToString("N")[..8]);
@@ -68,7 +69,7 @@ public sealed partial class WorkerCrashTests : IDisposable
 
         // … one worker is killed mid-step (after a random number of claims, a random moment into training) …
         var claims = random.Next(1, 3);
-        Assert.True(await stepVictim.WaitForLinesAsync(IsClaim, claims, TimeSpan.FromSeconds(60)), Output(stepVictim));
+        Assert.True(await stepVictim.WaitForLinesAsync(IsClaim, claims, TimeSpan.FromSeconds(120)), Output(stepVictim));
         await Task.Delay(random.Next(0, 1500));
         stepVictim.Kill();
         var heldTask = ParseClaim(stepVictim.Lines.Last(IsClaim));
@@ -78,7 +79,7 @@ public sealed partial class WorkerCrashTests : IDisposable
 
         // … and another while it holds the run lock deciding exploits (a random one of the next decisions)
         var skip = random.Next(0, 2);
-        var exploitVictim = await NextDecidingWorkerAsync(workers, skip, TimeSpan.FromSeconds(60));
+        var exploitVictim = await NextDecidingWorkerAsync(workers, skip, TimeSpan.FromSeconds(120));
         exploitVictim.Kill();
         workers.Remove(exploitVictim);
         workers.Add(Start("replacement1", ["worker", "--experiment", experiment, .. shared, .. fast]));

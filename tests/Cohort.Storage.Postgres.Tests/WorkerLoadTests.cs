@@ -12,6 +12,7 @@ namespace Cohort.Storage.Postgres.Tests;
 /// timeout, with every task recorded once and every event once; it prints the coordination throughput
 /// (claims + reports per second over the run's wall time), the number quoted in README.md.
 /// </summary>
+[Collection(ProcessTests.Collection)]
 public sealed class WorkerLoadTests(ITestOutputHelper output) : IDisposable
 {
     private const int Workers = 16;
