@@ -38,6 +38,8 @@ public static class CohortApp
         {
             specArgument, outOption, seedOption, workersOption, dataOption,
         };
+        var distributed = DistributedOptionsSet.Create();
+        distributed.AddTo(run);
         run.SetAction((parse, ct) => Guard(error, parse.GetValue(outOption)?.FullName, async () =>
         {
             var spec = SpecLoader.Load(parse.GetValue(specArgument)!.FullName);
@@ -48,6 +50,11 @@ public static class CohortApp
 
             var workers = CheckWorkers(parse.GetValue(workersOption));
             var directory = parse.GetValue(outOption)?.FullName ?? Path.Combine("runs", spec.Experiment);
+            if (distributed.Resolve(parse, parse.GetValue(dataOption)?.FullName, interactive) is { } shared)
+            {
+                return await new DistributedHost(output, shared).RunAsync(spec, directory, ct).ConfigureAwait(false);
+            }
+
             var host = new ExperimentHost(output, new HostOptions(workers, parse.GetValue(dataOption)?.FullName, interactive));
             return await host.RunAsync(spec, directory, resuming: false, ct).ConfigureAwait(false);
         }));
@@ -99,6 +106,7 @@ public static class CohortApp
         root.Subcommands.Add(validate);
         root.Subcommands.Add(show);
         root.Subcommands.Add(report);
+        root.Subcommands.Add(DistributedOptionsSet.WorkerCommand(output, error, interactive, dataOption));
         return root;
     }
 
@@ -136,7 +144,7 @@ public static class CohortApp
     }
 
     /// <summary>Maps failures to exit codes: bad input → 2 with every problem listed; anything else → 1 with one line, details logged.</summary>
-    private static async Task<int> Guard(TextWriter error, string? directory, Func<Task<int>> action)
+    internal static async Task<int> Guard(TextWriter error, string? directory, Func<Task<int>> action)
     {
         try
         {

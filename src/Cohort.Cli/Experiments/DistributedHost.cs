@@ -1,0 +1,228 @@
+using System.Globalization;
+using Cohort.Cli.Console;
+using Cohort.Cli.Spec;
+using Cohort.Core.Execution;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Storage.Postgres;
+using Microsoft.Extensions.Logging;
+
+namespace Cohort.Cli.Experiments;
+
+/// <summary>Options of <c>cohort run --storage</c> and <c>cohort worker</c>.</summary>
+/// <param name="Storage">The PostgreSQL database.</param>
+/// <param name="Checkpoints">A checkpoint directory every worker reaches (same path on every machine); null: the database (or what the experiment recorded).</param>
+/// <param name="DataDirectory">Explicit data directory; null = COHORT_DATA or the default.</param>
+/// <param name="Interactive">Rewrite the progress line in place.</param>
+/// <param name="Lease">Claim lease; null = 30 s.</param>
+/// <param name="Verbose">Log every claim and decision.</param>
+/// <param name="TrainDelay">Fault injection: sleep before every Train call.</param>
+/// <param name="DecisionDelay">Fault injection: hold the run lock this long in a decision transaction.</param>
+internal sealed record DistributedOptions(
+    StorageLocation Storage,
+    string? Checkpoints,
+    string? DataDirectory,
+    bool Interactive,
+    TimeSpan? Lease,
+    bool Verbose,
+    TimeSpan TrainDelay,
+    TimeSpan DecisionDelay);
+
+/// <summary>
+/// Runs an experiment whose store is PostgreSQL, as one of any number of worker processes (docs/distributed.md).
+/// <c>cohort run SPEC --storage …</c> creates the experiment (spec, runs, checkpoint location), works like any worker,
+/// and when every run is complete writes <c>summary.json</c>, <c>events.csv</c> and the report to <c>--out</c>,
+/// exactly as an embedded run does. <c>cohort worker --storage …</c> joins from any machine and leaves when the
+/// experiment is complete. Runs are worked on in spec order.
+/// </summary>
+internal sealed class DistributedHost(TextWriter output, DistributedOptions options)
+{
+    /// <summary>Metadata key: where checkpoints live ("database" or an absolute directory).</summary>
+    public const string CheckpointsKey = "checkpoints";
+
+    public const string DatabaseCheckpoints = "database";
+
+    /// <summary><c>cohort run SPEC --storage</c>: create or rejoin the experiment, work, then write the summary.</summary>
+    public async Task<int> RunAsync(ExperimentSpec spec, string directory, CancellationToken cancellationToken)
+    {
+        await using var store = await OpenAsync(spec.Experiment, cancellationToken).ConfigureAwait(false);
+        var specJson = SpecJson.Serialize(spec);
+        var stored = await store.GetMetadataAsync(ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false);
+        if (stored is not null && !string.Equals(stored, specJson, StringComparison.Ordinal))
+        {
+            throw new UsageException(
+                $"{options.Storage.Display} already holds experiment '{spec.Experiment}' with a different spec or seed; rename the experiment or use another database.");
+        }
+
+        var location = options.Checkpoints is { } dir ? Path.GetFullPath(dir) : DatabaseCheckpoints;
+        if (await store.GetMetadataAsync(CheckpointsKey, cancellationToken).ConfigureAwait(false) is null)
+        {
+            await store.SetMetadataAsync(CheckpointsKey, location, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Runs first, then the spec: a worker that sees the spec sees every run.
+        foreach (var run in spec.Runs)
+        {
+            var scheduler = SpecMapping.Scheduler(spec, run);
+            await store.CreateRunAsync(new RunRecord(run.Name, scheduler.Method, SpecJson.Serialize(run)), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (stored is null)
+        {
+            await store.SetMetadataAsync(ExperimentHost.SpecKey, specJson, cancellationToken).ConfigureAwait(false);
+        }
+
+        output.WriteLine($"Experiment '{spec.Experiment}' in {options.Storage.Display}; join with: cohort worker --storage <url> --experiment {spec.Experiment}");
+        var status = await WorkAsync(store, spec, cancellationToken).ConfigureAwait(false);
+        if (status != ExitCodes.Success)
+        {
+            return status;
+        }
+
+        Directory.CreateDirectory(directory);
+        await ExperimentSummary.WriteAsync(store, spec, directory, cancellationToken).ConfigureAwait(false);
+        await ExperimentReport.WriteAsync(store, spec, directory, cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"Wrote {Path.Combine(directory, "summary.json")}, events.csv and {ExperimentReport.FileName}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// <c>cohort worker</c>: work on <paramref name="experiment"/> (waiting for it to be created), or on every
+    /// experiment of the database that is not complete, oldest first; return when there is nothing left.
+    /// </summary>
+    public async Task<int> WorkerAsync(string? experiment, CancellationToken cancellationToken)
+    {
+        if (experiment is not null)
+        {
+            return await WorkOnAsync(experiment, wait: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        IReadOnlyList<string> names;
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(PostgresConnection.ToNpgsql(options.Storage.ConnectionString)))
+        {
+            names = await PostgresExperimentStore.ListExperimentsAsync(dataSource, ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false);
+        }
+
+        var worked = 0;
+        foreach (var name in names)
+        {
+            var status = await WorkOnAsync(name, wait: false, cancellationToken).ConfigureAwait(false);
+            if (status != ExitCodes.Success)
+            {
+                return status;
+            }
+
+            worked++;
+        }
+
+        if (worked == 0)
+        {
+            output.WriteLine($"No experiment in {options.Storage.Display}; start one with: cohort run SPEC --storage <url>");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private async Task<int> WorkOnAsync(string experiment, bool wait, CancellationToken cancellationToken)
+    {
+        await using var store = await OpenAsync(experiment, cancellationToken).ConfigureAwait(false);
+        string? json;
+        var announced = false;
+        while ((json = await store.GetMetadataAsync(ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false)) is null)
+        {
+            if (!wait)
+            {
+                return ExitCodes.Success;
+            }
+
+            if (!announced)
+            {
+                output.WriteLine($"Waiting for experiment '{experiment}' to be created in {options.Storage.Display} (cohort run SPEC --storage …)");
+                announced = true;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+
+        var spec = SpecLoader.Parse(json, $"{options.Storage.Display} (experiment '{experiment}')");
+        return await WorkAsync(store, spec, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Works on every run of the experiment that is not complete, in spec order.</summary>
+    private async Task<int> WorkAsync(PostgresExperimentStore store, ExperimentSpec spec, CancellationToken cancellationToken)
+    {
+        var checkpoints = await CheckpointsAsync(store, cancellationToken).ConfigureAwait(false);
+        var data = DataDirectory.Resolve(options.DataDirectory);
+        ITrainableFactory factory = await TrainableFactories.CreateAsync(spec, data, output, cancellationToken).ConfigureAwait(false);
+        if (options.TrainDelay > TimeSpan.Zero)
+        {
+            factory = new SlowTrainableFactory(factory, options.TrainDelay);
+        }
+
+        var objective = SpecMapping.Objective(spec);
+        var logger = new LineLogger<DistributedWorker>(output, options.Verbose ? LogLevel.Debug : LogLevel.Warning);
+        var workerOptions = new DistributedWorkerOptions
+        {
+            StepsPerMember = spec.Steps,
+            DecisionDelay = options.DecisionDelay,
+        };
+        if (options.Lease is { } lease)
+        {
+            workerOptions = workerOptions with { Lease = lease, Heartbeat = lease / 3 };
+        }
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Worker {workerOptions.Owner} on experiment '{spec.Experiment}'"));
+        var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
+            .Where(r => r.Status == RunStatus.Completed)
+            .Select(r => r.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var run in spec.Runs)
+        {
+            if (completed.Contains(run.Name))
+            {
+                continue;
+            }
+
+            var population = SpecMapping.Scheduler(spec, run).Population;
+            var progress = new ConsoleProgress(output, options.Interactive, objective, spec.Steps, population);
+            var worker = new DistributedWorker(store, checkpoints, workerOptions with { Retries = run.Retries }, progress, logger: logger);
+            var outcome = await worker.RunAsync(
+                new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, SpecJson.Serialize(run)),
+                () => SpecMapping.Scheduler(spec, run),
+                factory,
+                cancellationToken).ConfigureAwait(false);
+            if (outcome.Status == RunStatus.Cancelled)
+            {
+                output.WriteLine("Interrupted. The other workers carry on; rejoin with: cohort worker --storage <url> --experiment " + spec.Experiment);
+                return ExitCodes.Cancelled;
+            }
+        }
+
+        return ExitCodes.Success;
+    }
+
+    private async Task<ICheckpointStore> CheckpointsAsync(PostgresExperimentStore store, CancellationToken cancellationToken)
+    {
+        var location = options.Checkpoints is { } dir
+            ? Path.GetFullPath(dir)
+            : await store.GetMetadataAsync(CheckpointsKey, cancellationToken).ConfigureAwait(false) ?? DatabaseCheckpoints;
+        return string.Equals(location, DatabaseCheckpoints, StringComparison.Ordinal)
+            ? new PostgresCheckpointStore(store.DataSource, store.Experiment)
+            : new FileCheckpointStore(location);
+    }
+
+    private async Task<PostgresExperimentStore> OpenAsync(string experiment, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PostgresExperimentStore.OpenAsync(options.Storage.ConnectionString, experiment, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Npgsql.NpgsqlException ex)
+        {
+            // Npgsql's messages name the host and user, never the password.
+            throw new UsageException($"Cannot open {options.Storage.Display}: {ex.Message}");
+        }
+    }
+}

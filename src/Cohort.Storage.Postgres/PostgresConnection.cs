@@ -1,0 +1,138 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Cohort.Storage.Postgres;
+
+/// <summary>
+/// PostgreSQL connection strings as users write them: a <c>postgresql://user:password@host:port/database?sslmode=require</c>
+/// URI (libpq style) or an Npgsql key=value string. <see cref="Redact"/> gives the form that may be printed or logged:
+/// the password never is.
+/// </summary>
+public static class PostgresConnection
+{
+    /// <summary>Whether <paramref name="storage"/> names a PostgreSQL database (a <c>postgres://</c> or <c>postgresql://</c> URI, or a key=value string with a host).</summary>
+    public static bool IsPostgres(string? storage) =>
+        storage is not null
+        && (storage.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
+            || storage.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+            || (storage.Contains('=', StringComparison.Ordinal) && storage.Contains("host", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>Converts a URI or key=value string into an Npgsql connection string.</summary>
+    /// <exception cref="FormatException">The string is neither (the message never contains the password).</exception>
+    public static string ToNpgsql(string connection)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connection);
+        var text = connection.Trim();
+        if (!text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) && !text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return new NpgsqlConnectionStringBuilder(text).ConnectionString;
+            }
+            catch (ArgumentException ex)
+            {
+                throw new FormatException($"Not a PostgreSQL connection string: {Redact(text)} ({ex.Message.Split('\n')[0]})", ex);
+            }
+        }
+
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new FormatException($"Not a PostgreSQL URI: {Redact(text)}. Expected postgresql://user:password@host:port/database.");
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host };
+        if (!uri.IsDefaultPort && uri.Port > 0)
+        {
+            builder.Port = uri.Port;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            builder.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            if (colon >= 0)
+            {
+                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            }
+        }
+
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+        {
+            builder.Database = database;
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
+            switch (key.ToLowerInvariant())
+            {
+                case "sslmode":
+                    builder.SslMode = Enum.Parse<SslMode>(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
+                    break;
+                case "application_name":
+                    builder.ApplicationName = value;
+                    break;
+                case "connect_timeout":
+                    builder.Timeout = int.Parse(value, CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    try
+                    {
+                        builder[key] = value;
+                    }
+                    catch (ArgumentException ex)
+                    {
+                        throw new FormatException($"Unknown PostgreSQL URI parameter '{key}' in {Redact(text)}.", ex);
+                    }
+
+                    break;
+            }
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The connection string with its password replaced by <c>***</c>, for messages and logs.</summary>
+    public static string Redact(string connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var text = connection.Trim();
+        if (text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))
+        {
+            var scheme = text.IndexOf("://", StringComparison.Ordinal) + 3;
+            var at = text.IndexOf('@', scheme);
+            if (at < 0)
+            {
+                return text;
+            }
+
+            var colon = text.IndexOf(':', scheme);
+            return colon >= 0 && colon < at ? text[..(colon + 1)] + "***" + text[at..] : text;
+        }
+
+        try
+        {
+            var builder = new NpgsqlConnectionStringBuilder(text);
+            if (!string.IsNullOrEmpty(builder.Password))
+            {
+                builder.Password = "***";
+            }
+
+            return builder.ConnectionString;
+        }
+        catch (ArgumentException)
+        {
+            return "(unreadable connection string)";
+        }
+    }
+
+    /// <summary>A short description for progress lines: <c>user@host:port/database</c>, never the password.</summary>
+    public static string Describe(string connection)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ToNpgsql(connection));
+        return string.Create(CultureInfo.InvariantCulture, $"postgresql://{builder.Username}@{builder.Host}:{builder.Port}/{builder.Database}");
+    }
+}

@@ -1,0 +1,121 @@
+using Cohort.Core.Execution;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
+using Cohort.Core.Storage.Serialization;
+using Cohort.Training.Toy;
+
+namespace Cohort.Storage.Postgres.Tests;
+
+/// <summary>
+/// <see cref="DistributedWorker"/>s in one process (each with its own store connection pool) against PostgreSQL:
+/// the log they write together equals that of a one-process <see cref="ExperimentRunner"/>.
+/// </summary>
+public sealed class DistributedWorkerTests
+{
+    private static CancellationToken None => CancellationToken.None;
+
+    [PostgresFact]
+    public async Task Should_WriteTheSameLogAsOneProcess_When_ThreeWorkersRunSynchronousPbt()
+    {
+        await AssertSameAsOneProcessAsync("synchronous", workers: 3);
+    }
+
+    [PostgresFact]
+    public async Task Should_WriteTheSameLogAsOneProcess_When_ThreeWorkersRunAsynchronousPbt()
+    {
+        await AssertSameAsOneProcessAsync("asynchronous", workers: 3);
+    }
+
+    [PostgresFact]
+    public async Task Should_TakeOverTheTask_When_ItsClaimantDiesHoldingIt()
+    {
+        // Given a run whose first task is claimed by a worker that then vanishes (never renews, never reports)
+        var spec = ToySpecs.Spec("takeover", population: 4, steps: 40, ready: 10, mode: "synchronous");
+        var experiment = PostgresTestDatabase.NewExperiment("takeover");
+        await using var store = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, None);
+        var run = ToySpecs.Run(spec);
+        var scheduler = ToySpecs.Scheduler(spec);
+        await store.CreateRunAsync(new RunRecord(run.Name, scheduler.Method, run.SpecJson), None);
+        var first = TaskKey.Of(scheduler.Pending[0]);
+        Assert.Equal(0, await store.TryClaimAsync(run.Name, [first], "dead-worker", TimeSpan.FromSeconds(1), None));
+
+        // When a live worker runs the experiment
+        var worker = new DistributedWorker(
+            store,
+            new PostgresCheckpointStore(store.DataSource, experiment),
+            new DistributedWorkerOptions { Owner = "live", Lease = TimeSpan.FromSeconds(2), Heartbeat = TimeSpan.FromMilliseconds(500), PollInterval = TimeSpan.FromMilliseconds(50), StepsPerMember = spec.Steps });
+        var outcome = await worker.RunAsync(run, () => ToySpecs.Scheduler(spec), new ToyTrainableFactory(), None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Then it takes the dead worker's task over once its lease expired, and finishes every member exactly once
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        var results = await store.ReadResultsAsync(run.Name, None);
+        Assert.Equal(4, results.Count(r => r.Task.EndStep == spec.Steps));
+        Assert.Equal(results.Count, results.Select(r => (r.Task.Member, r.Task.Ordinal)).Distinct().Count());
+        var claims = await store.ReadClaimCountsAsync(run.Name, None);
+        Assert.Equal(2, claims[first]);
+        Assert.Equal(RunStatus.Completed, (await store.GetRunsAsync(None)).Single().Status);
+    }
+
+    [PostgresFact]
+    public async Task Should_ReturnCancelledAndReleaseTheClaim_When_TheWorkerIsCancelled()
+    {
+        var spec = ToySpecs.Spec("cancel", population: 2, steps: 4000, ready: 4, mode: "synchronous");
+        var experiment = PostgresTestDatabase.NewExperiment("cancel");
+        await using var store = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(800));
+        var worker = new DistributedWorker(store, new InMemoryCheckpointStore(), new DistributedWorkerOptions { Owner = "w" });
+
+        var outcome = await worker.RunAsync(ToySpecs.Run(spec), () => ToySpecs.Scheduler(spec), new ToyTrainableFactory(), cts.Token);
+
+        Assert.Equal(RunStatus.Cancelled, outcome.Status);
+        Assert.Equal(RunStatus.Running, (await store.GetRunsAsync(None)).Single().Status);
+        var pending = (await store.ReadResultsAsync("pbt", None)).Count;
+        Assert.True(pending < 2000, $"{pending} results: the run should still be far from done");
+    }
+
+    private static async Task AssertSameAsOneProcessAsync(string mode, int workers)
+    {
+        // Given the reference: one process, embedded store
+        var spec = ToySpecs.Spec("same-" + mode, population: 6, steps: 60, ready: 6, mode: mode);
+        var run = ToySpecs.Run(spec);
+        var reference = new InMemoryExperimentStore();
+        await new ExperimentRunner(new InMemoryCheckpointStore(), reference, new RunnerOptions { Workers = 2, StepsPerMember = spec.Steps })
+            .RunAsync(run, ToySpecs.Scheduler(spec), new ToyTrainableFactory(), None);
+
+        // When several workers share one PostgreSQL experiment
+        var experiment = PostgresTestDatabase.NewExperiment("same-" + mode);
+        var stores = new List<PostgresExperimentStore>();
+        for (var i = 0; i < workers; i++)
+        {
+            stores.Add(await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, None));
+        }
+
+        try
+        {
+            var outcomes = await Task.WhenAll(stores.Select((s, i) => Task.Run(() => new DistributedWorker(
+                    s,
+                    new PostgresCheckpointStore(s.DataSource, experiment),
+                    new DistributedWorkerOptions { Owner = "w" + i, PollInterval = TimeSpan.FromMilliseconds(20), StepsPerMember = spec.Steps })
+                .RunAsync(run, () => ToySpecs.Scheduler(spec), new ToyTrainableFactory(), None))))
+                .WaitAsync(TimeSpan.FromSeconds(90));
+
+            // Then the stored results and decisions are exactly the one-process ones, in the same order
+            Assert.All(outcomes, o => Assert.Equal(RunStatus.Completed, o.Status));
+            var expected = await reference.ReadResultsAsync(run.Name, None);
+            var actual = await stores[0].ReadResultsAsync(run.Name, None);
+            Assert.Equal(expected.Select(CohortJson.Serialize), actual.Select(CohortJson.Serialize));
+
+            Assert.Equal(
+                (await reference.ReadEventsAsync(run.Name, None)).Select(e => e.Event),
+                (await stores[0].ReadEventsAsync(run.Name, None)).Select(e => e.Event));
+            Assert.Contains((await stores[0].ReadEventsAsync(run.Name, None)), e => e.Event is Exploited);
+        }
+        finally
+        {
+            foreach (var s in stores)
+            {
+                await s.DisposeAsync();
+            }
+        }
+    }
+}

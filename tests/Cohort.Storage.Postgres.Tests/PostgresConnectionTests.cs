@@ -1,0 +1,67 @@
+using Npgsql;
+
+namespace Cohort.Storage.Postgres.Tests;
+
+/// <summary>Connection strings: URIs, key=value strings, and the password never shown. No database needed.</summary>
+public sealed class PostgresConnectionTests
+{
+    [Fact]
+    public void ToNpgsql_Should_MapEveryPart_When_GivenAUri()
+    {
+        var text = PostgresConnection.ToNpgsql("postgresql://pbt%40lab:s3cr%3At@db.example.org:6432/cohort?sslmode=require&application_name=w1");
+        var builder = new NpgsqlConnectionStringBuilder(text);
+
+        Assert.Equal("db.example.org", builder.Host);
+        Assert.Equal(6432, builder.Port);
+        Assert.Equal("pbt@lab", builder.Username);
+        Assert.Equal("s3cr:t", builder.Password);
+        Assert.Equal("cohort", builder.Database);
+        Assert.Equal(SslMode.Require, builder.SslMode);
+        Assert.Equal("w1", builder.ApplicationName);
+    }
+
+    [Fact]
+    public void ToNpgsql_Should_KeepAKeyValueString_When_GivenOne()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnection.ToNpgsql("Host=10.0.0.5;Username=u;Password=p;Database=d"));
+
+        Assert.Equal("10.0.0.5", builder.Host);
+        Assert.Equal("p", builder.Password);
+    }
+
+    [Theory]
+    [InlineData("postgresql://u:hunter2@h:5432/d", "postgresql://u:***@h:5432/d")]
+    [InlineData("postgres://u@h/d", "postgres://u@h/d")]
+    public void Redact_Should_HideThePassword_When_GivenAUri(string uri, string expected)
+    {
+        Assert.Equal(expected, PostgresConnection.Redact(uri));
+    }
+
+    [Fact]
+    public void Redact_Should_HideThePassword_When_GivenAKeyValueString()
+    {
+        var redacted = PostgresConnection.Redact("Host=h;Username=u;Password=hunter2;Database=d");
+
+        Assert.DoesNotContain("hunter2", redacted, StringComparison.Ordinal);
+        Assert.Contains("***", redacted, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToNpgsql_Should_ThrowWithoutThePassword_When_AUriParameterIsUnknown()
+    {
+        var error = Assert.Throws<FormatException>(() => PostgresConnection.ToNpgsql("postgresql://u:hunter2@h/d?frobnicate=1"));
+
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("frobnicate", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("postgresql://h/d", true)]
+    [InlineData("Host=h;Database=d", true)]
+    [InlineData("runs/toy", false)]
+    [InlineData(null, false)]
+    public void IsPostgres_Should_RecogniseConnectionStrings(string? storage, bool expected)
+    {
+        Assert.Equal(expected, PostgresConnection.IsPostgres(storage));
+    }
+}
