@@ -62,7 +62,7 @@ public sealed class RunLineage
                 case Exploited x:
                     _weightSources[(x.Member, x.Checkpoint.Hash, x.Checkpoint.Step)] = x.Donor;
                     break;
-                case Bred b:
+                case Bred { Checkpoint: not null } b:
                     _weightSources[(b.Member, b.Checkpoint.Hash, b.Checkpoint.Step)] = b.WeightsParent;
                     break;
             }
