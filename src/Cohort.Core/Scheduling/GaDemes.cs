@@ -82,7 +82,9 @@ public static class GaDemes
     /// <summary>
     /// Draws a parent for a child in <paramref name="deme"/>: the source deme by <see cref="SourceDeme"/>, then
     /// fitness-proportionally among <paramref name="pool"/> members of that deme other than <paramref name="exclude"/>;
-    /// falls back to the child's own deme, then to the whole pool, when the source has no candidate. Returns a member
+    /// when the source has no candidate, falls back to the child's own deme, then to all its neighbours, then to the
+    /// excluded member itself when it is the neighbourhood's only survivor, and only when the neighbourhood has no
+    /// survivor at all to the whole pool. Returns a member
     /// index (into <paramref name="fitness"/> and <paramref name="demeOf"/>).
     /// </summary>
     public static int DrawParent(
@@ -107,7 +109,13 @@ public static class GaDemes
 
         if (candidates.Length == 0)
         {
-            candidates = pool.Where(i => i != exclude).ToArray();
+            candidates = pool.Where(i => i != exclude && neighbours.Contains(demeOf[i])).ToArray();
+        }
+
+        if (candidates.Length == 0)
+        {
+            // Only the excluded member lives nearby: it may be both parents (selfing) rather than leave the neighbourhood.
+            candidates = pool.Where(i => demeOf[i] == deme || neighbours.Contains(demeOf[i])).ToArray();
         }
 
         if (candidates.Length == 0)
