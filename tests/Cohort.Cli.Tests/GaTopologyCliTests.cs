@@ -109,5 +109,7 @@ public sealed class GaTopologyCliTests
         Assert.InRange(best.GetProperty("hyperparameters").GetProperty("conv_filters1").GetDouble(), 2, 4);
         var events = await File.ReadAllTextAsync(Path.Combine(dir, "out", "events.csv"));
         Assert.Contains(",bred,", events, StringComparison.Ordinal);
+        var report = await File.ReadAllTextAsync(Path.Combine(dir, "out", "report.html"));
+        Assert.Contains("class=\"family-tree\"", report, StringComparison.Ordinal);
     }
 }

@@ -89,6 +89,9 @@ public sealed class RunLineage
         return new RunLineage(events.ToArray(), results.ToArray(), objective);
     }
 
+    /// <summary>The run's event log, in log order.</summary>
+    public IReadOnlyList<RunEvent> Events => _events;
+
     /// <summary>The member ids, from the <see cref="MemberCreated"/> events and the results.</summary>
     public IReadOnlyList<int> Members =>
         _created.Keys.Concat(_results.Select(r => r.Task.Member)).Distinct().Order().ToArray();
