@@ -21,8 +21,10 @@ def main():
     ap.add_argument("--target", type=float, default=0.9)
     ap.add_argument("--spec", default=os.path.join("examples", "ga-crossover.yaml"))
     ap.add_argument("--reuse", action="store_true", help="read the outputs of an earlier call instead of running again")
+    ap.add_argument("--cli", default=os.path.join("src", "Cohort.Cli", "bin", "Release", "net10.0", "cohort.dll"),
+                    help="the built cohort.dll (e.g. a copy made with dotnet build -c Release -o DIR)")
     a = ap.parse_args()
-    cli = os.path.join("src", "Cohort.Cli", "bin", "Release", "net10.0", "cohort.dll")
+    cli = a.cli
     per_run = {}
     for seed in range(a.seeds):
         out = os.path.join(a.out, str(seed))

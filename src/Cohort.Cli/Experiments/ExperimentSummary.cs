@@ -23,7 +23,20 @@ internal sealed record RunSummary(
     double? BestScore,
     double? BestTestScore,
     HyperparameterSet? BestHyperparameters,
-    IReadOnlyList<ScheduleSegment> BestSchedule);
+    IReadOnlyList<ScheduleSegment> BestSchedule,
+    TopologySummary? Topology = null);
+
+/// <summary>
+/// A topology-mode GA run (paper 004 sec. 4.2): how many individuals trained, how many reached the target, the best
+/// individual (least time to the target, else best final value) and the best time to target per generation.
+/// </summary>
+internal sealed record TopologySummary(
+    double? Target,
+    string Time,
+    int Individuals,
+    int Reached,
+    TopologyIndividual? Best,
+    IReadOnlyList<double?> BestTimeByGeneration);
 
 /// <summary>
 /// Builds <c>summary.json</c> and <c>events.csv</c> from the store alone (DESIGN.md: if it is not in the store, it did
@@ -55,10 +68,34 @@ internal static class ExperimentSummary
                 final?.Validation.GetValueOrDefault(objective.Metric),
                 final is not null && final.Test.TryGetValue(objective.Metric, out var t) ? t : null,
                 best is { } m ? lineage.FinalHyperparameters(m) : null,
-                best is { } m2 ? lineage.Schedule(m2) : []));
+                best is { } m2 ? lineage.Schedule(m2) : [],
+                Topology(spec, record.Name, results, objective)));
         }
 
         return summaries;
+    }
+
+    private static TopologySummary? Topology(ExperimentSpec spec, string run, IReadOnlyList<TaskResult> results, Objective objective)
+    {
+        var ga = spec.Runs.FirstOrDefault(r => r.Name == run)?.Ga;
+        if (ga is not { Mode: GaMode.Topology })
+        {
+            return null;
+        }
+
+        var individuals = TopologyIndividual.FromResults(results, objective, ga.Target, ga.Time);
+        var byGeneration = individuals.Count == 0
+            ? []
+            : Enumerable.Range(0, individuals.Max(i => i.Generation) + 1)
+                .Select(g => individuals.Where(i => i.Generation == g && i.TimeToTarget is not null).Select(i => i.TimeToTarget).Min())
+                .ToArray();
+        return new TopologySummary(
+            ga.Target,
+            ga.Time.ToString().ToLowerInvariant(),
+            individuals.Count,
+            individuals.Count(i => i.TimeToTarget is not null),
+            TopologyIndividual.Best(individuals, objective),
+            byGeneration);
     }
 
     /// <summary>The summary.json document (snake_case keys, invariant numbers).</summary>
@@ -93,6 +130,30 @@ internal static class ExperimentSummary
             else
             {
                 run["best"] = null;
+            }
+
+            if (r.Topology is { } topology)
+            {
+                run["topology"] = new JsonObject
+                {
+                    ["target"] = Number(topology.Target),
+                    ["time"] = topology.Time,
+                    ["individuals"] = topology.Individuals,
+                    ["reached"] = topology.Reached,
+                    ["best"] = topology.Best is { } b
+                        ? new JsonObject
+                        {
+                            ["member"] = b.Member,
+                            ["generation"] = b.Generation,
+                            ["hyperparameters"] = Hyperparameters(b.Hyperparameters),
+                            ["time_to_target"] = Number(b.TimeToTarget),
+                            ["time"] = Number(b.Time),
+                            ["steps"] = b.Steps,
+                            ["final_value"] = Number(b.FinalValue),
+                        }
+                        : null,
+                    ["best_time_by_generation"] = new JsonArray(topology.BestTimeByGeneration.Select(t => (JsonNode?)Number(t)).ToArray()),
+                };
             }
 
             array.Add(run);
@@ -148,7 +209,7 @@ internal static class ExperimentSummary
                         break;
                     case Bred e:
                         Row(sb, record.Name, "bred", e.Member, e.Step, "", "", "", "", e.WeightsParent.ToString(CultureInfo.InvariantCulture),
-                            e.Checkpoint.Hash, e.Before.ToString(), e.After.ToString(),
+                            e.Checkpoint?.Hash ?? "", e.Before.ToString(), e.After.ToString(),
                             string.Create(CultureInfo.InvariantCulture, $"hyperparameter parents {e.HyperparameterParentA} {e.HyperparameterParentB}; {e.Operators}"));
                         break;
                     case Explored e:

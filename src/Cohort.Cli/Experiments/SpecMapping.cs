@@ -101,6 +101,13 @@ internal static class SpecMapping
         MutationRate = ga.MutationRate,
         WeightsParent = ga.WeightsParent == GaWeightsParent.Best ? WeightsParentChoice.BestOfHyperparameterParents : WeightsParentChoice.FitnessProportional,
         Initialization = run.Points.Count > 0 ? InitializationKind.Explicit : InitializationKind.Random,
+        Mode = ga.Mode,
+        Generations = ga.Generations,
+        Target = ga.Target,
+        Time = ga.Time,
+        Demes = ga.Demes,
+        DemeLayout = ga.DemeLayout,
+        MigrationRate = ga.MigrationRate,
     };
 
     private static PbtOptions Pbt(ExperimentSpec spec, RunSpec run, PbtSpec pbt) => new()

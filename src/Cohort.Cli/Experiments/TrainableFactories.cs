@@ -65,6 +65,19 @@ internal static class TrainableFactories
             SpecActivation.Sigmoid => EngineActivation.Sigmoid,
             _ => EngineActivation.Relu,
         };
+        if (n.Model.Kind == ModelKind.Convnet)
+        {
+            var convOptimizer = n.Optimizer switch
+            {
+                SpecOptimizer.Sgd => EngineOptimizer.Sgd,
+                SpecOptimizer.AdamW => EngineOptimizer.AdamW,
+                _ => EngineOptimizer.Adam,
+            };
+            return new ConvNetTrainableFactory(
+                new ConvNetTrainableOptions(ConvNetShape.Paper004Original, convOptimizer, n.BatchSize, n.EvalSamples, Dropout: n.Model.Dropout),
+                splits);
+        }
+
         var model = n.Model.Kind switch
         {
             ModelKind.Lenet5 => ModelSpec.LeNet5(n.Model.Dropout),

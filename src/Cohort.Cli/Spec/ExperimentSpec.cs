@@ -104,6 +104,9 @@ public enum ModelKind
     Mlp,
     Lenet5,
     Fc,
+
+    /// <summary>A LeNet-style conv net whose shape comes from hyperparameters (paper 004 sec. 4.2.3; Cohort.Training ConvNetShape).</summary>
+    Convnet,
 }
 
 public enum ActivationKind
@@ -226,8 +229,22 @@ public sealed record FireSpec(
 /// Paper 004's genetic algorithm (PBT mode): per-locus crossover and mutation rates (defaults 0.33 and 0.05) and how
 /// the weights parent is chosen (<c>fitness</c>: a third fitness-proportional parent; <c>best</c>: the fitter of the
 /// two hyperparameter parents).
+/// <para>Topology mode (paper 004 sec. 4.2; <c>mode: topology</c>): every individual trains from scratch to the
+/// <see cref="Target"/> or the step cap; <see cref="Generations"/> generations; the fom is the time to the target counted
+/// in <see cref="Time"/> (steps, cost or seconds). Demes (sec. 6.2): <see cref="Demes"/> sub-populations on a
+/// <see cref="DemeLayout"/> with <see cref="MigrationRate"/> (both modes).</para>
 /// </summary>
-public sealed record GaSpec(double CrossoverRate, double MutationRate, GaWeightsParent WeightsParent);
+public sealed record GaSpec(
+    double CrossoverRate,
+    double MutationRate,
+    GaWeightsParent WeightsParent,
+    Cohort.Core.Scheduling.GaMode Mode = Cohort.Core.Scheduling.GaMode.Pbt,
+    int Generations = 250,
+    double? Target = null,
+    Cohort.Core.Scheduling.TimeMeasure Time = Cohort.Core.Scheduling.TimeMeasure.Steps,
+    int Demes = 1,
+    Cohort.Core.Scheduling.DemeLayout DemeLayout = Cohort.Core.Scheduling.DemeLayout.Ring,
+    double MigrationRate = 0.05);
 
 public enum GaWeightsParent
 {

@@ -82,8 +82,8 @@ public static class SpecJson
         {
             w.WriteString("dataset", n.Dataset);
             w.WriteStartObject("model");
-            w.WriteString("kind", n.Model.Kind switch { ModelKind.Lenet5 => "lenet5", ModelKind.Fc => "fc", _ => "mlp" });
-            if (n.Model.Kind != ModelKind.Lenet5)
+            w.WriteString("kind", n.Model.Kind switch { ModelKind.Lenet5 => "lenet5", ModelKind.Fc => "fc", ModelKind.Convnet => "convnet", _ => "mlp" });
+            if (n.Model.Kind is not ModelKind.Lenet5 and not ModelKind.Convnet)
             {
                 w.WriteStartArray("hidden");
                 foreach (var width in n.Model.Hidden)
@@ -213,6 +213,24 @@ public static class SpecJson
             w.WriteNumber("crossover_rate", ga.CrossoverRate);
             w.WriteNumber("mutation_rate", ga.MutationRate);
             w.WriteString("weights_parent", ga.WeightsParent == GaWeightsParent.Best ? "best" : "fitness");
+            if (ga.Mode == Cohort.Core.Scheduling.GaMode.Topology)
+            {
+                w.WriteString("mode", "topology");
+                w.WriteNumber("generations", ga.Generations);
+                if (ga.Target is { } target)
+                {
+                    w.WriteNumber("target", target);
+                }
+
+                w.WriteString("time", ga.Time.ToString().ToLowerInvariant());
+            }
+
+            if (ga.Demes != 1)
+            {
+                w.WriteNumber("demes", ga.Demes);
+                w.WriteString("deme_layout", ga.DemeLayout.ToString().ToLowerInvariant());
+                w.WriteNumber("migration_rate", ga.MigrationRate);
+            }
         }
 
         if (run.Fire is { } fire)

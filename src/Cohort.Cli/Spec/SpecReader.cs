@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Cohort.Core.Hyperparameters;
+using DemeLayout = Cohort.Core.Scheduling.DemeLayout;
+using GaMode = Cohort.Core.Scheduling.GaMode;
+using TimeMeasure = Cohort.Core.Scheduling.TimeMeasure;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -19,7 +22,7 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
     private static readonly string[] s_hyperparameterKeys = ["type", "scale", "min", "max", "grid", "prior", "choices"];
     private static readonly string[] s_readyKeys = ["every", "burn_in"];
     private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation", "copy_hyperparameters"];
-    private static readonly string[] s_gaKeys = ["crossover_rate", "mutation_rate", "weights_parent"];
+    private static readonly string[] s_gaKeys = ["crossover_rate", "mutation_rate", "weights_parent", "generations", "target", "time", "demes", "deme_layout", "migration_rate"];
     private static readonly string[] s_syntheticKeys = ["dimensions", "noise"];
     private static readonly string[] s_noisyQuadraticKeys = ["dimensions", "curvature_power", "batch_size", "noise"];
     private static readonly (string, bool)[] s_quadraticNoise = [("sampled", false), ("expected", true)];
@@ -30,7 +33,10 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 
     private static readonly (string, ObjectiveDirection)[] s_directions = [("minimize", ObjectiveDirection.Minimize), ("maximize", ObjectiveDirection.Maximize)];
     private static readonly (string, TrainableKind)[] s_trainables = [("toy", TrainableKind.Toy), ("network", TrainableKind.Network), ("synthetic", TrainableKind.Synthetic), ("noisy_quadratic", TrainableKind.NoisyQuadratic)];
-    private static readonly (string, ModelKind)[] s_models = [("mlp", ModelKind.Mlp), ("lenet5", ModelKind.Lenet5), ("fc", ModelKind.Fc)];
+    private static readonly (string, ModelKind)[] s_models = [("mlp", ModelKind.Mlp), ("lenet5", ModelKind.Lenet5), ("fc", ModelKind.Fc), ("convnet", ModelKind.Convnet)];
+    private static readonly (string, GaMode)[] s_gaModes = [("pbt", GaMode.Pbt), ("topology", GaMode.Topology)];
+    private static readonly (string, TimeMeasure)[] s_timeMeasures = [("steps", TimeMeasure.Steps), ("cost", TimeMeasure.Cost), ("seconds", TimeMeasure.Seconds)];
+    private static readonly (string, DemeLayout)[] s_demeLayouts = [("ring", DemeLayout.Ring), ("torus", DemeLayout.Torus)];
     private static readonly (string, ActivationKind)[] s_activations = [("relu", ActivationKind.Relu), ("tanh", ActivationKind.Tanh), ("sigmoid", ActivationKind.Sigmoid)];
     private static readonly (string, OptimizerKind)[] s_optimizers = [("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW), ("sgd", OptimizerKind.Sgd)];
     private static readonly (string, HyperparameterKind)[] s_types = [("float", HyperparameterKind.Continuous), ("int", HyperparameterKind.Integral), ("categorical", HyperparameterKind.Categorical)];
@@ -248,12 +254,12 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         SpecList<int>? hidden = kind switch
         {
             ModelKind.Fc => SpecList.Of(1024, 1024),
-            ModelKind.Lenet5 => SpecList<int>.Empty,
+            ModelKind.Lenet5 or ModelKind.Convnet => SpecList<int>.Empty,
             _ => SpecList.Of(64),
         };
         if (keys.TryGetValue("hidden", out var h))
         {
-            if (kind == ModelKind.Lenet5)
+            if (kind is ModelKind.Lenet5 or ModelKind.Convnet)
             {
                 Error(Join(path, "hidden"), h, "lenet5 has fixed layers; hidden is only for mlp and fc");
             }
@@ -698,8 +704,9 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 
         if (method != RunMethod.Pbt)
         {
-            // FIRE PBT runs ordinary PBT inside each sub-population: it takes the exploit and explore keys too.
-            foreach (var key in s_pbtKeys.Where(keys.ContainsKey).Where(key => method != RunMethod.Fire || key is not ("exploit" or "explore")))
+            // FIRE PBT runs ordinary PBT inside each sub-population: it takes the exploit and explore keys too; ga takes mode.
+            foreach (var key in s_pbtKeys.Where(keys.ContainsKey)
+                .Where(key => !(method == RunMethod.Fire && key is "exploit" or "explore") && !(method == RunMethod.Ga && key == "mode")))
             {
                 Error(Join(path, key), keys[key], method == RunMethod.Fire ? "only for method pbt (fire takes exploit and explore)" : "only for method pbt");
                 ok = false;
@@ -811,9 +818,39 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
         var crossover = keys.TryGetValue("crossover_rate", out var cr) ? Number(cr, Join(path, "crossover_rate"), x => x is >= 0 and <= 1, "a rate in [0, 1]") : 0.33;
         var mutation = keys.TryGetValue("mutation_rate", out var mr) ? Number(mr, Join(path, "mutation_rate"), x => x is >= 0 and <= 1, "a rate in [0, 1]") : 0.05;
         var weights = keys.TryGetValue("weights_parent", out var wp) ? Enum(wp, Join(path, "weights_parent"), s_weightsParents) : GaWeightsParent.Fitness;
-        return crossover is null || mutation is null || weights is null || resolved is null
+        var mode = keys.TryGetValue("mode", out var md) ? Enum(md, Join(path, "mode"), s_gaModes) : GaMode.Pbt;
+        var generations = keys.TryGetValue("generations", out var gn) ? Integer(gn, Join(path, "generations"), x => x is >= 1 and <= 1_000_000, "an integer in [1, 1000000]") : 250;
+        double? target = null;
+        if (keys.TryGetValue("target", out var tg))
+        {
+            target = Number(tg, Join(path, "target"), double.IsFinite, "a finite objective value");
+            if (target is not null && mode != GaMode.Topology)
+            {
+                Error(Join(path, "target"), tg, "a time-to-target fom is for mode topology only (in pbt mode members inherit weights)");
+                mode = null;
+            }
+        }
+
+        var time = keys.TryGetValue("time", out var tm) ? Enum(tm, Join(path, "time"), s_timeMeasures) : TimeMeasure.Steps;
+        foreach (var key in new[] { "generations", "time" }.Where(k => keys.ContainsKey(k) && mode == GaMode.Pbt))
+        {
+            Error(Join(path, key), keys[key], "only for mode topology");
+            mode = null;
+        }
+
+        var demes = keys.TryGetValue("demes", out var dm) ? Integer(dm, Join(path, "demes"), x => x is >= 1 and <= 1_000_000, "an integer >= 1") : 1;
+        var layout = keys.TryGetValue("deme_layout", out var dl) ? Enum(dl, Join(path, "deme_layout"), s_demeLayouts) : DemeLayout.Ring;
+        var migration = keys.TryGetValue("migration_rate", out var mg) ? Number(mg, Join(path, "migration_rate"), x => x is >= 0 and <= 1, "a rate in [0, 1]") : 0.05;
+        if (demes is { } d && resolved is { } pop && d > pop)
+        {
+            Error(Join(path, "demes"), dm!, string.Create(CultureInfo.InvariantCulture, $"more demes than members (population {pop})"), d.ToString(CultureInfo.InvariantCulture));
+            demes = null;
+        }
+
+        return crossover is null || mutation is null || weights is null || resolved is null || mode is null || generations is null
+            || time is null || demes is null || layout is null || migration is null
             ? (null, null)
-            : (new GaSpec(crossover.Value, mutation.Value, weights.Value), resolved);
+            : (new GaSpec(crossover.Value, mutation.Value, weights.Value, mode.Value, (int)generations.Value, target, time.Value, (int)demes.Value, layout.Value, migration.Value), resolved);
     }
 
     private (PbtSpec? Pbt, long? Population) Pbt(

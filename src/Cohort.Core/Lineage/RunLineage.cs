@@ -63,7 +63,7 @@ public sealed class RunLineage
                 case Exploited x:
                     _weightSources[(x.Member, x.Checkpoint.Hash, x.Checkpoint.Step)] = x.Donor;
                     break;
-                case Bred b:
+                case Bred { Checkpoint: not null } b:
                     _weightSources[(b.Member, b.Checkpoint.Hash, b.Checkpoint.Step)] = b.WeightsParent;
                     break;
                 case EvaluatorStarted es:
@@ -98,6 +98,9 @@ public sealed class RunLineage
         ArgumentNullException.ThrowIfNull(objective);
         return new RunLineage(events.ToArray(), results.ToArray(), objective);
     }
+
+    /// <summary>The run's event log, in log order.</summary>
+    public IReadOnlyList<RunEvent> Events => _events;
 
     /// <summary>The member ids, from the <see cref="MemberCreated"/> events and the results.</summary>
     public IReadOnlyList<int> Members =>

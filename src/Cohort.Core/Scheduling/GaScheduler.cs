@@ -29,6 +29,9 @@ namespace Cohort.Core.Scheduling;
 /// starts <see cref="TrainTask.From"/> it. Parents' genotypes are the hyperparameters that trained their latest result.
 /// One <see cref="Bred"/> event records all three.</item>
 /// </list>
+/// With <see cref="GaOptions.Demes"/> above 1 every parent is drawn by <see cref="GaDemes.DrawParent"/> (within the
+/// child's deme, a migrant from a neighbour with <see cref="GaOptions.MigrationRate"/>); viability selection and fitness
+/// stay over the whole generation.
 /// Before <see cref="GaOptions.BurnIn"/> steps no selection happens, except that diverged members are replaced.
 /// When no member has a finite score the diverged ones finish as Diverged. A failed task is retried
 /// <see cref="MethodOptions.MaxTaskRetries"/> times, then the member finishes as Failed. All randomness comes from one
@@ -149,16 +152,34 @@ public sealed class GaScheduler : IPopulationScheduler
             }
 
             var child = live[i];
-            var a = pool[GaOperators.SelectProportional(poolFitness, _rng)];
+            int a;
             int b;
-            if (pool.Length > 1)
+            int? demeWeights = null;
+            if (Options.Demes > 1)
             {
-                var rest = pool.Where(j => j != a).ToArray();
-                b = rest[GaOperators.SelectProportional(rest.Select(j => fitness[j]).ToArray(), _rng)];
+                // Sec. 6.2: selection within the child's deme, a parent from a neighbouring deme with the migration rate.
+                var demeOf = live.Select(m => GaDemes.DemeOf(m.Id, _state.Members.Length, Options.Demes)).ToArray();
+                var deme = demeOf[i];
+                var neighbours = GaDemes.Neighbours(deme, Options.Demes, Options.DemeLayout);
+                a = GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
+                b = pool.Length > 1 ? GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng, exclude: a) : a;
+                if (Options.WeightsParent == WeightsParentChoice.FitnessProportional)
+                {
+                    demeWeights = GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
+                }
             }
             else
             {
-                b = a;
+                a = pool[GaOperators.SelectProportional(poolFitness, _rng)];
+                if (pool.Length > 1)
+                {
+                    var rest = pool.Where(j => j != a).ToArray();
+                    b = rest[GaOperators.SelectProportional(rest.Select(j => fitness[j]).ToArray(), _rng)];
+                }
+                else
+                {
+                    b = a;
+                }
             }
 
             var crossed = new List<string>();
@@ -167,7 +188,7 @@ public sealed class GaScheduler : IPopulationScheduler
             genotype = GaOperators.Mutate(genotype, _state.Space, Options.MutationRate, _rng, mutations);
             var w = Options.WeightsParent == WeightsParentChoice.BestOfHyperparameterParents
                 ? (fitness[b] > fitness[a] || (fitness[b] == fitness[a] && live[b].Id < live[a].Id) ? b : a)
-                : pool[GaOperators.SelectProportional(poolFitness, _rng)];
+                : demeWeights ?? pool[GaOperators.SelectProportional(poolFitness, _rng)];
             try
             {
                 _state.Space.Validate(genotype);

@@ -26,6 +26,8 @@ public sealed record Explored(int Member, long Step, HyperparameterSet Before, H
 /// <paramref name="HyperparameterParentB"/> (crossover, then mutation) and whose weights are
 /// <paramref name="WeightsParent"/>'s latest checkpoint <paramref name="Checkpoint"/>. <paramref name="Before"/> are the
 /// replaced member's hyperparameters; <paramref name="Operators"/> says which loci crossed over and mutated.
+/// In topology mode (sec. 4.2, no weight inheritance) the child trains from scratch: <paramref name="WeightsParent"/> is
+/// <see cref="NoWeightsParent"/> and <paramref name="Checkpoint"/> null.
 /// </summary>
 public sealed record Bred(
     int Member,
@@ -33,11 +35,15 @@ public sealed record Bred(
     int HyperparameterParentA,
     int HyperparameterParentB,
     int WeightsParent,
-    CheckpointRef Checkpoint,
+    CheckpointRef? Checkpoint,
     HyperparameterSet Before,
     HyperparameterSet After,
     string Operators)
-    : RunEvent(Member, Step);
+    : RunEvent(Member, Step)
+{
+    /// <summary>The <see cref="WeightsParent"/> of a child that trains from scratch (topology mode).</summary>
+    public const int NoWeightsParent = -1;
+}
 
 /// <summary>A member stopped training, with why.</summary>
 public sealed record MemberFinished(int Member, long Step, MemberStopReason Reason, string? Message) : RunEvent(Member, Step);

@@ -35,6 +35,8 @@ public static class SchedulerFactory
             case PbtOptions pbt:
                 var points = initialPoints ?? InitialPoints.Create(pbt.Initialization, space, population, runSeed);
                 return new PbtScheduler(pbt, space, points, objective, stepsPerMember, runSeed);
+            case GaOptions { Mode: GaMode.Topology } topology:
+                return new TopologyGaScheduler(topology, space, initialPoints ?? InitialPoints.Create(topology.Initialization, space, population, runSeed), objective, stepsPerMember, runSeed);
             case GaOptions ga:
                 return new GaScheduler(ga, space, initialPoints ?? InitialPoints.Create(ga.Initialization, space, population, runSeed), objective, stepsPerMember, runSeed);
             case FireOptions fire:

@@ -249,7 +249,15 @@ public static class CohortJson
                 writer.WriteNumber("hyperparameter_parent_b", bred.HyperparameterParentB);
                 writer.WriteNumber("weights_parent", bred.WeightsParent);
                 writer.WritePropertyName("checkpoint");
-                WriteCheckpoint(writer, bred.Checkpoint);
+                if (bred.Checkpoint is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    WriteCheckpoint(writer, bred.Checkpoint);
+                }
+
                 writer.WritePropertyName("before");
                 WriteHyperparameters(writer, bred.Before);
                 writer.WritePropertyName("after");
@@ -344,7 +352,7 @@ public static class CohortJson
                     o.Int32("hyperparameter_parent_a"),
                     o.Int32("hyperparameter_parent_b"),
                     o.Int32("weights_parent"),
-                    ReadCheckpoint(o.Required("checkpoint"), path + ".checkpoint"),
+                    o.Required("checkpoint") is { ValueKind: JsonValueKind.Null } ? null : ReadCheckpoint(o.Required("checkpoint"), path + ".checkpoint"),
                     ReadHyperparameters(o.Required("before"), path + ".before"),
                     ReadHyperparameters(o.Required("after"), path + ".after"),
                     o.String("operators"));

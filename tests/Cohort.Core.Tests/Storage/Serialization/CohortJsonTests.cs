@@ -96,8 +96,9 @@ public sealed class CohortJsonTests
             new MemberFinished(2, 2000, MemberStopReason.Diverged, "loss NaN at step 1999"),
             new MemberFinished(2, 2000, MemberStopReason.Cancelled, null),
             new Bred(5, 300, 1, 2, 3, StoreTestData.Checkpoint(3, 300), hp, hp.With("lr", 0.3).With("act", "tanh"), "crossover:lr mutate:lr+10..20%"),
+            new Bred(5, 300, 1, 2, Bred.NoWeightsParent, null, hp, hp.With("lr", 0.3), "crossover:none"),
         ];
-        string[] kinds = ["member-created", "member-created", "exploited", "explored", "member-finished", "member-finished", "bred"];
+        string[] kinds = ["member-created", "member-created", "exploited", "explored", "member-finished", "member-finished", "bred", "bred"];
 
         for (var i = 0; i < events.Length; i++)
         {

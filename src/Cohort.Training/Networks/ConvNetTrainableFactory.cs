@@ -1,0 +1,49 @@
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Engine.Training;
+
+namespace Cohort.Training.Networks;
+
+/// <summary>Options of <see cref="ConvNetTrainableFactory"/>: the shape used where the hyperparameters give none, and training settings.</summary>
+public sealed record ConvNetTrainableOptions(
+    ConvNetShape DefaultShape,
+    OptimizerKind Optimizer,
+    int BatchSize = 32,
+    int EvaluationSamples = 0,
+    int Threads = 1,
+    int EvaluationBatch = 256,
+    bool Dropout = true);
+
+/// <summary>
+/// Builds <see cref="ConvNetTrainable"/>s: LeNet-style classifiers whose shape comes from hyperparameters
+/// (<see cref="ConvNetShape"/>), for paper 004's topology mode (sec. 4.2.3). Besides <c>loss</c> and <c>accuracy</c>
+/// it reports the cost (<c>train_cost</c>: forward multiply-adds of the task's training batches, deterministic) and wall
+/// seconds (<c>train_seconds</c>) of the task's training.
+/// </summary>
+public sealed class ConvNetTrainableFactory : ITrainableFactory
+{
+    public ConvNetTrainableFactory(ConvNetTrainableOptions options, DatasetSplits splits)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(splits);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
+        if (splits.Train.Task != TaskKind.Classification)
+        {
+            throw new ArgumentException("A conv-net trainable needs a classification dataset.", nameof(splits));
+        }
+
+        options.DefaultShape.Validate();
+        Options = options;
+        Splits = splits;
+    }
+
+    public ConvNetTrainableOptions Options { get; }
+
+    public DatasetSplits Splits { get; }
+
+    public IReadOnlyList<string> Metrics { get; } = ["loss", "accuracy", ConvNetTrainable.CostMetric, ConvNetTrainable.SecondsMetric];
+
+    public bool HasTestSet => Splits.Test.Count > 0;
+
+    public ITrainable Create(ulong seed) => new ConvNetTrainable(this, seed);
+}
