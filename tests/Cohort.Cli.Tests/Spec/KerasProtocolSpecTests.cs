@@ -159,6 +159,18 @@ public sealed class KerasProtocolSpecTests
         Assert.Equal(DataSplitKind.Keras, spec.Trainable.Network.Split);
     }
 
+    [Fact]
+    public void Example_Should_TieLayerL1AndKeepDropout_When_LoadingTheKerasGoodGrid()
+    {
+        var spec = SpecLoader.Load(TestPaths.Example("boston-good-grid-keras.yaml"));
+
+        Assert.True(spec.Trainable.Network!.Model.Dropout);
+        Assert.Equal(36, spec.Runs[0].Points.Count);
+        Assert.All(spec.Runs[0].Points, p => Assert.Equal(p.GetNumber("l1_0"), p.GetNumber("l1_1")));
+        Assert.Equal(6, spec.Runs[0].Points.Select(p => p.GetNumber("dropout")).Distinct().Count());
+        Assert.Equal(new[] { 6, 12, 18, 24, 30, 36 }, spec.Runs.Skip(1).Select(r => r.Population));
+    }
+
     private static string SpecLoaderText() => Keras
         .Replace("  split: keras\n", string.Empty, StringComparison.Ordinal)
         .Replace("  split_seed: 7\n", string.Empty, StringComparison.Ordinal)
