@@ -127,7 +127,9 @@ internal static class SpecMapping
         {
             ExploitStrategyKind.Tournament => new BinaryTournament(),
             ExploitStrategyKind.BestIntoWorst => new CopyBestIntoWorst(pbt.Exploit.Count ?? 1),
-            _ => new TruncationSelection(pbt.Exploit.Fraction ?? TruncationSelection.DefaultFraction),
+            _ => new TruncationSelection(
+                pbt.Exploit.Fraction ?? TruncationSelection.DefaultFraction,
+                pbt.Exploit.Rule == TruncationRuleKind.Percentile ? TruncationRule.Percentile : TruncationRule.Count),
         },
         Explore = pbt.Explore.Strategy switch
         {
@@ -142,5 +144,6 @@ internal static class SpecMapping
             _ => CorePbtAblation.None,
         },
         CopyHyperparameters = pbt.CopyHyperparameters,
+        CopyOptimizerState = pbt.CopyOptimizerState,
     };
 }

@@ -43,9 +43,14 @@ internal static class TrainableFactories
             TestFraction = n.TestFraction,
             Seed = spec.Seed,
             StandardizeTargets = n.StandardizeTargets,
+            FeatureScaling = n.StandardizeFeatures ? FeatureScaling.Auto : FeatureScaling.None,
         };
         DatasetSplits splits;
-        if (DatasetCatalog.Requirements(n.Dataset).All(alternatives => alternatives.Any(data.Contains)))
+        if (n.Split == DataSplitKind.Keras)
+        {
+            splits = await KerasSplitAsync(n, data, log, cancellationToken).ConfigureAwait(false);
+        }
+        else if (DatasetCatalog.Requirements(n.Dataset).All(alternatives => alternatives.Any(data.Contains)))
         {
             splits = DatasetCatalog.Load(n.Dataset, data, options);
         }
@@ -90,6 +95,31 @@ internal static class TrainableFactories
             _ => EngineOptimizer.Adam,
         };
         var loss = classification ? LossKind.SoftmaxCrossEntropy : LossKind.MeanSquaredError;
-        return new NetworkTrainableFactory(new NetworkTrainableOptions(model, optimizer, loss, n.BatchSize, n.EvalSamples), splits);
+        return new NetworkTrainableFactory(
+            new NetworkTrainableOptions(model, optimizer, loss, n.BatchSize, n.EvalSamples)
+            {
+                BatchOrder = n.BatchOrder == BatchOrderKind.Sequential ? BatchOrder.Sequential : BatchOrder.Shuffled,
+                LossIncludesPenalty = n.LossIncludesPenalty,
+            },
+            splits);
+    }
+
+    /// <summary>The <c>split: keras</c> protocol (paper 000's code): see <see cref="KerasSplitter"/>.</summary>
+    private static async Task<DatasetSplits> KerasSplitAsync(NetworkSpec n, DataDirectory data, TextWriter log, CancellationToken cancellationToken)
+    {
+        if (n.StandardizeTargets)
+        {
+            throw new ArgumentException("split: keras keeps targets raw; standardize_targets must be false with it.", nameof(n));
+        }
+
+        if (!DatasetCatalog.Requirements(n.Dataset).All(alternatives => alternatives.Any(data.Contains)))
+        {
+            log.WriteLine($"Dataset '{n.Dataset}' is not in {data.Root}: downloading it (checksums verified).");
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            await DatasetCatalog.EnsureFilesAsync(n.Dataset, data, new DatasetDownloader(http), cancellationToken).ConfigureAwait(false);
+        }
+
+        var raw = DatasetCatalog.LoadRaw(n.Dataset, data);
+        return KerasSplitter.Split(raw, new KerasSplitOptions(n.TestFraction, n.ValidationFraction, n.SplitSeed, n.StandardizeFeatures));
     }
 }

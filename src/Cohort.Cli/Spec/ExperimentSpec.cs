@@ -91,7 +91,42 @@ public sealed record NetworkSpec(
     double ValidationFraction,
     double TestFraction,
     int EvalSamples,
-    bool StandardizeTargets = false);
+    bool StandardizeTargets = false)
+{
+    /// <summary>
+    /// <c>seeded</c> (default): Cohort's split drawn from the experiment seed. <c>keras</c>: the public Keras code of
+    /// paper 000 — rows shuffled by NumPy's RandomState(<see cref="SplitSeed"/>), the first (1 − test_fraction) for
+    /// training (Boston: 404 of 506) and the rest for test, then the last validation_fraction of the training part
+    /// for validation (Keras validation_split; 0.3: 122 rows), all in shuffled order.
+    /// </summary>
+    public DataSplitKind Split { get; init; } = DataSplitKind.Seeded;
+
+    /// <summary>NumPy RandomState seed of the <c>keras</c> split (Keras's Boston default: 113).</summary>
+    public uint SplitSeed { get; init; } = 113;
+
+    /// <summary>Whether features are z-scored on the training split (default true; false: raw, as Keras loads them).</summary>
+    public bool StandardizeFeatures { get; init; } = true;
+
+    /// <summary>Mini-batch order: <c>shuffled</c> (default) or <c>sequential</c> (same batches for every member, no shuffling).</summary>
+    public BatchOrderKind BatchOrder { get; init; } = BatchOrderKind.Shuffled;
+
+    /// <summary>Whether the <c>loss</c> metric includes the l1/l2 penalty as Keras reports it (default false).</summary>
+    public bool LossIncludesPenalty { get; init; }
+}
+
+/// <summary>How a dataset is split into train, validation and test.</summary>
+public enum DataSplitKind
+{
+    Seeded,
+    Keras,
+}
+
+/// <summary>Mini-batch order of a network trainable.</summary>
+public enum BatchOrderKind
+{
+    Shuffled,
+    Sequential,
+}
 
 /// <summary>
 /// The architecture: <c>mlp</c> (hidden default [64]), <c>fc</c> (the fully connected net, hidden default [1024, 1024])
@@ -260,7 +295,11 @@ public sealed record PbtSpec(
     ExploreSpec Explore,
     BoundaryMode Boundary,
     PbtAblation Ablation,
-    bool CopyHyperparameters = true);
+    bool CopyHyperparameters = true)
+{
+    /// <summary>Whether an exploit copies the donor's optimizer state with its weights (default true; false: Keras set_weights).</summary>
+    public bool CopyOptimizerState { get; init; } = true;
+}
 
 public enum PbtMode
 {
@@ -281,7 +320,18 @@ public enum PbtInit
 /// Exploit: <c>truncation</c> (the bottom <see cref="Fraction"/> copies a member of the top fraction; paper 000 uses 0.2),
 /// <c>tournament</c> (binary tournament), <c>best-into-worst</c> (the <see cref="Count"/> worst copy the best).
 /// </summary>
-public sealed record ExploitSpec(ExploitStrategyKind Strategy, double? Fraction, int? Count);
+public sealed record ExploitSpec(ExploitStrategyKind Strategy, double? Fraction, int? Count)
+{
+    /// <summary>Truncation only: cut by <c>count</c> (default) or by <c>percentile</c> (paper 000's Keras code).</summary>
+    public TruncationRuleKind Rule { get; init; } = TruncationRuleKind.Count;
+}
+
+/// <summary>How truncation selection cuts the top and bottom.</summary>
+public enum TruncationRuleKind
+{
+    Count,
+    Percentile,
+}
 
 public enum ExploitStrategyKind
 {

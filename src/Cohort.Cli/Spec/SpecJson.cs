@@ -103,6 +103,15 @@ public static class SpecJson
             w.WriteNumber("test_fraction", n.TestFraction);
             w.WriteNumber("eval_samples", n.EvalSamples);
             w.WriteBoolean("standardize_targets", n.StandardizeTargets);
+            w.WriteString("split", n.Split == DataSplitKind.Keras ? "keras" : "seeded");
+            if (n.Split == DataSplitKind.Keras)
+            {
+                w.WriteNumber("split_seed", n.SplitSeed);
+            }
+
+            w.WriteBoolean("standardize_features", n.StandardizeFeatures);
+            w.WriteString("batch_order", n.BatchOrder == BatchOrderKind.Sequential ? "sequential" : "shuffled");
+            w.WriteBoolean("loss_includes_penalty", n.LossIncludesPenalty);
         }
 
         w.WriteEndObject();
@@ -177,6 +186,11 @@ public static class SpecJson
                 w.WriteNumber("count", count);
             }
 
+            if (pbt.Exploit.Strategy == ExploitStrategyKind.Truncation)
+            {
+                w.WriteString("rule", pbt.Exploit.Rule == TruncationRuleKind.Percentile ? "percentile" : "count");
+            }
+
             w.WriteEndObject();
             w.WriteStartObject("explore");
             w.WriteString("strategy", pbt.Explore.Strategy switch { ExploreStrategyKind.LogNoise => "log-noise", ExploreStrategyKind.Noise => "noise", _ => "perturb" });
@@ -206,6 +220,7 @@ public static class SpecJson
             w.WriteString("boundary", pbt.Boundary == BoundaryMode.Reflect ? "reflect" : "clamp");
             w.WriteString("ablation", pbt.Ablation switch { PbtAblation.ExploreOnly => "explore-only", PbtAblation.ExploitOnly => "exploit-only", _ => "none" });
             w.WriteBoolean("copy_hyperparameters", pbt.CopyHyperparameters);
+            w.WriteBoolean("copy_optimizer_state", pbt.CopyOptimizerState);
         }
 
         if (run.Ga is { } ga)

@@ -17,18 +17,18 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 {
     private static readonly string[] s_rootKeys = ["version", "experiment", "seed", "objective", "trainable", "hyperparameters", "constants", "steps", "ready", "runs"];
     private static readonly string[] s_objectiveKeys = ["metric", "mode"];
-    private static readonly string[] s_networkKeys = ["dataset", "model", "optimizer", "batch_size", "validation_fraction", "test_fraction", "eval_samples", "standardize_targets"];
+    private static readonly string[] s_networkKeys = ["dataset", "model", "optimizer", "batch_size", "validation_fraction", "test_fraction", "eval_samples", "standardize_targets", "split", "split_seed", "standardize_features", "batch_order", "loss_includes_penalty"];
     private static readonly string[] s_modelKeys = ["kind", "hidden", "activation", "dropout"];
     private static readonly string[] s_hyperparameterKeys = ["type", "scale", "min", "max", "grid", "prior", "choices"];
     private static readonly string[] s_readyKeys = ["every", "burn_in"];
-    private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation", "copy_hyperparameters"];
+    private static readonly string[] s_pbtKeys = ["mode", "init", "exploit", "explore", "boundary", "ablation", "copy_hyperparameters", "copy_optimizer_state"];
     private static readonly string[] s_gaKeys = ["crossover_rate", "mutation_rate", "weights_parent", "generations", "target", "time", "demes", "deme_layout", "migration_rate"];
     private static readonly string[] s_syntheticKeys = ["dimensions", "noise"];
     private static readonly string[] s_noisyQuadraticKeys = ["dimensions", "curvature_power", "batch_size", "noise"];
     private static readonly (string, bool)[] s_quadraticNoise = [("sampled", false), ("expected", true)];
     private static readonly string[] s_fireKeys = ["sub_populations", "sub_population_size", "evaluators", "eval_every", "p_stat", "max_eval_steps", "min_steps_before_eval"];
     private static readonly string[] s_runKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", .. s_pbtKeys, .. s_gaKeys, .. s_fireKeys];
-    private static readonly string[] s_exploitKeys = ["strategy", "fraction", "count"];
+    private static readonly string[] s_exploitKeys = ["strategy", "fraction", "count", "rule"];
     private static readonly string[] s_exploreKeys = ["strategy", "factors", "sigma", "base", "resample_probability"];
 
     private static readonly (string, ObjectiveDirection)[] s_directions = [("minimize", ObjectiveDirection.Minimize), ("maximize", ObjectiveDirection.Maximize)];
@@ -236,7 +236,25 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
             return null;
         }
 
-        return new TrainableSpec(TrainableKind.Network, new NetworkSpec(dataset, model, optimizer.Value, (int)batch.Value, validation.Value, test.Value, (int)evalSamples.Value, standardizeTargets.Value));
+        var split = keys.TryGetValue("split", out var sp) ? Enum(sp, Join(path, "split"), [("seeded", DataSplitKind.Seeded), ("keras", DataSplitKind.Keras)]) : DataSplitKind.Seeded;
+        var splitSeed = keys.TryGetValue("split_seed", out var ss) ? Integer(ss, Join(path, "split_seed"), x => x is >= 0 and <= uint.MaxValue, "an integer in [0, 4294967295]") : 113;
+        OnlyFor(keys, path, "split_seed", split == DataSplitKind.Keras, "split keras");
+        var standardizeFeatures = keys.TryGetValue("standardize_features", out var sf) ? Bool(sf, Join(path, "standardize_features")) : true;
+        var batchOrder = keys.TryGetValue("batch_order", out var bo) ? Enum(bo, Join(path, "batch_order"), [("shuffled", BatchOrderKind.Shuffled), ("sequential", BatchOrderKind.Sequential)]) : BatchOrderKind.Shuffled;
+        var penaltyInLoss = keys.TryGetValue("loss_includes_penalty", out var lp) ? Bool(lp, Join(path, "loss_includes_penalty")) : false;
+        if (split is null || splitSeed is null || standardizeFeatures is null || batchOrder is null || penaltyInLoss is null)
+        {
+            return null;
+        }
+
+        return new TrainableSpec(TrainableKind.Network, new NetworkSpec(dataset, model, optimizer.Value, (int)batch.Value, validation.Value, test.Value, (int)evalSamples.Value, standardizeTargets.Value)
+        {
+            Split = split.Value,
+            SplitSeed = (uint)splitSeed.Value,
+            StandardizeFeatures = standardizeFeatures.Value,
+            BatchOrder = batchOrder.Value,
+            LossIncludesPenalty = penaltyInLoss.Value,
+        });
     }
 
     private NetworkModelSpec? Model(YamlNode node, string path)
@@ -946,7 +964,19 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
             }
         }
 
-        return (new PbtSpec(mode.Value, init.Value, exploit, explore, boundary.Value, ablation.Value, copy), resolved);
+        var copyOptimizer = keys.TryGetValue("copy_optimizer_state", out var co) ? Bool(co, Join(path, "copy_optimizer_state")) : true;
+        if (copyOptimizer is null)
+        {
+            return (null, null);
+        }
+
+        if (copyOptimizer == false && mode == PbtMode.Asynchronous)
+        {
+            Error(Join(path, "copy_optimizer_state"), co!, "copy_optimizer_state: false needs mode synchronous (receiver and donor at the same step)", "false");
+            return (null, null);
+        }
+
+        return (new PbtSpec(mode.Value, init.Value, exploit, explore, boundary.Value, ablation.Value, copy) { CopyOptimizerState = copyOptimizer.Value }, resolved);
     }
 
     /// <summary>The noisy quadratic testbed: dimensions D, curvature power p (h_i = i^−p) and batch size B.</summary>
@@ -1089,11 +1119,13 @@ internal sealed partial class SpecReader(string file, IReadOnlyCollection<string
 
         OnlyFor(keys, path, "fraction", strategy == ExploitStrategyKind.Truncation, "strategy truncation");
         OnlyFor(keys, path, "count", strategy == ExploitStrategyKind.BestIntoWorst, "strategy best-into-worst");
+        OnlyFor(keys, path, "rule", strategy == ExploitStrategyKind.Truncation, "strategy truncation");
         switch (strategy)
         {
             case ExploitStrategyKind.Truncation:
                 var fraction = keys.TryGetValue("fraction", out var f) ? Number(f, Join(path, "fraction"), x => x is > 0 and <= 0.5, "a number in (0, 0.5]") : 0.2;
-                return fraction is null ? null : new ExploitSpec(ExploitStrategyKind.Truncation, fraction, null);
+                var rule = keys.TryGetValue("rule", out var r) ? Enum(r, Join(path, "rule"), [("count", TruncationRuleKind.Count), ("percentile", TruncationRuleKind.Percentile)]) : TruncationRuleKind.Count;
+                return fraction is null || rule is null ? null : new ExploitSpec(ExploitStrategyKind.Truncation, fraction, null) { Rule = rule.Value };
             case ExploitStrategyKind.BestIntoWorst:
                 var half = population is { } p ? p / 2 : MaxGridSize;
                 var count = keys.TryGetValue("count", out var c)

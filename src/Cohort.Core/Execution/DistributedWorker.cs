@@ -487,7 +487,26 @@ public sealed class DistributedWorker
         private TaskResult ExecuteOnce(TrainTask task, CancellationToken cancellationToken)
         {
             using var trainable = factory.Create(Randomness.Seeds.Derive(run.Seed, (ulong)task.Member, InitPurpose));
-            if (task.From is not null)
+            if (task.From is not null && task.OptimizerStateFrom is { } stateFrom)
+            {
+                // An exploit that takes only the donor's weights: the member's own state, then the donor's weights.
+                if (trainable is not IWeightTransfer transfer)
+                {
+                    throw new InvalidOperationException(
+                        $"Member {task.Member}: copy_optimizer_state false needs a trainable that can take weights alone ({trainable.GetType().Name} cannot).");
+                }
+
+                using (var stream = new MemoryStream(worker._checkpoints.Read(stateFrom), writable: false))
+                {
+                    trainable.Load(stream);
+                }
+
+                using (var stream = new MemoryStream(worker._checkpoints.Read(task.From), writable: false))
+                {
+                    transfer.LoadWeights(stream);
+                }
+            }
+            else if (task.From is not null)
             {
                 using (var stream = new MemoryStream(worker._checkpoints.Read(task.From), writable: false))
                 {

@@ -441,6 +441,11 @@ public sealed class ExperimentRunner
                 {
                     live.Add(task.From.Hash);
                 }
+
+                if (task.OptimizerStateFrom is not null)
+                {
+                    live.Add(task.OptimizerStateFrom.Hash);
+                }
             }
 
             lock (_gcGate)
@@ -647,6 +652,10 @@ public sealed class ExperimentRunner
                 own?.Dispose();
                 trainable = _factory.Create(Randomness.Seeds.Derive(_run.Seed, (ulong)task.Member, InitPurpose));
             }
+            else if (task.OptimizerStateFrom is { } stateFrom)
+            {
+                trainable = PrepareWeightsOnly(task, task.From, stateFrom, own, ownHash);
+            }
             else if (own is not null && string.Equals(ownHash, task.From.Hash, StringComparison.Ordinal))
             {
                 trainable = own;
@@ -694,8 +703,61 @@ public sealed class ExperimentRunner
             return trainable;
         }
 
+        /// <summary>
+        /// An exploit that takes only the donor's weights (<see cref="TrainTask.OptimizerStateFrom"/>): the member's own
+        /// state at <paramref name="stateFrom"/> (live, or loaded), then the weights of <paramref name="from"/> from a live
+        /// donor or the store. The result hashes to neither checkpoint, so there is no hash check.
+        /// </summary>
+        private ITrainable PrepareWeightsOnly(TrainTask task, CheckpointRef from, CheckpointRef stateFrom, ITrainable? own, string? ownHash)
+        {
+            ITrainable trainable;
+            if (own is not null && string.Equals(ownHash, stateFrom.Hash, StringComparison.Ordinal))
+            {
+                trainable = own;
+            }
+            else
+            {
+                trainable = own ?? _factory.Create(Randomness.Seeds.Derive(_run.Seed, (ulong)task.Member, InitPurpose));
+                try
+                {
+                    using var stream = new MemoryStream(_runner._checkpoints.Read(stateFrom), writable: false);
+                    trainable.Load(stream);
+                }
+                catch
+                {
+                    trainable.Dispose();
+                    throw;
+                }
+            }
+
+            try
+            {
+                if (trainable is not IWeightTransfer transfer)
+                {
+                    throw new InvalidOperationException(
+                        $"Member {task.Member}: copy_optimizer_state false needs a trainable that can take weights alone ({trainable.GetType().Name} cannot).");
+                }
+
+                var source = TryCopyFromLiveDonor(task.Member, from.Hash, trainable, weightsOnly: true);
+                if (source is null)
+                {
+                    using var stream = new MemoryStream(_runner._checkpoints.Read(from), writable: false);
+                    transfer.LoadWeights(stream);
+                    source = "the checkpoint store";
+                }
+
+                ExperimentRunnerLog.WeightsTaken(Logger, _run.Name, task.Member, task.Ordinal, from.Hash, source + " (weights only)");
+                return trainable;
+            }
+            catch
+            {
+                trainable.Dispose();
+                throw;
+            }
+        }
+
         /// <summary>Copies in memory from another member whose idle live trainable holds <paramref name="hash"/>; returns a description of the donor, or null.</summary>
-        private string? TryCopyFromLiveDonor(int receiver, string hash, ITrainable trainable)
+        private string? TryCopyFromLiveDonor(int receiver, string hash, ITrainable trainable, bool weightsOnly = false)
         {
             MemberSlot[] slots;
             lock (_slotsGate)
@@ -709,7 +771,15 @@ public sealed class ExperimentRunner
                 {
                     if (slot.Trainable is not null && string.Equals(slot.Hash, hash, StringComparison.Ordinal))
                     {
-                        trainable.CopyFrom(slot.Trainable);
+                        if (weightsOnly)
+                        {
+                            ((IWeightTransfer)trainable).CopyWeightsFrom(slot.Trainable);
+                        }
+                        else
+                        {
+                            trainable.CopyFrom(slot.Trainable);
+                        }
+
                         return string.Create(CultureInfo.InvariantCulture, $"member {slot.Member} in memory");
                     }
                 }

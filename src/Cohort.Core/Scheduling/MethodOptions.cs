@@ -81,6 +81,14 @@ public sealed record PbtOptions : MethodOptions
     /// </summary>
     public bool CopyHyperparameters { get; init; } = true;
 
+    /// <summary>
+    /// Whether an exploit copies the donor's whole state (true: weights, optimizer moments, step and RNG, DESIGN.md) or
+    /// only its weights (false), the receiver keeping its own optimizer state — what <c>model.set_weights</c> does in the
+    /// public Keras code of paper 000. False needs synchronous mode (receiver and donor at the same step) and a trainable
+    /// implementing <see cref="Trainables.IWeightTransfer"/>.
+    /// </summary>
+    public bool CopyOptimizerState { get; init; } = true;
+
     /// <summary>How the starting points are chosen when the factory is given none.</summary>
     public InitializationKind Initialization { get; init; } = InitializationKind.Random;
 
@@ -139,6 +147,11 @@ public sealed record PbtOptions : MethodOptions
         if (!Enum.IsDefined(Ablation))
         {
             throw Invalid(nameof(Ablation), Ablation, "is not an ablation");
+        }
+
+        if (!CopyOptimizerState && Mode != PbtMode.Synchronous)
+        {
+            throw Invalid(nameof(CopyOptimizerState), CopyOptimizerState, "may be false only in synchronous mode");
         }
     }
 }

@@ -221,6 +221,12 @@ public sealed class PbtScheduler : IPopulationScheduler
                 }
 
                 var before = m.Hyperparameters;
+                if (!Options.CopyOptimizerState && !m.LastDiverged && m.LastCheckpoint is not null)
+                {
+                    // Weights only (Keras set_weights): the receiver keeps its own optimizer state; a diverged one is replaced whole.
+                    m.OptimizerStateFrom = m.LastCheckpoint;
+                }
+
                 m.Checkpoint = donor.LastCheckpoint;
                 m.Step = donor.LastCheckpoint.Step;
                 if (Options.CopyHyperparameters)

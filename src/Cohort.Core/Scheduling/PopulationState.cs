@@ -38,6 +38,9 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
 
     public CheckpointRef? LastCheckpoint { get; set; }
 
+    /// <summary>Set by an exploit that copies weights only: the next task keeps the optimizer state of this (own) checkpoint.</summary>
+    public CheckpointRef? OptimizerStateFrom { get; set; }
+
     public bool HasResult => !double.IsNaN(LastScore);
 
     public bool LastDiverged => HasResult && !double.IsFinite(LastScore);
@@ -133,7 +136,11 @@ internal sealed class PopulationState
         var steps = (int)Math.Min(ReadyInterval, StepsPerMember - m.Step);
         var ordinal = m.NextOrdinal++;
         var seed = Seeds.Derive(_runSeed, (ulong)m.Id, (ulong)ordinal, TrainPurpose);
-        m.Pending = new TrainTask(m.Id, ordinal, m.Generation, m.Checkpoint, m.Hyperparameters, m.Step, steps, seed);
+        m.Pending = new TrainTask(m.Id, ordinal, m.Generation, m.Checkpoint, m.Hyperparameters, m.Step, steps, seed)
+        {
+            OptimizerStateFrom = m.OptimizerStateFrom,
+        };
+        m.OptimizerStateFrom = null;
     }
 
     /// <summary>What <see cref="Accept"/> concluded about a result.</summary>

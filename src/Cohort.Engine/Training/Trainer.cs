@@ -19,6 +19,7 @@ public sealed class Trainer
     private readonly float[] _moment2;
     private readonly int _targetSize;
     private readonly UpdateJob _updateJob;
+    private readonly (int Offset, int Count)[] _weightLayers;
     private TrainingHyperparameters _hyperparameters = new();
 
     /// <summary>Builds the network, initialises weights from <paramref name="seed"/> and zeroes optimizer state.</summary>
@@ -61,6 +62,7 @@ public sealed class Trainer
         _moment2 = optimizer == OptimizerKind.Sgd ? [] : new float[_network.ParameterCount];
         Fingerprint = spec.Fingerprint();
         _updateJob = new UpdateJob(_network.Parameters, _network.Gradients, _moment1, _moment2);
+        _weightLayers = _network.Layers.Where(l => l.WeightCount > 0).Select(l => (l.WeightOffset, l.WeightCount)).ToArray();
     }
 
     /// <summary>Models with at least this many parameters update them on <see cref="Threads"/> threads.</summary>
@@ -99,6 +101,9 @@ public sealed class Trainer
     /// <summary>Number of weights (the penalised prefix of <see cref="Parameters"/>; biases follow).</summary>
     public int WeightCount => _network.WeightCount;
 
+    /// <summary>Number of layers with weights (the indices of <see cref="TrainingHyperparameters.LayerPenalties"/>).</summary>
+    public int WeightLayerCount => _weightLayers.Length;
+
     /// <summary>Forward multiply-adds per sample (conv and dense layers).</summary>
     public long MultiplyAddsPerSample => _network.MultiplyAddsPerSample;
 
@@ -119,6 +124,12 @@ public sealed class Trainer
         {
             ArgumentNullException.ThrowIfNull(value);
             Validate(value);
+            if (value.LayerPenalties is { } layers && layers.Count > _weightLayers.Length)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(value), layers.Count, $"{layers.Count} layer penalties given; the network has {_weightLayers.Length} layers with weights.");
+            }
+
             _hyperparameters = value;
             _context.DropoutRate = value.Dropout;
         }
@@ -272,9 +283,23 @@ public sealed class Trainer
         var scale = Loss == LossKind.SoftmaxCrossEntropy ? 1f / batch : 1f / (batch * OutputSize);
         var loss = LossSum(targets[..(batch * _targetSize)], batch, scale, out _) * scale;
         _network.Backward(x, batch, _context);
-        var w = _network.WeightCount;
-        var penalty = WeightPenalty.Apply(
-            _network.Parameters.AsSpan(0, w), _network.Gradients.AsSpan(0, w), _hyperparameters.L1, _hyperparameters.L2);
+        var penalty = 0.0;
+        if (_hyperparameters.LayerPenalties is null)
+        {
+            var w = _network.WeightCount;
+            penalty = WeightPenalty.Apply(
+                _network.Parameters.AsSpan(0, w), _network.Gradients.AsSpan(0, w), _hyperparameters.L1, _hyperparameters.L2);
+        }
+        else
+        {
+            for (var k = 0; k < _weightLayers.Length; k++)
+            {
+                var (offset, count) = _weightLayers[k];
+                var (l1, l2) = LayerFactors(k);
+                penalty += WeightPenalty.Apply(_network.Parameters.AsSpan(offset, count), _network.Gradients.AsSpan(offset, count), l1, l2);
+            }
+        }
+
         return loss + penalty;
     }
 
@@ -285,16 +310,54 @@ public sealed class Trainer
         _network.Forward(inputs[..(batch * InputSize)], batch, training, _context);
         var scale = Loss == LossKind.SoftmaxCrossEntropy ? 1.0 / batch : 1.0 / (batch * OutputSize);
         var loss = LossSum(targets[..(batch * _targetSize)], batch, 1f, out _) * scale;
-        var w = _network.Parameters.AsSpan(0, _network.WeightCount);
-        var l1 = 0.0;
-        var l2 = 0.0;
-        foreach (var v in w)
+        return loss + Penalty();
+    }
+
+    /// <summary>
+    /// The current weight penalty Σ_layers λ₁·Σ|w| + λ₂·Σw² (in double precision, weights only), with the live L1/L2 or
+    /// <see cref="TrainingHyperparameters.LayerPenalties"/>: what Keras adds to the loss it reports for l1_l2 regularisers.
+    /// </summary>
+    public double Penalty()
+    {
+        var total = 0.0;
+        for (var k = 0; k < _weightLayers.Length; k++)
         {
-            l1 += Math.Abs((double)v);
-            l2 += (double)v * v;
+            var (offset, count) = _weightLayers[k];
+            var (l1, l2) = _hyperparameters.LayerPenalties is null ? (_hyperparameters.L1, _hyperparameters.L2) : LayerFactors(k);
+            var abs = 0.0;
+            var sq = 0.0;
+            foreach (var v in _network.Parameters.AsSpan(offset, count))
+            {
+                abs += Math.Abs((double)v);
+                sq += (double)v * v;
+            }
+
+            total += (l1 * abs) + (l2 * sq);
         }
 
-        return loss + (_hyperparameters.L1 * l1) + (_hyperparameters.L2 * l2);
+        return total;
+    }
+
+    /// <summary>
+    /// Copies only the parameters (weights and biases) of <paramref name="other"/>; this trainer keeps its optimizer
+    /// moments, step count, RNG and hyperparameters — Keras's <c>model.set_weights(donor.get_weights())</c>, the exploit
+    /// of paper 000's code. Same architecture required.
+    /// </summary>
+    public void CopyParametersFrom(Trainer other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.Fingerprint != Fingerprint)
+        {
+            throw new ArgumentException($"Cannot copy weights of '{other.Spec.Describe()}' into '{Spec.Describe()}'.", nameof(other));
+        }
+
+        other._network.Parameters.AsSpan().CopyTo(_network.Parameters);
+    }
+
+    private (float L1, float L2) LayerFactors(int layer)
+    {
+        var list = _hyperparameters.LayerPenalties!;
+        return layer < list.Count ? (list[layer].L1, list[layer].L2) : (_hyperparameters.L1, _hyperparameters.L2);
     }
 
     internal void ApplyOptimizer()
@@ -371,6 +434,11 @@ public sealed class Trainer
         Check(float.IsFinite(h.L1) && h.L1 >= 0f, nameof(h.L1), h.L1, "finite and ≥ 0");
         Check(float.IsFinite(h.L2) && h.L2 >= 0f, nameof(h.L2), h.L2, "finite and ≥ 0");
         Check(h.Dropout is >= 0f and < 1f, nameof(h.Dropout), h.Dropout, "in [0, 1)");
+        foreach (var p in h.LayerPenalties ?? [])
+        {
+            Check(p is not null && float.IsFinite(p.L1) && p.L1 >= 0f, nameof(LayerPenalty.L1), p?.L1 ?? float.NaN, "finite and ≥ 0 in every layer penalty");
+            Check(float.IsFinite(p!.L2) && p.L2 >= 0f, nameof(LayerPenalty.L2), p.L2, "finite and ≥ 0 in every layer penalty");
+        }
     }
 
     /// <summary>

@@ -46,7 +46,19 @@ public sealed record TrainingHyperparameters(
     float WeightDecay = 0f,
     float L1 = 0f,
     float L2 = 0f,
-    float Dropout = 0f);
+    float Dropout = 0f)
+{
+    /// <summary>
+    /// Per-layer penalties (paper 000's Keras code gives every Dense layer its own l1_l2 regulariser): entry k holds
+    /// λ₁ and λ₂ of the k-th layer that has weights, in network order, and replaces <see cref="L1"/> and <see cref="L2"/>
+    /// for that layer; layers beyond the list use L1 and L2. Null (the default): L1 and L2 apply to every layer.
+    /// Not stored in checkpoints: the trainable re-applies its hyperparameters before every task.
+    /// </summary>
+    public IReadOnlyList<LayerPenalty>? LayerPenalties { get; init; }
+}
+
+/// <summary>The L1 and L2 penalty factors of one layer's weights (see <see cref="TrainingHyperparameters.LayerPenalties"/>).</summary>
+public sealed record LayerPenalty(float L1, float L2);
 
 /// <summary>
 /// Result of <see cref="Trainer.Evaluate"/> in inference mode: the mean data loss (no penalties), and accuracy

@@ -6,6 +6,9 @@ namespace Cohort.Training.Networks;
 /// <summary>
 /// The hyperparameter names a network trainable understands, and how a <see cref="HyperparameterSet"/> maps onto the
 /// engine's live <see cref="TrainingHyperparameters"/>. Names absent from the set keep the engine defaults.
+/// Per-layer penalties: <c>l1_K</c> and <c>l2_K</c> (K = 0, 1, … counts the layers with weights in network order) set
+/// layer K's own λ₁ and λ₂, as every Dense layer of paper 000's Keras code carries its own l1_l2 regulariser; a layer
+/// without its own value uses <c>l1</c> / <c>l2</c>.
 /// </summary>
 public static class NetworkHyperparameters
 {
@@ -26,29 +29,83 @@ public static class NetworkHyperparameters
     public static TrainingHyperparameters ToTraining(HyperparameterSet h)
     {
         ArgumentNullException.ThrowIfNull(h);
+        var layerCount = 0;
         foreach (var name in h.Keys)
         {
-            if (!Names.Contains(name, StringComparer.Ordinal))
+            if (TryLayerName(name, out _, out var layer))
+            {
+                layerCount = Math.Max(layerCount, layer + 1);
+            }
+            else if (!Names.Contains(name, StringComparer.Ordinal))
             {
                 throw new ArgumentException(
-                    $"A network trainable has no hyperparameter '{name}'; known: {string.Join(", ", Names)}.", nameof(h));
+                    $"A network trainable has no hyperparameter '{name}'; known: {string.Join(", ", Names)}, and l1_K / l2_K for layer K.", nameof(h));
             }
         }
 
         var d = new TrainingHyperparameters();
+        var l1 = Get(L1, d.L1);
+        var l2 = Get(L2, d.L2);
+        LayerPenalty[]? layers = null;
+        if (layerCount > 0)
+        {
+            layers = new LayerPenalty[layerCount];
+            for (var k = 0; k < layerCount; k++)
+            {
+                layers[k] = new LayerPenalty(
+                    Get(LayerName(L1, k), l1),
+                    Get(LayerName(L2, k), l2));
+            }
+        }
+
         return d with
         {
+            LayerPenalties = layers,
             LearningRate = Get(LearningRate, d.LearningRate),
             Momentum = Get(Momentum, d.Momentum),
             Beta1 = Get(Beta1, d.Beta1),
             Beta2 = Get(Beta2, d.Beta2),
             Epsilon = Get(Epsilon, d.Epsilon),
             WeightDecay = Get(WeightDecay, d.WeightDecay),
-            L1 = Get(L1, d.L1),
-            L2 = Get(L2, d.L2),
+            L1 = l1,
+            L2 = l2,
             Dropout = Get(Dropout, d.Dropout),
         };
 
         float Get(string name, float fallback) => h.ContainsKey(name) ? (float)h.GetNumber(name) : fallback;
+    }
+
+    /// <summary>The per-layer name: <c>l1_0</c>, <c>l2_1</c>, …</summary>
+    public static string LayerName(string penalty, int layer) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{penalty}_{layer}");
+
+    /// <summary>Whether <paramref name="name"/> is a per-layer penalty name (<c>l1_K</c> or <c>l2_K</c>, K a decimal index).</summary>
+    public static bool TryLayerName(string name, out string penalty, out int layer)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        penalty = string.Empty;
+        layer = -1;
+        if (name.Length < 4 || !(name.StartsWith("l1_", StringComparison.Ordinal) || name.StartsWith("l2_", StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        var digits = name.AsSpan(3);
+        foreach (var c in digits)
+        {
+            if (c is < '0' or > '9')
+            {
+                return false;
+            }
+        }
+
+        if (digits.Length > 3 || (digits.Length > 1 && digits[0] == '0'))
+        {
+            return false;
+        }
+
+        penalty = name[..2];
+        layer = int.Parse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+        return true;
     }
 }

@@ -10,8 +10,13 @@ namespace Cohort.Training.Networks;
 /// A task's randomness (mini-batch order and dropout masks) comes from the task seed alone: each <see cref="Train"/>
 /// starts a fresh shuffled pass over the training split and reseeds the dropout generator, so the result is a
 /// function of (weights and optimizer state, hyperparameters, steps, seed) — DESIGN.md's pure task.
+/// <para>
+/// With <see cref="BatchOrder.Sequential"/> the batches follow the member's step count instead (see there), and the
+/// seed only drives dropout. As an <see cref="IWeightTransfer"/> it can take another member's weights alone, keeping its
+/// optimizer moments (paper 000's Keras exploit).
+/// </para>
 /// </summary>
-public sealed class NetworkTrainable : ITrainable
+public sealed class NetworkTrainable : ITrainable, IWeightTransfer
 {
     private const ulong DropoutPurpose = 0x44524F504F5554UL; // "DROPOUT"
 
@@ -20,6 +25,7 @@ public sealed class NetworkTrainable : ITrainable
     private readonly MiniBatchSampler _sampler;
     private readonly float[] _inputs;
     private readonly float[] _targets;
+    private readonly int[] _sequential;
 
     internal NetworkTrainable(NetworkTrainableFactory factory, ulong seed)
     {
@@ -30,6 +36,7 @@ public sealed class NetworkTrainable : ITrainable
         _sampler = new MiniBatchSampler(train, o.BatchSize, seed);
         _inputs = new float[o.BatchSize * train.SampleSize];
         _targets = new float[o.BatchSize * train.TargetWidth];
+        _sequential = o.BatchOrder == BatchOrder.Sequential ? new int[o.BatchSize] : [];
     }
 
     /// <summary>The engine trainer (for tests and benchmarks).</summary>
@@ -52,7 +59,7 @@ public sealed class NetworkTrainable : ITrainable
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var n = _sampler.NextBatch(_inputs, _targets);
+            var n = _sequential.Length > 0 ? NextSequentialBatch() : _sampler.NextBatch(_inputs, _targets);
             _trainer.TrainStep(_inputs, _targets, n);
         }
     }
@@ -73,7 +80,8 @@ public sealed class NetworkTrainable : ITrainable
         }
 
         var r = _trainer.Evaluate(data.Features, data.Targets, count);
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = r.Loss };
+        var loss = _factory.Options.LossIncludesPenalty ? r.Loss + _trainer.Penalty() : r.Loss;
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["loss"] = loss };
         if (r.Accuracy is { } accuracy)
         {
             metrics["accuracy"] = accuracy;
@@ -104,7 +112,43 @@ public sealed class NetworkTrainable : ITrainable
         _trainer.CopyFrom(network._trainer);
     }
 
+    public void CopyWeightsFrom(ITrainable other)
+    {
+        if (other is not NetworkTrainable network)
+        {
+            throw new ArgumentException($"Cannot copy weights of a {other?.GetType().Name ?? "null"} into a network trainable.", nameof(other));
+        }
+
+        _trainer.CopyParametersFrom(network._trainer);
+    }
+
+    public void LoadWeights(Stream source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var o = _factory.Options;
+        var donor = new Trainer(o.Model, o.Optimizer, o.Loss, 0, 1, _trainer.MaxBatch);
+        donor.Load(source, "checkpoint");
+        _trainer.CopyParametersFrom(donor);
+    }
+
     public void Dispose()
     {
+    }
+
+    /// <summary>Batch Step mod B of the training split in stored order (<see cref="BatchOrder.Sequential"/>).</summary>
+    private int NextSequentialBatch()
+    {
+        var train = _factory.Splits.Train;
+        var size = _sequential.Length;
+        var batches = (train.Count + size - 1) / size;
+        var start = (int)(_trainer.Step % batches) * size;
+        var n = Math.Min(size, train.Count - start);
+        for (var i = 0; i < n; i++)
+        {
+            _sequential[i] = start + i;
+        }
+
+        train.Gather(_sequential.AsSpan(0, n), _inputs, _targets);
+        return n;
     }
 }

@@ -20,7 +20,31 @@ public sealed record NetworkTrainableOptions(
     int BatchSize = 32,
     int EvaluationSamples = 0,
     int Threads = 1,
-    int EvaluationBatch = 256);
+    int EvaluationBatch = 256)
+{
+    /// <summary>How mini-batches are drawn: a fresh shuffle per task (default) or the same sequence for every member.</summary>
+    public BatchOrder BatchOrder { get; init; } = BatchOrder.Shuffled;
+
+    /// <summary>
+    /// Whether the reported <c>loss</c> metric includes the weight penalty (λ₁Σ|w| + λ₂Σw²), as Keras's
+    /// <c>model.evaluate</c> reports it; false (default): the data loss alone. <c>mse</c>/<c>rmse</c> never include it.
+    /// </summary>
+    public bool LossIncludesPenalty { get; init; }
+}
+
+/// <summary>The order of training mini-batches.</summary>
+public enum BatchOrder
+{
+    /// <summary>Each task draws a fresh permutation of the training split from its seed (Cohort's default).</summary>
+    Shuffled,
+
+    /// <summary>
+    /// Step t (the member's step count) trains on batch t mod B of the training split in its stored order, B = ceil(n /
+    /// batch) with a short last batch: every member sees the same sequence, with no shuffling — paper 000's Keras code
+    /// (one shared batch generator, one batch per population step).
+    /// </summary>
+    Sequential,
+}
 
 /// <summary>Builds <see cref="NetworkTrainable"/>s sharing one set of read-only dataset splits.</summary>
 public sealed class NetworkTrainableFactory : ITrainableFactory

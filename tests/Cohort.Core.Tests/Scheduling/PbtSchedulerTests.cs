@@ -77,6 +77,45 @@ public sealed class PbtSchedulerTests
     }
 
     [Fact]
+    public void Should_KeepReceiversOwnOptimizerState_When_CopyOptimizerStateIsFalse()
+    {
+        // Given PBT whose exploit copies weights only (paper 000's Keras code)
+        var scheduler = Create(new PbtOptions { CopyOptimizerState = false }, population: 10, steps: 200);
+        var told = scheduler.Pending.ToArray().Select(t => Simulation.Complete(t)).ToDictionary(r => r.Task.Member);
+
+        // When the first generation is told
+        IReadOnlyList<RunEvent> events = [];
+        foreach (var result in told.Values)
+        {
+            events = scheduler.Tell(result);
+        }
+
+        // Then receivers start from the donor's weights with their own last checkpoint's optimizer state
+        var exploits = events.OfType<Exploited>().ToArray();
+        Assert.NotEmpty(exploits);
+        foreach (var e in exploits)
+        {
+            var next = scheduler.Pending.Single(t => t.Member == e.Member);
+            Assert.Equal(told[e.Donor].Checkpoint, next.From);
+            Assert.Equal(told[e.Member].Checkpoint, next.OptimizerStateFrom);
+        }
+
+        // and everyone else continues from its own checkpoint as usual
+        Assert.All(scheduler.Pending.Where(t => exploits.All(e => e.Member != t.Member)), t => Assert.Null(t.OptimizerStateFrom));
+        Assert.All(Create(population: 10, steps: 200).Pending, t => Assert.Null(t.OptimizerStateFrom));
+    }
+
+    [Fact]
+    public void Should_RejectWeightsOnlyExploit_When_Asynchronous()
+    {
+        var options = new PbtOptions { CopyOptimizerState = false, Mode = PbtMode.Asynchronous };
+
+        var ex = Assert.Throws<ArgumentException>(options.Validate);
+
+        Assert.Contains("CopyOptimizerState", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Should_HoldBarrierAndGiveIdenticalEvents_When_TellOrderShuffled()
     {
         List<RunEvent>? reference = null;
