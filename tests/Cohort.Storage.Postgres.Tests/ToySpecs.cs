@@ -9,7 +9,7 @@ namespace Cohort.Storage.Postgres.Tests;
 /// <summary>Toy-trainable PBT specs (paper 000's toy: coordination dominates, training is instant).</summary>
 internal static class ToySpecs
 {
-    public static string Yaml(string experiment, int population, int steps, int ready, string mode, ulong seed = 7) =>
+    public static string Yaml(string experiment, int population, int steps, int ready, string mode, ulong seed = 7, bool copyOptimizerState = true) =>
         string.Create(CultureInfo.InvariantCulture, $$"""
             version: 1
             experiment: {{experiment}}
@@ -30,10 +30,11 @@ internal static class ToySpecs
                 init: random
                 exploit: {strategy: truncation, fraction: 0.25}
                 explore: {strategy: noise, sigma: 0.1}
+                copy_optimizer_state: {{(copyOptimizerState ? "true" : "false")}}
             """);
 
-    public static ExperimentSpec Spec(string experiment, int population, int steps, int ready, string mode, ulong seed = 7) =>
-        SpecLoader.Parse(Yaml(experiment, population, steps, ready, mode, seed), experiment + ".yaml");
+    public static ExperimentSpec Spec(string experiment, int population, int steps, int ready, string mode, ulong seed = 7, bool copyOptimizerState = true) =>
+        SpecLoader.Parse(Yaml(experiment, population, steps, ready, mode, seed, copyOptimizerState), experiment + ".yaml");
 
     public static RunDefinition Run(ExperimentSpec spec) =>
         new(spec.Runs[0].Name, SpecMapping.RunSeed(spec, spec.Runs[0]), SpecMapping.Objective(spec), SpecJson.Serialize(spec.Runs[0]));

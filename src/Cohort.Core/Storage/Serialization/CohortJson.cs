@@ -159,12 +159,20 @@ public static class CohortJson
         writer.WriteNumber("start_step", task.StartStep);
         writer.WriteNumber("steps", task.Steps);
         writer.WriteNumber("seed", task.Seed);
+        if (task.OptimizerStateFrom is not null)
+        {
+            // Only weights-only exploits carry it: logs without them keep their form.
+            writer.WritePropertyName("optimizer_state_from");
+            WriteNullableCheckpoint(writer, task.OptimizerStateFrom);
+        }
+
         writer.WriteEndObject();
     }
 
     public static TrainTask ReadTask(JsonElement element, string path)
     {
-        var o = new ObjectReader(element, path, "member", "ordinal", "generation", "from", "hyperparameters", "start_step", "steps", "seed");
+        var o = new ObjectReader(element, path, "member", "ordinal", "generation", "from", "hyperparameters", "start_step", "steps", "seed", "optimizer_state_from");
+        var optimizerStateFrom = element.TryGetProperty("optimizer_state_from", out _) ? o.NullableCheckpoint("optimizer_state_from") : null;
         return new TrainTask(
             o.Int32("member"),
             o.Int32("ordinal"),
@@ -173,7 +181,10 @@ public static class CohortJson
             ReadHyperparameters(o.Required("hyperparameters"), path + ".hyperparameters"),
             o.Int64("start_step"),
             o.Int32("steps"),
-            o.UInt64("seed"));
+            o.UInt64("seed"))
+        {
+            OptimizerStateFrom = optimizerStateFrom,
+        };
     }
 
     public static void WriteTaskResult(Utf8JsonWriter writer, TaskResult result)

@@ -73,6 +73,19 @@ public sealed class CohortJsonTests
     }
 
     [Fact]
+    public void TaskResult_Should_KeepTheOptimizerStateSource_When_TheExploitTookWeightsOnly()
+    {
+        var plain = StoreTestData.Result(3, 2);
+        var weightsOnly = plain with { Task = plain.Task with { OptimizerStateFrom = StoreTestData.Checkpoint(301, 100) } };
+
+        var back = CohortJson.DeserializeTaskResult(CohortJson.Serialize(weightsOnly));
+
+        Assert.Equal(StoreTestData.Checkpoint(301, 100), back.Task.OptimizerStateFrom);
+        StoreTestData.AssertSameResult(weightsOnly, back);
+        Assert.DoesNotContain("optimizer_state_from", CohortJson.Serialize(plain), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TaskResult_Should_RoundTrip_When_ItFailedWithoutCheckpointAndSeedIsMaximal()
     {
         var task = new TrainTask(int.MaxValue, 0, 0, null, HyperparameterSet.Empty, long.MaxValue - 100, 0, ulong.MaxValue);
