@@ -172,7 +172,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
             """,
             [
                 P("e", Experiment), P("name", run.Name), P("method", run.Method), P("spec", run.SpecJson),
-                P("status", StatusName(run.Status)), P("message", run.Message), P("wall", run.WallSeconds),
+                P("status", RunStatusNames.Name(run.Status)), P("message", run.Message), P("wall", run.WallSeconds),
             ],
             cancellationToken).ConfigureAwait(false);
         return (await ReadRunsAsync(connection, run.Name, cancellationToken).ConfigureAwait(false))[0];
@@ -235,7 +235,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         ArgumentNullException.ThrowIfNull(run);
         var changed = await ExecuteAsync(
             "UPDATE cohort_runs SET status = @status, message = @message, wall_seconds = @wall WHERE experiment = @e AND name = @run;",
-            [P("e", Experiment), P("run", run), P("status", StatusName(status)), P("message", message), P("wall", wallSeconds)],
+            [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(status)), P("message", message), P("wall", wallSeconds)],
             cancellationToken).ConfigureAwait(false);
         if (changed == 0)
         {
@@ -670,7 +670,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                     wall_seconds = EXTRACT(EPOCH FROM (clock_timestamp() - COALESCE(started_at, created_at)))::double precision
                 WHERE experiment = @e AND name = @run;
                 """,
-                [P("e", Experiment), P("run", run), P("status", StatusName(RunStatus.Completed))],
+                [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(RunStatus.Completed))],
                 cancellationToken).ConfigureAwait(false);
     }
 
@@ -732,7 +732,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                ParseStatus(reader.GetString(3)),
+                RunStatusNames.Parse(reader.GetString(3), "cohort_runs"),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? double.NaN : reader.GetDouble(5)));
         }
@@ -743,24 +743,6 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     /// <summary>The clock parameter: the injected time, or NULL for the database's <c>clock_timestamp()</c>.</summary>
     private NpgsqlParameter Now() =>
         new("now", NpgsqlDbType.TimestampTz) { Value = _time is null ? DBNull.Value : _time.GetUtcNow().ToUniversalTime() };
-
-    internal static string StatusName(RunStatus status) => status switch
-    {
-        RunStatus.Running => "running",
-        RunStatus.Completed => "completed",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
-    };
-
-    private static RunStatus ParseStatus(string text) => text switch
-    {
-        "running" => RunStatus.Running,
-        "completed" => RunStatus.Completed,
-        "failed" => RunStatus.Failed,
-        "cancelled" => RunStatus.Cancelled,
-        _ => throw new InvalidDataException($"Unknown run status '{text}' in cohort_runs."),
-    };
 
     internal static NpgsqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
 
