@@ -24,36 +24,14 @@ internal static class FireReport
         var series = new List<Series>();
         foreach (var m in lineage.Members.Where(m => lineage.SubPopulation(m) is > 0))
         {
-            var tasks = results.Where(r => r.Task.Member == m && r.Outcome != TaskOutcome.Failed).OrderBy(r => r.Task.StartStep).ToArray();
-            var points = new List<ChartPoint>();
-            foreach (var r in tasks)
-            {
-                if (r.Task.Hyperparameters.TryGetValue(name, out var v) && !v.IsCategorical)
-                {
-                    points.Add(new ChartPoint(r.Task.StartStep, v.Number));
-                }
-            }
-
-            if (tasks.Length > 0 && tasks[^1].Task.Hyperparameters.TryGetValue(name, out var last) && !last.IsCategorical)
-            {
-                points.Add(new ChartPoint(tasks[^1].Task.EndStep, last.Number));
-            }
-
+            var points = HyperparameterCurves.OfMember(results, m, name);
             var group = Array.IndexOf(groups, lineage.SubPopulation(m)!.Value);
             series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"member {m} (P{lineage.SubPopulation(m)})"), points, Color: Palette.Series(group)));
         }
 
         if (lineage.BestMember() is { } best)
         {
-            var points = lineage.Schedule(best)
-                .Where(s => s.Hyperparameters.TryGetValue(name, out var v) && !v.IsCategorical)
-                .Select(s => new ChartPoint(s.Step, s.Hyperparameters.GetNumber(name)))
-                .ToList();
-            if (points.Count > 0 && lineage.FinalResult(best) is { } final)
-            {
-                points.Add(new ChartPoint(final.Task.EndStep, points[^1].Y));
-            }
-
+            var points = HyperparameterCurves.Schedule(lineage, best, name);
             series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"best (member {best})"), points, Highlighted: true));
         }
 
@@ -109,15 +87,7 @@ internal static class FireReport
                 continue;
             }
 
-            var points = lineage.Schedule(best)
-                .Where(s => s.Hyperparameters.TryGetValue(name, out var v) && !v.IsCategorical)
-                .Select(s => new ChartPoint(s.Step, s.Hyperparameters.GetNumber(name)))
-                .ToList();
-            if (points.Count > 0 && lineage.FinalResult(best) is { } final)
-            {
-                points.Add(new ChartPoint(final.Task.EndStep, points[^1].Y));
-            }
-
+            var points = HyperparameterCurves.Schedule(lineage, best, name);
             series.Add(new Series(string.Create(CultureInfo.InvariantCulture, $"{run} (member {best})"), points, Color: Palette.Series(i++)));
         }
 

@@ -169,41 +169,12 @@ public static class HtmlReport
         var series = new List<Series>();
         foreach (var m in run.Lineage.Members)
         {
-            var tasks = run.Results.Where(r => r.Task.Member == m && r.Outcome != TaskOutcome.Failed).OrderBy(r => r.Task.StartStep).ToArray();
-            var points = new List<ChartPoint>();
-            foreach (var r in tasks)
-            {
-                if (r.Task.Hyperparameters.TryGetValue(name, out var v) && !v.IsCategorical)
-                {
-                    points.Add(new ChartPoint(r.Task.StartStep, v.Number));
-                }
-            }
-
-            if (tasks.Length > 0 && tasks[^1].Task.Hyperparameters.TryGetValue(name, out var last) && !last.IsCategorical)
-            {
-                points.Add(new ChartPoint(tasks[^1].Task.EndStep, last.Number));
-            }
-
-            series.Add(new Series("member " + m.ToString(CultureInfo.InvariantCulture), points));
+            series.Add(new Series("member " + m.ToString(CultureInfo.InvariantCulture), HyperparameterCurves.OfMember(run.Results, m, name)));
         }
 
         if (run.Lineage.BestMember() is { } best)
         {
-            var schedule = run.Lineage.Schedule(best);
-            var points = new List<ChartPoint>();
-            foreach (var s in schedule)
-            {
-                if (s.Hyperparameters.TryGetValue(name, out var v) && !v.IsCategorical)
-                {
-                    points.Add(new ChartPoint(s.Step, v.Number));
-                }
-            }
-
-            if (points.Count > 0 && run.Lineage.FinalResult(best) is { } final)
-            {
-                points.Add(new ChartPoint(final.Task.EndStep, points[^1].Y));
-            }
-
+            var points = HyperparameterCurves.Schedule(run.Lineage, best, name);
             series.Add(new Series("best (member " + best.ToString(CultureInfo.InvariantCulture) + ")", points, Highlighted: true));
         }
 

@@ -153,9 +153,8 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     /// <summary>The schema version of the database (always <see cref="PostgresMigrations.LatestVersion"/> once open).</summary>
     public async Task<int> GetSchemaVersionAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return Convert.ToInt32(
-            await ScalarAsync(connection, null, "SELECT MAX(version) FROM cohort_schema_version;", [], cancellationToken).ConfigureAwait(false),
+            await ScalarAsync("SELECT MAX(version) FROM cohort_schema_version;", [], cancellationToken).ConfigureAwait(false),
             CultureInfo.InvariantCulture);
     }
 
@@ -173,7 +172,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
             """,
             [
                 P("e", Experiment), P("name", run.Name), P("method", run.Method), P("spec", run.SpecJson),
-                P("status", StatusName(run.Status)), P("message", run.Message), P("wall", run.WallSeconds),
+                P("status", RunStatusNames.Name(run.Status)), P("message", run.Message), P("wall", run.WallSeconds),
             ],
             cancellationToken).ConfigureAwait(false);
         return (await ReadRunsAsync(connection, run.Name, cancellationToken).ConfigureAwait(false))[0];
@@ -234,12 +233,9 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     public async Task FinishRunAsync(string run, RunStatus status, string? message, double wallSeconds, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var changed = await ExecuteAsync(
-            connection,
-            null,
             "UPDATE cohort_runs SET status = @status, message = @message, wall_seconds = @wall WHERE experiment = @e AND name = @run;",
-            [P("e", Experiment), P("run", run), P("status", StatusName(status)), P("message", message), P("wall", wallSeconds)],
+            [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(status)), P("message", message), P("wall", wallSeconds)],
             cancellationToken).ConfigureAwait(false);
         if (changed == 0)
         {
@@ -251,10 +247,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(owner);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var changed = await ExecuteAsync(
-            connection,
-            null,
             """
             INSERT INTO cohort_leases (experiment, run, member, owner, expires_at)
             VALUES (@e, @run, @member, @owner, COALESCE(@now, clock_timestamp()) + @duration)
@@ -270,10 +263,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(owner);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(
-            connection,
-            null,
             "DELETE FROM cohort_leases WHERE experiment = @e AND run = @run AND member = @member AND owner = @owner;",
             [P("e", Experiment), P("run", run), P("member", member), P("owner", owner)],
             cancellationToken).ConfigureAwait(false);
@@ -283,10 +273,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(value);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(
-            connection,
-            null,
             """
             INSERT INTO cohort_metadata (experiment, key, value) VALUES (@e, @key, @value)
             ON CONFLICT (experiment, key) DO UPDATE SET value = excluded.value;
@@ -298,10 +285,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     public async Task<string?> GetMetadataAsync(string key, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await ScalarAsync(
-            connection,
-            null,
             "SELECT value FROM cohort_metadata WHERE experiment = @e AND key = @key;",
             [P("e", Experiment), P("key", key)],
             cancellationToken).ConfigureAwait(false) as string;
@@ -429,10 +413,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(owner);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var changed = await ExecuteAsync(
-            connection,
-            null,
             """
             UPDATE cohort_claims SET expires_at = COALESCE(@now, clock_timestamp()) + @lease
             WHERE experiment = @e AND run = @run AND member = @member AND ordinal = @ordinal AND owner = @owner;
@@ -446,10 +427,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(owner);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await ExecuteAsync(
-            connection,
-            null,
             """
             UPDATE cohort_claims SET owner = NULL, expires_at = NULL
             WHERE experiment = @e AND run = @run AND member = @member AND ordinal = @ordinal AND owner = @owner;
@@ -692,7 +670,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                     wall_seconds = EXTRACT(EPOCH FROM (clock_timestamp() - COALESCE(started_at, created_at)))::double precision
                 WHERE experiment = @e AND name = @run;
                 """,
-                [P("e", Experiment), P("run", run), P("status", StatusName(RunStatus.Completed))],
+                [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(RunStatus.Completed))],
                 cancellationToken).ConfigureAwait(false);
     }
 
@@ -754,7 +732,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                ParseStatus(reader.GetString(3)),
+                RunStatusNames.Parse(reader.GetString(3), "cohort_runs"),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? double.NaN : reader.GetDouble(5)));
         }
@@ -766,24 +744,6 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     private NpgsqlParameter Now() =>
         new("now", NpgsqlDbType.TimestampTz) { Value = _time is null ? DBNull.Value : _time.GetUtcNow().ToUniversalTime() };
 
-    internal static string StatusName(RunStatus status) => status switch
-    {
-        RunStatus.Running => "running",
-        RunStatus.Completed => "completed",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
-    };
-
-    private static RunStatus ParseStatus(string text) => text switch
-    {
-        "running" => RunStatus.Running,
-        "completed" => RunStatus.Completed,
-        "failed" => RunStatus.Failed,
-        "cancelled" => RunStatus.Cancelled,
-        _ => throw new InvalidDataException($"Unknown run status '{text}' in cohort_runs."),
-    };
-
     internal static NpgsqlParameter P(string name, object? value) => new(name, value ?? DBNull.Value);
 
     internal static NpgsqlCommand Command(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters)
@@ -791,6 +751,20 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         var command = new NpgsqlCommand(sql, connection, transaction);
         command.Parameters.AddRange(parameters);
         return command;
+    }
+
+    /// <summary>Runs one statement, outside any transaction, on a connection of its own.</summary>
+    private async Task<int> ExecuteAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ExecuteAsync(connection, null, sql, parameters, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one value (null for none or NULL), outside any transaction, on a connection of its own.</summary>
+    private async Task<object?> ScalarAsync(string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ScalarAsync(connection, null, sql, parameters, cancellationToken).ConfigureAwait(false);
     }
 
     internal static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, NpgsqlParameter[] parameters, CancellationToken cancellationToken)

@@ -122,7 +122,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 VALUES (@name, @method, @spec, @status, @message, @wall)
                 ON CONFLICT (name) DO NOTHING;
                 """,
-                [("@name", run.Name), ("@method", run.Method), ("@spec", run.SpecJson), ("@status", StatusName(run.Status)), ("@message", run.Message), ("@wall", Real(run.WallSeconds))],
+                [("@name", run.Name), ("@method", run.Method), ("@spec", run.SpecJson), ("@status", RunStatusNames.Name(run.Status)), ("@message", run.Message), ("@wall", Real(run.WallSeconds))],
                 cancellationToken).ConfigureAwait(false);
             var stored = await ReadRunsAsync(transaction, run.Name, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -261,7 +261,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 _connection,
                 null,
                 "UPDATE runs SET status = @status, message = @message, wall_seconds = @wall WHERE name = @run;",
-                [("@run", run), ("@status", StatusName(status)), ("@message", message), ("@wall", Real(wallSeconds))],
+                [("@run", run), ("@status", RunStatusNames.Name(status)), ("@message", message), ("@wall", Real(wallSeconds))],
                 cancellationToken).ConfigureAwait(false);
             if (changed == 0)
             {
@@ -435,31 +435,13 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 reader.GetString(0),
                 reader.GetString(1),
                 reader.GetString(2),
-                ParseStatus(reader.GetString(3)),
+                RunStatusNames.Parse(reader.GetString(3), "the runs table"),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? double.NaN : reader.GetDouble(5)));
         }
 
         return runs;
     }
-
-    private static string StatusName(RunStatus status) => status switch
-    {
-        RunStatus.Running => "running",
-        RunStatus.Completed => "completed",
-        RunStatus.Failed => "failed",
-        RunStatus.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
-    };
-
-    private static RunStatus ParseStatus(string text) => text switch
-    {
-        "running" => RunStatus.Running,
-        "completed" => RunStatus.Completed,
-        "failed" => RunStatus.Failed,
-        "cancelled" => RunStatus.Cancelled,
-        _ => throw new InvalidDataException($"Unknown run status '{text}' in the runs table."),
-    };
 
     /// <summary>SQLite stores NaN as NULL; NULL reads back as NaN.</summary>
     private static object? Real(double value) => double.IsNaN(value) ? null : value;

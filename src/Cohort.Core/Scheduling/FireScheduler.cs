@@ -214,7 +214,7 @@ public sealed class FireScheduler : IPopulationScheduler
 
         foreach (var m in _state.Running.Where(m => m.Step >= _state.StepsPerMember).ToArray())
         {
-            Finish(m, m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
+            m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
         }
 
         var live = _state.Running.ToArray();
@@ -312,7 +312,7 @@ public sealed class FireScheduler : IPopulationScheduler
                 var rescuer = BestOf(subPopulation, excluding: m.Id);
                 if (rescuer is null)
                 {
-                    Finish(m, MemberStopReason.Diverged, events, "diverged and no member of its sub-population with a finite score to copy");
+                    m.Finish(MemberStopReason.Diverged, events, "diverged and no member of its sub-population with a finite score to copy");
                     losers.Add(m.Id);
                     continue;
                 }
@@ -524,17 +524,6 @@ public sealed class FireScheduler : IPopulationScheduler
             e.Finished = true;
             events.Add(new MemberFinished(e.Id, step, MemberStopReason.Completed, "evaluator"));
         }
-    }
-
-    private static void Finish(MemberState m, MemberStopReason reason, List<RunEvent> events, string? message = null)
-    {
-        m.Status = reason switch
-        {
-            MemberStopReason.Completed => MemberStatus.Completed,
-            MemberStopReason.Diverged => MemberStatus.Diverged,
-            _ => MemberStatus.Failed,
-        };
-        events.Add(new MemberFinished(m.Id, m.Step, reason, message ?? (reason == MemberStopReason.Diverged ? "non-finite objective" : null)));
     }
 
     /// <summary>FIRE's state of a sub-population member beside <see cref="MemberState"/>.</summary>

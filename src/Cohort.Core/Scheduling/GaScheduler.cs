@@ -102,7 +102,7 @@ public sealed class GaScheduler : IPopulationScheduler
         _deferred.Clear();
         foreach (var m in _state.Running.Where(m => m.Step >= _state.StepsPerMember).ToArray())
         {
-            Finish(m, m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
+            m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
         }
 
         var live = _state.Running.ToArray();
@@ -137,7 +137,7 @@ public sealed class GaScheduler : IPopulationScheduler
             // Only reachable when no member has a finite score.
             foreach (var m in live)
             {
-                Finish(m, MemberStopReason.Diverged, events, "diverged and no member with a finite score to breed from");
+                m.Finish(MemberStopReason.Diverged, events, "diverged and no member with a finite score to breed from");
             }
 
             return;
@@ -212,19 +212,8 @@ public sealed class GaScheduler : IPopulationScheduler
             events.Add(new Bred(child.Id, step, live[a].Id, live[b].Id, weights.Id, checkpoint, before, genotype, operators));
             if (child.Step >= _state.StepsPerMember)
             {
-                Finish(child, MemberStopReason.Completed, events);
+                child.Finish(MemberStopReason.Completed, events);
             }
         }
-    }
-
-    private static void Finish(MemberState m, MemberStopReason reason, List<RunEvent> events, string? message = null)
-    {
-        m.Status = reason switch
-        {
-            MemberStopReason.Completed => MemberStatus.Completed,
-            MemberStopReason.Diverged => MemberStatus.Diverged,
-            _ => MemberStatus.Failed,
-        };
-        events.Add(new MemberFinished(m.Id, m.Step, reason, message ?? (reason == MemberStopReason.Diverged ? "non-finite objective" : null)));
     }
 }

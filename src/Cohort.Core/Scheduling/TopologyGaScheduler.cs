@@ -140,12 +140,7 @@ public sealed class TopologyGaScheduler : IPopulationScheduler
                 foreach (var m in _state.Members)
                 {
                     var diverged = !double.IsFinite(_slots[m.Id].FinalScore);
-                    m.Status = diverged ? MemberStatus.Diverged : MemberStatus.Completed;
-                    events.Add(new MemberFinished(
-                        m.Id,
-                        m.Step,
-                        diverged ? MemberStopReason.Diverged : MemberStopReason.Completed,
-                        diverged ? "the last individual diverged or failed" : null));
+                    m.Finish(diverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events, diverged ? "the last individual diverged or failed" : null);
                 }
 
                 return events;

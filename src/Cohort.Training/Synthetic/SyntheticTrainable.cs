@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Randomness;
@@ -131,46 +130,9 @@ public sealed class SyntheticTrainable : ITrainable
     }
 
     /// <summary>Writes a little-endian record: magic "CSYN", format version, D, step, x.</summary>
-    public void Save(Stream destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        var buffer = new byte[16 + 8 + (8 * _x.Length)];
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer, Magic);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(4), FormatVersion);
-        BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(8), _x.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(buffer.AsSpan(16), Step);
-        for (var i = 0; i < _x.Length; i++)
-        {
-            BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(24 + (8 * i)), _x[i]);
-        }
+    public void Save(Stream destination) => VectorCheckpoint.Write(destination, Magic, FormatVersion, Step, _x);
 
-        destination.Write(buffer);
-    }
-
-    public void Load(Stream source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        var buffer = new byte[16 + 8 + (8 * _x.Length)];
-        source.ReadExactly(buffer);
-        var magic = BinaryPrimitives.ReadUInt32LittleEndian(buffer);
-        if (magic != Magic)
-        {
-            throw new InvalidDataException($"Not a synthetic checkpoint: magic 0x{magic:X8}, expected 0x{Magic:X8}.");
-        }
-
-        var version = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(4));
-        var dims = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(8));
-        if (version != FormatVersion || dims != _x.Length)
-        {
-            throw new InvalidDataException($"Synthetic checkpoint version {version} with {dims} dimensions does not fit this problem (version {FormatVersion}, {_x.Length} dimensions).");
-        }
-
-        Step = BinaryPrimitives.ReadInt64LittleEndian(buffer.AsSpan(16));
-        for (var i = 0; i < _x.Length; i++)
-        {
-            _x[i] = BinaryPrimitives.ReadDoubleLittleEndian(buffer.AsSpan(24 + (8 * i)));
-        }
-    }
+    public void Load(Stream source) => Step = VectorCheckpoint.Read(source, Magic, FormatVersion, "synthetic", _x);
 
     public void CopyFrom(ITrainable other)
     {

@@ -154,8 +154,7 @@ public static class CohortJson
         writer.WriteNumber("generation", task.Generation);
         writer.WritePropertyName("from");
         WriteNullableCheckpoint(writer, task.From);
-        writer.WritePropertyName("hyperparameters");
-        WriteHyperparameters(writer, task.Hyperparameters);
+        WriteHyperparameters(writer, "hyperparameters", task.Hyperparameters);
         writer.WriteNumber("start_step", task.StartStep);
         writer.WriteNumber("steps", task.Steps);
         writer.WriteNumber("seed", task.Seed);
@@ -236,23 +235,17 @@ public static class CohortJson
         switch (runEvent)
         {
             case MemberCreated created:
-                writer.WritePropertyName("hyperparameters");
-                WriteHyperparameters(writer, created.Hyperparameters);
+                WriteHyperparameters(writer, "hyperparameters", created.Hyperparameters);
                 break;
             case Exploited exploited:
                 writer.WriteNumber("donor", exploited.Donor);
-                writer.WritePropertyName("checkpoint");
-                WriteCheckpoint(writer, exploited.Checkpoint);
-                writer.WritePropertyName("before");
-                WriteHyperparameters(writer, exploited.Before);
-                writer.WritePropertyName("after");
-                WriteHyperparameters(writer, exploited.After);
+                WriteCheckpoint(writer, "checkpoint", exploited.Checkpoint);
+                WriteHyperparameters(writer, "before", exploited.Before);
+                WriteHyperparameters(writer, "after", exploited.After);
                 break;
             case Explored explored:
-                writer.WritePropertyName("before");
-                WriteHyperparameters(writer, explored.Before);
-                writer.WritePropertyName("after");
-                WriteHyperparameters(writer, explored.After);
+                WriteHyperparameters(writer, "before", explored.Before);
+                WriteHyperparameters(writer, "after", explored.After);
                 writer.WriteString("operator", explored.Operator);
                 break;
             case Bred bred:
@@ -260,19 +253,9 @@ public static class CohortJson
                 writer.WriteNumber("hyperparameter_parent_b", bred.HyperparameterParentB);
                 writer.WriteNumber("weights_parent", bred.WeightsParent);
                 writer.WritePropertyName("checkpoint");
-                if (bred.Checkpoint is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    WriteCheckpoint(writer, bred.Checkpoint);
-                }
-
-                writer.WritePropertyName("before");
-                WriteHyperparameters(writer, bred.Before);
-                writer.WritePropertyName("after");
-                WriteHyperparameters(writer, bred.After);
+                WriteNullableCheckpoint(writer, bred.Checkpoint);
+                WriteHyperparameters(writer, "before", bred.Before);
+                WriteHyperparameters(writer, "after", bred.After);
                 writer.WriteString("operators", bred.Operators);
                 break;
             case MemberFinished finished:
@@ -285,18 +268,14 @@ public static class CohortJson
             case EvaluatorStarted started:
                 writer.WriteNumber("parent", started.Parent);
                 writer.WriteNumber("target", started.Target);
-                writer.WritePropertyName("checkpoint");
-                WriteCheckpoint(writer, started.Checkpoint);
-                writer.WritePropertyName("hyperparameters");
-                WriteHyperparameters(writer, started.Hyperparameters);
+                WriteCheckpoint(writer, "checkpoint", started.Checkpoint);
+                WriteHyperparameters(writer, "hyperparameters", started.Hyperparameters);
                 break;
             case EvaluatorSucceeded succeeded:
                 writer.WriteNumber("evaluator", succeeded.Evaluator);
                 writer.WriteNumber("parent", succeeded.Parent);
-                writer.WritePropertyName("checkpoint");
-                WriteCheckpoint(writer, succeeded.Checkpoint);
-                writer.WritePropertyName("hyperparameters");
-                WriteHyperparameters(writer, succeeded.Hyperparameters);
+                WriteCheckpoint(writer, "checkpoint", succeeded.Checkpoint);
+                WriteHyperparameters(writer, "hyperparameters", succeeded.Hyperparameters);
                 writer.WritePropertyName("best_score_diff");
                 JsonDoubles.Write(writer, succeeded.BestScoreDiff);
                 writer.WritePropertyName("p_value");
@@ -498,6 +477,18 @@ public static class CohortJson
         MemberStopReason.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown member stop reason."),
     };
+
+    private static void WriteCheckpoint(Utf8JsonWriter writer, string propertyName, CheckpointRef checkpoint)
+    {
+        writer.WritePropertyName(propertyName);
+        WriteCheckpoint(writer, checkpoint);
+    }
+
+    private static void WriteHyperparameters(Utf8JsonWriter writer, string propertyName, HyperparameterSet hyperparameters)
+    {
+        writer.WritePropertyName(propertyName);
+        WriteHyperparameters(writer, hyperparameters);
+    }
 
     private static void WriteNullableCheckpoint(Utf8JsonWriter writer, CheckpointRef? checkpoint)
     {
