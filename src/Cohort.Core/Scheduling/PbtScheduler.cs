@@ -106,7 +106,7 @@ public sealed class PbtScheduler : IPopulationScheduler
 
         foreach (var m in live.Where(m => m.Step >= _state.StepsPerMember))
         {
-            Finish(m, m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
+            m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
         }
 
         live = _state.Running.ToArray();
@@ -156,7 +156,7 @@ public sealed class PbtScheduler : IPopulationScheduler
 
         if (member.Step >= _state.StepsPerMember)
         {
-            Finish(member, member.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
+            member.Finish(member.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
             return events;
         }
 
@@ -199,7 +199,7 @@ public sealed class PbtScheduler : IPopulationScheduler
             {
                 if (finiteBest is null || Options.Ablation == PbtAblation.ExploreOnly)
                 {
-                    Finish(m, MemberStopReason.Diverged, events, "diverged and no member with a finite score to copy");
+                    m.Finish(MemberStopReason.Diverged, events, "diverged and no member with a finite score to copy");
                     continue;
                 }
 
@@ -256,21 +256,10 @@ public sealed class PbtScheduler : IPopulationScheduler
 
             if (m.Step >= _state.StepsPerMember)
             {
-                Finish(m, MemberStopReason.Completed, events);
+                m.Finish(MemberStopReason.Completed, events);
             }
         }
     }
 
     private static MemberScore Score(MemberState m) => new(m.Id, m.LastScore, m.LastScoreStep);
-
-    private static void Finish(MemberState m, MemberStopReason reason, List<RunEvent> events, string? message = null)
-    {
-        m.Status = reason switch
-        {
-            MemberStopReason.Completed => MemberStatus.Completed,
-            MemberStopReason.Diverged => MemberStatus.Diverged,
-            _ => MemberStatus.Failed,
-        };
-        events.Add(new MemberFinished(m.Id, m.Step, reason, message ?? (reason == MemberStopReason.Diverged ? "non-finite objective" : null)));
-    }
 }
