@@ -18,7 +18,7 @@ namespace Cohort.Storage.Postgres.Tests;
 public sealed partial class WorkerCrashTests : IDisposable
 {
     private const int Population = 4;
-    private const int Steps = 24;
+    private const int Steps = 48;
     private const int Ready = 4;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "cohort-crash-" + Guid.NewGuid().ToString("N")[..8]);
@@ -58,7 +58,7 @@ public sealed partial class WorkerCrashTests : IDisposable
             "--storage", PostgresTestDatabase.Require(), "--lease", "1.5", "--verbose", "--fault-decision-delay-ms", "600",
             .. sharedDirectory ? new[] { "--checkpoints", Path.Combine(_directory, "checkpoints") } : [],
         ];
-        string[] fast = ["--fault-train-delay-ms", "100"];
+        string[] fast = ["--fault-train-delay-ms", "250"];
         var outDir = Path.Combine(_directory, "out");
         var coordinator = Start("coordinator", ["run", specPath, "--out", outDir, .. shared, .. fast]);
 
