@@ -4,7 +4,7 @@ prints, per run, the population-wide training steps spent until any member first
 best score. Each seed is also a different hidden optimum of the problem.
 
 Usage (from the repository root, after `dotnet build -c Release src/Cohort.Cli`):
-    python3 benchmarks/scripts/ga_crossover.py [--seeds 5] [--target 0.9] [--spec examples/ga-crossover.yaml] [--reuse]
+    python3 benchmarks/scripts/ga_crossover.py [--seeds 5] [--target 0.9] [--spec examples/ga-crossover.yaml] [--reuse] [--keep]
 Prints one JSON object: {"seeds": N, "target": t, "runs": {name: {"reached": k, "total_steps_mean": ...,
 "total_steps_median": ..., "total_steps_mean_with_budget": ..., "total_steps_sd_with_budget": ...,
 "final_best_mean": ..., "final_best_min": ..., "final_best_sd": ..., "per_seed": [[total steps or null, final best], ...]}}}
@@ -23,6 +23,7 @@ def main():
     ap.add_argument("--target", type=float, default=0.9)
     ap.add_argument("--spec", default=os.path.join("examples", "ga-crossover.yaml"))
     ap.add_argument("--reuse", action="store_true", help="read the outputs of an earlier call instead of running again")
+    ap.add_argument("--keep", action="store_true", help="run only the seeds without a summary.json in --out (add seeds to an earlier call)")
     ap.add_argument("--cli", default=os.path.join("src", "Cohort.Cli", "bin", "Release", "net10.0", "cohort.dll"),
                     help="the built cohort.dll (e.g. a copy made with dotnet build -c Release -o DIR)")
     a = ap.parse_args()
@@ -30,7 +31,7 @@ def main():
     per_run = {}
     for seed in range(a.seeds):
         out = os.path.join(a.out, str(seed))
-        if not a.reuse:
+        if not a.reuse and not (a.keep and os.path.exists(os.path.join(out, "summary.json"))):
             subprocess.run(["rm", "-rf", out], check=True)
             subprocess.run(["dotnet", cli, "run", a.spec, "--out", out, "--seed", str(seed)],
                            check=True, stdout=subprocess.DEVNULL)
