@@ -36,7 +36,6 @@ public sealed class DistributedWorker
 {
     private static readonly ulong InitPurpose = Randomness.Seeds.Purpose("init");
 
-    private static readonly IReadOnlyDictionary<string, double> EmptyMetrics = new Dictionary<string, double>(StringComparer.Ordinal);
 
     private readonly ICoordinationStore _store;
     private readonly ICheckpointStore _checkpoints;
@@ -481,7 +480,7 @@ public sealed class DistributedWorker
         }
 
         private static TaskResult Failed(TrainTask task, string message) =>
-            new(task, TaskOutcome.Failed, EmptyMetrics, EmptyMetrics, null, message);
+            new(task, TaskOutcome.Failed, TaskExecution.EmptyMetrics, TaskExecution.EmptyMetrics, null, message);
 
         /// <summary>Fresh or loaded trainable → train → evaluate → checkpoint. As <see cref="ExperimentRunner"/> does it.</summary>
         private TaskResult ExecuteOnce(TrainTask task, CancellationToken cancellationToken)
@@ -515,7 +514,7 @@ public sealed class DistributedWorker
 
                 if (Options.VerifyWeightExchange)
                 {
-                    var actual = Hashing.Sha256Hex(SaveBytes(trainable));
+                    var actual = Hashing.Sha256Hex(TaskExecution.SaveBytes(trainable));
                     if (!string.Equals(actual, task.From.Hash, StringComparison.Ordinal))
                     {
                         throw new WeightExchangeException(
@@ -531,37 +530,16 @@ public sealed class DistributedWorker
                     $"Member {task.Member} task {task.Ordinal} should start at step {task.StartStep} but its state is at step {trainable.Step}."));
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            trainable.Apply(task.Hyperparameters);
-            trainable.Train(task.Steps, task.Seed, cancellationToken);
-            var validation = Snapshot(trainable.Evaluate(DataSplit.Validation));
-            var test = EvaluateTest(task) ? Snapshot(trainable.Evaluate(DataSplit.Test)) : EmptyMetrics;
-            var metric = run.Objective.Metric;
-            if (!validation.TryGetValue(metric, out var value))
+            var (validation, test, diverged) = TaskExecution.TrainAndEvaluate(
+                trainable, task, run.Objective.Metric, TaskExecution.EvaluatesTest(task, factory.HasTestSet, Options.TestEvaluation, Options.StepsPerMember), cancellationToken);
+            if (diverged is not null)
             {
-                throw new InvalidOperationException(
-                    $"The trainable reported no '{metric}' on the validation split (it reported: {string.Join(", ", validation.Keys)}).");
+                return new TaskResult(task, TaskOutcome.Diverged, validation, test, null, diverged);
             }
 
-            if (!double.IsFinite(value))
-            {
-                var why = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Objective '{metric}' is {value.ToString("R", CultureInfo.InvariantCulture)} at step {task.EndStep}.");
-                return new TaskResult(task, TaskOutcome.Diverged, validation, test, null, why);
-            }
-
-            var checkpoint = worker._checkpoints.Put(SaveBytes(trainable), trainable.Step);
+            var checkpoint = worker._checkpoints.Put(TaskExecution.SaveBytes(trainable), trainable.Step);
             return new TaskResult(task, TaskOutcome.Completed, validation, test, checkpoint);
         }
-
-        private bool EvaluateTest(TrainTask task) =>
-            factory.HasTestSet && Options.TestEvaluation switch
-            {
-                TestEvaluation.EveryTask => true,
-                TestEvaluation.FinalTask => Options.StepsPerMember is not { } budget || task.EndStep >= budget,
-                _ => false,
-            };
 
         private void Rebuild()
         {
@@ -619,15 +597,6 @@ public sealed class DistributedWorker
             return outcome;
         }
 
-        private static IReadOnlyDictionary<string, double> Snapshot(IReadOnlyDictionary<string, double> metrics) =>
-            new Dictionary<string, double>(metrics, StringComparer.Ordinal);
-
-        private static byte[] SaveBytes(ITrainable trainable)
-        {
-            using var stream = new MemoryStream();
-            trainable.Save(stream);
-            return stream.ToArray();
-        }
     }
 }
 

@@ -537,10 +537,7 @@ public sealed class ExperimentRunner
         }
 
         private static TaskResult Failed(TrainTask task, string message) =>
-            new(task, TaskOutcome.Failed, EmptyMetrics, EmptyMetrics, null, message);
-
-        private static readonly IReadOnlyDictionary<string, double> EmptyMetrics =
-            new Dictionary<string, double>(StringComparer.Ordinal);
+            new(task, TaskOutcome.Failed, TaskExecution.EmptyMetrics, TaskExecution.EmptyMetrics, null, message);
 
         /// <summary>Marks a timed-out attempt abandoned: whatever it does when it returns is discarded.</summary>
         private void Abandon(int member, Attempt state, Task<TaskResult> work)
@@ -582,31 +579,17 @@ public sealed class ExperimentRunner
             try
             {
                 trainable = Prepare(task, trainable, liveHash);
-                cancellationToken.ThrowIfCancellationRequested();
-                trainable.Apply(task.Hyperparameters);
-                trainable.Train(task.Steps, task.Seed, cancellationToken);
-
-                var validation = Snapshot(trainable.Evaluate(DataSplit.Validation));
-                var test = EvaluateTest(task) ? Snapshot(trainable.Evaluate(DataSplit.Test)) : EmptyMetrics;
-                var metric = _run.Objective.Metric;
-                if (!validation.TryGetValue(metric, out var value))
-                {
-                    throw new InvalidOperationException(
-                        $"The trainable reported no '{metric}' on the validation split (it reported: {string.Join(", ", validation.Keys)}).");
-                }
-
-                if (!double.IsFinite(value))
+                var (validation, test, diverged) = TaskExecution.TrainAndEvaluate(
+                    trainable, task, _run.Objective.Metric, TaskExecution.EvaluatesTest(task, _factory.HasTestSet, Options.TestEvaluation, Options.StepsPerMember), cancellationToken);
+                if (diverged is not null)
                 {
                     // A diverged state is nobody's donor and is not stored.
                     trainable.Dispose();
                     trainable = null;
-                    var why = string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"Objective '{metric}' is {value.ToString("R", CultureInfo.InvariantCulture)} at step {task.EndStep}.");
-                    return new TaskResult(task, TaskOutcome.Diverged, validation, test, null, why);
+                    return new TaskResult(task, TaskOutcome.Diverged, validation, test, null, diverged);
                 }
 
-                var bytes = SaveBytes(trainable);
+                var bytes = TaskExecution.SaveBytes(trainable);
                 CheckpointRef checkpoint;
                 lock (_gcGate)
                 {
@@ -676,7 +659,7 @@ public sealed class ExperimentRunner
                     ExperimentRunnerLog.WeightsTaken(Logger, _run.Name, task.Member, task.Ordinal, task.From.Hash, source);
                     if (Options.VerifyWeightExchange)
                     {
-                        var actual = Hashing.Sha256Hex(SaveBytes(trainable));
+                        var actual = Hashing.Sha256Hex(TaskExecution.SaveBytes(trainable));
                         if (!string.Equals(actual, task.From.Hash, StringComparison.Ordinal))
                         {
                             throw new WeightExchangeException(
@@ -788,14 +771,6 @@ public sealed class ExperimentRunner
             return null;
         }
 
-        private bool EvaluateTest(TrainTask task) =>
-            _factory.HasTestSet && Options.TestEvaluation switch
-            {
-                TestEvaluation.EveryTask => true,
-                TestEvaluation.FinalTask => Options.StepsPerMember is not { } budget || task.EndStep >= budget,
-                _ => false,
-            };
-
         private MemberSlot Slot(int member)
         {
             lock (_slotsGate)
@@ -844,16 +819,6 @@ public sealed class ExperimentRunner
             {
                 // Cancelled, faulted or still running past the grace period: their results are discarded either way.
             }
-        }
-
-        private static IReadOnlyDictionary<string, double> Snapshot(IReadOnlyDictionary<string, double> metrics) =>
-            new Dictionary<string, double>(metrics, StringComparer.Ordinal);
-
-        private static byte[] SaveBytes(ITrainable trainable)
-        {
-            using var stream = new MemoryStream();
-            trainable.Save(stream);
-            return stream.ToArray();
         }
 
         private static readonly ulong InitPurpose = Randomness.Seeds.Purpose("init");

@@ -239,19 +239,7 @@ public sealed class PbtScheduler : IPopulationScheduler
 
             if (decision.Explore && Options.Ablation != PbtAblation.ExploitOnly)
             {
-                var before = m.Hyperparameters;
-                var explored = Options.Explore.Explore(before, _state.Space, _rng);
-                try
-                {
-                    _state.Space.Validate(explored.After);
-                }
-                catch (ArgumentException ex)
-                {
-                    throw new InvalidOperationException($"Explore strategy '{Options.Explore.Name}' left the search space for member {m.Id}: {ex.Message}", ex);
-                }
-
-                m.Hyperparameters = explored.After;
-                events.Add(new Explored(m.Id, step, before, explored.After, Options.Explore.Name + " " + explored.Operator));
+                _state.Explore(m, Options.Explore, step, _rng, events);
             }
 
             if (m.Step >= _state.StepsPerMember)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Randomness;
 using Cohort.Core.Storage;
+using Cohort.Core.Strategies;
 
 namespace Cohort.Core.Scheduling;
 
@@ -141,6 +142,27 @@ internal sealed class PopulationState
             OptimizerStateFrom = m.OptimizerStateFrom,
         };
         m.OptimizerStateFrom = null;
+    }
+
+    /// <summary>
+    /// Explores <paramref name="m"/>'s hyperparameters with <paramref name="strategy"/> and records the
+    /// <see cref="Explored"/> event; a strategy that leaves the search space is a bug and throws.
+    /// </summary>
+    public void Explore(MemberState m, IExploreStrategy strategy, long step, Rng rng, List<RunEvent> events)
+    {
+        var before = m.Hyperparameters;
+        var explored = strategy.Explore(before, Space, rng);
+        try
+        {
+            Space.Validate(explored.After);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidOperationException($"Explore strategy '{strategy.Name}' left the search space for member {m.Id}: {ex.Message}", ex);
+        }
+
+        m.Hyperparameters = explored.After;
+        events.Add(new Explored(m.Id, step, before, explored.After, strategy.Name + " " + explored.Operator));
     }
 
     /// <summary>What <see cref="Accept"/> concluded about a result.</summary>
