@@ -118,41 +118,16 @@ public static class SchedulerCases
         new NoiseExplore(0.5, NoiseSpace.Linear, 0.2), new NoiseExplore(3.0, NoiseSpace.Linear),
     ];
 
-    public static Arbitrary<GridCase> Grid() =>
-        (from space in Space(grid: true).Where(s => s.GridSize <= 12)
-         from ready in Gen.Choose(1, 3)
-         from intervals in Gen.Choose(1, 3)
-         from retries in Gen.Choose(0, 2)
-         from common in Common()
-         select new GridCase(common with
-         {
-             Space = space,
-             Method = new GridOptions { ReadyInterval = ready, MaxTaskRetries = retries },
-             Population = 0,
-             Steps = ready * intervals,
-         })).ToArbitrary();
+    public static Arbitrary<Case<GridScheduler>> Grid() =>
+        (from b in Basics(grid: true, maxPopulation: 0, maxIntervals: 3, maxRetries: 2)
+         select new Case<GridScheduler>(b.Case with { Method = new GridOptions { ReadyInterval = b.Ready, MaxTaskRetries = b.Retries } })).ToArbitrary();
 
-    public static Arbitrary<RandomCase> Random() =>
-        (from space in Space(grid: false)
-         from population in Gen.Choose(1, 6)
-         from ready in Gen.Choose(1, 3)
-         from intervals in Gen.Choose(1, 3)
-         from retries in Gen.Choose(0, 2)
-         from common in Common()
-         select new RandomCase(common with
-         {
-             Space = space,
-             Method = new RandomOptions { ReadyInterval = ready, MaxTaskRetries = retries },
-             Population = population,
-             Steps = ready * intervals,
-         })).ToArbitrary();
+    public static Arbitrary<Case<RandomScheduler>> Random() =>
+        (from b in Basics(grid: false, maxPopulation: 6, maxIntervals: 3, maxRetries: 2)
+         select new Case<RandomScheduler>(b.Case with { Method = new RandomOptions { ReadyInterval = b.Ready, MaxTaskRetries = b.Retries } })).ToArbitrary();
 
-    public static Arbitrary<PbtCase> Pbt() =>
-        (from space in Space(grid: false)
-         from population in Gen.Choose(1, 6)
-         from ready in Gen.Choose(1, 3)
-         from intervals in Gen.Choose(1, 5)
-         from retries in Gen.Choose(0, 2)
+    public static Arbitrary<Case<PbtScheduler>> Pbt() =>
+        (from b in Basics(grid: false, maxPopulation: 6, maxIntervals: 5, maxRetries: 2)
          from asynchronous in Gen.Elements(false, true)
          from burnIn in Gen.Elements(0, 1)
          from exploit in Gen.Elements(s_exploits)
@@ -160,103 +135,79 @@ public static class SchedulerCases
          from ablation in Gen.Elements(PbtAblation.None, PbtAblation.None, PbtAblation.ExploreOnly, PbtAblation.ExploitOnly)
          from copyHyperparameters in Gen.Elements(true, true, false)
          from copyOptimizer in Gen.Elements(true, false)
-         from common in Common()
-         select new PbtCase(common with
+         select new Case<PbtScheduler>(b.Case with
          {
-             Space = space,
              Method = new PbtOptions
              {
                  Mode = asynchronous ? PbtMode.Asynchronous : PbtMode.Synchronous,
-                 ReadyInterval = ready,
-                 MaxTaskRetries = retries,
-                 BurnIn = burnIn * ready,
+                 ReadyInterval = b.Ready,
+                 MaxTaskRetries = b.Retries,
+                 BurnIn = burnIn * b.Ready,
                  Exploit = exploit,
                  Explore = explore,
                  Ablation = ablation,
                  CopyHyperparameters = copyHyperparameters,
                  CopyOptimizerState = asynchronous || copyOptimizer,
              },
-             Population = population,
-             Steps = ready * intervals,
          })).ToArbitrary();
 
-    public static Arbitrary<GaCase> Ga() =>
-        (from space in Space(grid: false)
-         from population in Gen.Choose(1, 6)
-         from ready in Gen.Choose(1, 3)
-         from intervals in Gen.Choose(1, 5)
-         from retries in Gen.Choose(0, 2)
+    public static Arbitrary<Case<GaScheduler>> Ga() =>
+        (from b in Basics(grid: false, maxPopulation: 6, maxIntervals: 5, maxRetries: 2)
          from crossover in Gen.Elements(0.0, 0.33, 1.0)
          from mutation in Gen.Elements(0.0, 0.05, 1.0)
          from weights in Gen.Elements(WeightsParentChoice.FitnessProportional, WeightsParentChoice.BestOfHyperparameterParents)
          from demes in Gen.Choose(1, 3)
          from layout in Gen.Elements(DemeLayout.Ring, DemeLayout.Torus)
          from migration in Gen.Elements(0.0, 0.5, 1.0)
-         from common in Common()
-         select new GaCase(common with
+         select new Case<GaScheduler>(b.Case with
          {
-             Space = space,
              Method = new GaOptions
              {
-                 ReadyInterval = ready,
-                 MaxTaskRetries = retries,
+                 ReadyInterval = b.Ready,
+                 MaxTaskRetries = b.Retries,
                  CrossoverRate = crossover,
                  MutationRate = mutation,
                  WeightsParent = weights,
-                 Demes = Math.Min(demes, population),
+                 Demes = Math.Min(demes, b.Case.Population),
                  DemeLayout = layout,
                  MigrationRate = migration,
              },
-             Population = population,
-             Steps = ready * intervals,
          })).ToArbitrary();
 
-    public static Arbitrary<TopologyCase> Topology() =>
-        (from space in Space(grid: false)
-         from population in Gen.Choose(1, 5)
-         from ready in Gen.Choose(1, 3)
-         from intervals in Gen.Choose(1, 3)
-         from retries in Gen.Choose(0, 1)
+    public static Arbitrary<Case<TopologyGaScheduler>> Topology() =>
+        (from b in Basics(grid: false, maxPopulation: 5, maxIntervals: 3, maxRetries: 1)
          from generations in Gen.Choose(1, 4)
          from target in Gen.Elements<double?>(null, 0.5, 1.0)
          from demes in Gen.Choose(1, 2)
-         from common in Common()
-         select new TopologyCase(common with
+         select new Case<TopologyGaScheduler>(b.Case with
          {
-             Space = space,
              Method = new GaOptions
              {
                  Mode = GaMode.Topology,
-                 ReadyInterval = ready,
-                 MaxTaskRetries = retries,
+                 ReadyInterval = b.Ready,
+                 MaxTaskRetries = b.Retries,
                  Generations = generations,
                  Target = target,
-                 Demes = Math.Min(demes, population),
+                 Demes = Math.Min(demes, b.Case.Population),
                  CrossoverRate = 0.5,
                  MutationRate = 0.5,
              },
-             Population = population,
-             Steps = ready * intervals,
          })).ToArbitrary();
 
-    public static Arbitrary<FireCase> Fire() =>
-        (from space in Space(grid: false)
+    public static Arbitrary<Case<FireScheduler>> Fire() =>
+        (from b in Basics(grid: false, maxPopulation: 1, maxIntervals: 4, maxRetries: 1)
          from subPopulations in Gen.Elements(2, 2, 3)
          from size in Gen.Choose(1, 3)
          from evaluators in Gen.Choose(1, 2)
          from evalInterval in Gen.Choose(1, 2)
          from perReady in Gen.Choose(1, 2)
-         from intervals in Gen.Choose(1, 4)
-         from retries in Gen.Choose(0, 1)
          from pStat in Gen.Elements(0.01, 0.5)
          from maxEval in Gen.Elements<long?>(null, 1, 100)
          from minSteps in Gen.Elements(false, true)
          from exploit in Gen.Elements(s_exploits)
          from explore in Gen.Elements(s_explores)
-         from common in Common()
-         select new FireCase(common with
+         select new Case<FireScheduler>(b.Case with
          {
-             Space = space,
              Method = new FireOptions
              {
                  SubPopulations = subPopulations,
@@ -264,7 +215,7 @@ public static class SchedulerCases
                  Evaluators = evaluators,
                  EvalInterval = evalInterval,
                  ReadyInterval = evalInterval * perReady,
-                 MaxTaskRetries = retries,
+                 MaxTaskRetries = b.Retries,
                  PStat = pStat,
                  MaxEvalSteps = maxEval,
                  MinStepsBeforeEval = minSteps ? [evalInterval * perReady] : [],
@@ -272,16 +223,28 @@ public static class SchedulerCases
                  Explore = explore,
              },
              Population = (subPopulations * size) + evaluators,
-             Steps = evalInterval * perReady * intervals,
+             Steps = evalInterval * perReady * b.Intervals,
          })).ToArbitrary();
 
-    /// <summary>The parts every case shares: objective, outcome script and seeds (space and method are set by the caller).</summary>
-    private static Gen<SchedulerCase> Common() =>
+    /// <summary>
+    /// What every case shares: a space, a population (0 for a grid: the whole grid), a budget of a few ready
+    /// intervals, retries, an objective, an outcome script and seeds. The caller sets the method.
+    /// </summary>
+    private static Gen<CaseBasics> Basics(bool grid, int maxPopulation, int maxIntervals, int maxRetries) =>
+        from space in Space(grid).Where(s => !grid || s.GridSize <= 12)
+        from population in Gen.Choose(Math.Min(1, maxPopulation), maxPopulation)
+        from ready in Gen.Choose(1, 3)
+        from intervals in Gen.Choose(1, maxIntervals)
+        from retries in Gen.Choose(0, maxRetries)
         from mode in Gen.Elements(ObjectiveMode.Minimize, ObjectiveMode.Maximize)
         from script in Outcome().NonEmptyListOf().Select(l => l.Take(6).ToArray())
         from runSeed in Seed()
         from orderSeed in Seed()
-        select new SchedulerCase(new SearchSpace(), new GridOptions(), new Objective("loss", mode), 1, 1, script, runSeed, orderSeed);
+        select new CaseBasics(
+            new SchedulerCase(space, new GridOptions(), new Objective("loss", mode), population, ready * intervals, script, runSeed, orderSeed),
+            ready,
+            intervals,
+            retries);
 
     private static Gen<ulong> Seed() =>
         from high in Gen.Choose(int.MinValue, int.MaxValue)
@@ -318,38 +281,15 @@ public static class SchedulerCases
             : new FloatParameter(name, bounds.Lower, bounds.Upper, log ? ParameterScale.Log : ParameterScale.Linear, uniform ? PriorKind.Uniform : PriorKind.Default, GridCount: count, Boundary: boundary);
 }
 
-/// <summary>A grid-search scenario (its own type so that FsCheck picks the grid generator).</summary>
-public sealed record GridCase(SchedulerCase Case)
-{
-    public override string ToString() => Case.ToString();
-}
+/// <summary>The shared part of a generated case, with the ready interval, interval count and retries it was built from.</summary>
+internal sealed record CaseBasics(SchedulerCase Case, int Ready, int Intervals, int Retries);
 
-/// <summary>A random-search scenario.</summary>
-public sealed record RandomCase(SchedulerCase Case)
+/// <summary>
+/// A scenario for the scheduler type <typeparamref name="TScheduler"/> (the type argument only tells FsCheck which
+/// generator of <see cref="SchedulerCases"/> to use).
+/// </summary>
+public sealed record Case<TScheduler>(SchedulerCase Scenario)
+    where TScheduler : IPopulationScheduler
 {
-    public override string ToString() => Case.ToString();
-}
-
-/// <summary>A PBT scenario (synchronous or asynchronous).</summary>
-public sealed record PbtCase(SchedulerCase Case)
-{
-    public override string ToString() => Case.ToString();
-}
-
-/// <summary>A GA scenario in PBT mode (weights inherited).</summary>
-public sealed record GaCase(SchedulerCase Case)
-{
-    public override string ToString() => Case.ToString();
-}
-
-/// <summary>A GA scenario in topology mode (every individual from scratch).</summary>
-public sealed record TopologyCase(SchedulerCase Case)
-{
-    public override string ToString() => Case.ToString();
-}
-
-/// <summary>A FIRE PBT scenario.</summary>
-public sealed record FireCase(SchedulerCase Case)
-{
-    public override string ToString() => Case.ToString();
+    public override string ToString() => Scenario.ToString();
 }

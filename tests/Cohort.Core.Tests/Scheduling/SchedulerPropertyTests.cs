@@ -23,22 +23,22 @@ namespace Cohort.Core.Tests.Scheduling;
 public sealed class SchedulerPropertyTests
 {
     [Property(MaxTest = 60, Replay = "(1301,2603)", Arbitrary = [typeof(SchedulerCases)])]
-    public void Grid_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(GridCase c) => Check(c.Case);
+    public void Grid_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(Case<GridScheduler> c) => Check(c.Scenario);
 
     [Property(MaxTest = 60, Replay = "(1303,2605)", Arbitrary = [typeof(SchedulerCases)])]
-    public void Random_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(RandomCase c) => Check(c.Case);
+    public void Random_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(Case<RandomScheduler> c) => Check(c.Scenario);
 
     [Property(MaxTest = 200, Replay = "(1307,2607)", Arbitrary = [typeof(SchedulerCases)])]
-    public void Pbt_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(PbtCase c) => Check(c.Case);
+    public void Pbt_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(Case<PbtScheduler> c) => Check(c.Scenario);
 
     [Property(MaxTest = 120, Replay = "(1319,2609)", Arbitrary = [typeof(SchedulerCases)])]
-    public void Ga_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(GaCase c) => Check(c.Case);
+    public void Ga_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(Case<GaScheduler> c) => Check(c.Scenario);
 
     [Property(MaxTest = 80, Replay = "(1321,2611)", Arbitrary = [typeof(SchedulerCases)])]
-    public void TopologyGa_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(TopologyCase c) => Check(c.Case);
+    public void TopologyGa_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(Case<TopologyGaScheduler> c) => Check(c.Scenario);
 
     [Property(MaxTest = 80, Replay = "(1327,2613)", Arbitrary = [typeof(SchedulerCases)])]
-    public void Fire_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(FireCase c) => Check(c.Case);
+    public void Fire_Should_KeepItsInvariants_When_DrivenWithRandomSpacesAndOutcomes(Case<FireScheduler> c) => Check(c.Scenario);
 
     private static void Check(SchedulerCase c)
     {
