@@ -8,6 +8,7 @@ using Cohort.Benchmarks;
 //   gemm [--seconds S]         square GEMM only
 //   gemm-shapes [--seconds S]  the GEMM shapes training uses, at 1 and 2 threads
 //   conv [--seconds S]         convolution kernels of LeNet-5
+//   datasets --data DIR        verifying MNIST's SHA-256 on load against loading it (DIR: a data directory with mnist/)
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
 var seconds = 3.0;
 var at = Array.IndexOf(args, "--seconds");
@@ -33,7 +34,17 @@ switch (mode)
     case "conv":
         ConvBench.Run(seconds, 1);
         return 0;
+    case "datasets":
+        var dataAt = Array.IndexOf(args, "--data");
+        if (dataAt < 0 || dataAt + 1 >= args.Length)
+        {
+            Console.Error.WriteLine("datasets needs --data DIR (a data directory with mnist/)");
+            return 2;
+        }
+
+        Console.WriteLine(JsonSerializer.Serialize(DatasetBench.Run(args[dataAt + 1], 5), json));
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes or conv");
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv or datasets");
         return 2;
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Cohort.Cli.Console;
 using Cohort.Cli.Experiments;
 using Cohort.Cli.Spec;
+using Cohort.Core.Security;
 using Cohort.Engine.Data;
 using Cohort.Storage.Sqlite;
 using Spectre.Console;
@@ -17,9 +19,11 @@ public static class CohortApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken = default)
     {
-        var root = Build(output, error, interactive);
+        // Error messages may quote what the user typed, connection strings included: mask every line.
+        await using var masked = new MaskingWriter(error);
+        var root = Build(output, masked, interactive);
         var parse = root.Parse(args);
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = masked }, cancellationToken).ConfigureAwait(false);
     }
 
     private static RootCommand Build(TextWriter output, TextWriter error, bool interactive)
@@ -184,7 +188,7 @@ public static class CohortApp
         {
             var dir = directory is not null && Directory.Exists(directory) ? directory : Path.GetTempPath();
             var path = Path.Combine(dir, "cohort.log");
-            File.AppendAllText(path, $"{DateTimeOffset.UtcNow:O} {ex}\n");
+            File.AppendAllText(path, $"{DateTimeOffset.UtcNow:O} {SecretMasker.Mask(ex.ToString())}\n");
             return path;
         }
         catch (IOException)

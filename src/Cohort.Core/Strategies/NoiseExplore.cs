@@ -66,8 +66,9 @@ public sealed class NoiseExplore : IExploreStrategy
                     }
                     else
                     {
-                        x = value.Number + (z * (n.Upper - n.Lower));
-                        description = "+" + ExploreHelpers.F(z * (n.Upper - n.Lower));
+                        var step = n.Widths(z);
+                        x = value.Number + step;
+                        description = "+" + ExploreHelpers.F(step);
                     }
 
                     return (HyperValue.Of(n.Fit(x)), description);
