@@ -2,16 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Cohort.Cli.Spec;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Lineage;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
+using Cohort.Spec.Methods;
 
-namespace Cohort.Cli.Experiments;
+namespace Cohort.Spec.Results;
 
 /// <summary>One run's outcome as the summary reports it: a projection of the stored results and events.</summary>
-internal sealed record RunSummary(
+public sealed record RunSummary(
     string Name,
     string Method,
     RunStatus Status,
@@ -30,7 +30,7 @@ internal sealed record RunSummary(
 /// A topology-mode GA run (paper 004 sec. 4.2): how many individuals trained, how many reached the target, the best
 /// individual (least time to the target, else best final value) and the best time to target per generation.
 /// </summary>
-internal sealed record TopologySummary(
+public sealed record TopologySummary(
     double? Target,
     string Time,
     int Individuals,
@@ -42,11 +42,14 @@ internal sealed record TopologySummary(
 /// Builds <c>summary.json</c> and <c>events.csv</c> from the store alone (DESIGN.md: if it is not in the store, it did
 /// not happen), so an interrupted-and-resumed run and an uninterrupted one write the same summary.
 /// </summary>
-internal static class ExperimentSummary
+public static class ExperimentSummary
 {
+    /// <summary>Every stored run's summary, in stored order.</summary>
     public static async Task<IReadOnlyList<RunSummary>> ReadAsync(IExperimentStore store, ExperimentSpec spec, CancellationToken cancellationToken)
     {
-        var objective = SpecMapping.Objective(spec);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(spec);
+        var objective = spec.Objective;
         var summaries = new List<RunSummary>();
         foreach (var record in await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -77,8 +80,7 @@ internal static class ExperimentSummary
 
     private static TopologySummary? Topology(ExperimentSpec spec, string run, IReadOnlyList<TaskResult> results, Objective objective)
     {
-        var ga = spec.Runs.FirstOrDefault(r => r.Name == run)?.Ga;
-        if (ga is not { Mode: GaMode.Topology })
+        if (spec.Runs.FirstOrDefault(r => r.Name == run)?.Settings is not GaSettings { Mode: GaMode.Topology } ga)
         {
             return null;
         }
@@ -166,12 +168,13 @@ internal static class ExperimentSummary
             ["objective"] = new JsonObject
             {
                 ["metric"] = spec.Objective.Metric,
-                ["mode"] = spec.Objective.Mode == ObjectiveDirection.Maximize ? "maximize" : "minimize",
+                ["mode"] = spec.Objective.Mode == ObjectiveMode.Maximize ? "maximize" : "minimize",
             },
             ["runs"] = array,
         };
     }
 
+    /// <summary>Writes <c>summary.json</c> and <c>events.csv</c> into <paramref name="directory"/> (each atomically).</summary>
     public static async Task WriteAsync(IExperimentStore store, ExperimentSpec spec, string directory, CancellationToken cancellationToken)
     {
         var runs = await ReadAsync(store, spec, cancellationToken).ConfigureAwait(false);

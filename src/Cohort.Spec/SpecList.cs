@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Collections.Immutable;
 
-namespace Cohort.Cli.Spec;
+namespace Cohort.Spec;
 
 /// <summary>An immutable list with value equality, so that spec records compare by content.</summary>
 public sealed class SpecList<T> : IReadOnlyList<T>, IEquatable<SpecList<T>>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Cohort.Cli.Spec;
+namespace Cohort.Spec;
 
 /// <summary>One problem in a spec file.</summary>
 /// <param name="File">The file (as given to the loader).</param>
