@@ -65,6 +65,12 @@ public sealed class TrainableDeclaration
     public static TrainableDeclaration AnyHyperparameter(string trainable, IEnumerable<string> metrics, IEnumerable<HyperparameterDeclaration>? known = null) =>
         new(trainable, known ?? [], metrics, acceptsAny: true);
 
+    /// <summary>
+    /// Names the trainable reads only under other settings, each with the setting that enables it (for example
+    /// <c>momentum</c>: "only with optimizer sgd"): a spec naming one is still rejected, and told why.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Unavailable { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The declaration of <paramref name="name"/>, or null.</summary>
     public HyperparameterDeclaration? Find(string name) => _byName.GetValueOrDefault(name);
 
@@ -183,11 +189,12 @@ public sealed class TrainableDeclaration
         if (!AcceptsAnyHyperparameter)
         {
             var names = Hyperparameters.Select(h => h.Name).ToArray();
+            var why = Unavailable.TryGetValue(name, out var setting) ? $" ({setting})" : NameSuggestions.DidYouMean(name, names);
             problems.Add(new DeclarationProblem(
                 DeclarationProblemKind.UnknownHyperparameter, name, name,
                 names.Length == 0
-                    ? $"trainable '{Trainable}' takes no hyperparameter"
-                    : $"trainable '{Trainable}' has no hyperparameter '{name}'{NameSuggestions.DidYouMean(name, names)}; it accepts {NameSuggestions.List(names)}"));
+                    ? $"trainable '{Trainable}' takes no hyperparameter{why}"
+                    : $"trainable '{Trainable}' has no hyperparameter '{name}'{why}; it accepts {NameSuggestions.List(names)}"));
         }
 
         return null;
