@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Cohort.Cli.Experiments;
-using Cohort.Cli.Spec;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Strategies;
+using Cohort.Spec.Methods;
+using Cohort.Training.Networks;
 
-namespace Cohort.Cli.Tests.Spec;
+namespace Cohort.Spec.Tests.Methods;
 
 /// <summary>The spec keys of paper 000's Keras protocol (split, features, batch order, penalty in loss, weights-only exploit, percentile truncation).</summary>
 public sealed class KerasProtocolSpecTests
@@ -46,40 +46,40 @@ public sealed class KerasProtocolSpecTests
     [Fact]
     public void Parse_Should_ReadEveryKerasKey_When_Given()
     {
-        var spec = SpecLoader.Parse(Keras, "keras.yaml");
+        var spec = TestCatalog.Parse(Keras, "keras.yaml");
 
-        var n = spec.Trainable.Network!;
+        var n = (NetworkSettings)spec.Trainable.Settings;
         Assert.Equal(DataSplitKind.Keras, n.Split);
         Assert.Equal(7u, n.SplitSeed);
         Assert.False(n.StandardizeFeatures);
-        Assert.Equal(BatchOrderKind.Sequential, n.BatchOrder);
+        Assert.Equal(BatchOrder.Sequential, n.BatchOrder);
         Assert.True(n.LossIncludesPenalty);
-        Assert.Equal(TruncationRuleKind.Percentile, spec.Runs[0].Pbt!.Exploit.Rule);
-        Assert.False(spec.Runs[0].Pbt!.CopyOptimizerState);
-        Assert.Equal(TruncationRuleKind.Count, spec.Runs[1].Pbt!.Exploit.Rule);
-        Assert.True(spec.Runs[1].Pbt!.CopyOptimizerState);
+        Assert.Equal(new TruncationExploit(0.2, TruncationRule.Percentile), Pbt(spec, 0).Exploit);
+        Assert.False(Pbt(spec, 0).CopyOptimizerState);
+        Assert.Equal(new TruncationExploit(0.2, TruncationRule.Count), Pbt(spec, 1).Exploit);
+        Assert.True(Pbt(spec, 1).CopyOptimizerState);
     }
 
     [Fact]
     public void Parse_Should_KeepCohortsDefaults_When_TheKeysAreAbsent()
     {
-        var spec = SpecLoader.Parse(SpecLoaderText(), "default.yaml");
+        var spec = TestCatalog.Parse(DefaultKerasText(), "default.yaml");
 
-        var n = spec.Trainable.Network!;
+        var n = (NetworkSettings)spec.Trainable.Settings;
         Assert.Equal(DataSplitKind.Seeded, n.Split);
         Assert.True(n.StandardizeFeatures);
-        Assert.Equal(BatchOrderKind.Shuffled, n.BatchOrder);
+        Assert.Equal(BatchOrder.Shuffled, n.BatchOrder);
         Assert.False(n.LossIncludesPenalty);
     }
 
     [Fact]
     public void Serialize_Should_ParseBackToAnEqualSpec_When_KerasKeysAreSet()
     {
-        var spec = SpecLoader.Parse(Keras, "keras.yaml");
+        var spec = TestCatalog.Parse(Keras, "keras.yaml");
 
-        var json = SpecJson.Serialize(spec);
+        var json = TestCatalog.WithLab.ToJson(spec);
 
-        Assert.Equal(spec, SpecLoader.Parse(json, "stored.json"));
+        Assert.Equal(spec, TestCatalog.Parse(json, "stored.json"));
         using var document = JsonDocument.Parse(json);
         Assert.Equal("sequential", document.RootElement.GetProperty("trainable").GetProperty("batch_order").GetString());
         Assert.Equal("percentile", document.RootElement.GetProperty("runs")[0].GetProperty("exploit").GetProperty("rule").GetString());
@@ -88,14 +88,14 @@ public sealed class KerasProtocolSpecTests
     [Fact]
     public void Scheduler_Should_CarryPercentileRuleAndWeightsOnlyExploit_When_Mapped()
     {
-        var spec = SpecLoader.Parse(Keras, "keras.yaml");
+        var spec = TestCatalog.Parse(Keras, "keras.yaml");
 
-        var options = Assert.IsType<PbtOptions>(SpecMapping.Method(spec, spec.Runs[0]));
+        var options = Assert.IsType<PbtOptions>(TestCatalog.WithLab.CreateOptions(spec, spec.Runs[0]));
 
         Assert.False(options.CopyOptimizerState);
         var truncation = Assert.IsType<TruncationSelection>(options.Exploit);
         Assert.Equal(TruncationRule.Percentile, truncation.Rule);
-        Assert.Equal(TruncationRule.Count, Assert.IsType<TruncationSelection>(((PbtOptions)SpecMapping.Method(spec, spec.Runs[1])).Exploit).Rule);
+        Assert.Equal(TruncationRule.Count, Assert.IsType<TruncationSelection>(((PbtOptions)TestCatalog.WithLab.CreateOptions(spec, spec.Runs[1])).Exploit).Rule);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public sealed class KerasProtocolSpecTests
             .Replace("rule: percentile", "rule: median", StringComparison.Ordinal)
             .Replace("    init: random", "    init: random\n    mode: asynchronous\n    copy_optimizer_state: false\n    exploit: {strategy: tournament, rule: count}", StringComparison.Ordinal);
 
-        var errors = Assert.Throws<SpecException>(() => SpecLoader.Parse(text, "keras.yaml")).Errors;
+        var errors = TestCatalog.Errors(text, "keras.yaml");
 
         var paths = errors.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
         Assert.Contains("trainable.split", paths);
@@ -121,7 +121,7 @@ public sealed class KerasProtocolSpecTests
     {
         var text = Keras.Replace("    copy_optimizer_state: false", "    copy_optimizer_state: false\n    mode: asynchronous", StringComparison.Ordinal);
 
-        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Parse(text, "keras.yaml")).Errors);
+        var error = Assert.Single(TestCatalog.Errors(text, "keras.yaml"));
 
         Assert.Equal("runs[0].copy_optimizer_state", error.Path);
     }
@@ -131,7 +131,7 @@ public sealed class KerasProtocolSpecTests
     {
         var text = Keras.Replace("split: keras", "split: seeded", StringComparison.Ordinal);
 
-        var error = Assert.Single(Assert.Throws<SpecException>(() => SpecLoader.Parse(text, "keras.yaml")).Errors);
+        var error = Assert.Single(TestCatalog.Errors(text, "keras.yaml"));
 
         Assert.Equal("trainable.split_seed", error.Path);
     }
@@ -139,7 +139,7 @@ public sealed class KerasProtocolSpecTests
     [Fact]
     public void Example_Should_StartFromTheTiedPaperGrid_When_LoadingTheKerasBadGrid()
     {
-        var spec = SpecLoader.Load(TestPaths.Example("boston-bad-grid-keras.yaml"));
+        var spec = TestCatalog.WithLab.Load(TestPaths.Example("boston-bad-grid-keras.yaml"));
 
         var grid = spec.Runs[0];
         Assert.Equal(36, grid.Points.Count);
@@ -147,31 +147,33 @@ public sealed class KerasProtocolSpecTests
         Assert.All(grid.Points, p => Assert.Equal(p.GetNumber("l2_0"), p.GetNumber("l2_1")));
         Assert.Equal(36, grid.Points.Select(p => (p.GetNumber("l1_0"), p.GetNumber("l2_0"))).Distinct().Count());
         Assert.Equal(new[] { 6, 12, 18, 24, 30, 36 }, spec.Runs.Skip(1).Select(r => r.Population));
-        Assert.All(spec.Runs.Skip(1), r => Assert.False(r.Pbt!.CopyOptimizerState));
-        Assert.All(spec.Runs.Skip(1), r => Assert.Equal(TruncationRuleKind.Percentile, r.Pbt!.Exploit.Rule));
+        Assert.All(spec.Runs.Skip(1), r => Assert.False(((PbtSettings)r.Settings).CopyOptimizerState));
+        Assert.All(spec.Runs.Skip(1), r => Assert.Equal(new TruncationExploit(0.2, TruncationRule.Percentile), ((PbtSettings)r.Settings).Exploit));
 
         // Each population of 6k uses each l1 value and each l2 value k times, like init: grid-subsample.
         var pbt6 = spec.Runs[1].Points;
         Assert.Equal(6, pbt6.Select(p => p.GetNumber("l1_0")).Distinct().Count());
         Assert.Equal(6, pbt6.Select(p => p.GetNumber("l2_0")).Distinct().Count());
         Assert.All(spec.Runs.Skip(2), r => Assert.Equal(pbt6, r.Points.Take(6)));
-        Assert.True(spec.Trainable.Network!.LossIncludesPenalty);
-        Assert.Equal(DataSplitKind.Keras, spec.Trainable.Network.Split);
+        Assert.True(((NetworkSettings)spec.Trainable.Settings).LossIncludesPenalty);
+        Assert.Equal(DataSplitKind.Keras, ((NetworkSettings)spec.Trainable.Settings).Split);
     }
 
     [Fact]
     public void Example_Should_TieLayerL1AndKeepDropout_When_LoadingTheKerasGoodGrid()
     {
-        var spec = SpecLoader.Load(TestPaths.Example("boston-good-grid-keras.yaml"));
+        var spec = TestCatalog.WithLab.Load(TestPaths.Example("boston-good-grid-keras.yaml"));
 
-        Assert.True(spec.Trainable.Network!.Model.Dropout);
+        Assert.True(((NetworkSettings)spec.Trainable.Settings).Model.Dropout);
         Assert.Equal(36, spec.Runs[0].Points.Count);
         Assert.All(spec.Runs[0].Points, p => Assert.Equal(p.GetNumber("l1_0"), p.GetNumber("l1_1")));
         Assert.Equal(6, spec.Runs[0].Points.Select(p => p.GetNumber("dropout")).Distinct().Count());
         Assert.Equal(new[] { 6, 12, 18, 24, 30, 36 }, spec.Runs.Skip(1).Select(r => r.Population));
     }
 
-    private static string SpecLoaderText() => Keras
+    private static PbtSettings Pbt(ExperimentSpec spec, int run) => (PbtSettings)spec.Runs[run].Settings;
+
+    private static string DefaultKerasText() => Keras
         .Replace("  split: keras\n", string.Empty, StringComparison.Ordinal)
         .Replace("  split_seed: 7\n", string.Empty, StringComparison.Ordinal)
         .Replace("  standardize_features: false\n", string.Empty, StringComparison.Ordinal)

@@ -1,25 +1,26 @@
 using System.Globalization;
-using Cohort.Cli.Spec;
 using Cohort.Core.Hyperparameters;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Strategies;
+using Cohort.Core.Trainables;
+using Cohort.Spec.Methods;
+using Cohort.Spec.Tests.Sections;
+using Cohort.Training.Toy;
 
-namespace Cohort.Cli.Tests.Spec;
+namespace Cohort.Spec.Tests;
 
-public sealed class SpecLoaderTests
+/// <summary>Reading and validating specs (<see cref="SpecCatalog.Parse"/>, <see cref="SpecCatalog.Load"/>): the common keys and their errors.</summary>
+public sealed class SpecCatalogTests
 {
     private const string File = "spec.yaml";
 
-    /// <summary>The example of docs/spec.md: every section, every method.</summary>
+    /// <summary>Every section, every type of hyperparameter, four runs; trained by the tests' own kind (<see cref="LabSection"/>).</summary>
     internal const string Full = """
         version: 1
         experiment: boston-bad-grid
         seed: 1
         objective: {metric: loss, mode: minimize}
-        trainable:
-          kind: network
-          dataset: boston
-          model: {kind: mlp, hidden: [64], activation: relu}
-          optimizer: adam
-          batch_size: 32
+        trainable: {kind: lab, target: 0.5}
         hyperparameters:
           l1: {type: float, scale: log, min: 0.01, max: 0.2, grid: 6}
           l2: {type: float, scale: log, min: 0.01, max: 0.2, grid: 6}
@@ -82,15 +83,13 @@ public sealed class SpecLoaderTests
     [Fact]
     public void Parse_Should_ResolveEverySection_When_TheSpecIsValid()
     {
-        var spec = SpecLoader.Parse(Full, File);
+        var spec = TestCatalog.Parse(Full, File);
 
         Assert.Equal(1, spec.Version);
         Assert.Equal("boston-bad-grid", spec.Experiment);
         Assert.Equal(1UL, spec.Seed);
-        Assert.Equal(new ObjectiveSpec("loss", ObjectiveDirection.Minimize), spec.Objective);
-        Assert.Equal(
-            new TrainableSpec(TrainableKind.Network, new NetworkSpec("boston", new NetworkModelSpec(ModelKind.Mlp, SpecList.Of(64), ActivationKind.Relu, false), OptimizerKind.Adam, 32, 0.2, 0.2, 0)),
-            spec.Trainable);
+        Assert.Equal(new Objective("loss", ObjectiveMode.Minimize), spec.Objective);
+        Assert.Equal(new TrainableSpec("lab", new LabSettings(0.5)), spec.Trainable);
         Assert.Equal(["l1", "l2", "units", "act"], spec.Hyperparameters.Select(h => h.Name));
         Assert.Equal(HyperparameterSet.From([new("learning_rate", 0.001), new("init", "he")]), spec.Constants);
         Assert.Equal(2000, spec.Steps);
@@ -101,11 +100,11 @@ public sealed class SpecLoaderTests
     [Fact]
     public void Parse_Should_SpaceAGridCountInTheScale_When_GridIsAnInteger()
     {
-        var spec = SpecLoader.Parse(Full, File);
+        var spec = TestCatalog.Parse(Full, File);
         var l1 = spec.Hyperparameters[0];
 
-        Assert.Equal(HyperparameterKind.Continuous, l1.Kind);
-        Assert.Equal(HyperparameterScale.Log, l1.Scale);
+        Assert.Equal(HyperparameterType.Continuous, l1.Type);
+        Assert.Equal(ParameterScale.Log, l1.Scale);
         Assert.Equal(6, l1.Grid.Count);
         Assert.Equal(0.01, l1.Grid[0].Number);
         Assert.Equal(0.2, l1.Grid[5].Number);
@@ -118,7 +117,7 @@ public sealed class SpecLoaderTests
     [Fact]
     public void Parse_Should_RoundAndDeduplicate_When_AnIntGridCountIsDense()
     {
-        var spec = SpecLoader.Parse(Toy.Replace("h0: {type: float, min: 0, max: 1}", "h0: {type: int, min: 0, max: 3, grid: 7}", StringComparison.Ordinal), File);
+        var spec = TestCatalog.Parse(Toy.Replace("h0: {type: float, min: 0, max: 1}", "h0: {type: int, min: 0, max: 3, grid: 7}", StringComparison.Ordinal), File);
 
         // 0, 0.5, 1, 1.5, 2, 2.5, 3 rounded half away from zero, duplicates dropped
         Assert.Equal([0.0, 1.0, 2.0, 3.0], spec.Hyperparameters[0].Grid.Select(v => v.Number));
@@ -127,46 +126,36 @@ public sealed class SpecLoaderTests
     [Fact]
     public void Parse_Should_FillRunDefaults_When_KeysAreLeftOut()
     {
-        var spec = SpecLoader.Parse(Full, File);
+        var spec = TestCatalog.Parse(Full, File);
         var grid = spec.Runs[0];
         var pbtAsync = spec.Runs[3];
 
-        Assert.Equal(new RunSpec("grid", RunMethod.Grid, 6 * 6 * 3 * 2, SpecList<HyperparameterSet>.Empty, null, 0, 2), grid);
+        Assert.Equal(new RunSpec("grid", "grid", 6 * 6 * 3 * 2, SpecList<HyperparameterSet>.Empty, 0, 2, new GridSettings()), grid);
         Assert.Equal(36, spec.Runs[1].Population);
         Assert.Equal(
-            new PbtSpec(PbtMode.Synchronous, PbtInit.GridSubsample, new ExploitSpec(ExploitStrategyKind.Truncation, 0.2, null), new ExploreSpec(ExploreStrategyKind.Perturb, SpecList.Of(0.2, 0.5, 1.5, 2.0), null, null, 0), BoundaryMode.Clamp, PbtAblation.None),
-            spec.Runs[2].Pbt);
+            new PbtSettings(PbtMode.Synchronous, InitializationKind.SubsampledGrid, new TruncationExploit(0.2), new PerturbSettings(SpecList.Of(0.2, 0.5, 1.5, 2.0), 0), BoundaryPolicy.Clamp, PbtAblation.None),
+            spec.Runs[2].Settings);
         Assert.Equal(
-            new PbtSpec(PbtMode.Asynchronous, PbtInit.Random, new ExploitSpec(ExploitStrategyKind.BestIntoWorst, null, 2), new ExploreSpec(ExploreStrategyKind.LogNoise, SpecList<double>.Empty, 0.5, 2, 0), BoundaryMode.Reflect, PbtAblation.ExploreOnly),
-            pbtAsync.Pbt);
+            new PbtSettings(PbtMode.Asynchronous, InitializationKind.Random, new BestIntoWorstExploit(2), new NoiseSettings(0.5, NoiseSpace.Log2, 0), BoundaryPolicy.Reflect, PbtAblation.ExploreOnly),
+            pbtAsync.Settings);
     }
 
     [Fact]
     public void Parse_Should_UsePointsAndDefaults_When_TheToySpecIsMinimal()
     {
-        var spec = SpecLoader.Parse(Toy, "toy.yaml");
+        var spec = TestCatalog.Parse(Toy, "toy.yaml");
 
         Assert.Equal(0UL, spec.Seed);
-        Assert.Equal(new TrainableSpec(TrainableKind.Toy, null), spec.Trainable);
+        Assert.Equal(new TrainableSpec("toy", new ToySettings()), spec.Trainable);
         Assert.Empty(spec.Constants);
         Assert.Equal(new ReadySpec(4, 0), spec.Ready);
         var points = SpecList.Of(HyperparameterSet.From([new("h0", 1.0), new("h1", 0.0)]), HyperparameterSet.From([new("h0", 0.0), new("h1", 1.0)]));
-        Assert.Equal(new RunSpec("grid", RunMethod.Grid, 2, points, null, 0, 2), spec.Runs[0]);
+        Assert.Equal(new RunSpec("grid", "grid", 2, points, 0, 2, new GridSettings()), spec.Runs[0]);
         Assert.Equal(
-            new RunSpec("pbt", RunMethod.Pbt, 2, points, new PbtSpec(PbtMode.Synchronous, PbtInit.Points, new ExploitSpec(ExploitStrategyKind.Truncation, 0.2, null), new ExploreSpec(ExploreStrategyKind.Perturb, SpecList.Of(0.8, 1.2), null, null, 0), BoundaryMode.Clamp, PbtAblation.None), 0, 2),
+            new RunSpec("pbt", "pbt", 2, points, 0, 2, new PbtSettings(PbtMode.Synchronous, InitializationKind.Explicit, new TruncationExploit(0.2), new PerturbSettings(SpecList.Of(0.8, 1.2), 0), BoundaryPolicy.Clamp, PbtAblation.None)),
             spec.Runs[1]);
-        Assert.Equal(PbtAblation.ExploreOnly, spec.Runs[2].Pbt!.Ablation);
+        Assert.Equal(PbtAblation.ExploreOnly, ((PbtSettings)spec.Runs[2].Settings).Ablation);
         Assert.Empty(spec.Hyperparameters[0].Grid);
-    }
-
-    [Fact]
-    public void Parse_Should_FillNetworkDefaults_When_OnlyTheDatasetIsGiven()
-    {
-        var spec = SpecLoader.Parse(Toy.Replace("trainable: {kind: toy}", "trainable: {kind: network, dataset: mnist, model: {kind: fc, dropout: true}}", StringComparison.Ordinal), File);
-
-        Assert.Equal(
-            new NetworkSpec("mnist", new NetworkModelSpec(ModelKind.Fc, SpecList.Of(1024, 1024), ActivationKind.Relu, true), OptimizerKind.Adam, 32, 0.2, 0.2, 0),
-            spec.Trainable.Network);
     }
 
     [Fact]
@@ -232,28 +221,9 @@ public sealed class SpecLoaderTests
     }
 
     [Fact]
-    public void Parse_Should_SuggestADataset_When_TheDatasetIsUnknown()
-    {
-        var error = Assert.Single(Errors(Full.Replace("dataset: boston", "dataset: bostn", StringComparison.Ordinal)));
-
-        Assert.Equal("trainable.dataset", error.Path);
-        Assert.Equal("bostn", error.Value);
-        Assert.Contains("unknown dataset", error.Message, StringComparison.Ordinal);
-        Assert.Contains("did you mean 'boston'?", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Parse_Should_AcceptAnExtraDataset_When_TheKnownListIsGiven()
-    {
-        var spec = SpecLoader.Parse(Full.Replace("dataset: boston", "dataset: wine", StringComparison.Ordinal), File, ["wine"]);
-
-        Assert.Equal("wine", spec.Trainable.Network!.Dataset);
-    }
-
-    [Fact]
     public void Parse_Should_Report_When_StepsIsMissing()
     {
-        var error = Assert.Single(Errors("version: 1\nexperiment: x\nobjective: {metric: q}\ntrainable: {kind: toy}\nruns: [{name: r, method: random, population: 3}]\n"));
+        var error = Assert.Single(Errors("version: 1\nexperiment: x\nobjective: {metric: q}\ntrainable: {kind: toy}\nconstants: {h0: 1, h1: 1}\nruns: [{name: r, method: random, population: 3}]\n"));
 
         Assert.Equal("steps", error.Path);
         Assert.Null(error.Value);
@@ -310,18 +280,17 @@ public sealed class SpecLoaderTests
     {
         var text = Full
             .Replace("version: 1", "version: 2", StringComparison.Ordinal)
-            .Replace("dataset: boston", "dataset: imagenet", StringComparison.Ordinal)
+            .Replace("target: 0.5", "target: high", StringComparison.Ordinal)
             .Replace("fraction: 0.2", "fraction: 0.7", StringComparison.Ordinal)
             .Replace("grid: [32, 64, 128]", "grid: []", StringComparison.Ordinal)
-            .Replace("    method: grid", "    methd: grid", StringComparison.Ordinal)
-            .Replace("batch_size: 32", "batch_size: -1", StringComparison.Ordinal);
+            .Replace("    method: grid", "    methd: grid", StringComparison.Ordinal);
 
-        var e = Assert.Throws<SpecException>(() => SpecLoader.Parse(text, File));
+        var e = Assert.Throws<SpecException>(() => TestCatalog.Parse(text, File));
 
         Assert.Equal(
-            ["version", "trainable.dataset", "trainable.batch_size", "hyperparameters.units.grid", "runs[0].methd", "runs[0].method", "runs[2].exploit.fraction"],
+            ["version", "trainable.target", "hyperparameters.units.grid", "runs[0].methd", "runs[0].method", "runs[2].exploit.fraction"],
             e.Errors.Select(x => x.Path));
-        Assert.Contains("7 errors", e.Message, StringComparison.Ordinal);
+        Assert.Contains("6 errors", e.Message, StringComparison.Ordinal);
         Assert.All(e.Errors, x => Assert.Contains(x.ToString(), e.Message, StringComparison.Ordinal));
     }
 
@@ -393,7 +362,7 @@ public sealed class SpecLoaderTests
         {
             System.IO.File.WriteAllText(path, Toy);
 
-            Assert.Equal(SpecLoader.Parse(Toy, path), SpecLoader.Load(path));
+            Assert.Equal(TestCatalog.Parse(Toy, path), TestCatalog.WithLab.Load(path));
         }
         finally
         {
@@ -404,7 +373,7 @@ public sealed class SpecLoaderTests
     [Fact]
     public void Load_Should_ThrowASpecError_When_TheFileIsMissing()
     {
-        var e = Assert.Throws<SpecException>(() => SpecLoader.Load("/no/such/spec.yaml"));
+        var e = Assert.Throws<SpecException>(() => TestCatalog.WithLab.Load("/no/such/spec.yaml"));
 
         Assert.Equal("/no/such/spec.yaml", Assert.Single(e.Errors).File);
         Assert.Contains("does not exist", e.Message, StringComparison.Ordinal);
@@ -418,11 +387,11 @@ public sealed class SpecLoaderTests
         {
             CultureInfo.CurrentCulture = new CultureInfo("fr-FR");
 
-            var spec = SpecLoader.Parse(Full, File);
+            var spec = TestCatalog.Parse(Full, File);
 
-            Assert.Equal(0.2, spec.Runs[2].Pbt!.Exploit.Fraction);
+            Assert.Equal(new TruncationExploit(0.2), ((PbtSettings)spec.Runs[2].Settings).Exploit);
             Assert.Equal(0.01, spec.Hyperparameters[0].Min);
-            Assert.Equal(spec, SpecLoader.Parse(SpecJson.Serialize(spec), "stored.json"));
+            Assert.Equal(spec, TestCatalog.Parse(TestCatalog.WithLab.ToJson(spec), "stored.json"));
         }
         finally
         {
@@ -442,7 +411,7 @@ public sealed class SpecLoaderTests
     [Fact]
     public void Parse_Should_ResolveAnchors_When_TheSpecReusesABlock()
     {
-        var spec = SpecLoader.Parse(Toy.Replace("h1: {type: float, min: 0, max: 1}", "h1: *h", StringComparison.Ordinal).Replace("h0: {type", "h0: &h {type", StringComparison.Ordinal), File);
+        var spec = TestCatalog.Parse(Toy.Replace("h1: {type: float, min: 0, max: 1}", "h1: *h", StringComparison.Ordinal).Replace("h0: {type", "h0: &h {type", StringComparison.Ordinal), File);
 
         Assert.Equal(spec.Hyperparameters[0] with { Name = "h1" }, spec.Hyperparameters[1]);
     }
@@ -455,6 +424,5 @@ public sealed class SpecLoaderTests
         Assert.Equal(["runs[0].population", "seed", "steps"], errors.Select(e => e.Path).Order(StringComparer.Ordinal));
     }
 
-    private static IReadOnlyList<SpecError> Errors(string text) =>
-        Assert.Throws<SpecException>(() => SpecLoader.Parse(text, File)).Errors;
+    private static IReadOnlyList<SpecError> Errors(string text) => TestCatalog.Errors(text, File);
 }

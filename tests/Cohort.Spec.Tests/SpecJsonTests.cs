@@ -1,30 +1,30 @@
 using System.Text.Json;
-using Cohort.Cli.Spec;
 
-namespace Cohort.Cli.Tests.Spec;
+namespace Cohort.Spec.Tests;
 
+/// <summary>Writing resolved specs (<see cref="SpecCatalog.ToJson(ExperimentSpec)"/>): the JSON stored with a run.</summary>
 public sealed class SpecJsonTests
 {
     [Theory]
-    [InlineData(SpecLoaderTests.Full)]
-    [InlineData(SpecLoaderTests.Toy)]
+    [InlineData(SpecCatalogTests.Full)]
+    [InlineData(SpecCatalogTests.Toy)]
     public void Serialize_Should_ParseBackToAnEqualSpec_When_Resolved(string yaml)
     {
-        var spec = SpecLoader.Parse(yaml, "spec.yaml");
+        var spec = TestCatalog.Parse(yaml, "spec.yaml");
 
-        var json = SpecJson.Serialize(spec);
-        var back = SpecLoader.Parse(json, "stored.json");
+        var json = TestCatalog.WithLab.ToJson(spec);
+        var back = TestCatalog.Parse(json, "stored.json");
 
         Assert.Equal(spec, back);
-        Assert.Equal(json, SpecJson.Serialize(back));
+        Assert.Equal(json, TestCatalog.WithLab.ToJson(back));
     }
 
     [Fact]
     public void Serialize_Should_WriteEveryDefault_When_TheFileLeftThemOut()
     {
-        var spec = SpecLoader.Parse(SpecLoaderTests.Toy, "toy.yaml");
+        var spec = TestCatalog.Parse(SpecCatalogTests.Toy, "toy.yaml");
 
-        using var document = JsonDocument.Parse(SpecJson.Serialize(spec));
+        using var document = JsonDocument.Parse(TestCatalog.WithLab.ToJson(spec));
         var root = document.RootElement;
         var pbt = root.GetProperty("runs")[1];
 
@@ -41,9 +41,9 @@ public sealed class SpecJsonTests
     [Fact]
     public void SerializeRun_Should_WriteTheRunAlone_When_StoredWithTheRun()
     {
-        var spec = SpecLoader.Parse(SpecLoaderTests.Full, "spec.yaml");
+        var spec = TestCatalog.Parse(SpecCatalogTests.Full, "spec.yaml");
 
-        using var document = JsonDocument.Parse(SpecJson.Serialize(spec.Runs[3]));
+        using var document = JsonDocument.Parse(TestCatalog.WithLab.ToJson(spec, spec.Runs[3]));
 
         Assert.Equal("pbt-async", document.RootElement.GetProperty("name").GetString());
         Assert.Equal("best-into-worst", document.RootElement.GetProperty("exploit").GetProperty("strategy").GetString());
