@@ -199,7 +199,10 @@ public sealed class SpecCatalog
     private SpecCatalog For(ExperimentSpec spec) =>
         spec.Plugins.Count == 0
             ? this
-            : _withPlugins.GetOrAdd(string.Join('\n', spec.Plugins), _ => spec.Plugins.Aggregate(this, (c, p) => c.Add(PluginAssemblies.Sections(p))));
+            : _withPlugins.GetOrAdd(string.Join('\n', spec.Plugins), _ => spec.Plugins.Aggregate(this, (c, p) => c.Add(PluginAssemblies.Sections(p).Where(s => !c.Contains(s)))));
+
+    /// <summary>Whether <paramref name="section"/> itself (not just its name) is registered: a plugin's sections are loaded once.</summary>
+    private bool Contains(ISpecSection section) => Methods.Any(m => ReferenceEquals(m, section)) || Trainables.Any(t => ReferenceEquals(t, section));
 
     private IMethodSection MethodOf(RunSpec run) =>
         Method(run.Method) ?? throw new ArgumentException($"No method '{run.Method}' is registered; known: {string.Join(", ", Methods.Select(m => m.Name))}.", nameof(run));
