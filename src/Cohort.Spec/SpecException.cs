@@ -24,20 +24,25 @@ public sealed record SpecError(string File, string Path, string? Value, string M
 /// <summary>A spec was rejected; <see cref="Errors"/> lists every problem found (the CLI prints them and exits 2).</summary>
 public sealed class SpecException : Exception
 {
+    /// <summary>A spec rejected for <paramref name="errors"/>.</summary>
     public SpecException(IReadOnlyList<SpecError> errors)
         : base(Format(errors)) => Errors = errors;
 
+    /// <summary>A spec rejected without details.</summary>
     public SpecException()
         : this([])
     {
     }
 
+    /// <summary>A spec rejected for <paramref name="message"/>.</summary>
     public SpecException(string message)
         : base(message) => Errors = [];
 
+    /// <summary>A spec rejected for <paramref name="message"/>, caused by <paramref name="innerException"/>.</summary>
     public SpecException(string message, Exception innerException)
         : base(message, innerException) => Errors = [];
 
+    /// <summary>Every problem found, in the order of the file.</summary>
     public IReadOnlyList<SpecError> Errors { get; }
 
     private static string Format(IReadOnlyList<SpecError> errors) =>

@@ -82,7 +82,10 @@ public sealed class SpecMap
         }
     }
 
-    /// <summary>A list of positive widths or counts (each an integer in [<paramref name="min"/>, <paramref name="max"/>]).</summary>
+    /// <summary>
+    /// The list at <paramref name="key"/> of integers in [<paramref name="min"/>, <paramref name="max"/>] (layer widths,
+    /// counts); null when the key is absent or a value is bad (reported).
+    /// </summary>
     public SpecList<int>? Widths(string key, int min, int max, string what)
     {
         if (Get(key)?.AsList() is not { } list)
