@@ -5,62 +5,9 @@ namespace Cohort.Cli.Tests;
 /// <summary>FIRE and GA runs end to end through <c>cohort run</c> (their spec keys are tested in Cohort.Spec.Tests).</summary>
 public sealed class MethodRunTests
 {
-    private const string Fire = """
-        version: 1
-        experiment: fire-small
-        seed: 2
-        objective: {metric: loss, mode: minimize}
-        trainable: {kind: noisy_quadratic, dimensions: 20, curvature_power: 1.5, batch_size: 50, noise: expected}
-        hyperparameters:
-          lr: {type: float, scale: log, min: 0.01, max: 1.5}
-        steps: 400
-        ready: {every: 40}
-        runs:
-          - name: fire
-            method: fire
-            population: 11
-            sub_populations: 2
-            eval_every: 10
-            p_stat: 0.05
-            max_eval_steps: 120
-            min_steps_before_eval: 20
-          - name: fire-defaults
-            method: fire
-            population: 22
-          - name: pbt
-            method: pbt
-            population: 11
-            init: random
-        """;
-
-    private const string Ga = """
-        version: 1
-        experiment: ga-small
-        seed: 3
-        objective: {metric: score, mode: maximize}
-        trainable: {kind: synthetic, dimensions: 8, noise: 0.01}
-        hyperparameters:
-          h0: {type: float, min: 0, max: 1}
-          h1: {type: float, min: 0, max: 1}
-          h2: {type: float, min: 0, max: 1}
-          h3: {type: float, min: 0, max: 1}
-          h4: {type: float, min: 0, max: 1}
-          h5: {type: float, min: 0, max: 1}
-          h6: {type: float, min: 0, max: 1}
-          h7: {type: float, min: 0, max: 1}
-        steps: 60
-        ready: {every: 10}
-        runs:
-          - name: ga
-            method: ga
-            population: 6
-            crossover_rate: 0.5
-            mutation_rate: 0.1
-            weights_parent: best
-          - name: ga-defaults
-            method: ga
-            population: 4
-        """;
+    // The specs are shared with Cohort.Spec.Tests (FireSectionTests, GaSectionTests), which test their keys.
+    private static readonly string Fire = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "tests", "specs", "fire-small.yaml"));
+    private static readonly string Ga = File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "tests", "specs", "ga-small.yaml"));
 
     [Fact]
     public async Task Run_Should_RecordFireEventsSummaryAndReplay_When_TheSpecRunsEndToEnd()

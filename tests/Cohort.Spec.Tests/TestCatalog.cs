@@ -29,6 +29,9 @@ internal static class TestPaths
 
     public static string Example(string name) => Path.Combine(RepositoryRoot, "examples", name);
 
+    /// <summary>A spec shared by the test projects, in <c>tests/specs</c>.</summary>
+    public static string TestSpec(string name) => Path.Combine(RepositoryRoot, "tests", "specs", name);
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -91,9 +91,7 @@ public sealed class FireSection : MethodSection<FireSettings>
     /// <inheritdoc/>
     protected override MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, FireSettings settings) => new FireOptions
     {
-        ReadyInterval = spec.Ready.Every,
         BurnIn = spec.Ready.BurnIn,
-        MaxTaskRetries = run.Retries,
         SubPopulations = settings.SubPopulations,
         SubPopulationSize = settings.SubPopulationSize,
         Evaluators = settings.Evaluators,

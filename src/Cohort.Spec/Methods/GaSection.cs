@@ -112,9 +112,7 @@ public sealed class GaSection : MethodSection<GaSettings>
     /// <inheritdoc/>
     protected override MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, GaSettings settings) => new GaOptions
     {
-        ReadyInterval = spec.Ready.Every,
         BurnIn = spec.Ready.BurnIn,
-        MaxTaskRetries = run.Retries,
         CrossoverRate = settings.CrossoverRate,
         MutationRate = settings.MutationRate,
         WeightsParent = settings.WeightsParent,

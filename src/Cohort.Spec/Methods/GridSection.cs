@@ -32,5 +32,5 @@ public sealed class GridSection : MethodSection<GridSettings>
 
     /// <inheritdoc/>
     protected override MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, GridSettings settings) =>
-        new GridOptions { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries };
+        new GridOptions();
 }

@@ -130,9 +130,7 @@ public sealed class PbtSection : MethodSection<PbtSettings>
     /// <inheritdoc/>
     protected override MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, PbtSettings settings) => new PbtOptions
     {
-        ReadyInterval = spec.Ready.Every,
         BurnIn = spec.Ready.BurnIn,
-        MaxTaskRetries = run.Retries,
         Mode = settings.Mode,
         Initialization = run.Points.Count > 0 ? InitializationKind.Explicit : settings.Init,
         Exploit = settings.Exploit.Create(),

@@ -34,5 +34,5 @@ public sealed class RandomSection : MethodSection<RandomSettings>
 
     /// <inheritdoc/>
     protected override MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, RandomSettings settings) =>
-        new RandomOptions { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries };
+        new RandomOptions();
 }

@@ -38,7 +38,7 @@ public abstract class MethodSection<TSettings> : IMethodSection
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(run);
-        return CreateOptions(spec, run, Cast(run.Settings));
+        return CreateOptions(spec, run, Cast(run.Settings)) with { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries };
     }
 
     /// <inheritdoc/>
@@ -55,7 +55,7 @@ public abstract class MethodSection<TSettings> : IMethodSection
     /// <summary>Writes every key of <paramref name="settings"/> (defaults included), so that reading them back gives equal settings.</summary>
     protected abstract void Write(TSettings settings, SpecWriter writer);
 
-    /// <summary>Core's options for the run: <see cref="SpecMapping"/> has the common parts (ready interval, retries).</summary>
+    /// <summary>Core's options for the run; the ready interval and the retries, common to every method, are set on them afterwards.</summary>
     protected abstract MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, TSettings settings);
 
     /// <summary>How a perturbed value comes back inside its bounds (default: clamped).</summary>
@@ -68,7 +68,7 @@ public abstract class MethodSection<TSettings> : IMethodSection
         ArgumentNullException.ThrowIfNull(run);
         var space = SpecMapping.Space(spec, Boundary(settings));
         return SchedulerFactory.Create(
-            CreateOptions(spec, run, settings), space, spec.Objective, spec.Steps, run.Population, SpecMapping.RunSeed(spec, run), SpecMapping.Points(run, space));
+            CreateOptions(spec, run), space, spec.Objective, spec.Steps, run.Population, SpecMapping.RunSeed(spec, run), SpecMapping.Points(run, space));
     }
 
     private TSettings Cast(IMethodSettings settings) =>

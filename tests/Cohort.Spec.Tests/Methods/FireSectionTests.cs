@@ -8,34 +8,7 @@ namespace Cohort.Spec.Tests.Methods;
 
 public sealed class FireSectionTests
 {
-    internal const string Fire = """
-        version: 1
-        experiment: fire-small
-        seed: 2
-        objective: {metric: loss, mode: minimize}
-        trainable: {kind: noisy_quadratic, dimensions: 20, curvature_power: 1.5, batch_size: 50, noise: expected}
-        hyperparameters:
-          lr: {type: float, scale: log, min: 0.01, max: 1.5}
-        steps: 400
-        ready: {every: 40}
-        runs:
-          - name: fire
-            method: fire
-            population: 11
-            sub_populations: 2
-            eval_every: 10
-            p_stat: 0.05
-            max_eval_steps: 120
-            min_steps_before_eval: 20
-          - name: fire-defaults
-            method: fire
-            population: 22
-          - name: pbt
-            method: pbt
-            population: 11
-            init: random
-        """;
-
+    internal static readonly string Fire = File.ReadAllText(TestPaths.TestSpec("fire-small.yaml"));
     [Fact]
     public void Parse_Should_ReadTheFireKeysAndTheNoisyQuadratic_When_MethodIsFire()
     {

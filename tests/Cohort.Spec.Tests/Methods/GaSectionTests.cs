@@ -7,35 +7,7 @@ namespace Cohort.Spec.Tests.Methods;
 
 public sealed class GaSectionTests
 {
-    internal const string Ga = """
-        version: 1
-        experiment: ga-small
-        seed: 3
-        objective: {metric: score, mode: maximize}
-        trainable: {kind: synthetic, dimensions: 8, noise: 0.01}
-        hyperparameters:
-          h0: {type: float, min: 0, max: 1}
-          h1: {type: float, min: 0, max: 1}
-          h2: {type: float, min: 0, max: 1}
-          h3: {type: float, min: 0, max: 1}
-          h4: {type: float, min: 0, max: 1}
-          h5: {type: float, min: 0, max: 1}
-          h6: {type: float, min: 0, max: 1}
-          h7: {type: float, min: 0, max: 1}
-        steps: 60
-        ready: {every: 10}
-        runs:
-          - name: ga
-            method: ga
-            population: 6
-            crossover_rate: 0.5
-            mutation_rate: 0.1
-            weights_parent: best
-          - name: ga-defaults
-            method: ga
-            population: 4
-        """;
-
+    internal static readonly string Ga = File.ReadAllText(TestPaths.TestSpec("ga-small.yaml"));
     [Fact]
     public void Parse_Should_ReadTheGaKeysAndTheSyntheticTrainable_When_MethodIsGa()
     {

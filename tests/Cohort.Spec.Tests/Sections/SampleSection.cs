@@ -26,5 +26,5 @@ public sealed class SampleSection : MethodSection<SampleSettings>
     protected override void Write(SampleSettings settings, SpecWriter writer) => writer.Write("draws", settings.Draws);
 
     protected override MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, SampleSettings settings) =>
-        new RandomOptions { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries };
+        new RandomOptions();
 }
