@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Cohort.Storage.Sqlite;
 
 namespace Cohort.Cli.Tests;
 
@@ -73,5 +75,37 @@ public sealed class MethodRunTests
 
         Assert.True(one.ExitCode == 0 && two.ExitCode == 0, one.Error + two.Error);
         Assert.Equal(CohortAppTests.SummaryWithoutTimes(Path.Combine(dir, "one")), CohortAppTests.SummaryWithoutTimes(Path.Combine(dir, "two")));
+    }
+
+    [Fact]
+    public async Task Resume_Should_AcceptTheStoredSpec_When_AnOlderVersionWroteItInAnotherLayout()
+    {
+        // Given a finished GA experiment whose stored spec is in main's older layout (no demes keys when demes is 1)
+        var dir = TestPaths.NewDirectory();
+        var spec = Path.Combine(dir, "ga.yaml");
+        await File.WriteAllTextAsync(spec, Ga);
+        var output = Path.Combine(dir, "out");
+        Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", output, "--workers", "2")).ExitCode);
+        await using (var store = await SqliteExperimentStore.OpenAsync(Path.Combine(output, "cohort.db")))
+        {
+            var json = JsonNode.Parse((await store.GetMetadataAsync("spec", CancellationToken.None))!)!;
+            foreach (var run in json["runs"]!.AsArray())
+            {
+                run!.AsObject().Remove("demes");
+                run.AsObject().Remove("deme_layout");
+                run.AsObject().Remove("migration_rate");
+            }
+
+            await store.SetMetadataAsync("spec", json.ToJsonString(), CancellationToken.None);
+        }
+
+        // When it is resumed, or run again into the same directory
+        var resume = await Cli.RunAsync("resume", output);
+        var again = await Cli.RunAsync("run", spec, "--out", output);
+
+        // Then the stored spec is recognised as the same experiment
+        Assert.True(resume.ExitCode == 0, resume.Error);
+        Assert.Contains("already completed", resume.Output, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.Error);
     }
 }

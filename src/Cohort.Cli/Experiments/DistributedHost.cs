@@ -51,7 +51,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
         var catalog = CohortCatalog.Instance;
         var specJson = catalog.ToJson(spec);
         var stored = await store.GetMetadataAsync(ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && !string.Equals(stored, specJson, StringComparison.Ordinal))
+        if (stored is not null && !ExperimentHost.IsStored(stored, spec))
         {
             throw new UsageException(
                 $"{options.Storage.Display} already holds experiment '{spec.Experiment}' with a different spec or seed; rename the experiment or use another database.");

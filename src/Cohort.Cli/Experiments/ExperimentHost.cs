@@ -40,7 +40,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
         {
             await store.SetMetadataAsync(SpecKey, specJson, cancellationToken).ConfigureAwait(false);
         }
-        else if (!string.Equals(stored, specJson, StringComparison.Ordinal))
+        else if (!IsStored(stored, spec))
         {
             throw new UsageException(
                 $"{directory} already holds experiment '{StoredExperimentName(stored, directory)}' with a different spec or seed; " +
@@ -154,6 +154,28 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
         await File.WriteAllTextAsync(path, outcome.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
         output.WriteLine($"Wrote {path}");
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="stored"/> (a directory's or database's spec JSON) is <paramref name="spec"/>: the same
+    /// text, or — written by an older version in another layout — the same spec once read.
+    /// </summary>
+    public static bool IsStored(string stored, ExperimentSpec spec)
+    {
+        var catalog = CohortCatalog.Instance;
+        if (string.Equals(stored, catalog.ToJson(spec), StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        try
+        {
+            return catalog.Parse(stored, "stored spec") == spec;
+        }
+        catch (SpecException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The experiment name of a stored spec, for a message; the raw JSON's when it no longer parses.</summary>
