@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Cohort.Cli.Console;
 using Cohort.Cli.Experiments;
-using Cohort.Cli.Spec;
 using Cohort.Core.Security;
 using Cohort.Engine.Data;
+using Cohort.Spec;
+using Cohort.Spec.Results;
 using Cohort.Storage.Sqlite;
 using Spectre.Console;
 
@@ -46,7 +47,7 @@ public static class CohortApp
         distributed.AddTo(run);
         run.SetAction((parse, ct) => Guard(error, parse.GetValue(outOption)?.FullName, async () =>
         {
-            var spec = SpecLoader.Load(parse.GetValue(specArgument)!.FullName);
+            var spec = CohortCatalog.Instance.Load(parse.GetValue(specArgument)!.FullName);
             if (parse.GetValue(seedOption) is { } seed)
             {
                 spec = spec with { Seed = seed };
@@ -80,21 +81,16 @@ public static class CohortApp
             dirArgument, runOption, dataOption,
         };
         replay.SetAction((parse, ct) => Guard(error, parse.GetValue(dirArgument)?.FullName, () =>
-            ScheduleReplay.RunAsync(parse.GetValue(dirArgument)!.FullName, parse.GetValue(runOption)!, parse.GetValue(dataOption)?.FullName, output, ct)));
+            ExperimentHost.ReplayAsync(parse.GetValue(dirArgument)!.FullName, parse.GetValue(runOption)!, parse.GetValue(dataOption)?.FullName, output, ct)));
 
         var validate = new Command("validate", "Check a spec without training anything.") { specArgument };
         validate.SetAction((parse, ct) => Guard(error, null, () =>
         {
             var path = parse.GetValue(specArgument)!.FullName;
-            var spec = SpecLoader.Load(path);
-            foreach (var r in spec.Runs)
-            {
-                _ = SpecMapping.Scheduler(spec, r);
-            }
-
+            var spec = CohortCatalog.Instance.Load(path);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{path}: valid — experiment '{spec.Experiment}', {spec.Runs.Count} runs ({string.Join(", ", spec.Runs.Select(r => $"{r.Name}: {r.Method.ToString().ToLowerInvariant()} x{PopulationOf(spec, r)}"))}), {spec.Steps} steps per member"));
+                $"{path}: valid — experiment '{spec.Experiment}', {spec.Runs.Count} runs ({string.Join(", ", spec.Runs.Select(r => $"{r.Name}: {r.Method} x{PopulationOf(spec, r)}"))}), {spec.Steps} steps per member"));
             return Task.FromResult(ExitCodes.Success);
         }));
 
@@ -114,7 +110,7 @@ public static class CohortApp
         return root;
     }
 
-    private static int PopulationOf(ExperimentSpec spec, RunSpec run) => SpecMapping.Scheduler(spec, run).Population;
+    private static int PopulationOf(ExperimentSpec spec, RunSpec run) => CohortCatalog.Instance.CreateScheduler(spec, run).Population;
 
     private static int? CheckWorkers(int? workers) =>
         workers is < 1 ? throw new UsageException($"--workers must be at least 1 (got {workers}).") : workers;
