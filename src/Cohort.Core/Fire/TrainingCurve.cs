@@ -1,3 +1,5 @@
+using Cohort.Core.GaussianProcesses;
+
 namespace Cohort.Core.Fire;
 
 /// <summary>
@@ -98,7 +100,7 @@ public sealed class SmoothedCurve
     {
         ArgumentNullException.ThrowIfNull(curve);
         var gp = GaussianProcess.FitEmpiricalBayes(curve.Steps, curve.Scores, options);
-        return new SmoothedCurve(curve, gp.PredictMean(curve.Steps), gp.Hyperparameters);
+        return new SmoothedCurve(curve, gp.PredictMeans(curve.Steps), MaternHyperparameters.Of(gp));
     }
 
     /// <summary>Smoothing that is the raw curve itself (for noiseless curves and tests).</summary>
