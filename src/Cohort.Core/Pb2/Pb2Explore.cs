@@ -1,0 +1,355 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Cohort.Core.GaussianProcesses;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Randomness;
+using Cohort.Core.Strategies;
+
+namespace Cohort.Core.Pb2;
+
+/// <summary>
+/// PB2's explore (Parker-Holder, Nguyen and Roberts, "Provably Efficient Online Hyperparameter Optimization with
+/// Population-Based Bandits", NeurIPS 2020, Algorithm 2): new hyperparameters for a member are chosen by a
+/// time-varying GP bandit (TV-GP-UCB) fitted to every member's reward change per unit of time.
+/// <list type="number">
+/// <item><b>Data</b>: each scored task of the run (<see cref="ExploreContext.History"/>) whose start checkpoint's score
+/// is known gives (t, h, y): t its start step in ready intervals (the run's longest task), h its hyperparameters
+/// normalised to [0, 1] (log-scaled ones in log space), y = Δscore/Δsteps. The last <see cref="Pb2ExploreOptions.Window"/>
+/// in time are kept. y is standardised and clipped to ±<see cref="Pb2ExploreOptions.TargetClip"/>; a diverged task
+/// counts as the worst, −clip (so the GP learns where training blows up instead of crashing on it).</item>
+/// <item><b>Model</b>: k((t, h, c), (t', h', c')) = σ_f² exp(−‖h − h'‖²/(2ℓ²)) · exp(−m(c, c')/(2ℓ_c²)) · (1 − ε)^{|t−t'|/2}
+/// (<see cref="TimeVaryingKernel"/>, <see cref="OverlapKernel"/>; m counts differing categoricals), noise σ_n².
+/// (σ_f², ℓ, ε, σ_n², ℓ_c) maximise the marginal likelihood (Nelder–Mead in log space, warm-started from the run's
+/// previous fit; ε ≤ 0.5 as in the authors' code).</item>
+/// <item><b>Batch</b>: choices already made for other members and not yet observed
+/// (<see cref="ExploreContext.Pending"/>) are added at their posterior mean, which leaves the mean unchanged and shrinks
+/// the variance around them (GP-BUCB, Desautels et al. 2014; the paper's batch rule), so one round's choices spread out.</item>
+/// <item><b>Categoricals</b> (PB2-Mix, NeurIPS 2021): each categorical's choice is drawn from a time-varying EXP3 bandit
+/// (<see cref="CategoryBandit"/>) over the window's rewards; the continuous parameters are then chosen by the GP
+/// conditioned on those choices through the overlap kernel. A bandit rather than a GP over one-hot codes because choices
+/// have no order or distance, the number of them stays small, and EXP3's guarantee holds against the non-stationary
+/// rewards PBT produces.</item>
+/// <item><b>Acquisition</b>: UCB μ(x) + √β_t σ(x), β_t = c₁ max(1, ln(c₂ n)) (n observations; c₁ = 0.2, c₂ = 0.4 as in
+/// the authors' implementation, a scaled-down form of GP-UCB's logarithmic schedule), maximised over [0, 1]^p: the
+/// current point and <see cref="Pb2ExploreOptions.Candidates"/> uniform points from the run's generator, then
+/// compass search from the best <see cref="Pb2ExploreOptions.LocalSearches"/>. Deterministic for a generator state.
+/// Integers are rounded and every value is brought inside its bounds by the parameter itself.</item>
+/// </list>
+/// With no data yet (the first round, whose tasks started from scratch) the GP is its prior and the choices spread
+/// over the space. The strategy keeps per-run state (the last fit) keyed on the run's history, so one instance may
+/// serve several runs; a run replayed from its results rebuilds the same state.
+/// </summary>
+public sealed class Pb2Explore : IExploreStrategy
+{
+    private const int MinObservationsToFit = 3;
+
+    // θ = (log σ_f², log ℓ, log ε, log σ_n², log ℓ_c).
+    private static readonly double[] s_lower = [Math.Log(0.05), Math.Log(0.02), Math.Log(1e-4), Math.Log(1e-4), Math.Log(0.1)];
+    private static readonly double[] s_upper = [Math.Log(20.0), Math.Log(5.0), Math.Log(0.5), Math.Log(4.0), Math.Log(10.0)];
+    private static readonly double[] s_default = [0.0, Math.Log(0.3), Math.Log(0.1), Math.Log(0.1), 0.0];
+
+    private readonly ConditionalWeakTable<IReadOnlyList<ExploreObservation>, RunState> _runs = new();
+
+    public Pb2Explore(Pb2ExploreOptions? options = null)
+    {
+        options ??= new Pb2ExploreOptions();
+        options.Validate();
+        Options = options;
+    }
+
+    public Pb2ExploreOptions Options { get; }
+
+    public string Name => "pb2";
+
+    public ExploreResult Explore(ExploreContext context, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(rng);
+        var surrogate = Surrogate(context);
+        var encoding = surrogate.Encoding;
+        var point = new double[encoding.Dimensions];
+        point[0] = surrogate.Time;
+        var p = encoding.Continuous.Length;
+        var after = context.Current;
+        var parts = new List<string>();
+
+        for (var j = 0; j < encoding.Categorical.Length; j++)
+        {
+            var parameter = encoding.Categorical[j];
+            var probabilities = surrogate.CategoryProbabilities(j);
+            var choice = CategoryBandit.Draw(probabilities, rng.NextDouble());
+            point[1 + p + j] = choice;
+            after = after.With(parameter.Name, parameter.Choices[choice]);
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{parameter.Name}=exp3(p={probabilities[choice]:G3})"));
+        }
+
+        if (p > 0)
+        {
+            var u = MaximizeAcquisition(surrogate, point, context, rng);
+            u.CopyTo(point.AsSpan(1, p));
+            for (var i = 0; i < p; i++)
+            {
+                var parameter = encoding.Continuous[i];
+                after = after.With(parameter.Name, HyperValue.Of(Pb2Encoding.FromUnit(parameter, u[i])));
+            }
+
+            var (mean, sd) = surrogate.Predict(point);
+            parts.Insert(0, string.Create(CultureInfo.InvariantCulture, $"ucb(n={surrogate.Observations} beta={surrogate.Beta:G3} mean={mean:G3} sd={sd:G3})"));
+        }
+
+        return new ExploreResult(after, parts.Count == 0 ? "nothing to explore" : string.Join(" ", parts));
+    }
+
+    /// <summary>
+    /// The model an explore of <paramref name="context"/> decides with, before any random draw: fits (or reuses) the
+    /// run's GP and adds the pending choices. Calling it draws nothing and does not change what Explore will choose.
+    /// </summary>
+    public Pb2Surrogate Surrogate(ExploreContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var run = _runs.GetValue(context.History, _ => new RunState());
+        var model = run.ModelFor(context, Options);
+        var encoding = model.Encoding;
+        var time = context.Step / model.TimeUnit;
+
+        GaussianProcess? variance = model.Process;
+        var pending = new List<double[]>();
+        foreach (var choice in context.Pending)
+        {
+            if (encoding.Encode(choice.Hyperparameters, choice.Step / model.TimeUnit) is { } point)
+            {
+                pending.Add(point);
+            }
+        }
+
+        var gp = Parameters(model.Theta, encoding);
+        if (pending.Count > 0)
+        {
+            var means = pending.Select(x => model.Process?.PredictMean(x) ?? 0.0).ToArray();
+            variance = model.Process is { } process
+                ? process.Condition(pending, means)
+                : GaussianProcess.TryFit(pending, means, gp.Kernel, gp.NoiseVariance);
+        }
+
+        var n = model.Process?.Count ?? 0;
+        var beta = Options.BetaScale * Math.Max(1.0, Math.Log(Options.BetaGrowth * Math.Max(n, 1)));
+        return new Pb2Surrogate(encoding, time, model.Process, variance, gp.Kernel.Variance, beta, n, model.CategoryProbabilities);
+    }
+
+    /// <summary>u ∈ [0, 1]^p maximising the acquisition with the categorical coordinates of <paramref name="point"/> fixed.</summary>
+    private double[] MaximizeAcquisition(Pb2Surrogate surrogate, double[] point, ExploreContext context, Rng rng)
+    {
+        var encoding = surrogate.Encoding;
+        var p = encoding.Continuous.Length;
+        var z = (double[])point.Clone();
+
+        double Value(double[] u)
+        {
+            u.CopyTo(z.AsSpan(1, p));
+            return surrogate.Acquisition(z);
+        }
+
+        var candidates = new List<double[]>();
+        if (encoding.Encode(context.Current, 0) is { } current)
+        {
+            candidates.Add(current[1..(1 + p)]);
+        }
+
+        for (var c = 0; c < Options.Candidates; c++)
+        {
+            var u = new double[p];
+            for (var i = 0; i < p; i++)
+            {
+                u[i] = rng.NextDouble();
+            }
+
+            candidates.Add(u);
+        }
+
+        var values = candidates.Select(Value).ToArray();
+        var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
+        var best = candidates[order[0]];
+        var bestValue = values[order[0]];
+        foreach (var start in order.Take(Options.LocalSearches))
+        {
+            var (u, value) = CompassSearch(candidates[start], values[start], Value, Options.LocalEvaluations);
+            if (value > bestValue)
+            {
+                best = u;
+                bestValue = value;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>
+    /// Maximises f inside [0, 1]^p by compass search (Kolda, Lewis and Torczon 2003): try ±step along each coordinate,
+    /// move to the first improvement, halve the step when none improves; stops after <paramref name="budget"/>
+    /// evaluations or when the step falls below 10⁻³.
+    /// </summary>
+    private static (double[] U, double Value) CompassSearch(double[] start, double value, Func<double[], double> f, int budget)
+    {
+        var u = (double[])start.Clone();
+        var step = 0.1;
+        var evaluations = 0;
+        while (evaluations < budget && step >= 1e-3)
+        {
+            var improved = false;
+            for (var i = 0; i < u.Length && evaluations < budget && !improved; i++)
+            {
+                foreach (var sign in (ReadOnlySpan<double>)[1.0, -1.0])
+                {
+                    var trial = (double[])u.Clone();
+                    trial[i] = Math.Clamp(u[i] + (sign * step), 0.0, 1.0);
+                    if (trial[i] == u[i] || evaluations >= budget)
+                    {
+                        continue;
+                    }
+
+                    evaluations++;
+                    var v = f(trial);
+                    if (v > value)
+                    {
+                        u = trial;
+                        value = v;
+                        improved = true;
+                        break;
+                    }
+                }
+            }
+
+            if (!improved)
+            {
+                step /= 2;
+            }
+        }
+
+        return (u, value);
+    }
+
+    private static GpModel Parameters(IReadOnlyList<double> theta, Pb2Encoding encoding)
+    {
+        var continuous = new SquaredExponentialKernel(Math.Exp(theta[0]), Math.Exp(theta[1]));
+        IKernel inner = encoding.Categorical.Length > 0
+            ? new OverlapKernel(continuous, encoding.Continuous.Length, Math.Exp(theta[4]))
+            : continuous;
+        return new GpModel(new TimeVaryingKernel(inner, Math.Min(Math.Exp(theta[2]), 0.5)), Math.Exp(theta[3]));
+    }
+
+    /// <summary>The data, fit and bandit of one run at one history length.</summary>
+    private sealed record Model(
+        Pb2Encoding Encoding,
+        double TimeUnit,
+        GaussianProcess? Process,
+        IReadOnlyList<double> Theta,
+        double[][] CategoryProbabilities);
+
+    /// <summary>Per-run state: the model for the current history length, and the last fitted parameters.</summary>
+    private sealed class RunState
+    {
+        private Model? _model;
+        private int _modelHistoryCount = -1;
+        private double[]? _theta;
+        private int _fittedUsable = -1;
+
+        public Model ModelFor(ExploreContext context, Pb2ExploreOptions options)
+        {
+            var history = context.History;
+            if (_model is not null && _modelHistoryCount == history.Count && _model.Encoding.Space.Equals(context.Space))
+            {
+                return _model;
+            }
+
+            var encoding = _model is not null && _model.Encoding.Space.Equals(context.Space) ? _model.Encoding : new Pb2Encoding(context.Space);
+            _model = Build(history, encoding, options);
+            _modelHistoryCount = history.Count;
+            return _model;
+        }
+
+        private Model Build(IReadOnlyList<ExploreObservation> history, Pb2Encoding encoding, Pb2ExploreOptions options)
+        {
+            var timeUnit = 1.0;
+            foreach (var o in history)
+            {
+                timeUnit = Math.Max(timeUnit, o.EndStep - o.StartStep);
+            }
+
+            // Usable observations, the most recent window in time (start step; ties in the order told).
+            var usable = new List<(ExploreObservation Observation, double[] Point)>();
+            foreach (var o in history)
+            {
+                var rate = o.RewardRate;
+                if (double.IsNaN(rate) || double.IsPositiveInfinity(rate) || !double.IsFinite(o.StartScore))
+                {
+                    continue;
+                }
+
+                if (encoding.Encode(o.Hyperparameters, o.StartStep / timeUnit) is { } point)
+                {
+                    usable.Add((o, point));
+                }
+            }
+
+            var window = usable
+                .Select((u, i) => (u.Observation, u.Point, Index: i))
+                .OrderBy(u => u.Observation.StartStep).ThenBy(u => u.Index)
+                .Skip(Math.Max(0, usable.Count - options.Window))
+                .ToArray();
+            var targets = Standardize(window.Select(w => w.Observation.RewardRate).ToArray(), options.TargetClip, out var constant);
+            var points = window.Select(w => w.Point).ToArray();
+
+            var refit = _theta is null || usable.Count - _fittedUsable >= options.RefitEvery;
+            var theta = _theta ?? s_default;
+            var family = new GpModelFamily(t => Parameters(t, encoding), s_lower, s_upper);
+            GaussianProcess? process = null;
+            if (points.Length >= MinObservationsToFit && !constant && refit)
+            {
+                IReadOnlyList<double>[] starts = _theta is { } warm
+                    ? [family.Inside(warm, 1e-6)]
+                    : [.. from l in new[] { 0.2, 0.8 } from noise in new[] { 0.05, 0.5 }
+                          select (IReadOnlyList<double>)[0.0, Math.Log(l), Math.Log(0.1), Math.Log(noise), 0.0]];
+                var fit = MarginalLikelihood.Maximize(points, targets, 0.0, family, starts, options.FitIterations, 1e-6);
+                process = fit.Process;
+                theta = family.Inside(fit.Parameters, 0.0);
+                _theta = [.. theta];
+                _fittedUsable = usable.Count;
+            }
+            else if (points.Length > 0)
+            {
+                var model = Parameters(theta, encoding);
+                process = GaussianProcess.TryFit(points, targets, model.Kernel, model.NoiseVariance);
+            }
+
+            var probabilities = new double[encoding.Categorical.Length][];
+            for (var j = 0; j < probabilities.Length; j++)
+            {
+                var column = 1 + encoding.Continuous.Length + j;
+                var plays = window
+                    .Select((w, i) => (w.Observation.StartStep, (int)w.Point[column], (targets[i] + options.TargetClip) / (2 * options.TargetClip)))
+                    .ToArray();
+                probabilities[j] = CategoryBandit.Probabilities(plays, encoding.Categorical[j].Choices.Count, options.CategoryExploration, options.CategoryForgetting);
+            }
+
+            return new Model(encoding, timeUnit, process, theta, probabilities);
+        }
+
+        /// <summary>(y − mean) / sd clipped to ±clip over the finite values; −∞ (diverged) becomes −clip.</summary>
+        private static double[] Standardize(double[] y, double clip, out bool constant)
+        {
+            var finite = y.Where(double.IsFinite).ToArray();
+            var mean = finite.Length > 0 ? finite.Average() : 0.0;
+            var sd = finite.Length > 0 ? Math.Sqrt(finite.Sum(v => (v - mean) * (v - mean)) / finite.Length) : 0.0;
+            constant = !(sd > 1e-12 * Math.Max(1.0, Math.Abs(mean))) && finite.Length == y.Length;
+            var result = new double[y.Length];
+            for (var i = 0; i < y.Length; i++)
+            {
+                result[i] = !double.IsFinite(y[i]) ? -clip
+                    : constant || !(sd > 1e-12 * Math.Max(1.0, Math.Abs(mean))) ? 0.0
+                    : Math.Clamp((y[i] - mean) / sd, -clip, clip);
+            }
+
+            return result;
+        }
+    }
+}
