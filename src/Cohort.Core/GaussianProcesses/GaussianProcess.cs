@@ -13,23 +13,25 @@ namespace Cohort.Core.GaussianProcesses;
 /// </summary>
 public sealed class GaussianProcess
 {
+    private const int StackLimit = 512;
+
     private readonly double[][] _x;
     private readonly double[] _y;
-    private readonly Cholesky<double> _cholesky;
-    private readonly Vector<double> _alpha;
     private readonly double[] _lower;
+    private readonly double[] _alpha;
 
-    private GaussianProcess(double[][] x, double[] y, double priorMean, IKernel kernel, double noiseVariance, Cholesky<double> cholesky, Vector<double> alpha, double logMarginalLikelihood)
+    /// <param name="lower">L, the Cholesky factor of K + σ_n²I (plus jitter), row-major n × n.</param>
+    /// <param name="alpha">(K + σ_n²I)⁻¹(y − m).</param>
+    private GaussianProcess(double[][] x, double[] y, double priorMean, IKernel kernel, double noiseVariance, double[] lower, double[] alpha, double logMarginalLikelihood)
     {
         _x = x;
         _y = y;
-        _cholesky = cholesky;
+        _lower = lower;
         _alpha = alpha;
         PriorMean = priorMean;
         Kernel = kernel;
         NoiseVariance = noiseVariance;
         LogMarginalLikelihood = logMarginalLikelihood;
-        _lower = cholesky.Factor.ToRowMajorArray();
     }
 
     /// <summary>The covariance function.</summary>
@@ -126,11 +128,16 @@ public sealed class GaussianProcess
             }
         }
 
-        return MarginalLikelihood.Maximize(xs, ys, mean, family, starts, options.MaxIterations, options.Tolerance).Process;
+        return MarginalLikelihood.MaximizeWithMathNet(xs, ys, mean, family, starts, options.MaxIterations, options.Tolerance).Process;
     }
 
     /// <summary>Posterior mean m + k*ᵀ(K + σ_n²I)⁻¹(y − m) at <paramref name="x"/>.</summary>
-    public double PredictMean(ReadOnlySpan<double> x) => PriorMean + CrossCovariance(x).DotProduct(_alpha);
+    public double PredictMean(ReadOnlySpan<double> x)
+    {
+        Span<double> kStar = _x.Length <= StackLimit ? stackalloc double[_x.Length] : new double[_x.Length];
+        CrossCovariance(x, kStar);
+        return PriorMean + Dot(kStar, _alpha);
+    }
 
     /// <summary>Posterior mean at the one-dimensional input <paramref name="x"/>.</summary>
     public double PredictMean(double x) => PredictMean([x]);
@@ -154,10 +161,33 @@ public sealed class GaussianProcess
     /// </summary>
     public (double Mean, double Variance) Predict(ReadOnlySpan<double> x)
     {
-        var kStar = CrossCovariance(x);
-        var mean = PriorMean + kStar.DotProduct(_alpha);
+        Span<double> kStar = _x.Length <= StackLimit ? stackalloc double[_x.Length] : new double[_x.Length];
+        CrossCovariance(x, kStar);
+        return Posterior(kStar, Kernel.Evaluate(x, x));
+    }
+
+    /// <summary>
+    /// Posterior mean and variance from a precomputed cross-covariance k* (k(x, xᵢ) for every observation, in the order
+    /// the process was given them, conditioned points last) and prior variance k(x, x): for callers that compute k*
+    /// faster than the kernel can, for example with some coordinates fixed over many queries.
+    /// </summary>
+    public (double Mean, double Variance) Predict(ReadOnlySpan<double> crossCovariance, double priorVariance)
+    {
+        if (crossCovariance.Length != _x.Length)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"k* has {crossCovariance.Length} entries; the process has {_x.Length} observations."), nameof(crossCovariance));
+        }
+
+        Span<double> kStar = _x.Length <= StackLimit ? stackalloc double[_x.Length] : new double[_x.Length];
+        crossCovariance.CopyTo(kStar);
+        return Posterior(kStar, priorVariance);
+    }
+
+    /// <summary>Mean m + k*·α and variance k(x, x) − ‖L⁻¹k*‖² (floored at 0); overwrites <paramref name="kStar"/> with L⁻¹k*.</summary>
+    private (double Mean, double Variance) Posterior(Span<double> kStar, double priorVariance)
+    {
         var n = _x.Length;
-        Span<double> v = n <= 256 ? stackalloc double[n] : new double[n];
+        var mean = PriorMean + Dot(kStar, _alpha);
         var quad = 0.0;
         for (var i = 0; i < n; i++)
         {
@@ -165,23 +195,24 @@ public sealed class GaussianProcess
             var row = i * n;
             for (var j = 0; j < i; j++)
             {
-                s -= _lower[row + j] * v[j];
+                s -= _lower[row + j] * kStar[j];
             }
 
-            v[i] = s / _lower[row + i];
-            quad += v[i] * v[i];
+            kStar[i] = s / _lower[row + i];
+            quad += kStar[i] * kStar[i];
         }
 
-        return (mean, Math.Max(0.0, Kernel.Evaluate(x, x) - quad));
+        return (mean, Math.Max(0.0, priorVariance - quad));
     }
 
     /// <summary>Posterior mean and variance at the one-dimensional input <paramref name="x"/>.</summary>
     public (double Mean, double Variance) Predict(double x) => Predict([x]);
 
     /// <summary>
-    /// This process with more observations (same kernel, noise and prior mean). Used for batch selection: observing
-    /// points at their posterior mean leaves the mean unchanged and shrinks the variance around them (GP-BUCB,
-    /// Desautels, Krause and Burdick 2014).
+    /// This process with more observations (same kernel, noise and prior mean), in O(n²) per added point: the Cholesky
+    /// factor grows by a row per point instead of being recomputed. Used for batch selection: observing points at their
+    /// posterior mean leaves the mean unchanged and shrinks the variance around them (GP-BUCB, Desautels, Krause and
+    /// Burdick 2014).
     /// </summary>
     public GaussianProcess Condition(IReadOnlyList<double[]> points, IReadOnlyList<double> y)
     {
@@ -191,24 +222,145 @@ public sealed class GaussianProcess
             throw new ArgumentException($"Points have {xs[0].Length} coordinates; the process has {Dimensions}.", nameof(points));
         }
 
-        return Build([.. _x, .. xs], [.. _y, .. ys], PriorMean, Kernel, NoiseVariance)
-            ?? throw new InvalidOperationException("The covariance matrix is not positive definite after adding the points.");
+        double[][] x = [.. _x, .. xs];
+        double[] all = [.. _y, .. ys];
+        var n = _x.Length;
+        var m = x.Length;
+        var jitter = 1e-10 * Kernel.Variance;
+        var lower = new double[m * m];
+        for (var i = 0; i < n; i++)
+        {
+            Array.Copy(_lower, i * n, lower, i * m, i + 1);
+        }
+
+        if (!FactorRows(x, Kernel, NoiseVariance + jitter, lower, n))
+        {
+            throw new InvalidOperationException("The covariance matrix is not positive definite after adding the points.");
+        }
+
+        // α = L⁻ᵀL⁻¹(y − m); log|K| = 2 Σ log L_ii.
+        var alpha = new double[m];
+        for (var i = 0; i < m; i++)
+        {
+            var s = all[i] - PriorMean;
+            for (var k = 0; k < i; k++)
+            {
+                s -= lower[(i * m) + k] * alpha[k];
+            }
+
+            alpha[i] = s / lower[(i * m) + i];
+        }
+
+        var fit = -0.5 * alpha.Sum(a => a * a);
+        var logDeterminant = 0.0;
+        for (var i = m - 1; i >= 0; i--)
+        {
+            var s = alpha[i];
+            for (var k = i + 1; k < m; k++)
+            {
+                s -= lower[(k * m) + i] * alpha[k];
+            }
+
+            alpha[i] = s / lower[(i * m) + i];
+            logDeterminant += 2.0 * Math.Log(lower[(i * m) + i]);
+        }
+
+        var lml = fit - (0.5 * logDeterminant) - (0.5 * m * Math.Log(2.0 * Math.PI));
+        return new GaussianProcess(x, all, PriorMean, Kernel, NoiseVariance, lower, alpha, lml);
     }
 
-    private Vector<double> CrossCovariance(ReadOnlySpan<double> x)
+    /// <summary>Σ a_i b_i, in index order (the order MathNet's dot product uses, so FIRE's means are unchanged).</summary>
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var sum = 0.0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
+    }
+
+    private void CrossCovariance(ReadOnlySpan<double> x, Span<double> k)
     {
         if (x.Length != Dimensions)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The query has {x.Length} coordinates; the process has {Dimensions}."), nameof(x));
         }
 
-        var k = new double[_x.Length];
         for (var i = 0; i < k.Length; i++)
         {
             k[i] = Kernel.Evaluate(x, _x[i]);
         }
+    }
 
-        return Vector<double>.Build.Dense(k);
+    /// <summary>
+    /// log p(y | X) for a kernel and noise without building a process (the objective of a likelihood search): K + σ_n²I
+    /// (plus jitter) = LLᵀ, then −½‖L⁻¹(y − m)‖² − Σ log L_ii − (n/2) log 2π. NaN when not positive definite.
+    /// </summary>
+    internal static double LogLikelihood(double[][] x, double[] y, double priorMean, IKernel kernel, double noiseVariance)
+    {
+        var n = x.Length;
+        var lower = new double[n * n];
+        if (!FactorRows(x, kernel, noiseVariance + (1e-10 * kernel.Variance), lower, 0))
+        {
+            return double.NaN;
+        }
+
+        var fit = 0.0;
+        var logDeterminant = 0.0;
+        var z = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var s = y[i] - priorMean;
+            for (var k = 0; k < i; k++)
+            {
+                s -= lower[(i * n) + k] * z[k];
+            }
+
+            z[i] = s / lower[(i * n) + i];
+            fit += z[i] * z[i];
+            logDeterminant += Math.Log(lower[(i * n) + i]);
+        }
+
+        return (-0.5 * fit) - logDeterminant - (0.5 * n * Math.Log(2.0 * Math.PI));
+    }
+
+    /// <summary>
+    /// Cholesky rows <paramref name="from"/> … n − 1 of K + dI (K from <paramref name="kernel"/> over
+    /// <paramref name="x"/>), row-major n × n in <paramref name="lower"/>, whose rows before <paramref name="from"/> are
+    /// already the factor of the leading block. False when a pivot is not positive.
+    /// </summary>
+    private static bool FactorRows(double[][] x, IKernel kernel, double diagonal, double[] lower, int from)
+    {
+        var n = x.Length;
+        for (var i = from; i < n; i++)
+        {
+            var row = i * n;
+            var sum = 0.0;
+            for (var j = 0; j < i; j++)
+            {
+                var s = kernel.Evaluate(x[i], x[j]);
+                var other = j * n;
+                for (var k = 0; k < j; k++)
+                {
+                    s -= lower[row + k] * lower[other + k];
+                }
+
+                lower[row + j] = s / lower[other + j];
+                sum += lower[row + j] * lower[row + j];
+            }
+
+            var d = kernel.Evaluate(x[i], x[i]) + diagonal - sum;
+            if (!(d > 0))
+            {
+                return false;
+            }
+
+            lower[row + i] = Math.Sqrt(d);
+        }
+
+        return true;
     }
 
     /// <summary>Factorises K + σ_n²I (plus jitter); null when it is not numerically positive definite.</summary>
@@ -241,7 +393,7 @@ public sealed class GaussianProcess
         var centred = Vector<double>.Build.Dense(n, i => y[i] - priorMean);
         var alpha = cholesky.Solve(centred);
         var lml = (-0.5 * centred.DotProduct(alpha)) - (0.5 * cholesky.DeterminantLn) - (0.5 * n * Math.Log(2.0 * Math.PI));
-        return new GaussianProcess(x, y, priorMean, kernel, noiseVariance, cholesky, alpha, lml);
+        return new GaussianProcess(x, y, priorMean, kernel, noiseVariance, cholesky.Factor.ToRowMajorArray(), alpha.ToArray(), lml);
     }
 
     /// <summary>Copies and checks the data: equal counts, at least one point, one dimension for all, finite values.</summary>

@@ -5,7 +5,7 @@ namespace Cohort.Core.GaussianProcesses;
 
 /// <summary>
 /// Type-II maximum likelihood ("empirical Bayes", Rasmussen &amp; Williams 2006 sec. 5.4.1): the model parameters θ
-/// that maximise log p(y | X, θ), found by Nelder–Mead from each given start. Deterministic: the starts are the
+/// that maximise log p(y | X, θ), found by a local search from each given start. Deterministic: the starts are the
 /// caller's, nothing is drawn at random.
 /// </summary>
 public static class MarginalLikelihood
@@ -14,26 +14,66 @@ public static class MarginalLikelihood
     private const double Infeasible = 1e300;
 
     /// <summary>
-    /// Runs Nelder–Mead on −log p(y | X, θ) from every start in order and keeps the best end point (the first of equals).
-    /// θ outside the family's box, or giving a covariance that is not positive definite, scores
-    /// <see cref="Infeasible"/>. A start whose search does not converge within <paramref name="maxIterations"/> counts
-    /// as its own end point.
+    /// Runs Nelder–Mead (<see cref="NelderMead"/>: initial steps of <paramref name="step"/>, at most
+    /// <paramref name="maxEvaluations"/> evaluations, stopping when the simplex's values agree within
+    /// <paramref name="tolerance"/>) on −log p(y | X, θ) from every start in order and keeps the best end point (the
+    /// first of equals). θ outside the family's box, or giving a covariance that is not positive definite, scores
+    /// 10³⁰⁰.
     /// </summary>
     /// <param name="points">The inputs X, one coordinate vector per observation.</param>
     /// <param name="y">The observations.</param>
     /// <param name="priorMean">The constant prior mean.</param>
     /// <param name="family">θ ↦ model, and the box θ lives in.</param>
-    /// <param name="starts">Where Nelder–Mead starts (at least one).</param>
-    /// <param name="maxIterations">Nelder–Mead iterations per start.</param>
-    /// <param name="tolerance">Convergence tolerance on the objective.</param>
+    /// <param name="starts">Where the searches start (at least one).</param>
+    /// <param name="maxEvaluations">Likelihood evaluations per start.</param>
+    /// <param name="tolerance">Stop when the log likelihoods at the simplex's vertices are this close.</param>
+    /// <param name="step">The initial simplex's step along each parameter.</param>
     public static MarginalLikelihoodFit Maximize(
         IReadOnlyList<double[]> points,
         IReadOnlyList<double> y,
         double priorMean,
         GpModelFamily family,
         IReadOnlyList<IReadOnlyList<double>> starts,
+        int maxEvaluations,
+        double tolerance,
+        double step = 0.5) =>
+        Maximize(points, y, priorMean, family, starts, GaussianProcess.LogLikelihood, (f, start) => NelderMead.Minimize(f, start, step, maxEvaluations, tolerance).Point);
+
+    /// <summary>
+    /// As the public overload, with MathNet's Nelder–Mead simplex (relative <paramref name="tolerance"/>, at most
+    /// <paramref name="maxIterations"/> iterations; a search that does not converge counts as its start): the search
+    /// FIRE's curve smoothing has always used, kept so that its results stay the same to the bit.
+    /// </summary>
+    internal static MarginalLikelihoodFit MaximizeWithMathNet(
+        double[][] points,
+        double[] y,
+        double priorMean,
+        GpModelFamily family,
+        IReadOnlyList<IReadOnlyList<double>> starts,
         int maxIterations,
-        double tolerance)
+        double tolerance) =>
+        Maximize(points, y, priorMean, family, starts, (xs, ys, mean, kernel, noise) => GaussianProcess.Build(xs, ys, mean, kernel, noise)?.LogMarginalLikelihood ?? double.NaN, (f, start) =>
+        {
+            var initial = Vector<double>.Build.DenseOfArray(start);
+            try
+            {
+                var solver = new NelderMeadSimplex(tolerance, maxIterations);
+                return solver.FindMinimum(ObjectiveFunction.Value(p => f(p.ToArray())), initial).MinimizingPoint.ToArray();
+            }
+            catch (MaximumIterationsException)
+            {
+                return start;
+            }
+        });
+
+    private static MarginalLikelihoodFit Maximize(
+        IReadOnlyList<double[]> points,
+        IReadOnlyList<double> y,
+        double priorMean,
+        GpModelFamily family,
+        IReadOnlyList<IReadOnlyList<double>> starts,
+        Func<double[][], double[], double, IKernel, double, double> logLikelihood,
+        Func<Func<double[], double>, double[], double[]> minimize)
     {
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(starts);
@@ -44,21 +84,19 @@ public static class MarginalLikelihood
 
         var (xs, ys) = GaussianProcess.Validate(points, y);
 
-        double Objective(Vector<double> p)
+        double Objective(double[] theta)
         {
-            var theta = p.ToArray();
             if (!family.Contains(theta))
             {
                 return Infeasible;
             }
 
             var model = family.Model(theta);
-            var gp = GaussianProcess.Build(xs, ys, priorMean, model.Kernel, model.NoiseVariance);
-            return gp is null || double.IsNaN(gp.LogMarginalLikelihood) ? Infeasible : -gp.LogMarginalLikelihood;
+            var lml = logLikelihood(xs, ys, priorMean, model.Kernel, model.NoiseVariance);
+            return double.IsNaN(lml) ? Infeasible : -lml;
         }
 
-        var objective = ObjectiveFunction.Value(Objective);
-        Vector<double>? best = null;
+        double[]? best = null;
         var bestValue = double.PositiveInfinity;
         foreach (var s in starts)
         {
@@ -67,18 +105,7 @@ public static class MarginalLikelihood
                 throw new ArgumentException($"A start has {s.Count} parameters; the family has {family.Count}.", nameof(starts));
             }
 
-            var start = Vector<double>.Build.DenseOfEnumerable(s);
-            Vector<double> point;
-            try
-            {
-                var solver = new NelderMeadSimplex(tolerance, maxIterations);
-                point = solver.FindMinimum(objective, start).MinimizingPoint;
-            }
-            catch (MaximumIterationsException)
-            {
-                point = start;
-            }
-
+            var point = minimize(Objective, s.ToArray());
             var value = Objective(point);
             if (value < bestValue)
             {
@@ -87,11 +114,10 @@ public static class MarginalLikelihood
             }
         }
 
-        var theta = best!.ToArray();
-        var fitted = family.Model(theta);
+        var fitted = family.Model(best!);
         var process = GaussianProcess.Build(xs, ys, priorMean, fitted.Kernel, fitted.NoiseVariance);
         return process is null
             ? throw new InvalidOperationException("No start gave a positive-definite covariance.")
-            : new MarginalLikelihoodFit(process, theta);
+            : new MarginalLikelihoodFit(process, best!);
     }
 }

@@ -35,9 +35,20 @@ public sealed record OverlapKernel : IKernel
 
     public double Evaluate(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
-        var c = ContinuousDimensions;
+        var mismatches = Mismatches(a, b);
+        var k = Continuous.Evaluate(a[..ContinuousDimensions], b[..ContinuousDimensions]);
+        return mismatches == 0 ? k : k * Math.Exp(-mismatches / (2.0 * CategoricalLengthScale * CategoricalLengthScale));
+    }
+
+    /// <summary>log(k(a, b) / σ_f²) when the continuous kernel is squared-exponential: one exponential for the product.</summary>
+    internal double LogShape(SquaredExponentialKernel continuous, ReadOnlySpan<double> a, ReadOnlySpan<double> b) =>
+        continuous.LogShape(a[..ContinuousDimensions], b[..ContinuousDimensions])
+        - (Mismatches(a, b) / (2.0 * CategoricalLengthScale * CategoricalLengthScale));
+
+    private int Mismatches(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
         var mismatches = 0;
-        for (var i = c; i < a.Length; i++)
+        for (var i = ContinuousDimensions; i < a.Length; i++)
         {
             if (a[i] != b[i])
             {
@@ -45,7 +56,6 @@ public sealed record OverlapKernel : IKernel
             }
         }
 
-        var k = Continuous.Evaluate(a[..c], b[..c]);
-        return mismatches == 0 ? k : k * Math.Exp(-mismatches / (2.0 * CategoricalLengthScale * CategoricalLengthScale));
+        return mismatches;
     }
 }

@@ -10,6 +10,8 @@ namespace Cohort.Core.GaussianProcesses;
 /// </summary>
 public sealed record TimeVaryingKernel : IKernel
 {
+    private readonly double _halfLogDecay;
+
     /// <param name="inner">The kernel over the coordinates after the time.</param>
     /// <param name="epsilon">ε in [0, 1).</param>
     public TimeVaryingKernel(IKernel inner, double epsilon)
@@ -22,6 +24,7 @@ public sealed record TimeVaryingKernel : IKernel
 
         Inner = inner;
         Epsilon = epsilon;
+        _halfLogDecay = 0.5 * Math.Log(1.0 - epsilon);
     }
 
     /// <summary>The kernel over coordinates 1, 2, ….</summary>
@@ -32,6 +35,15 @@ public sealed record TimeVaryingKernel : IKernel
 
     public double Variance => Inner.Variance;
 
-    public double Evaluate(ReadOnlySpan<double> a, ReadOnlySpan<double> b) =>
-        Inner.Evaluate(a[1..], b[1..]) * Math.Pow(1.0 - Epsilon, 0.5 * Math.Abs(a[0] - b[0]));
+    public double Evaluate(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        // (1 − ε)^{|Δt|/2} = exp(½ log(1 − ε) |Δt|); with a squared-exponential inner kernel the product takes one exp.
+        var time = _halfLogDecay * Math.Abs(a[0] - b[0]);
+        return Inner switch
+        {
+            SquaredExponentialKernel se => se.SignalVariance * Math.Exp(se.LogShape(a[1..], b[1..]) + time),
+            OverlapKernel { Continuous: SquaredExponentialKernel se } overlap => se.SignalVariance * Math.Exp(overlap.LogShape(se, a[1..], b[1..]) + time),
+            _ => Inner.Evaluate(a[1..], b[1..]) * Math.Exp(time),
+        };
+    }
 }

@@ -20,7 +20,9 @@ namespace Cohort.Core.Pb2;
 /// <item><b>Model</b>: k((t, h, c), (t', h', c')) = σ_f² exp(−‖h − h'‖²/(2ℓ²)) · exp(−m(c, c')/(2ℓ_c²)) · (1 − ε)^{|t−t'|/2}
 /// (<see cref="TimeVaryingKernel"/>, <see cref="OverlapKernel"/>; m counts differing categoricals), noise σ_n².
 /// (σ_f², ℓ, ε, σ_n², ℓ_c) maximise the marginal likelihood (Nelder–Mead in log space, warm-started from the run's
-/// previous fit; ε ≤ 0.5 as in the authors' code).</item>
+/// previous fit; ε ≤ 0.5 as in the authors' code), on up to <see cref="Pb2ExploreOptions.FitWindow"/> observations
+/// spread over the window and refitted on the schedule of <see cref="Pb2ExploreOptions.RefitEvery"/>; the posterior
+/// always conditions on the whole window.</item>
 /// <item><b>Batch</b>: choices already made for other members and not yet observed
 /// (<see cref="ExploreContext.Pending"/>) are added at their posterior mean, which leaves the mean unchanged and shrinks
 /// the variance around them (GP-BUCB, Desautels et al. 2014; the paper's batch rule), so one round's choices spread out.</item>
@@ -86,14 +88,13 @@ public sealed class Pb2Explore : IExploreStrategy
         if (p > 0)
         {
             var u = MaximizeAcquisition(surrogate, point, context, rng);
-            u.CopyTo(point.AsSpan(1, p));
             for (var i = 0; i < p; i++)
             {
                 var parameter = encoding.Continuous[i];
                 after = after.With(parameter.Name, HyperValue.Of(Pb2Encoding.FromUnit(parameter, u[i])));
             }
 
-            var (mean, sd) = surrogate.Predict(point);
+            var (mean, sd) = surrogate.Predict(after);
             parts.Insert(0, string.Create(CultureInfo.InvariantCulture, $"ucb(n={surrogate.Observations} beta={surrogate.Beta:G3} mean={mean:G3} sd={sd:G3})"));
         }
 
@@ -110,9 +111,6 @@ public sealed class Pb2Explore : IExploreStrategy
         var run = _runs.GetValue(context.History, _ => new RunState());
         var model = run.ModelFor(context, Options);
         var encoding = model.Encoding;
-        var time = context.Step / model.TimeUnit;
-
-        GaussianProcess? variance = model.Process;
         var pending = new List<double[]>();
         foreach (var choice in context.Pending)
         {
@@ -123,17 +121,10 @@ public sealed class Pb2Explore : IExploreStrategy
         }
 
         var gp = Parameters(model.Theta, encoding);
-        if (pending.Count > 0)
-        {
-            var means = pending.Select(x => model.Process?.PredictMean(x) ?? 0.0).ToArray();
-            variance = model.Process is { } process
-                ? process.Condition(pending, means)
-                : GaussianProcess.TryFit(pending, means, gp.Kernel, gp.NoiseVariance);
-        }
-
+        var (process, points) = run.Conditioned(model, pending, gp);
         var n = model.Process?.Count ?? 0;
         var beta = Options.BetaScale * Math.Max(1.0, Math.Log(Options.BetaGrowth * Math.Max(n, 1)));
-        return new Pb2Surrogate(encoding, time, model.Process, variance, gp.Kernel.Variance, beta, n, model.CategoryProbabilities);
+        return new Pb2Surrogate(encoding, context.Step / model.TimeUnit, gp, process, points, beta, n, model.CategoryProbabilities);
     }
 
     /// <summary>u ∈ [0, 1]^p maximising the acquisition with the categorical coordinates of <paramref name="point"/> fixed.</summary>
@@ -141,14 +132,7 @@ public sealed class Pb2Explore : IExploreStrategy
     {
         var encoding = surrogate.Encoding;
         var p = encoding.Continuous.Length;
-        var z = (double[])point.Clone();
-
-        double Value(double[] u)
-        {
-            u.CopyTo(z.AsSpan(1, p));
-            return surrogate.Acquisition(z);
-        }
-
+        var value = surrogate.AcquisitionAt(point);
         var candidates = new List<double[]>();
         if (encoding.Encode(context.Current, 0) is { } current)
         {
@@ -166,17 +150,17 @@ public sealed class Pb2Explore : IExploreStrategy
             candidates.Add(u);
         }
 
-        var values = candidates.Select(Value).ToArray();
+        var values = candidates.Select(value).ToArray();
         var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
         var best = candidates[order[0]];
         var bestValue = values[order[0]];
         foreach (var start in order.Take(Options.LocalSearches))
         {
-            var (u, value) = CompassSearch(candidates[start], values[start], Value, Options.LocalEvaluations);
-            if (value > bestValue)
+            var (u, v) = CompassSearch(candidates[start], values[start], value, Options.LocalEvaluations);
+            if (v > bestValue)
             {
                 best = u;
-                bestValue = value;
+                bestValue = v;
             }
         }
 
@@ -241,81 +225,129 @@ public sealed class Pb2Explore : IExploreStrategy
     private sealed record Model(
         Pb2Encoding Encoding,
         double TimeUnit,
+        double[][] Points,
         GaussianProcess? Process,
         IReadOnlyList<double> Theta,
         double[][] CategoryProbabilities);
 
-    /// <summary>Per-run state: the model for the current history length, and the last fitted parameters.</summary>
+    /// <summary>
+    /// Per-run state: the usable observations encoded so far (the history only grows, so each is encoded once), the
+    /// model for the current history length, and the last fitted parameters.
+    /// </summary>
     private sealed class RunState
     {
+        // Encoded usable observations in the order told; coordinate 0 holds the start step (normalised per window).
+        private readonly List<(ExploreObservation Observation, double[] Point)> _usable = [];
+        private Pb2Encoding? _encoding;
+        private int _scanned;
+        private double _timeUnit = 1.0;
         private Model? _model;
         private int _modelHistoryCount = -1;
         private double[]? _theta;
         private int _fittedUsable = -1;
+        private Model? _conditionedModel;
+        private List<double[]> _conditionedOn = [];
+        private GaussianProcess? _conditioned;
+
+        /// <summary>
+        /// The model's process with the pending choices added at their posterior mean, and its inputs in order. Within
+        /// one synchronous round each explore adds one choice to the last one's pending list, so the previous result is
+        /// extended by the new points (O(n²) each) instead of rebuilt.
+        /// </summary>
+        public (GaussianProcess? Process, double[][] Points) Conditioned(Model model, List<double[]> pending, GpModel gp)
+        {
+            var reuse = ReferenceEquals(_conditionedModel, model) && _conditionedOn.Count <= pending.Count
+                && _conditionedOn.Select((x, i) => x.AsSpan().SequenceEqual(pending[i])).All(same => same);
+            var process = reuse ? _conditioned : model.Process;
+            var added = reuse ? _conditionedOn.Count : 0;
+            if (pending.Count > added)
+            {
+                var fresh = pending.Skip(added).ToArray();
+                var means = fresh.Select(x => model.Process?.PredictMean(x) ?? 0.0).ToArray();
+                process = process is { } p
+                    ? p.Condition(fresh, means)
+                    : GaussianProcess.TryFit(fresh, means, gp.Kernel, gp.NoiseVariance);
+            }
+
+            _conditionedModel = model;
+            _conditionedOn = pending;
+            _conditioned = process;
+            return (process, [.. model.Points, .. pending]);
+        }
 
         public Model ModelFor(ExploreContext context, Pb2ExploreOptions options)
         {
             var history = context.History;
-            if (_model is not null && _modelHistoryCount == history.Count && _model.Encoding.Space.Equals(context.Space))
+            if (_encoding is null || !(ReferenceEquals(_encoding.Space, context.Space) || _encoding.Space.Equals(context.Space)) || history.Count < _scanned)
+            {
+                _encoding = new Pb2Encoding(context.Space);
+                _usable.Clear();
+                _scanned = 0;
+                _timeUnit = 1.0;
+                _model = null;
+                _theta = null;
+                _fittedUsable = -1;
+            }
+
+            if (_model is not null && _modelHistoryCount == history.Count)
             {
                 return _model;
             }
 
-            var encoding = _model is not null && _model.Encoding.Space.Equals(context.Space) ? _model.Encoding : new Pb2Encoding(context.Space);
-            _model = Build(history, encoding, options);
+            for (; _scanned < history.Count; _scanned++)
+            {
+                var o = history[_scanned];
+                _timeUnit = Math.Max(_timeUnit, o.EndStep - o.StartStep);
+                var rate = o.RewardRate;
+                if (!double.IsNaN(rate) && !double.IsPositiveInfinity(rate) && double.IsFinite(o.StartScore)
+                    && _encoding.Encode(o.Hyperparameters, o.StartStep) is { } point)
+                {
+                    _usable.Add((o, point));
+                }
+            }
+
+            _model = Build(_encoding, options);
             _modelHistoryCount = history.Count;
             return _model;
         }
 
-        private Model Build(IReadOnlyList<ExploreObservation> history, Pb2Encoding encoding, Pb2ExploreOptions options)
+        private Model Build(Pb2Encoding encoding, Pb2ExploreOptions options)
         {
-            var timeUnit = 1.0;
-            foreach (var o in history)
-            {
-                timeUnit = Math.Max(timeUnit, o.EndStep - o.StartStep);
-            }
-
-            // Usable observations, the most recent window in time (start step; ties in the order told).
-            var usable = new List<(ExploreObservation Observation, double[] Point)>();
-            foreach (var o in history)
-            {
-                var rate = o.RewardRate;
-                if (double.IsNaN(rate) || double.IsPositiveInfinity(rate) || !double.IsFinite(o.StartScore))
-                {
-                    continue;
-                }
-
-                if (encoding.Encode(o.Hyperparameters, o.StartStep / timeUnit) is { } point)
-                {
-                    usable.Add((o, point));
-                }
-            }
-
-            var window = usable
-                .Select((u, i) => (u.Observation, u.Point, Index: i))
-                .OrderBy(u => u.Observation.StartStep).ThenBy(u => u.Index)
-                .Skip(Math.Max(0, usable.Count - options.Window))
+            // The window: the last observations told, ordered by start step (ties in the order told), time in ready intervals.
+            var first = Math.Max(0, _usable.Count - options.Window);
+            var window = Enumerable.Range(first, _usable.Count - first)
+                .OrderBy(i => _usable[i].Observation.StartStep).ThenBy(i => i)
+                .Select(i => _usable[i])
                 .ToArray();
             var targets = Standardize(window.Select(w => w.Observation.RewardRate).ToArray(), options.TargetClip, out var constant);
-            var points = window.Select(w => w.Point).ToArray();
+            var points = window.Select(w =>
+            {
+                var point = (double[])w.Point.Clone();
+                point[0] /= _timeUnit;
+                return point;
+            }).ToArray();
+            var usableCount = _usable.Count;
 
-            var refit = _theta is null || usable.Count - _fittedUsable >= options.RefitEvery;
-            var theta = _theta ?? s_default;
-            var family = new GpModelFamily(t => Parameters(t, encoding), s_lower, s_upper);
-            GaussianProcess? process = null;
+            var refit = _theta is null || usableCount >= 2 * _fittedUsable || usableCount - _fittedUsable >= options.RefitEvery;
             if (points.Length >= MinObservationsToFit && !constant && refit)
             {
+                // Fit on up to FitWindow observations spread evenly over the window, so the time scale stays identifiable.
+                var family = new GpModelFamily(t => Parameters(t, encoding), s_lower, s_upper);
+                var m = Math.Min(options.FitWindow, points.Length);
+                var subset = Enumerable.Range(0, m).Select(k => (int)((long)k * points.Length / m)).ToArray();
                 IReadOnlyList<double>[] starts = _theta is { } warm
                     ? [family.Inside(warm, 1e-6)]
                     : [.. from l in new[] { 0.2, 0.8 } from noise in new[] { 0.05, 0.5 }
                           select (IReadOnlyList<double>)[0.0, Math.Log(l), Math.Log(0.1), Math.Log(noise), 0.0]];
-                var fit = MarginalLikelihood.Maximize(points, targets, 0.0, family, starts, options.FitIterations, 1e-6);
-                process = fit.Process;
-                theta = family.Inside(fit.Parameters, 0.0);
-                _theta = [.. theta];
-                _fittedUsable = usable.Count;
+                var fit = MarginalLikelihood.Maximize(
+                    subset.Select(k => points[k]).ToArray(), subset.Select(k => targets[k]).ToArray(), 0.0, family, starts, options.FitEvaluations, 1e-3);
+                _theta = family.Inside(fit.Parameters, 0.0);
+                _fittedUsable = usableCount;
             }
-            else if (points.Length > 0)
+
+            var theta = _theta ?? s_default;
+            GaussianProcess? process = null;
+            if (points.Length > 0)
             {
                 var model = Parameters(theta, encoding);
                 process = GaussianProcess.TryFit(points, targets, model.Kernel, model.NoiseVariance);
@@ -331,7 +363,7 @@ public sealed class Pb2Explore : IExploreStrategy
                 probabilities[j] = CategoryBandit.Probabilities(plays, encoding.Categorical[j].Choices.Count, options.CategoryExploration, options.CategoryForgetting);
             }
 
-            return new Model(encoding, timeUnit, process, theta, probabilities);
+            return new Model(encoding, _timeUnit, points, process, theta, probabilities);
         }
 
         /// <summary>(y − mean) / sd clipped to ±clip over the finite values; −∞ (diverged) becomes −clip.</summary>

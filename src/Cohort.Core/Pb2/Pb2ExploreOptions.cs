@@ -13,7 +13,13 @@ public sealed record Pb2ExploreOptions
     /// a shorter suffix by likelihood; with the time-varying kernel old data says little anyway, and the cost is
     /// cubic in this number.
     /// </summary>
-    public int Window { get; init; } = 64;
+    public int Window { get; init; } = 48;
+
+    /// <summary>
+    /// How many of the window's observations, evenly spread over it in time, the GP's hyperparameters are fitted to (the
+    /// posterior then uses the whole window).
+    /// </summary>
+    public int FitWindow { get; init; } = 32;
 
     /// <summary>c₁ in β_t = c₁ · max(1, ln(c₂ · t)), t the number of observations in the window (authors' code: 0.2).</summary>
     public double BetaScale { get; init; } = 0.2;
@@ -22,19 +28,23 @@ public sealed record Pb2ExploreOptions
     public double BetaGrowth { get; init; } = 0.4;
 
     /// <summary>Random points (from the run's generator) at which the acquisition is evaluated before local search.</summary>
-    public int Candidates { get; init; } = 64;
+    public int Candidates { get; init; } = 32;
 
     /// <summary>How many of the best candidates are refined by local search (the paper's code: 10 L-BFGS restarts).</summary>
-    public int LocalSearches { get; init; } = 2;
+    public int LocalSearches { get; init; } = 1;
 
     /// <summary>Acquisition evaluations each local search may spend.</summary>
-    public int LocalEvaluations { get; init; } = 60;
+    public int LocalEvaluations { get; init; } = 32;
 
-    /// <summary>Nelder–Mead iterations of the marginal-likelihood fit (warm-started from the previous fit).</summary>
-    public int FitIterations { get; init; } = 100;
+    /// <summary>Likelihood evaluations of one marginal-likelihood fit (Nelder–Mead, warm-started from the previous fit).</summary>
+    public int FitEvaluations { get; init; } = 120;
 
-    /// <summary>The GP's hyperparameters are refitted once this many new observations have arrived since the last fit.</summary>
-    public int RefitEvery { get; init; } = 1;
+    /// <summary>
+    /// The GP's hyperparameters are refitted whenever the usable observations have doubled since the last fit (3, 6,
+    /// 12, …) and otherwise once this many new ones have arrived; in between, the posterior is updated with the data at
+    /// the last fitted hyperparameters. 1 refits at every new observation, as the paper's code does.
+    /// </summary>
+    public int RefitEvery { get; init; } = 128;
 
     /// <summary>Standardised reward changes are clipped to ±this (the authors' code: 2); a diverged member scores −this.</summary>
     public double TargetClip { get; init; } = 2.0;
@@ -49,12 +59,13 @@ public sealed record Pb2ExploreOptions
     public void Validate()
     {
         Check(nameof(Window), Window, Window >= 1, "must be >= 1");
+        Check(nameof(FitWindow), FitWindow, FitWindow >= 3, "must be >= 3");
         Check(nameof(BetaScale), BetaScale, double.IsFinite(BetaScale) && BetaScale >= 0, "must be finite and >= 0");
         Check(nameof(BetaGrowth), BetaGrowth, double.IsFinite(BetaGrowth) && BetaGrowth > 0, "must be finite and > 0");
         Check(nameof(Candidates), Candidates, Candidates >= 1, "must be >= 1");
         Check(nameof(LocalSearches), LocalSearches, LocalSearches >= 0 && LocalSearches <= Candidates + 1, "must be in [0, candidates + 1]");
         Check(nameof(LocalEvaluations), LocalEvaluations, LocalEvaluations >= 1, "must be >= 1");
-        Check(nameof(FitIterations), FitIterations, FitIterations >= 1, "must be >= 1");
+        Check(nameof(FitEvaluations), FitEvaluations, FitEvaluations >= 1, "must be >= 1");
         Check(nameof(RefitEvery), RefitEvery, RefitEvery >= 1, "must be >= 1");
         Check(nameof(TargetClip), TargetClip, double.IsFinite(TargetClip) && TargetClip > 0, "must be finite and > 0");
         Check(nameof(CategoryExploration), CategoryExploration, CategoryExploration > 0 && CategoryExploration <= 1, "must be in (0, 1]");

@@ -110,7 +110,7 @@ public sealed class Pb2ExploreTests
     public void Should_StayLegalAndReplayExactly_When_HistoriesAreHostile()
     {
         // Property-style: random histories with diverged members (−∞), unknown starts (NaN), ties and tiny sizes
-        var explore = new Pb2Explore(new Pb2ExploreOptions { Candidates = 16, LocalEvaluations = 20, FitIterations = 40 });
+        var explore = new Pb2Explore(new Pb2ExploreOptions { Candidates = 16, LocalEvaluations = 20, FitEvaluations = 40 });
         var rng = new Rng(2024);
         for (var trial = 0; trial < 40; trial++)
         {

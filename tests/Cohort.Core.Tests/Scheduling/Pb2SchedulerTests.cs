@@ -9,7 +9,7 @@ namespace Cohort.Core.Tests.Scheduling;
 public sealed class Pb2SchedulerTests
 {
     // Cheap acquisition and fit: the tests check behaviour, not the optimiser's reach.
-    private static readonly Pb2ExploreOptions s_cheap = new() { Candidates = 16, LocalEvaluations = 20, FitIterations = 40 };
+    private static readonly Pb2ExploreOptions s_cheap = new() { Candidates = 16, LocalEvaluations = 20, FitEvaluations = 40 };
 
     private static Pb2Scheduler Create(PbtMode mode = PbtMode.Synchronous, int population = 6, long steps = 400, ulong seed = 7) =>
         new(new Pb2Options { Mode = mode, Explore = s_cheap }, Simulation.Space, Simulation.Points(population), Simulation.Loss, steps, seed);
