@@ -66,8 +66,8 @@ public static class Pb2Bench
         var steps = (long)generations * ready;
         var results = new List<DecisionCost>();
         // Warm-up (discarded): the first run otherwise executes unoptimised (tier-0) code for much of its length.
-        _ = Measure(new PbtOptions { ReadyInterval = ready }, 0, 10L * ready);
-        _ = Measure(new Pb2Options { ReadyInterval = ready }, 0, 10L * ready);
+        _ = Measure(new PbtOptions { ReadyInterval = ready }, 0, 30L * ready);
+        _ = Measure(new Pb2Options { ReadyInterval = ready }, 0, 30L * ready);
         foreach (var seed in seeds)
         {
             results.Add(Measure(new PbtOptions { ReadyInterval = ready, Exploit = new TruncationSelection(0.25) }, seed, steps));

@@ -1,6 +1,7 @@
 using System.Globalization;
-using MathNet.Numerics.LinearAlgebra;
+using System.Runtime.CompilerServices;
 using MathNet.Numerics.LinearAlgebra.Factorization;
+using MathNet.Numerics.LinearAlgebra;
 
 namespace Cohort.Core.GaussianProcesses;
 
@@ -186,23 +187,37 @@ public sealed class GaussianProcess
     /// <summary>Mean m + k*·α and variance k(x, x) − ‖L⁻¹k*‖² (floored at 0); overwrites <paramref name="kStar"/> with L⁻¹k*.</summary>
     private (double Mean, double Variance) Posterior(Span<double> kStar, double priorVariance)
     {
+        var mean = MeanFrom(kStar);
+        return (mean, Math.Max(0.0, priorVariance - ForwardSolve(kStar, 0)));
+    }
+
+    /// <summary>m + k*·α for a precomputed k* (one entry per observation).</summary>
+    internal double MeanFrom(ReadOnlySpan<double> kStar) => PriorMean + Dot(kStar, _alpha);
+
+    /// <summary>
+    /// Forward substitution L v = k* for rows <paramref name="from"/> … n − 1, in place: on entry v[..from) already
+    /// holds L⁻¹k* for the leading rows (valid for any process this one extends, see <see cref="Condition"/>) and
+    /// v[from..] holds k*; returns the sum of the new v_i².
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal double ForwardSolve(Span<double> v, int from)
+    {
         var n = _x.Length;
-        var mean = PriorMean + Dot(kStar, _alpha);
         var quad = 0.0;
-        for (var i = 0; i < n; i++)
+        for (var i = from; i < n; i++)
         {
-            var s = kStar[i];
+            var s = v[i];
             var row = i * n;
             for (var j = 0; j < i; j++)
             {
-                s -= _lower[row + j] * kStar[j];
+                s -= _lower[row + j] * v[j];
             }
 
-            kStar[i] = s / _lower[row + i];
-            quad += kStar[i] * kStar[i];
+            v[i] = s / _lower[row + i];
+            quad += v[i] * v[i];
         }
 
-        return (mean, Math.Max(0.0, priorVariance - quad));
+        return quad;
     }
 
     /// <summary>Posterior mean and variance at the one-dimensional input <paramref name="x"/>.</summary>
@@ -270,6 +285,7 @@ public sealed class GaussianProcess
     }
 
     /// <summary>Σ a_i b_i, in index order (the order MathNet's dot product uses, so FIRE's means are unchanged).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var sum = 0.0;
@@ -281,6 +297,7 @@ public sealed class GaussianProcess
         return sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CrossCovariance(ReadOnlySpan<double> x, Span<double> k)
     {
         if (x.Length != Dimensions)
@@ -298,6 +315,7 @@ public sealed class GaussianProcess
     /// log p(y | X) for a kernel and noise without building a process (the objective of a likelihood search): K + σ_n²I
     /// (plus jitter) = LLᵀ, then −½‖L⁻¹(y − m)‖² − Σ log L_ii − (n/2) log 2π. NaN when not positive definite.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double LogLikelihood(double[][] x, double[] y, double priorMean, IKernel kernel, double noiseVariance)
     {
         var n = x.Length;
@@ -331,6 +349,7 @@ public sealed class GaussianProcess
     /// <paramref name="x"/>), row-major n × n in <paramref name="lower"/>, whose rows before <paramref name="from"/> are
     /// already the factor of the leading block. False when a pivot is not positive.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool FactorRows(double[][] x, IKernel kernel, double diagonal, double[] lower, int from)
     {
         var n = x.Length;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Cohort.Core.GaussianProcesses;
 
@@ -6,6 +7,7 @@ namespace Cohort.Core.GaussianProcesses;
 internal static class KernelMath
 {
     /// <summary>‖a − b‖²; in one dimension the square of the difference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         var sum = 0.0;

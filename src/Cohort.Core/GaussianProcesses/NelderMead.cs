@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Cohort.Core.GaussianProcesses;
 
 /// <summary>
@@ -13,6 +14,7 @@ public static class NelderMead
     /// evaluations, or when the values at the simplex's vertices are within <paramref name="tolerance"/> of each other.
     /// </summary>
     /// <returns>The best point evaluated and its value.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double[] Point, double Value) Minimize(Func<double[], double> f, IReadOnlyList<double> start, double step, int maxEvaluations, double tolerance)
     {
         ArgumentNullException.ThrowIfNull(f);

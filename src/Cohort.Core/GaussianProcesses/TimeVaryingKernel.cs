@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Cohort.Core.GaussianProcesses;
 
@@ -35,6 +36,7 @@ public sealed record TimeVaryingKernel : IKernel
 
     public double Variance => Inner.Variance;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Evaluate(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
     {
         // (1 − ε)^{|Δt|/2} = exp(½ log(1 − ε) |Δt|); with a squared-exponential inner kernel the product takes one exp.

@@ -67,7 +67,8 @@ public sealed class Pb2Explore : IExploreStrategy
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(rng);
-        var surrogate = Surrogate(context);
+        var run = _runs.GetValue(context.History, _ => new RunState());
+        var (surrogate, lineage) = Prepare(context, run, remember: true);
         var encoding = surrogate.Encoding;
         var point = new double[encoding.Dimensions];
         point[0] = surrogate.Time;
@@ -87,7 +88,7 @@ public sealed class Pb2Explore : IExploreStrategy
 
         if (p > 0)
         {
-            var u = MaximizeAcquisition(surrogate, point, context, rng);
+            var u = MaximizeAcquisition(surrogate, point, context, rng, run, lineage);
             for (var i = 0; i < p; i++)
             {
                 var parameter = encoding.Continuous[i];
@@ -102,14 +103,20 @@ public sealed class Pb2Explore : IExploreStrategy
     }
 
     /// <summary>
-    /// The model an explore of <paramref name="context"/> decides with, before any random draw: fits (or reuses) the
-    /// run's GP and adds the pending choices. Calling it draws nothing and does not change what Explore will choose.
+    /// The model an explore of <paramref name="context"/> decides with, before any random draw: the run's GP (fitted
+    /// anew where Explore would fit) with the pending choices added. Calling it draws nothing and leaves the run's
+    /// cached fits as they are, so it does not change what Explore will choose.
     /// </summary>
     public Pb2Surrogate Surrogate(ExploreContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var run = _runs.GetValue(context.History, _ => new RunState());
-        var model = run.ModelFor(context, Options);
+        return Prepare(context, _runs.GetValue(context.History, _ => new RunState()), remember: false).Surrogate;
+    }
+
+    /// <summary>The surrogate for <paramref name="context"/> and the conditioning lineage it belongs to (see <see cref="CandidatePool"/>).</summary>
+    private (Pb2Surrogate Surrogate, object Lineage) Prepare(ExploreContext context, RunState run, bool remember)
+    {
+        var model = run.ModelFor(context, Options, remember);
         var encoding = model.Encoding;
         var pending = new List<double[]>();
         foreach (var choice in context.Pending)
@@ -121,36 +128,53 @@ public sealed class Pb2Explore : IExploreStrategy
         }
 
         var gp = Parameters(model.Theta, encoding);
-        var (process, points) = run.Conditioned(model, pending, gp);
+        var (process, points, lineage) = run.Conditioned(model, pending, gp, remember);
         var n = model.Process?.Count ?? 0;
         var beta = Options.BetaScale * Math.Max(1.0, Math.Log(Options.BetaGrowth * Math.Max(n, 1)));
-        return new Pb2Surrogate(encoding, context.Step / model.TimeUnit, gp, process, points, beta, n, model.CategoryProbabilities);
+        return (new Pb2Surrogate(encoding, context.Step / model.TimeUnit, gp, process, points, beta, n, model.CategoryProbabilities), lineage);
     }
 
-    /// <summary>u ∈ [0, 1]^p maximising the acquisition with the categorical coordinates of <paramref name="point"/> fixed.</summary>
-    private double[] MaximizeAcquisition(Pb2Surrogate surrogate, double[] point, ExploreContext context, Rng rng)
+    /// <summary>
+    /// u ∈ [0, 1]^p maximising the acquisition with the time and categorical coordinates of <paramref name="point"/>
+    /// fixed: the best of the current point and the round's candidate pool (drawn from the run's generator when the
+    /// round's first explore needs it), refined by compass search.
+    /// </summary>
+    private double[] MaximizeAcquisition(Pb2Surrogate surrogate, double[] point, ExploreContext context, Rng rng, RunState run, object lineage)
     {
         var encoding = surrogate.Encoding;
         var p = encoding.Continuous.Length;
         var value = surrogate.AcquisitionAt(point);
+        var pool = run.Pool;
+        if (pool is null || !pool.Matches(lineage, point))
+        {
+            var drawn = new double[Options.Candidates][];
+            for (var c = 0; c < drawn.Length; c++)
+            {
+                drawn[c] = new double[p];
+                for (var i = 0; i < p; i++)
+                {
+                    drawn[c][i] = rng.NextDouble();
+                }
+            }
+
+            pool = run.Pool = new CandidatePool(lineage, (double[])point.Clone(), drawn);
+        }
+
         var candidates = new List<double[]>();
+        var values = new List<double>();
         if (encoding.Encode(context.Current, 0) is { } current)
         {
             candidates.Add(current[1..(1 + p)]);
+            values.Add(value(candidates[0]));
         }
 
-        for (var c = 0; c < Options.Candidates; c++)
+        var pooled = surrogate.Acquisition(pool);
+        for (var c = 0; c < pool.Count; c++)
         {
-            var u = new double[p];
-            for (var i = 0; i < p; i++)
-            {
-                u[i] = rng.NextDouble();
-            }
-
-            candidates.Add(u);
+            candidates.Add(pool.Candidate(c));
+            values.Add(pooled?[c] ?? value(pool.Candidate(c)));
         }
 
-        var values = candidates.Select(value).ToArray();
         var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
         var best = candidates[order[0]];
         var bestValue = values[order[0]];
@@ -172,6 +196,7 @@ public sealed class Pb2Explore : IExploreStrategy
     /// move to the first improvement, halve the step when none improves; stops after <paramref name="budget"/>
     /// evaluations or when the step falls below 10⁻³.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double[] U, double Value) CompassSearch(double[] start, double value, Func<double[], double> f, int budget)
     {
         var u = (double[])start.Clone();
@@ -248,13 +273,17 @@ public sealed class Pb2Explore : IExploreStrategy
         private Model? _conditionedModel;
         private List<double[]> _conditionedOn = [];
         private GaussianProcess? _conditioned;
+        private object _lineage = new();
+
+        /// <summary>The candidate pool of the current round (see <see cref="CandidatePool"/>).</summary>
+        public CandidatePool? Pool { get; set; }
 
         /// <summary>
         /// The model's process with the pending choices added at their posterior mean, and its inputs in order. Within
         /// one synchronous round each explore adds one choice to the last one's pending list, so the previous result is
         /// extended by the new points (O(n²) each) instead of rebuilt.
         /// </summary>
-        public (GaussianProcess? Process, double[][] Points) Conditioned(Model model, List<double[]> pending, GpModel gp)
+        public (GaussianProcess? Process, double[][] Points, object Lineage) Conditioned(Model model, List<double[]> pending, GpModel gp, bool remember)
         {
             var reuse = ReferenceEquals(_conditionedModel, model) && _conditionedOn.Count <= pending.Count
                 && _conditionedOn.Select((x, i) => x.AsSpan().SequenceEqual(pending[i])).All(same => same);
@@ -269,13 +298,18 @@ public sealed class Pb2Explore : IExploreStrategy
                     : GaussianProcess.TryFit(fresh, means, gp.Kernel, gp.NoiseVariance);
             }
 
-            _conditionedModel = model;
-            _conditionedOn = pending;
-            _conditioned = process;
-            return (process, [.. model.Points, .. pending]);
+            if (remember)
+            {
+                _lineage = reuse ? _lineage : new object();
+                _conditionedModel = model;
+                _conditionedOn = pending;
+                _conditioned = process;
+            }
+
+            return (process, [.. model.Points, .. pending], _lineage);
         }
 
-        public Model ModelFor(ExploreContext context, Pb2ExploreOptions options)
+        public Model ModelFor(ExploreContext context, Pb2ExploreOptions options, bool remember)
         {
             var history = context.History;
             if (_encoding is null || !(ReferenceEquals(_encoding.Space, context.Space) || _encoding.Space.Equals(context.Space)) || history.Count < _scanned)
@@ -306,12 +340,18 @@ public sealed class Pb2Explore : IExploreStrategy
                 }
             }
 
-            _model = Build(_encoding, options);
-            _modelHistoryCount = history.Count;
-            return _model;
+            var model = Build(_encoding, options, remember);
+            if (remember)
+            {
+                _model = model;
+                _modelHistoryCount = history.Count;
+            }
+
+            return model;
         }
 
-        private Model Build(Pb2Encoding encoding, Pb2ExploreOptions options)
+        /// <summary>The model at the current history; with <paramref name="remember"/> false the fit is not kept.</summary>
+        private Model Build(Pb2Encoding encoding, Pb2ExploreOptions options, bool remember)
         {
             // The window: the last observations told, ordered by start step (ties in the order told), time in ready intervals.
             var first = Math.Max(0, _usable.Count - options.Window);
@@ -328,6 +368,7 @@ public sealed class Pb2Explore : IExploreStrategy
             }).ToArray();
             var usableCount = _usable.Count;
 
+            var theta = _theta ?? s_default;
             var refit = _theta is null || usableCount >= 2 * _fittedUsable || usableCount - _fittedUsable >= options.RefitEvery;
             if (points.Length >= MinObservationsToFit && !constant && refit)
             {
@@ -341,11 +382,14 @@ public sealed class Pb2Explore : IExploreStrategy
                           select (IReadOnlyList<double>)[0.0, Math.Log(l), Math.Log(0.1), Math.Log(noise), 0.0]];
                 var fit = MarginalLikelihood.Maximize(
                     subset.Select(k => points[k]).ToArray(), subset.Select(k => targets[k]).ToArray(), 0.0, family, starts, options.FitEvaluations, 1e-3);
-                _theta = family.Inside(fit.Parameters, 0.0);
-                _fittedUsable = usableCount;
+                theta = family.Inside(fit.Parameters, 0.0);
+                if (remember)
+                {
+                    _theta = theta;
+                    _fittedUsable = usableCount;
+                }
             }
 
-            var theta = _theta ?? s_default;
             GaussianProcess? process = null;
             if (points.Length > 0)
             {

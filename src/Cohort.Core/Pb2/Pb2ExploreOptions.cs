@@ -34,17 +34,17 @@ public sealed record Pb2ExploreOptions
     public int LocalSearches { get; init; } = 1;
 
     /// <summary>Acquisition evaluations each local search may spend.</summary>
-    public int LocalEvaluations { get; init; } = 32;
+    public int LocalEvaluations { get; init; } = 24;
 
     /// <summary>Likelihood evaluations of one marginal-likelihood fit (Nelder–Mead, warm-started from the previous fit).</summary>
-    public int FitEvaluations { get; init; } = 120;
+    public int FitEvaluations { get; init; } = 100;
 
     /// <summary>
     /// The GP's hyperparameters are refitted whenever the usable observations have doubled since the last fit (3, 6,
     /// 12, …) and otherwise once this many new ones have arrived; in between, the posterior is updated with the data at
     /// the last fitted hyperparameters. 1 refits at every new observation, as the paper's code does.
     /// </summary>
-    public int RefitEvery { get; init; } = 128;
+    public int RefitEvery { get; init; } = 512;
 
     /// <summary>Standardised reward changes are clipped to ±this (the authors' code: 2); a diverged member scores −this.</summary>
     public double TargetClip { get; init; } = 2.0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Cohort.Core.GaussianProcesses;
 using Cohort.Core.Hyperparameters;
 
@@ -94,63 +95,113 @@ public sealed class Pb2Surrogate
     internal Func<double[], double> AcquisitionAt(double[] point)
     {
         var root = Math.Sqrt(Beta);
-        if (_process is null)
+        if (_process is not { } process)
         {
             var prior = root * Math.Sqrt(_model.Kernel.Variance);
             return _ => prior;
         }
 
-        if (_model.Kernel is not TimeVaryingKernel { Inner: var inner } time
-            || (inner is OverlapKernel overlap ? overlap.Continuous : inner) is not SquaredExponentialKernel se)
+        if (Factors.Of(_model.Kernel, _encoding.Continuous.Length) is not { } factors)
         {
             return u =>
             {
                 var z = (double[])point.Clone();
                 u.CopyTo(z, 1);
-                var (mean, variance) = _process.Predict(z);
+                var (mean, variance) = process.Predict(z);
                 return mean + (root * Math.Sqrt(variance));
             };
         }
 
-        var p = _encoding.Continuous.Length;
-        var n = _points.Length;
-        var categoricalScale = inner is OverlapKernel o ? -0.5 / (o.CategoricalLengthScale * o.CategoricalLengthScale) : 0.0;
-        var halfLogDecay = 0.5 * Math.Log(1.0 - time.Epsilon);
-        var exponentScale = -0.5 / (se.LengthScale * se.LengthScale);
-        var signal = se.SignalVariance;
-        var weights = new double[n];
-        var coordinates = new double[n * p];
-        for (var i = 0; i < n; i++)
+        var weights = _points.Select(x => factors.Weight(point, x)).ToArray();
+        var kStar = new double[_points.Length];
+        return u =>
         {
-            var x = _points[i];
+            for (var i = 0; i < kStar.Length; i++)
+            {
+                kStar[i] = factors.Covariance(u, weights[i], _points[i]);
+            }
+
+            var (mean, variance) = process.Predict(kStar, factors.Signal);
+            return mean + (root * Math.Sqrt(variance));
+        };
+    }
+
+    /// <summary>
+    /// The acquisition at every candidate of <paramref name="pool"/> (its time and categories fixed). The pool keeps
+    /// each candidate's k* and L⁻¹k* from earlier calls in the same round, so only the rows of choices added since are
+    /// computed. Null when the kernel has no fast form or there is no process yet.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal double[]? Acquisition(CandidatePool pool)
+    {
+        if (_process is not { } process || Factors.Of(_model.Kernel, _encoding.Continuous.Length) is not { } factors)
+        {
+            return null;
+        }
+
+        var root = Math.Sqrt(Beta);
+        var values = new double[pool.Count];
+        for (var c = 0; c < pool.Count; c++)
+        {
+            var (k, v) = pool.Rows(c, _points.Length);
+            for (var i = pool.Solved; i < _points.Length; i++)
+            {
+                k[i] = factors.Covariance(pool.Candidate(c), factors.Weight(pool.Point, _points[i]), _points[i]);
+                v[i] = k[i];
+            }
+
+            pool.AddQuad(c, process.ForwardSolve(v.AsSpan(0, _points.Length), pool.Solved));
+            var variance = Math.Max(0.0, factors.Signal - pool.Quad(c));
+            values[c] = process.MeanFrom(k.AsSpan(0, _points.Length)) + (root * Math.Sqrt(variance));
+        }
+
+        pool.Solved = _points.Length;
+        return values;
+    }
+
+    /// <summary>
+    /// The PB2 kernel σ_f² exp(−‖u − u'‖²/(2ℓ²) − m/(2ℓ_c²)) (1 − ε)^{|t − t'|/2} split into the factor that depends on
+    /// the continuous coordinates u and the rest (a weight per pair of fixed coordinates).
+    /// </summary>
+    private sealed record Factors(double Signal, double ExponentScale, double HalfLogDecay, double CategoricalScale, int Continuous)
+    {
+        public static Factors? Of(IKernel kernel, int continuous) =>
+            kernel is TimeVaryingKernel { Inner: var inner } time
+            && (inner is OverlapKernel o ? o.Continuous : inner) is SquaredExponentialKernel se
+                ? new Factors(
+                    se.SignalVariance,
+                    -0.5 / (se.LengthScale * se.LengthScale),
+                    0.5 * Math.Log(1.0 - time.Epsilon),
+                    inner is OverlapKernel overlap ? -0.5 / (overlap.CategoricalLengthScale * overlap.CategoricalLengthScale) : 0.0,
+                    continuous)
+                : null;
+
+        /// <summary>σ_f² exp(½ log(1 − ε) |t − t'| − m/(2ℓ_c²)) for the query's fixed coordinates and observation x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public double Weight(double[] point, double[] x)
+        {
             var mismatches = 0;
-            for (var j = 1 + p; j < x.Length; j++)
+            for (var j = 1 + Continuous; j < x.Length; j++)
             {
                 mismatches += x[j] != point[j] ? 1 : 0;
             }
 
-            weights[i] = signal * Math.Exp((halfLogDecay * Math.Abs(point[0] - x[0])) + (categoricalScale * mismatches));
-            Array.Copy(x, 1, coordinates, i * p, p);
+            return Signal * Math.Exp((HalfLogDecay * Math.Abs(point[0] - x[0])) + (CategoricalScale * mismatches));
         }
 
-        var kStar = new double[n];
-        return u =>
+        /// <summary>k((t, u, c), x) given the weight of the fixed coordinates.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public double Covariance(double[] u, double weight, double[] x)
         {
-            for (var i = 0; i < n; i++)
+            var d2 = 0.0;
+            for (var k = 0; k < Continuous; k++)
             {
-                var d2 = 0.0;
-                for (var k = 0; k < p; k++)
-                {
-                    var d = u[k] - coordinates[(i * p) + k];
-                    d2 += d * d;
-                }
-
-                kStar[i] = weights[i] * Math.Exp(exponentScale * d2);
+                var d = u[k] - x[1 + k];
+                d2 += d * d;
             }
 
-            var (mean, variance) = _process.Predict(kStar, signal);
-            return mean + (root * Math.Sqrt(variance));
-        };
+            return weight * Math.Exp(ExponentScale * d2);
+        }
     }
 
     private double[] Encode(HyperparameterSet h)
