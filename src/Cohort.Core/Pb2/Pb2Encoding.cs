@@ -69,11 +69,24 @@ internal sealed class Pb2Encoding
         return Math.Clamp((p.ToScaleSpace(value) - lo) / (hi - lo), 0.0, 1.0);
     }
 
-    /// <summary>The legal value at u (bounds enforced by the parameter's own fit: clamped, integers rounded).</summary>
+    /// <summary>
+    /// The legal value at u: the bounds themselves at 0 and 1 (no round trip through the log), otherwise brought inside
+    /// by the parameter's own fit (clamped, integers rounded).
+    /// </summary>
     public static double FromUnit(NumericParameter p, double u)
     {
+        if (!(u > 0))
+        {
+            return p.Lower;
+        }
+
+        if (u >= 1)
+        {
+            return p.Upper;
+        }
+
         var lo = p.ToScaleSpace(p.Lower);
         var hi = p.ToScaleSpace(p.Upper);
-        return p.Fit(p.FromScaleSpace(lo + (Math.Clamp(u, 0.0, 1.0) * (hi - lo))));
+        return p.Fit(p.FromScaleSpace(lo + (u * (hi - lo))));
     }
 }

@@ -15,7 +15,8 @@ namespace Cohort.Core.Pb2;
 /// <item><b>Data</b>: each scored task of the run (<see cref="ExploreContext.History"/>) whose start checkpoint's score
 /// is known gives (t, h, y): t its start step in ready intervals (the run's longest task), h its hyperparameters
 /// normalised to [0, 1] (log-scaled ones in log space), y = Δscore/Δsteps. The last <see cref="Pb2ExploreOptions.Window"/>
-/// in time are kept. y is standardised and clipped to ±<see cref="Pb2ExploreOptions.TargetClip"/>; a diverged task
+/// told are kept (the data bound: the GP's cost is cubic in it, and the time kernel discounts older data anyway). y is
+/// standardised and clipped to ±<see cref="Pb2ExploreOptions.TargetClip"/>; a diverged task
 /// counts as the worst, −clip (so the GP learns where training blows up instead of crashing on it).</item>
 /// <item><b>Model</b>: k((t, h, c), (t', h', c')) = σ_f² exp(−‖h − h'‖²/(2ℓ²)) · exp(−m(c, c')/(2ℓ_c²)) · (1 − ε)^{|t−t'|/2}
 /// (<see cref="TimeVaryingKernel"/>, <see cref="OverlapKernel"/>; m counts differing categoricals), noise σ_n².
@@ -33,8 +34,9 @@ namespace Cohort.Core.Pb2;
 /// rewards PBT produces.</item>
 /// <item><b>Acquisition</b>: UCB μ(x) + √β_t σ(x), β_t = c₁ max(1, ln(c₂ n)) (n observations; c₁ = 0.2, c₂ = 0.4 as in
 /// the authors' implementation, a scaled-down form of GP-UCB's logarithmic schedule), maximised over [0, 1]^p: the
-/// current point and <see cref="Pb2ExploreOptions.Candidates"/> uniform points from the run's generator, then
-/// compass search from the best <see cref="Pb2ExploreOptions.LocalSearches"/>. Deterministic for a generator state.
+/// current point and <see cref="Pb2ExploreOptions.Candidates"/> uniform points from the run's generator (one pool per
+/// round, shared by its explores: <see cref="CandidatePool"/>), then compass search from the best
+/// <see cref="Pb2ExploreOptions.LocalSearches"/>. Deterministic for a generator state.
 /// Integers are rounded and every value is brought inside its bounds by the parameter itself.</item>
 /// </list>
 /// With no data yet (the first round, whose tasks started from scratch) the GP is its prior and the choices spread
@@ -160,19 +162,21 @@ public sealed class Pb2Explore : IExploreStrategy
             pool = run.Pool = new CandidatePool(lineage, (double[])point.Clone(), drawn);
         }
 
+        // The pool first, then the current point: on a flat acquisition (no data yet) ties go to a random candidate,
+        // so the first round explores instead of keeping what it has.
         var candidates = new List<double[]>();
         var values = new List<double>();
-        if (encoding.Encode(context.Current, 0) is { } current)
-        {
-            candidates.Add(current[1..(1 + p)]);
-            values.Add(value(candidates[0]));
-        }
-
         var pooled = surrogate.Acquisition(pool);
         for (var c = 0; c < pool.Count; c++)
         {
             candidates.Add(pool.Candidate(c));
             values.Add(pooled?[c] ?? value(pool.Candidate(c)));
+        }
+
+        if (encoding.Encode(context.Current, 0) is { } current)
+        {
+            candidates.Add(current[1..(1 + p)]);
+            values.Add(value(candidates[^1]));
         }
 
         var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
@@ -314,6 +318,12 @@ public sealed class Pb2Explore : IExploreStrategy
             var history = context.History;
             if (_encoding is null || !(ReferenceEquals(_encoding.Space, context.Space) || _encoding.Space.Equals(context.Space)) || history.Count < _scanned)
             {
+                if (!remember && _encoding is not null)
+                {
+                    // A look at another space or history must not reset this run's state.
+                    return new RunState().ModelFor(context, options, remember: true);
+                }
+
                 _encoding = new Pb2Encoding(context.Space);
                 _usable.Clear();
                 _scanned = 0;
