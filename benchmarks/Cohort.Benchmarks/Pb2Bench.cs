@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Cohort.Core.Execution;
 using Cohort.Core.Hyperparameters;
+using Cohort.Core.Pb2;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
 using Cohort.Core.Strategies;
@@ -53,7 +54,10 @@ public static class Pb2Bench
 
     private static readonly Objective s_mse = new("mse", ObjectiveMode.Minimize);
 
-    public static IReadOnlyList<DecisionCost> Cost(string dataDirectory, IReadOnlyList<ulong> seeds, int workers, int population = 36, int generations = 100)
+    /// <summary>A cheaper PB2 setting (smaller window and fit subset, fewer acquisition evaluations), measured with <c>--lean</c>.</summary>
+    public static Pb2ExploreOptions Lean { get; } = new() { Window = 32, FitWindow = 24, Candidates = 16, LocalEvaluations = 16 };
+
+    public static IReadOnlyList<DecisionCost> Cost(string dataDirectory, IReadOnlyList<ulong> seeds, int workers, bool lean = false, int population = 36, int generations = 100)
     {
         var splits = DatasetCatalog.Load("boston", new DataDirectory(dataDirectory), new SplitOptions
         {
@@ -72,11 +76,15 @@ public static class Pb2Bench
         {
             results.Add(Measure(new PbtOptions { ReadyInterval = ready, Exploit = new TruncationSelection(0.25) }, seed, steps));
             results.Add(Measure(new Pb2Options { ReadyInterval = ready }, seed, steps));
+            if (lean)
+            {
+                results.Add(Measure(new Pb2Options { ReadyInterval = ready, Explore = Lean }, seed, steps, "pb2-lean"));
+            }
         }
 
         return results;
 
-        DecisionCost Measure(MethodOptions method, ulong seed, long steps)
+        DecisionCost Measure(MethodOptions method, ulong seed, long steps, string? label = null)
         {
             var scheduler = SchedulerFactory.Create(method, s_boston, s_mse, steps, population, seed);
             var timed = new TimedScheduler(scheduler);
@@ -98,7 +106,7 @@ public static class Pb2Bench
 
             var replaySeconds = replay.Elapsed.TotalSeconds;
             var best = outcome.Latest.Select(r => r.Validation["mse"]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
-            return new DecisionCost(method.Method, seed, population, s_boston.Parameters.Count, (int)(steps / ready), workers,
+            return new DecisionCost(label ?? method.Method, seed, population, s_boston.Parameters.Count, (int)(steps / ready), workers,
                 Math.Round(wall, 3), Math.Round(timed.TellSeconds, 3), Math.Round(timed.TellSeconds / wall, 4), Math.Round(replaySeconds, 3), explores, Math.Round(best, 3));
         }
     }

@@ -8,9 +8,10 @@ using Cohort.Benchmarks;
 //   gemm [--seconds S]         square GEMM only
 //   gemm-shapes [--seconds S]  the GEMM shapes training uses, at 1 and 2 threads
 //   conv [--seconds S]         convolution kernels of LeNet-5
-//   pb2-cost [--data-dir D] [--seeds N] [--workers W]
+//   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--lean]
 //                              PB2's decision cost (population 36, 5 hyperparameters, 100 generations) on the Boston MLP
-//                              against the run's wall time, beside PBT's; D holds boston/housing.data
+//                              against the run's wall time, beside PBT's (and a cheaper PB2 setting with --lean);
+//                              D holds boston/housing.data
 //   pb2-vs-pbt [--seeds N]     PB2 against PBT at population 4 on the noisy quadratic and the toy
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
 var seconds = 3.0;
@@ -43,7 +44,7 @@ switch (mode)
     case "pb2-cost":
         var dataDirectory = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";
         var workers = int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers) }, json));
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--lean")) }, json));
         return 0;
     case "pb2-vs-pbt":
         Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));
