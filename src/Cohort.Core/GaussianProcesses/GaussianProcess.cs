@@ -200,9 +200,17 @@ public sealed class GaussianProcess
     /// v[from..] holds k*; returns the sum of the new v_i².
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal double ForwardSolve(Span<double> v, int from)
+    internal double ForwardSolve(Span<double> v, int from) => ForwardSubstitution(_lower, v[.._x.Length], from);
+
+    /// <summary>
+    /// Solves L v = b in place for rows <paramref name="from"/> … n − 1 (L lower triangular, row-major n × n, n the
+    /// length of <paramref name="v"/>; rows before <paramref name="from"/> already solved) and returns the sum of the
+    /// new v_i².
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double ForwardSubstitution(double[] lower, Span<double> v, int from)
     {
-        var n = _x.Length;
+        var n = v.Length;
         var quad = 0.0;
         for (var i = from; i < n; i++)
         {
@@ -210,10 +218,10 @@ public sealed class GaussianProcess
             var row = i * n;
             for (var j = 0; j < i; j++)
             {
-                s -= _lower[row + j] * v[j];
+                s -= lower[row + j] * v[j];
             }
 
-            v[i] = s / _lower[row + i];
+            v[i] = s / lower[row + i];
             quad += v[i] * v[i];
         }
 
@@ -254,19 +262,8 @@ public sealed class GaussianProcess
         }
 
         // α = L⁻ᵀL⁻¹(y − m); log|K| = 2 Σ log L_ii.
-        var alpha = new double[m];
-        for (var i = 0; i < m; i++)
-        {
-            var s = all[i] - PriorMean;
-            for (var k = 0; k < i; k++)
-            {
-                s -= lower[(i * m) + k] * alpha[k];
-            }
-
-            alpha[i] = s / lower[(i * m) + i];
-        }
-
-        var fit = -0.5 * alpha.Sum(a => a * a);
+        var alpha = all.Select(v => v - PriorMean).ToArray();
+        var fit = -0.5 * ForwardSubstitution(lower, alpha, 0);
         var logDeterminant = 0.0;
         for (var i = m - 1; i >= 0; i--)
         {
@@ -325,19 +322,11 @@ public sealed class GaussianProcess
             return double.NaN;
         }
 
-        var fit = 0.0;
+        var z = y.Select(v => v - priorMean).ToArray();
+        var fit = ForwardSubstitution(lower, z, 0);
         var logDeterminant = 0.0;
-        var z = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var s = y[i] - priorMean;
-            for (var k = 0; k < i; k++)
-            {
-                s -= lower[(i * n) + k] * z[k];
-            }
-
-            z[i] = s / lower[(i * n) + i];
-            fit += z[i] * z[i];
             logDeterminant += Math.Log(lower[(i * n) + i]);
         }
 

@@ -417,7 +417,8 @@ public sealed class Pb2Explore : IExploreStrategy
                 probabilities[j] = CategoryBandit.Probabilities(plays, encoding.Categorical[j].Choices.Count, options.CategoryExploration, options.CategoryForgetting);
             }
 
-            return new Model(encoding, _timeUnit, points, process, theta, probabilities);
+            // Without a process (K not positive definite, which the noise floor makes all but impossible) the prior decides.
+            return new Model(encoding, _timeUnit, process is null ? [] : points, process, theta, probabilities);
         }
 
         /// <summary>(y − mean) / sd clipped to ±clip over the finite values; −∞ (diverged) becomes −clip.</summary>
