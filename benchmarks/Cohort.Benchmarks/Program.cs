@@ -9,6 +9,11 @@ using Cohort.Benchmarks;
 //   gemm-shapes [--seconds S]  the GEMM shapes training uses, at 1 and 2 threads
 //   conv [--seconds S]         convolution kernels of LeNet-5
 //   datasets --data DIR        verifying MNIST's SHA-256 on load against loading it (DIR: a data directory with mnist/)
+//   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--lean]
+//                              PB2's decision cost (population 36, 5 hyperparameters, 100 generations) on the Boston MLP
+//                              against the run's wall time, beside PBT's (and a cheaper PB2 setting with --lean);
+//                              D holds boston/housing.data
+//   pb2-vs-pbt [--seeds N]     PB2 against PBT at population 4 on the noisy quadratic and the toy
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
 var seconds = 3.0;
 var at = Array.IndexOf(args, "--seconds");
@@ -17,6 +22,9 @@ if (at >= 0 && at + 1 < args.Length)
     seconds = double.Parse(args[at + 1], CultureInfo.InvariantCulture);
 }
 
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+var seedCount = int.Parse(Option("--seeds") ?? "3", CultureInfo.InvariantCulture);
+var seeds = Enumerable.Range(1, seedCount).Select(i => (ulong)i).ToArray();
 var json = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 switch (mode)
 {
@@ -44,7 +52,15 @@ switch (mode)
 
         Console.WriteLine(JsonSerializer.Serialize(DatasetBench.Run(args[dataAt + 1], 5), json));
         return 0;
+    case "pb2-cost":
+        var dataDirectory = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";
+        var workers = int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--lean")) }, json));
+        return 0;
+    case "pb2-vs-pbt":
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));
+        return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv or datasets");
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost or pb2-vs-pbt");
         return 2;
 }

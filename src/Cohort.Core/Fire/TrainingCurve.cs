@@ -1,3 +1,5 @@
+using Cohort.Core.GaussianProcesses;
+
 namespace Cohort.Core.Fire;
 
 /// <summary>
@@ -106,13 +108,13 @@ public sealed class SmoothedCurve
         if (largest <= LargestFittedScore)
         {
             var gp = GaussianProcess.FitEmpiricalBayes(curve.Steps, curve.Scores, options);
-            return new SmoothedCurve(curve, gp.PredictMean(curve.Steps), gp.Hyperparameters);
+            return new SmoothedCurve(curve, gp.PredictMeans(curve.Steps), MaternHyperparameters.Of(gp));
         }
 
         var scale = Math.ScaleB(1.0, Math.ILogB(largest));
         var scaled = GaussianProcess.FitEmpiricalBayes(
             curve.Steps, curve.Scores.Select(y => y / scale).ToArray(), options is null ? null : options with { WarmStart = null });
-        return new SmoothedCurve(curve, scaled.PredictMean(curve.Steps).Select(y => y * scale).ToArray());
+        return new SmoothedCurve(curve, scaled.PredictMeans(curve.Steps).Select(y => y * scale).ToArray());
     }
 
     /// <summary>The largest |score| fitted in the data's own units (2^256 ≈ 1.2e77; squares and sums of squares stay finite).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cohort.Core.Fire;
+using Cohort.Core.GaussianProcesses;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Randomness;
 using Cohort.Core.Storage;

@@ -50,8 +50,8 @@ public sealed class NoiseExplore : IExploreStrategy
 
     public string Name => "noise";
 
-    public ExploreResult Explore(HyperparameterSet current, SearchSpace space, Rng rng) =>
-        ExploreHelpers.Apply(current, space, rng, ResampleProbability, (p, value, r) =>
+    public ExploreResult Explore(ExploreContext context, Rng rng) =>
+        ExploreHelpers.Apply(context, rng, ResampleProbability, (p, value, r) =>
         {
             switch (p)
             {

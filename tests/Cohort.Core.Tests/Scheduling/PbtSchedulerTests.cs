@@ -430,7 +430,7 @@ public sealed class CustomStrategyTests
     {
         public string Name => "broken";
 
-        public Cohort.Core.Strategies.ExploreResult Explore(HyperparameterSet current, SearchSpace space, Rng rng) => new(current.With("lr", 10.0), "x10");
+        public Cohort.Core.Strategies.ExploreResult Explore(Cohort.Core.Strategies.ExploreContext context, Rng rng) => new(context.Current.With("lr", 10.0), "x10");
     }
 
     [Fact]

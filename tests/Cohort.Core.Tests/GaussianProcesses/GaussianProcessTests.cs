@@ -1,6 +1,6 @@
-using Cohort.Core.Fire;
+using Cohort.Core.GaussianProcesses;
 
-namespace Cohort.Core.Tests.Fire;
+namespace Cohort.Core.Tests.GaussianProcesses;
 
 public sealed class GaussianProcessTests
 {
@@ -13,10 +13,10 @@ public sealed class GaussianProcessTests
     [Fact]
     public void Should_MatchKernelFormula_When_EvaluatedAtZeroAndLengthScale()
     {
-        Assert.Equal(2.5, GaussianProcess.Matern52(0.0, 2.5, 3.0), 14);
+        Assert.Equal(2.5, Matern52Kernel.Evaluate(0.0, 2.5, 3.0), 14);
         var expected = 2.5 * (1.0 + Math.Sqrt(5.0) + (5.0 / 3.0)) * Math.Exp(-Math.Sqrt(5.0));
-        Assert.Equal(expected, GaussianProcess.Matern52(3.0, 2.5, 3.0), 14);
-        Assert.Equal(expected, GaussianProcess.Matern52(-3.0, 2.5, 3.0), 14);
+        Assert.Equal(expected, Matern52Kernel.Evaluate(3.0, 2.5, 3.0), 14);
+        Assert.Equal(expected, Matern52Kernel.Evaluate(-3.0, 2.5, 3.0), 14);
     }
 
     [Fact]
@@ -76,10 +76,10 @@ public sealed class GaussianProcessTests
         var slow = GaussianProcess.FitEmpiricalBayes(x, x.Select(v => Math.Sin(0.4 * v)).ToArray());
         var fast = GaussianProcess.FitEmpiricalBayes(x, x.Select(v => Math.Sin(3.0 * v)).ToArray());
 
-        Assert.True(slow.Hyperparameters.LengthScale > 3.0 * fast.Hyperparameters.LengthScale,
-            $"slow ℓ = {slow.Hyperparameters.LengthScale}, fast ℓ = {fast.Hyperparameters.LengthScale}");
+        Assert.True(MaternHyperparameters.Of(slow).LengthScale > 3.0 * MaternHyperparameters.Of(fast).LengthScale,
+            $"slow ℓ = {MaternHyperparameters.Of(slow).LengthScale}, fast ℓ = {MaternHyperparameters.Of(fast).LengthScale}");
         // A sine of period 2π/3 ≈ 2.1 needs ℓ of the order of a quarter period, not of the whole span.
-        Assert.InRange(fast.Hyperparameters.LengthScale, 0.1, 2.0);
+        Assert.InRange(MaternHyperparameters.Of(fast).LengthScale, 0.1, 2.0);
     }
 
     [Fact]
@@ -93,14 +93,14 @@ public sealed class GaussianProcessTests
 
         // When
         var gp = GaussianProcess.FitEmpiricalBayes(x, noisy);
-        var smoothed = gp.PredictMean(x);
+        var smoothed = gp.PredictMeans(x);
 
         // Then the smoothing is closer to the truth than the data, and the noise estimate is near 0.05².
         var rawError = Rmse(noisy, truth);
         var smoothError = Rmse(smoothed, truth);
         Assert.True(smoothError < 0.6 * rawError, $"smoothed {smoothError} vs raw {rawError}");
-        Assert.InRange(gp.Hyperparameters.NoiseVariance, 0.25 * 0.0025, 4.0 * 0.0025);
-        Assert.True(gp.Hyperparameters.LengthScale > 300.0, $"ℓ = {gp.Hyperparameters.LengthScale}");
+        Assert.InRange(MaternHyperparameters.Of(gp).NoiseVariance, 0.25 * 0.0025, 4.0 * 0.0025);
+        Assert.True(MaternHyperparameters.Of(gp).LengthScale > 300.0, $"ℓ = {MaternHyperparameters.Of(gp).LengthScale}");
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public sealed class GaussianProcessTests
 
         // When the grown curve is fitted from the grid and warm-started from the previous fit.
         var cold = GaussianProcess.FitEmpiricalBayes(x, y);
-        var warm = GaussianProcess.FitEmpiricalBayes(x, y, new GpFitOptions(WarmStart: previous.Hyperparameters));
+        var warm = GaussianProcess.FitEmpiricalBayes(x, y, new GpFitOptions(WarmStart: MaternHyperparameters.Of(previous)));
 
         // Then the warm fit is as good a maximum, and its smoothing agrees.
         Assert.True(warm.LogMarginalLikelihood >= cold.LogMarginalLikelihood - 1e-3,
