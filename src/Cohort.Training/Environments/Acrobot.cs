@@ -68,13 +68,7 @@ public sealed class Acrobot : IEnvironment
     public void Reset(Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        ResetTo(Uniform(rng), Uniform(rng), Uniform(rng), Uniform(rng));
-    }
-
-    /// <summary>Starts an episode from the given state (θ₁, θ₂, θ̇₁, θ̇₂), taken as is, for reference trajectories.</summary>
-    public void ResetTo(double theta1, double theta2, double dTheta1, double dTheta2)
-    {
-        (_theta1, _theta2, _dTheta1, _dTheta2) = (theta1, theta2, dTheta1, dTheta2);
+        (_theta1, _theta2, _dTheta1, _dTheta2) = (Uniform(rng), Uniform(rng), Uniform(rng), Uniform(rng));
         _clock.Start();
         Observe();
     }

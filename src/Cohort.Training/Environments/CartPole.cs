@@ -65,13 +65,7 @@ public sealed class CartPole : IEnvironment
     public void Reset(Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
-        ResetTo(Uniform(rng), Uniform(rng), Uniform(rng), Uniform(rng));
-    }
-
-    /// <summary>Starts an episode from the given state (x, ẋ, θ, θ̇), for reference trajectories.</summary>
-    public void ResetTo(double x, double xDot, double theta, double thetaDot)
-    {
-        (_x, _xDot, _theta, _thetaDot) = (x, xDot, theta, thetaDot);
+        (_x, _xDot, _theta, _thetaDot) = (Uniform(rng), Uniform(rng), Uniform(rng), Uniform(rng));
         _clock.Start();
         Observe();
     }

@@ -47,7 +47,10 @@ public interface IEnvironment
     /// <summary>Writes the whole state into <paramref name="destination"/> (length ≥ <see cref="StateLength"/>).</summary>
     void GetState(Span<double> destination);
 
-    /// <summary>Restores a state written by <see cref="GetState"/>; throws on one that no episode can reach.</summary>
+    /// <summary>
+    /// Restores a state written by <see cref="GetState"/>; throws on one that no episode can reach. A physical state
+    /// followed by (0, 0) starts an episode from that state (reference trajectories do this).
+    /// </summary>
     void SetState(ReadOnlySpan<double> source);
 }
 
