@@ -84,7 +84,12 @@ public sealed record DeepDoubleSarsaOptions
 /// (training episodes completed), <c>env_steps</c> (training environment steps, = the member's step),
 /// <c>eval_steps</c> (environment steps the evaluation took) and <c>train_return</c> (mean return of the last ten
 /// training episodes; NaN before the first ends). Objective: <c>return</c>, maximised.
-/// Hyperparameters: see <see cref="SarsaHyperparameters"/>.
+/// <para>
+/// Hyperparameters, all optional and live (details and defaults in <see cref="SarsaHyperparameters"/>):
+/// <c>learning_rate</c> (float &gt; 0, default 1e-3), <c>discount</c> (float in [0, 1], default 0.99),
+/// <c>target_sync</c> (integer ≥ 1, environment steps, default 500), <c>epsilon_decay</c> (number ≥ 0, environment
+/// steps, default 10 000) and <c>epsilon_final</c> (float in [0, 1], default 0.1). A step is one environment step.
+/// </para>
 /// </summary>
 public sealed class DeepDoubleSarsaTrainableFactory : ITrainableFactory
 {
