@@ -57,8 +57,6 @@ internal static class CartPoleExperiment
         new IntegerParameter(SarsaHyperparameters.TargetSync, 20, 2000, ParameterScale.Log),
         new IntegerParameter(SarsaHyperparameters.EpsilonDecay, 1000, 30_000, ParameterScale.Log));
 
-    public static DeepDoubleSarsaOptions Network { get; } = new() { Environment = CartPole.Id, Hidden = [64, 64] };
-
     public static async Task<ExperimentReport> RunAsync(CartPoleOptions options, TextWriter log, CancellationToken cancellationToken)
     {
         var target = new CartPole().RewardThreshold;
@@ -76,14 +74,14 @@ internal static class CartPoleExperiment
 
         return new ExperimentReport(
             CartPole.Id, target, options.Population, options.ReadyInterval, options.Budget,
-            new DeepDoubleSarsaTrainableFactory(Network).Model.Describe(),
+            string.Create(CultureInfo.InvariantCulture, $"{new DeepDoubleSarsaTrainableFactory(options.Network).Model.Describe()}, batch {options.Network.BatchSize}, replay {options.Network.ReplayCapacity}"),
             string.Join("; ", Space.Parameters.Select(p => p.ToString())),
             runs);
     }
 
     private static async Task<RunReport> RunOneAsync(CartPoleOptions o, string method, ulong seed, double target, CancellationToken cancellationToken)
     {
-        var factory = new ConfirmingFactory(new DeepDoubleSarsaTrainableFactory(Network), target);
+        var factory = new ConfirmingFactory(new DeepDoubleSarsaTrainableFactory(o.Network), target);
         var scheduler = method switch
         {
             "pbt" => SchedulerFactory.Create(

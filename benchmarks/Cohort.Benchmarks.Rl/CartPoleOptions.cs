@@ -1,5 +1,7 @@
 using System.Globalization;
 using Cohort.Core.Hyperparameters;
+using Cohort.Training.Environments;
+using Cohort.Training.Reinforcement;
 
 namespace Cohort.Benchmarks.Rl;
 
@@ -11,7 +13,8 @@ internal sealed record CartPoleOptions(
     int Budget,
     int Workers,
     IReadOnlyList<string> Methods,
-    HyperparameterSet? Fixed)
+    HyperparameterSet? Fixed,
+    DeepDoubleSarsaOptions Network)
 {
     public static CartPoleOptions? Parse(string[] args)
     {
@@ -20,7 +23,7 @@ internal sealed record CartPoleOptions(
             return null;
         }
 
-        var o = new CartPoleOptions([1, 2, 3], 20, 2000, 60_000, 1, ["pbt", "random"], null);
+        var o = new CartPoleOptions([1, 2, 3], 20, 2000, 60_000, 1, ["pbt", "random"], null, new DeepDoubleSarsaOptions { Environment = CartPole.Id });
         for (var i = 1; i < args.Length - 1; i += 2)
         {
             var v = args[i + 1];
@@ -33,6 +36,9 @@ internal sealed record CartPoleOptions(
                 "--workers" => o with { Workers = int.Parse(v, CultureInfo.InvariantCulture) },
                 "--methods" => o with { Methods = v.Split(',') },
                 "--fixed" => o with { Fixed = ParsePoint(v) },
+                "--hidden" => o with { Network = o.Network with { Hidden = v.Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToArray() } },
+                "--batch" => o with { Network = o.Network with { BatchSize = int.Parse(v, CultureInfo.InvariantCulture) } },
+                "--replay" => o with { Network = o.Network with { ReplayCapacity = int.Parse(v, CultureInfo.InvariantCulture) } },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }

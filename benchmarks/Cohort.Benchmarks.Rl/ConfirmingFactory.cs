@@ -12,6 +12,8 @@ namespace Cohort.Benchmarks.Rl;
 /// </summary>
 internal sealed class ConfirmingFactory(DeepDoubleSarsaTrainableFactory inner, double threshold) : ITrainableFactory
 {
+    private readonly double _threshold = threshold;
+
     /// <summary>(step, validation return, test return) of every evaluation that reached the threshold.</summary>
     public ConcurrentBag<(long Step, double Validation, double Test)> Reached { get; } = [];
 
@@ -51,6 +53,4 @@ internal sealed class ConfirmingFactory(DeepDoubleSarsaTrainableFactory inner, d
 
         private ITrainable Inner => inner;
     }
-
-    private readonly double _threshold = threshold;
 }
