@@ -107,7 +107,7 @@ public static class CohortApp
                     return await new DistributedHost(terminal, shared).RunAsync(spec, directory, ct).ConfigureAwait(false);
                 }
 
-                var host = new ExperimentHost(terminal, new HostOptions(workers, parse.GetValue(dataOption)?.FullName, parse.GetValue(overwriteOption)));
+                var host = new ExperimentHost(terminal, new HostOptions(workers, parse.GetValue(dataOption)?.FullName, parse.GetValue(overwriteOption), distributed.TrainDelay(parse)));
                 return await host.RunAsync(spec, directory, resuming: false, ct).ConfigureAwait(false);
             });
         });

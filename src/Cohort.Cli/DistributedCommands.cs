@@ -47,6 +47,13 @@ internal sealed class DistributedOptionsSet
         command.Options.Add(_decisionDelay);
     }
 
+    /// <summary>Fault injection (hidden): how long every Train call sleeps first; zero when not given.</summary>
+    public TimeSpan TrainDelay(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(_trainDelay)));
+    }
+
     /// <summary>The distributed options, or null when no PostgreSQL storage is given (option, file or environment).</summary>
     public DistributedOptions? Resolve(ParseResult parse, string? dataDirectory)
     {
@@ -77,7 +84,7 @@ internal sealed class DistributedOptionsSet
             parse.GetValue(_checkpoints)?.FullName,
             dataDirectory,
             lease,
-            TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(_trainDelay))),
+            TrainDelay(parse),
             TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(_decisionDelay))));
     }
 

@@ -17,7 +17,8 @@ namespace Cohort.Cli.Experiments;
 /// <param name="Workers">Worker threads; null = one per core.</param>
 /// <param name="DataDirectory">Explicit data directory (<c>--data-dir</c>); null = the one the experiment stored, else COHORT_DATA or the default.</param>
 /// <param name="Overwrite"><c>--overwrite</c>: delete the experiment already in the directory first.</param>
-internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Overwrite = false);
+/// <param name="TrainDelay">Fault injection for tests (hidden <c>--fault-train-delay-ms</c>): every Train call sleeps this long first.</param>
+internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Overwrite = false, TimeSpan TrainDelay = default);
 
 /// <summary>
 /// Runs an experiment in a directory: the SQLite store (<c>cohort.db</c>), content-addressed checkpoints
@@ -61,6 +62,10 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
         try
         {
             factory = await catalog.CreateFactoryAsync(spec, TrainableContextFor(spec, data, terminal), cancellationToken).ConfigureAwait(false);
+            if (options.TrainDelay > TimeSpan.Zero)
+            {
+                factory = new SlowTrainableFactory(factory, options.TrainDelay);
+            }
         }
         catch
         {
