@@ -39,7 +39,9 @@ public sealed class SpecFuzzTests(ITestOutputHelper log)
         var failures = new List<string>();
         var root = TestPaths.NewDirectory();
         var bases = SpecFuzzer.Usable(data);
-        for (var i = 0; i < count; i++)
+        var record = Environment.GetEnvironmentVariable("COHORT_FUZZ_LOG") is { Length: > 0 } file ? new StreamWriter(file) { AutoFlush = true } : null;
+        var first = int.TryParse(Environment.GetEnvironmentVariable("COHORT_FUZZ_FIRST"), CultureInfo.InvariantCulture, out var f) ? f : 0;
+        for (var i = first; i < first + count; i++)
         {
             var (yaml, changes) = SpecFuzzer.Create(bases, seed, i);
             var dir = Path.Combine(root, i.ToString(CultureInfo.InvariantCulture));
@@ -52,21 +54,30 @@ public sealed class SpecFuzzTests(ITestOutputHelper log)
             string[] args = data is null
                 ? ["run", spec, "--out", Path.Combine(dir, "out"), "--workers", "2"]
                 : ["run", spec, "--out", Path.Combine(dir, "out"), "--workers", "2", "--data-dir", data];
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var code = await CohortApp.RunAsync(args, output, error, interactive: false, cancellationToken: cap.Token);
             exits[code] = exits.GetValueOrDefault(code) + 1;
             var text = output + error.ToString();
             var traced = SpecFuzzer.HasStackTrace(text);
+            var internalError = text.Contains("internal error", StringComparison.OrdinalIgnoreCase);
+            record?.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spec {i}\texit {code}\t{clock.Elapsed.TotalSeconds:F1} s\t{(traced ? "TRACE" : "-")}\t{(internalError ? "INTERNAL" : "-")}\t{changes}\t{error.ToString().Split('\n')[0].Trim()}"));
+            if (record is not null && (code is not (0 or 2 or 130) || traced || internalError))
+            {
+                record.WriteLine($"--- spec {i} output:\n{text}\n--- spec {i} yaml:\n{yaml}\n---");
+            }
+
             if (Environment.GetEnvironmentVariable("COHORT_FUZZ_VERBOSE") == "1")
             {
                 log.WriteLine($"spec {i} ({changes}): exit {code}: {error.ToString().Split('\n')[0]}");
             }
 
-            if (code is not (0 or 2 or 130) || traced || (code == 130 && !cap.IsCancellationRequested))
+            if (code is not (0 or 2 or 130) || traced || internalError || (code == 130 && !cap.IsCancellationRequested))
             {
                 failures.Add($"spec {i} ({changes}): exit {code}{(traced ? ", stack trace" : "")}\n{error}\n{yaml}");
             }
         }
 
+        record?.Dispose();
         var summary = string.Join(", ", exits.OrderBy(e => e.Key).Select(e => $"exit {e.Key}: {e.Value}"));
         log.WriteLine($"{count} mutated specs from {bases.Count} examples (seed {seed}, cap {seconds} s; exit 130 = stopped at the cap): {summary}; {failures.Count} with another exit code or a stack trace");
         Assert.True(failures.Count == 0, string.Join("\n\n", failures.Take(5)));
