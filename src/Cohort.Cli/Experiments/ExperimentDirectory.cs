@@ -149,7 +149,8 @@ internal sealed class ExperimentDirectory(string path)
             }
 
             throw new UsageException(Directory.Exists(FullPath)
-                ? $"{Display} holds no experiment ({DatabaseFile} not found)."
+                ? $"{Display} holds no experiment ({DatabaseFile} not found): nothing was stored there (a run stopped while it started stores nothing). " +
+                  $"Start one with `cohort run SPEC --out {Quote(Display)}`."
                 : $"{Display} does not exist.");
         }
 

@@ -52,6 +52,38 @@ public sealed class ExperimentDirectoryTests
         Assert.True(run.ExitCode == 0, run.Output + run.Error);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("cohort.db")]
+    public async Task Resume_Should_ContinueOrSayHowToStart_When_TheRunIsKilledWhileItStarts(string appeared)
+    {
+        // Given `cohort run` in its own process, killed with SIGKILL as soon as its directory (or its store) appears
+        var dir = Path.Combine(TestPaths.NewDirectory(), "out");
+        string[] run = ["run", TestPaths.Example("toy.yaml"), "--out", dir, "--runs", "grid", "--set", "steps=8", "--workers", "1"];
+        using (var process = Process.Start(CliProcess.StartInfo(null, run))!)
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            var watch = Stopwatch.StartNew();
+            while (!process.HasExited && !Path.Exists(Path.Combine(dir, appeared)) && watch.Elapsed < TimeSpan.FromSeconds(60))
+            {
+                Thread.Sleep(1);
+            }
+
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+
+        // When it is resumed
+        var resume = await Cli.RunAsync("resume", dir);
+
+        // Then resume either continues it or, when nothing was stored, says how to start it; and run starts it there
+        Assert.True(resume.ExitCode == 0 || (resume.ExitCode == 2 && resume.Error.Contains($"cohort run SPEC --out {dir}`", StringComparison.Ordinal)), $"exit {resume.ExitCode}: {resume.Error}");
+        var again = await Cli.RunAsync(run);
+        Assert.True(again.ExitCode == 0, again.Output + again.Error);
+        Assert.True(File.Exists(Path.Combine(dir, "summary.json")));
+    }
+
     [Fact]
     public async Task Resume_Should_SayHowToContinue_When_TheExperimentLivesInPostgres()
     {
@@ -78,6 +110,7 @@ public sealed class ExperimentDirectoryTests
 
         Assert.Equal((2, 2), (a.ExitCode, b.ExitCode));
         Assert.Contains($"{empty} holds no experiment (cohort.db not found)", a.Error, StringComparison.Ordinal);
+        Assert.Contains($"Start one with `cohort run SPEC --out {empty}`", a.Error, StringComparison.Ordinal);
         Assert.Contains($"{missing} does not exist", b.Error, StringComparison.Ordinal);
     }
 
