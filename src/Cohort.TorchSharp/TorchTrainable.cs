@@ -33,11 +33,10 @@ public sealed class TorchTrainable : ITrainable, IWeightTransfer
     private readonly torch.Generator _generator;
     private readonly nn.Module<Tensor, Tensor> _module;
     private readonly LiveOptimizer _optimizer;
-    private readonly TorchState _state;
+    private readonly TorchMember _member;
     private readonly MiniBatchSampler _sampler;
     private readonly IReadOnlyList<Parameter> _weights;
     private readonly IReadOnlyList<nn.Module> _dropouts;
-    private readonly HashSet<string> _names;
     private readonly float[] _inputs;
     private readonly float[] _targets;
     private readonly long[] _classes;
@@ -58,26 +57,26 @@ public sealed class TorchTrainable : ITrainable, IWeightTransfer
         _module.train();
         var optimizer = o.CreateOptimizer?.Invoke(_module.parameters()) ?? LiveOptimizer.Create(o.Optimizer, _module.parameters());
         _optimizer = new LiveOptimizer("optimizer", optimizer);
-        _state = new TorchState(o.Architecture, _module, [(_optimizer.Name, optimizer)]);
         _sampler = new MiniBatchSampler(train, o.BatchSize, seed);
         _weights = TorchModels.PenalizedWeights(_module);
         _dropouts = [.. _module.modules().Where(m => m is GeneratorDropout or Dropout)];
         _l1 = new double[_weights.Count];
         _l2 = new double[_weights.Count];
 
-        _names = new HashSet<string>(_optimizer.Names, StringComparer.Ordinal) { NetworkHyperparameters.L1, NetworkHyperparameters.L2 };
+        var names = new List<string>(_optimizer.Names) { NetworkHyperparameters.L1, NetworkHyperparameters.L2 };
         for (var k = 0; k < _weights.Count; k++)
         {
-            _names.Add(NetworkHyperparameters.LayerName(NetworkHyperparameters.L1, k));
-            _names.Add(NetworkHyperparameters.LayerName(NetworkHyperparameters.L2, k));
+            names.Add(NetworkHyperparameters.LayerName(NetworkHyperparameters.L1, k));
+            names.Add(NetworkHyperparameters.LayerName(NetworkHyperparameters.L2, k));
         }
 
         if (_dropouts.Count > 0)
         {
-            _names.Add(NetworkHyperparameters.Dropout);
+            names.Add(NetworkHyperparameters.Dropout);
         }
 
-        _names.UnionWith(o.ModuleSettings.Keys);
+        names.AddRange(o.ModuleSettings.Keys);
+        _member = new TorchMember(new TorchState(o.Architecture, _module, [(_optimizer.Name, optimizer)]), names);
 
         _inputs = new float[o.BatchSize * train.SampleSize];
         _targets = new float[o.BatchSize * train.TargetWidth];
@@ -97,25 +96,15 @@ public sealed class TorchTrainable : ITrainable, IWeightTransfer
     public torch.Generator Generator => _generator;
 
     /// <inheritdoc />
-    public long Step { get; private set; }
+    public long Step => _member.Step;
 
     /// <summary>The hyperparameter names this member accepts.</summary>
-    public IReadOnlyCollection<string> HyperparameterNames => _names;
+    public IReadOnlyCollection<string> HyperparameterNames => _member.Names;
 
     /// <inheritdoc />
     public void Apply(HyperparameterSet hyperparameters)
     {
-        ArgumentNullException.ThrowIfNull(hyperparameters);
-        foreach (var name in hyperparameters.Keys)
-        {
-            if (!_names.Contains(name))
-            {
-                throw new ArgumentException(
-                    $"TorchSharp model '{_factory.Options.Architecture}' has no hyperparameter '{name}'; known: {string.Join(", ", _names.Order(StringComparer.Ordinal))}.",
-                    nameof(hyperparameters));
-            }
-        }
-
+        _member.CheckNames(hyperparameters);
         _optimizer.Apply(hyperparameters);
         var l1 = Penalty(hyperparameters, NetworkHyperparameters.L1, 0);
         var l2 = Penalty(hyperparameters, NetworkHyperparameters.L2, 0);
@@ -187,7 +176,7 @@ public sealed class TorchTrainable : ITrainable, IWeightTransfer
             _optimizer.Optimizer.zero_grad();
             loss.backward();
             _optimizer.Optimizer.step();
-            Step++;
+            _member.Step++;
         }
     }
 
@@ -267,28 +256,19 @@ public sealed class TorchTrainable : ITrainable, IWeightTransfer
     }
 
     /// <inheritdoc />
-    public void Save(Stream destination) => TorchCheckpoint.Write(destination, _state, Step);
+    public void Save(Stream destination) => _member.Save(destination);
 
     /// <inheritdoc />
-    public void Load(Stream source) => Step = TorchCheckpoint.Read(source, _state, "stream");
+    public void Load(Stream source) => _member.Load(source);
 
     /// <inheritdoc />
-    public void CopyFrom(ITrainable other)
-    {
-        var donor = Same(other);
-        TorchCheckpoint.Copy(donor._state, _state, weightsOnly: false);
-        Step = donor.Step;
-    }
+    public void CopyFrom(ITrainable other) => _member.CopyFrom(Same(other)._member, weightsOnly: false);
 
     /// <inheritdoc />
-    public void CopyWeightsFrom(ITrainable other) => TorchCheckpoint.Copy(Same(other)._state, _state, weightsOnly: true);
+    public void CopyWeightsFrom(ITrainable other) => _member.CopyFrom(Same(other)._member, weightsOnly: true);
 
     /// <inheritdoc />
-    public void LoadWeights(Stream source)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        TorchCheckpoint.Read(source, _state, "stream", weightsOnly: true);
-    }
+    public void LoadWeights(Stream source) => _member.LoadWeights(source);
 
     /// <inheritdoc />
     public void Dispose()
