@@ -8,8 +8,16 @@ namespace Cohort.TorchSharp;
 /// that says what to do. Every Cohort.TorchSharp factory calls <see cref="EnsureAvailable"/> when it is built, so a
 /// run fails before it starts, not with a <see cref="TypeInitializationException"/> in its first task.
 /// </summary>
-public static class TorchRuntime
+public static partial class TorchRuntime
 {
+    /// <summary>
+    /// The environment variable that caps the instruction set of oneDNN, LibTorch's CPU convolution library. Unless it is
+    /// set already, <see cref="EnsureAvailable"/> sets it to <c>AVX2</c> on Linux before LibTorch starts: with oneDNN's
+    /// AVX-512 kernels, paper 002's DCGAN produced NaNs from finite inputs at random steps here (LibTorch 2.10, an
+    /// AVX-512 AMD EPYC), with AVX2 it trained 1,600 steps cleanly. Set it to <c>ALL</c> to use every instruction set.
+    /// </summary>
+    public const string OneDnnIsaVariable = "ONEDNN_MAX_CPU_ISA";
+
     /// <summary>The libstdc++ symbol version TorchSharp 0.107's Linux glue library (libLibTorchSharp.so) requires.</summary>
     public const string RequiredLibStdCxxVersion = "GLIBCXX_3.4.32";
 
@@ -29,6 +37,7 @@ public static class TorchRuntime
                 return;
             }
 
+            LimitOneDnnIsa();
             PreloadGlueLibrary();
             try
             {
@@ -71,6 +80,20 @@ public static class TorchRuntime
             // Not found where the application probes: TorchSharp searches further and explains if it fails.
         }
     }
+
+    /// <summary>Sets <see cref="OneDnnIsaVariable"/> to AVX2 in the native environment, where oneDNN reads it, unless it is set.</summary>
+    private static void LimitOneDnnIsa()
+    {
+        if (OperatingSystem.IsLinux() && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(OneDnnIsaVariable)))
+        {
+            // Environment.SetEnvironmentVariable changes only .NET's copy on Unix; LibTorch reads the C environment.
+            _ = SetEnvironmentVariable(OneDnnIsaVariable, "AVX2", 0);
+            Environment.SetEnvironmentVariable(OneDnnIsaVariable, "AVX2");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnvironmentVariable(string name, string value, int overwrite);
 
     /// <summary>The explanation for a loader error that names a missing GLIBCXX version.</summary>
     internal static string LibStdCxxMessage(string loaderError)

@@ -28,5 +28,9 @@ public sealed class TorchRuntimeTests
         TorchRuntime.EnsureAvailable();
         using var t = global::TorchSharp.torch.ones(2, 2);
         Assert.Equal(4f, t.sum().item<float>());
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.False(string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TorchRuntime.OneDnnIsaVariable)));
+        }
     }
 }
