@@ -183,13 +183,7 @@ public sealed class TorchTrainable : ITrainable, IWeightTransfer
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Evaluate(DataSplit split)
     {
-        var data = split switch
-        {
-            DataSplit.Train => _factory.Splits.Train,
-            DataSplit.Validation => _factory.Splits.Validation,
-            DataSplit.Test => _factory.Splits.Test,
-            _ => throw new ArgumentOutOfRangeException(nameof(split), split, "Unknown split."),
-        };
+        var data = _factory.Splits.Of(split);
         var count = data.Count;
         if (split != DataSplit.Test && _factory.Options.EvaluationSamples > 0)
         {

@@ -125,13 +125,7 @@ public sealed class GanTrainable : ITrainable, IWeightTransfer
     /// <inheritdoc />
     public IReadOnlyDictionary<string, double> Evaluate(DataSplit split)
     {
-        var data = split switch
-        {
-            DataSplit.Train => _factory.Splits.Train,
-            DataSplit.Validation => _factory.Splits.Validation,
-            DataSplit.Test => _factory.Splits.Test,
-            _ => throw new ArgumentOutOfRangeException(nameof(split), split, "Unknown split."),
-        };
+        var data = _factory.Splits.Of(split);
         TorchThreads.Use(_factory.Options.Threads);
         var count = _factory.Options.ScoreSamples;
         var images = Generate(count, 1 + (ulong)split);
