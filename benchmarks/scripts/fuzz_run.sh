@@ -7,6 +7,7 @@
 # ended otherwise than 0, 2 or stopped at the cap (130); then prints the tally. The bar: 0 exits other than 0 or 2 (130
 # = stopped at the cap) and 0 stack traces. With ../shared/data present (or COHORT_DATA), the examples that train on
 # Boston and MNIST are mutated too. FIRST skips to spec FIRST (to continue a stopped sweep with the same specs).
+# COHORT_FUZZ_EXAMPLES=TEXT mutates only the examples whose file name contains TEXT (e.g. rl-).
 # Usage: benchmarks/scripts/fuzz_run.sh [N] [S] [SEED] [LOG] [FIRST]
 set -euo pipefail
 cd "$(dirname "$0")/../.."

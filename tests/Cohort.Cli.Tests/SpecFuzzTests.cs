@@ -38,7 +38,8 @@ public sealed class SpecFuzzTests(ITestOutputHelper log)
         var exits = new Dictionary<int, int>();
         var failures = new List<string>();
         var root = TestPaths.NewDirectory();
-        var bases = SpecFuzzer.Usable(data);
+        var only = Environment.GetEnvironmentVariable("COHORT_FUZZ_EXAMPLES");
+        var bases = SpecFuzzer.Usable(data).Where(b => string.IsNullOrEmpty(only) || Path.GetFileName(b).Contains(only, StringComparison.Ordinal)).ToList();
         var record = Environment.GetEnvironmentVariable("COHORT_FUZZ_LOG") is { Length: > 0 } file ? new StreamWriter(file) { AutoFlush = true } : null;
         var first = int.TryParse(Environment.GetEnvironmentVariable("COHORT_FUZZ_FIRST"), CultureInfo.InvariantCulture, out var f) ? f : 0;
         for (var i = first; i < first + count; i++)
