@@ -22,6 +22,10 @@ namespace Cohort.Benchmarks;
 /// <param name="TrainSeconds">Time spent in <see cref="ITrainable.Train"/>, summed over worker threads.</param>
 /// <param name="EvaluateSeconds">Time spent in <see cref="ITrainable.Evaluate"/>, summed over worker threads.</param>
 /// <param name="OutsideShare">1 − (train + evaluate) / (wall × workers): the share of the workers' wall time spent on anything else.</param>
+/// <param name="CpuSeconds">CPU time of the process during the run (all threads): less sensitive than wall time to a busy machine.</param>
+/// <param name="TrainCpuSeconds">CPU time of the worker threads inside Train and Evaluate (Linux; NaN elsewhere).</param>
+/// <param name="OutsideCpuShare">1 − train-and-evaluate CPU / process CPU: the share of the CPU the run spent on anything else.</param>
+/// <param name="GcPauseSeconds">Time the process was paused for garbage collection during the run.</param>
 /// <param name="Best">The run's best objective value (to check both variants trained).</param>
 public sealed record BookkeepingResult(
     string Case,
@@ -31,6 +35,10 @@ public sealed record BookkeepingResult(
     double TrainSeconds,
     double EvaluateSeconds,
     double OutsideShare,
+    double CpuSeconds,
+    double TrainCpuSeconds,
+    double OutsideCpuShare,
+    double GcPauseSeconds,
     double Best);
 
 /// <summary>
@@ -47,13 +55,18 @@ public sealed record BookkeepingResult(
 /// (ready every 300).</item>
 /// </list>
 /// </summary>
-public static class BookkeepingBench
+public static partial class BookkeepingBench
 {
     /// <summary>LeNet-5's budget per member here: 5 ready intervals of 300 (the example has 3000; ~1 min per variant on 2 cores).</summary>
     public const int LeNetSteps = 1500;
 
     /// <summary>Runs every case <paramref name="repeats"/> times, alternating the variants, and returns every measurement.</summary>
-    public static async Task<IReadOnlyList<BookkeepingResult>> RunAsync(string? dataDirectory, int workers, int repeats, IReadOnlyList<string> cases)
+    /// <param name="dataDirectory">Where boston and mnist are; null: COHORT_DATA or the default.</param>
+    /// <param name="workers">Worker threads (as <c>cohort run --workers</c>).</param>
+    /// <param name="repeats">How many times each pair of variants runs.</param>
+    /// <param name="cases">Which cases.</param>
+    /// <param name="inMemory">Use the in-memory stores (the library path) instead of SQLite: shows what storage costs.</param>
+    public static async Task<IReadOnlyList<BookkeepingResult>> RunAsync(string? dataDirectory, int workers, int repeats, IReadOnlyList<string> cases, bool inMemory = false)
     {
         var data = DataDirectory.Resolve(dataDirectory);
         var results = new List<BookkeepingResult>();
@@ -65,10 +78,15 @@ public static class BookkeepingBench
                 "lenet5-pbt16" => LeNet(data),
                 _ => throw new ArgumentException($"Unknown case '{name}'; use boston-pbt36 or lenet5-pbt16.", nameof(cases)),
             };
+            // Warm-up (discarded): the first run of a process JITs and re-JITs everything, which would count against
+            // whichever variant comes first.
+            var warmUp = c with { Steps = 4 * c.Ready };
+            _ = await MeasureAsync(warmUp, warmUp.Ready, "warm-up", workers, inMemory).ConfigureAwait(false);
+            _ = await MeasureAsync(warmUp, warmUp.Steps, "warm-up", workers, inMemory).ConfigureAwait(false);
             for (var r = 0; r < repeats; r++)
             {
-                results.Add(await MeasureAsync(c, c.Ready, $"ready-{c.Ready}", workers).ConfigureAwait(false));
-                results.Add(await MeasureAsync(c, c.Steps, "one-task", workers).ConfigureAwait(false));
+                results.Add(await MeasureAsync(c, c.Ready, $"ready-{c.Ready}", workers, inMemory).ConfigureAwait(false));
+                results.Add(await MeasureAsync(c, c.Steps, "one-task", workers, inMemory).ConfigureAwait(false));
             }
         }
 
@@ -136,9 +154,9 @@ public static class BookkeepingBench
     /// <summary>As the CLI derives a run's seed from the experiment seed and the run's name.</summary>
     private static ulong RunSeed(ulong experimentSeed, string run) => Seeds.Derive(experimentSeed, Seeds.Purpose(run));
 
-    private static async Task<BookkeepingResult> MeasureAsync(Case c, int ready, string variant, int workers)
+    private static async Task<BookkeepingResult> MeasureAsync(Case c, int ready, string variant, int workers, bool inMemory)
     {
-        var options = new PbtOptions
+        var pbt = new PbtOptions
         {
             ReadyInterval = ready,
             MaxTaskRetries = 2,
@@ -146,21 +164,36 @@ public static class BookkeepingBench
             Exploit = new TruncationSelection(0.2, TruncationRule.Count),
             Explore = new PerturbExplore([0.2, 0.5, 1.5, 2.0], 0),
         };
-        var scheduler = SchedulerFactory.Create(options, c.Space, c.Objective, c.Steps, c.Population, c.Seed);
+        var scheduler = SchedulerFactory.Create(pbt, c.Space, c.Objective, c.Steps, c.Population, c.Seed);
         var factory = new TimedFactory(c.Factory);
         var directory = Path.Combine(Path.GetTempPath(), "cohort-bookkeeping-" + Guid.NewGuid().ToString("N"));
         try
         {
+            using var process = Process.GetCurrentProcess();
+            var cpu = process.TotalProcessorTime;
+            var paused = GC.GetTotalPauseDuration();
             var wall = Stopwatch.StartNew();
+            var options = new RunnerOptions { Workers = workers, Retries = 2, StepsPerMember = c.Steps };
+            var run = new RunDefinition(c.Name, c.Seed, c.Objective);
             RunOutcome outcome;
-            await using (var store = await SqliteExperimentStore.OpenAsync(Path.Combine(directory, "cohort.db")).ConfigureAwait(false))
+            if (inMemory)
             {
-                var checkpoints = new FileCheckpointStore(Path.Combine(directory, "checkpoints"));
-                var runner = new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = workers, Retries = 2, StepsPerMember = c.Steps });
-                outcome = await runner.RunAsync(new RunDefinition(c.Name, c.Seed, c.Objective), scheduler, factory, CancellationToken.None).ConfigureAwait(false);
+                outcome = await new ExperimentRunner(new InMemoryCheckpointStore(), new InMemoryExperimentStore(), options)
+                    .RunAsync(run, scheduler, factory, CancellationToken.None).ConfigureAwait(false);
+            }
+            else
+            {
+                // As `cohort run` composes them: cohort.db holds the log and the checkpoints.
+                var database = Path.Combine(directory, "cohort.db");
+                await using var store = await SqliteExperimentStore.OpenAsync(database).ConfigureAwait(false);
+                await using var checkpoints = await SqliteCheckpointStore.OpenAsync(database).ConfigureAwait(false);
+                outcome = await new ExperimentRunner(checkpoints, store, options).RunAsync(run, scheduler, factory, CancellationToken.None).ConfigureAwait(false);
             }
 
             wall.Stop();
+            process.Refresh();
+            var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
+            var gcSeconds = (GC.GetTotalPauseDuration() - paused).TotalSeconds;
             if (outcome.Status != RunStatus.Completed)
             {
                 throw new InvalidOperationException($"{c.Name} {variant} ended {outcome.Status}: {outcome.Message}");
@@ -170,23 +203,50 @@ public static class BookkeepingBench
             var evaluate = Stopwatch.GetElapsedTime(0, factory.EvaluateTicks).TotalSeconds;
             var seconds = wall.Elapsed.TotalSeconds;
             var best = outcome.Best?.Validation[c.Objective.Metric] ?? double.NaN;
-            return new BookkeepingResult(c.Name, variant, outcome.Results, seconds, train, evaluate, 1 - ((train + evaluate) / (seconds * workers)), best);
+            return new BookkeepingResult(c.Name, variant, outcome.Results, seconds, train, evaluate, 1 - ((train + evaluate) / (seconds * workers)), cpuSeconds, factory.CpuSeconds, 1 - (factory.CpuSeconds / cpuSeconds), gcSeconds, best);
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 
-    /// <summary>Wraps every trainable to add the time of its Train and Evaluate calls to two counters.</summary>
-    private sealed class TimedFactory(ITrainableFactory inner) : ITrainableFactory
+    /// <summary>Wraps every trainable to add the time (wall and thread CPU) of its Train and Evaluate calls to counters.</summary>
+    private sealed partial class TimedFactory(ITrainableFactory inner) : ITrainableFactory
     {
         private long _train;
         private long _evaluate;
+        private long _cpuNanoseconds;
 
         public long TrainTicks => Interlocked.Read(ref _train);
 
         public long EvaluateTicks => Interlocked.Read(ref _evaluate);
+
+        public double CpuSeconds => OperatingSystem.IsLinux() ? Interlocked.Read(ref _cpuNanoseconds) / 1e9 : double.NaN;
+
+        /// <summary>The calling thread's CPU time in nanoseconds (Linux's CLOCK_THREAD_CPUTIME_ID); 0 elsewhere.</summary>
+        private static long ThreadCpuNanoseconds()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return 0;
+            }
+
+            _ = ClockGetTime(3, out var time);
+            return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
+        }
+
+        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
+        private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
 
         public IReadOnlyList<string> Metrics => inner.Metrics;
 
@@ -205,14 +265,18 @@ public static class BookkeepingBench
             public void Train(int steps, ulong seed, CancellationToken cancellationToken)
             {
                 var start = Stopwatch.GetTimestamp();
+                var cpu = ThreadCpuNanoseconds();
                 trainable.Train(steps, seed, cancellationToken);
+                Interlocked.Add(ref owner._cpuNanoseconds, ThreadCpuNanoseconds() - cpu);
                 Interlocked.Add(ref owner._train, Stopwatch.GetTimestamp() - start);
             }
 
             public IReadOnlyDictionary<string, double> Evaluate(DataSplit split)
             {
                 var start = Stopwatch.GetTimestamp();
+                var cpu = ThreadCpuNanoseconds();
                 var metrics = trainable.Evaluate(split);
+                Interlocked.Add(ref owner._cpuNanoseconds, ThreadCpuNanoseconds() - cpu);
                 Interlocked.Add(ref owner._evaluate, Stopwatch.GetTimestamp() - start);
                 return metrics;
             }

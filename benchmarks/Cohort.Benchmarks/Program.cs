@@ -8,7 +8,7 @@ using Cohort.Benchmarks;
 //   gemm [--seconds S]         square GEMM only
 //   gemm-shapes [--seconds S]  the GEMM shapes training uses, at 1 and 2 threads
 //   conv [--seconds S]         convolution kernels of LeNet-5
-//   bookkeeping [--cases boston-pbt36,lenet5-pbt16] [--repeats N] [--workers N] [--data-dir DIR]
+//   bookkeeping [--cases boston-pbt36,lenet5-pbt16] [--repeats N] [--workers N] [--data-dir DIR] [--in-memory]
 //                              issue 12: PBT with its ready interval against one task per member, side by side,
 //                              through the SQLite store and the run directory's checkpoints, as `cohort run` does
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
@@ -38,7 +38,8 @@ switch (mode)
             Value("--data-dir"),
             int.Parse(Value("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
             int.Parse(Value("--repeats") ?? "1", CultureInfo.InvariantCulture),
-            (Value("--cases") ?? "boston-pbt36,lenet5-pbt16").Split(','));
+            (Value("--cases") ?? "boston-pbt36,lenet5-pbt16").Split(','),
+            args.Contains("--in-memory"));
         Console.WriteLine(JsonSerializer.Serialize(new { bookkeeping }, json));
         return 0;
     case "conv":

@@ -1,21 +1,21 @@
-using System.Data.Common;
 using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
 using Cohort.Core.Storage.Serialization;
 using Microsoft.Data.Sqlite;
+using static Cohort.Storage.Sqlite.SqliteDatabase;
 
 namespace Cohort.Storage.Sqlite;
 
 /// <summary>
 /// The embedded <see cref="IExperimentStore"/>: one SQLite database file (by convention <c>DIR/cohort.db</c>).
 /// <list type="bullet">
-/// <item>WAL journal with <c>synchronous=NORMAL</c>: a process killed at any moment (even mid-write) leaves the
-/// database at its last commit — SQLite rolls back an incomplete transaction when the file is next opened. A power loss
-/// may also lose the last few commits; that is safe because tasks are pure: a lost result is re-run from the same
-/// inputs and gives the same result. (FULL, an fsync per commit, made a toy run four times slower.)</item>
-/// <item>Results and the events they triggered go in one <c>BEGIN IMMEDIATE</c> transaction; ids come from
-/// <c>AUTOINCREMENT</c> keys, so they increase monotonically and are never reused.</item>
+/// <item>WAL journal with <c>synchronous=FULL</c> (<see cref="SqliteDatabase"/>): a process killed at any moment (even
+/// mid-write) leaves the database at its last commit — SQLite rolls back an incomplete transaction when the file is
+/// next opened — and a commit is on disk when it returns. The runner commits in groups
+/// (<see cref="AppendBatchAsync"/>: many results, one transaction, one fsync), so the sync costs little.</item>
+/// <item>Results and the events they triggered go in one <c>BEGIN IMMEDIATE</c> transaction, through prepared
+/// statements; ids come from <c>AUTOINCREMENT</c> keys, so they increase monotonically and are never reused.</item>
 /// <item>The store caches nothing: every read goes to the database, so what a reopened store reads is exactly what
 /// was committed.</item>
 /// <item>Thread-safe: one connection, operations serialised by an async gate. Other processes may open the same file
@@ -27,14 +27,6 @@ public sealed class SqliteExperimentStore : IExperimentStore
 {
     /// <summary>The conventional database file name inside a run directory.</summary>
     public const string DefaultFileName = "cohort.db";
-
-    private const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
-
-    private static readonly Lazy<bool> s_initialised = new(() =>
-    {
-        SQLitePCL.Batteries_V2.Init();
-        return true;
-    });
 
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
@@ -62,35 +54,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
     public static async Task<SqliteExperimentStore> OpenAsync(string databasePath, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _ = s_initialised.Value;
         var path = System.IO.Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30,
-        };
-        var connection = new SqliteConnection(builder.ToString());
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var mode = await ScalarAsync(connection, null, "PRAGMA journal_mode=WAL;", [], cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(Convert.ToString(mode, CultureInfo.InvariantCulture), "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"SQLite database {path} could not switch to WAL journal mode (it reports '{mode}').");
-            }
-
-            await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;", [], cancellationToken).ConfigureAwait(false);
-            await MigrateAsync(connection, path, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            return new SqliteExperimentStore(path, connection, time ?? TimeProvider.System);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var clock = time ?? TimeProvider.System;
+        var connection = await SqliteDatabase.OpenAsync(path, clock, cancellationToken).ConfigureAwait(false);
+        return new SqliteExperimentStore(path, connection, clock);
     }
 
     /// <summary>The schema version of the open database (always <see cref="SqliteMigrations.LatestVersion"/> once open).</summary>
@@ -149,21 +116,32 @@ public sealed class SqliteExperimentStore : IExperimentStore
 
     public async Task<bool> AppendAsync(string run, TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(events);
+        return await AppendBatchAsync(run, [new ToldResult(result, events)], cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Appends the batch in one <c>BEGIN IMMEDIATE</c> transaction (one fsync), reusing one prepared statement for the
+    /// results and one for the events.
+    /// </summary>
+    public async Task<int> AppendBatchAsync(string run, IReadOnlyList<ToldResult> told, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(told);
 
         // Serialise before touching the database: an unserialisable event fails the call with nothing written.
-        var resultJson = CohortJson.Serialize(result);
-        var eventRows = events.Select(e => (Event: e, Kind: CohortJson.KindOf(e), Json: CohortJson.Serialize(e))).ToList();
+        var rows = told.Select(t => (
+            t.Result,
+            Json: CohortJson.Serialize(t.Result),
+            Events: t.Events.Select(e => (Event: e, Kind: CohortJson.KindOf(e), Json: CohortJson.Serialize(e))).ToList())).ToList();
 
         await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
             await RequireRunAsync(transaction, run, cancellationToken).ConfigureAwait(false);
-            var task = result.Task;
-            var id = await ScalarAsync(
+            using var insertResult = Command(
                 _connection,
                 transaction,
                 """
@@ -172,32 +150,54 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 ON CONFLICT (run, member, ordinal) DO NOTHING
                 RETURNING id;
                 """,
-                [
-                    ("@run", run), ("@member", task.Member), ("@ordinal", task.Ordinal), ("@generation", task.Generation),
-                    ("@start", task.StartStep), ("@end", task.EndStep),
-                    ("@outcome", result.Outcome.ToString().ToLowerInvariant()), ("@json", resultJson),
-                ],
-                cancellationToken).ConfigureAwait(false);
-            if (id is null or DBNull)
+                [("@run", run), ("@member", 0), ("@ordinal", 0), ("@generation", 0), ("@start", 0L), ("@end", 0L), ("@outcome", ""), ("@json", "")]);
+            using var insertEvent = Command(
+                _connection,
+                transaction,
+                """
+                INSERT INTO events (run, member, step, kind, json, result_id)
+                VALUES (@run, @member, @step, @kind, @json, @result);
+                """,
+                [("@run", run), ("@member", 0), ("@step", 0L), ("@kind", ""), ("@json", ""), ("@result", 0L)]);
+            insertResult.Prepare();
+            insertEvent.Prepare();
+            var appended = 0;
+            foreach (var row in rows)
             {
-                return false; // already recorded: the transaction rolls back on dispose, nothing written
+                var task = row.Result.Task;
+                var p = insertResult.Parameters;
+                p["@member"].Value = task.Member;
+                p["@ordinal"].Value = task.Ordinal;
+                p["@generation"].Value = task.Generation;
+                p["@start"].Value = task.StartStep;
+                p["@end"].Value = task.EndStep;
+                p["@outcome"].Value = row.Result.Outcome.ToString().ToLowerInvariant();
+                p["@json"].Value = row.Json;
+                var id = await insertResult.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                if (id is null or DBNull)
+                {
+                    continue; // already recorded: skipped with its events
+                }
+
+                appended++;
+                foreach (var e in row.Events)
+                {
+                    var q = insertEvent.Parameters;
+                    q["@member"].Value = e.Event.Member;
+                    q["@step"].Value = e.Event.Step;
+                    q["@kind"].Value = e.Kind;
+                    q["@json"].Value = e.Json;
+                    q["@result"].Value = id;
+                    await insertEvent.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            foreach (var row in eventRows)
+            if (appended > 0)
             {
-                await ExecuteAsync(
-                    _connection,
-                    transaction,
-                    """
-                    INSERT INTO events (run, member, step, kind, json, result_id)
-                    VALUES (@run, @member, @step, @kind, @json, @result);
-                    """,
-                    [("@run", run), ("@member", row.Event.Member), ("@step", row.Event.Step), ("@kind", row.Kind), ("@json", row.Json), ("@result", id)],
-                    cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return appended;
         }
         finally
         {
@@ -375,33 +375,6 @@ public sealed class SqliteExperimentStore : IExperimentStore
         }
     }
 
-    private static async Task MigrateAsync(SqliteConnection connection, string path, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        await ExecuteAsync(connection, transaction, SqliteMigrations.Bootstrap, [], cancellationToken).ConfigureAwait(false);
-        var current = Convert.ToInt32(
-            await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", [], cancellationToken).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        if (current > SqliteMigrations.LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"SQLite database {path} has schema version {current}; this Cohort knows versions up to {SqliteMigrations.LatestVersion}. Use a newer Cohort.");
-        }
-
-        for (var version = current + 1; version <= SqliteMigrations.LatestVersion; version++)
-        {
-            await ExecuteAsync(connection, transaction, SqliteMigrations.All[version - 1], [], cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(
-                connection,
-                transaction,
-                "INSERT INTO schema_version (version, applied_utc) VALUES (@version, @applied);",
-                [("@version", version), ("@applied", Utc(time.GetUtcNow()))],
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     private async Task EnterAsync(CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -445,31 +418,4 @@ public sealed class SqliteExperimentStore : IExperimentStore
 
     /// <summary>SQLite stores NaN as NULL; NULL reads back as NaN.</summary>
     private static object? Real(double value) => double.IsNaN(value) ? null : value;
-
-    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        using DbCommand command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -65,8 +65,24 @@ public static class SqliteMigrations
         );
         """;
 
+    /// <summary>
+    /// Migration 2: checkpoints in the database (issue 12), keyed by run and content hash, so that a group commit stores
+    /// the checkpoints its results refer to in the same file, and their deletion is a row deletion.
+    /// </summary>
+    public const string Checkpoints = """
+        CREATE TABLE checkpoints (
+            id   INTEGER PRIMARY KEY AUTOINCREMENT,
+            run  TEXT    NOT NULL,
+            hash TEXT    NOT NULL,
+            step INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB    NOT NULL,
+            UNIQUE (run, hash)
+        );
+        """;
+
     /// <summary>All migrations in order; the index + 1 is the version each produces.</summary>
-    public static IReadOnlyList<string> All { get; } = [Initial];
+    public static IReadOnlyList<string> All { get; } = [Initial, Checkpoints];
 
     /// <summary>The version a database has after every migration ran.</summary>
     public static int LatestVersion => All.Count;

@@ -10,6 +10,15 @@ public sealed class PostgresCheckpointStoreTests
         return (store, new PostgresCheckpointStore(store.DataSource, store.Experiment));
     }
 
+    private const string Run = "pbt";
+
+    private static CheckpointRef Put(PostgresCheckpointStore checkpoints, byte[] bytes, long step, string run = Run)
+    {
+        var checkpoint = CheckpointBytes.Of(bytes, step);
+        checkpoints.Put(run, [checkpoint]);
+        return checkpoint.Checkpoint;
+    }
+
     private static byte[] Bytes(int length, int seed)
     {
         var bytes = new byte[length];
@@ -28,13 +37,14 @@ public sealed class PostgresCheckpointStoreTests
         await using var _ = store;
         var bytes = Bytes(3_000_000, 1);
 
-        var first = checkpoints.Put(bytes, 40);
-        var second = checkpoints.Put(bytes, 40);
+        var first = Put(checkpoints, bytes, 40);
+        var second = Put(checkpoints, bytes, 40);
 
         Assert.Equal(first, second);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), first.Hash);
-        Assert.Equal(bytes, checkpoints.Read(first));
-        Assert.True(checkpoints.Contains(first));
+        Assert.Equal(bytes, checkpoints.Read(Run, first));
+        Assert.True(checkpoints.Contains(Run, first));
+        Assert.Equal([first.Hash], checkpoints.List(Run));
     }
 
     [PostgresFact]
@@ -42,7 +52,7 @@ public sealed class PostgresCheckpointStoreTests
     {
         var (store, checkpoints) = await OpenAsync();
         await using var _ = store;
-        var checkpoint = checkpoints.Put(Bytes(1000, 2), 8);
+        var checkpoint = Put(checkpoints, Bytes(1000, 2), 8);
         await using (var connection = await store.DataSource.OpenConnectionAsync())
         {
             await using var command = new Npgsql.NpgsqlCommand(
@@ -52,24 +62,27 @@ public sealed class PostgresCheckpointStoreTests
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
 
-        var error = Assert.Throws<CheckpointCorruptException>(() => checkpoints.Read(checkpoint));
+        var error = Assert.Throws<CheckpointCorruptException>(() => checkpoints.Read(Run, checkpoint));
 
         Assert.Contains(checkpoint.Hash, error.Message, StringComparison.Ordinal);
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
     }
 
     [PostgresFact]
-    public async Task Read_Should_Throw_When_TheCheckpointIsMissing_AndCollectShouldKeepOnlyLiveOnes()
+    public async Task Read_Should_Throw_When_TheCheckpointIsMissing_AndDeleteShouldRemoveOnlyTheNamedOnes()
     {
         var (store, checkpoints) = await OpenAsync();
         await using var _ = store;
-        var keep = checkpoints.Put(Bytes(100, 3), 1);
-        var drop = checkpoints.Put(Bytes(100, 4), 2);
+        var keep = Put(checkpoints, Bytes(100, 3), 1);
+        var drop = Put(checkpoints, Bytes(100, 4), 2);
+        var otherRun = Put(checkpoints, Bytes(100, 4), 2, "grid");
 
-        Assert.Equal(1, checkpoints.Collect(new HashSet<string> { keep.Hash }));
+        checkpoints.Delete(Run, [drop.Hash]);
 
-        Assert.True(checkpoints.Contains(keep));
-        Assert.False(checkpoints.Contains(drop));
-        Assert.Contains("missing", Assert.Throws<CheckpointCorruptException>(() => checkpoints.Read(drop)).Message, StringComparison.Ordinal);
+        Assert.True(checkpoints.Contains(Run, keep));
+        Assert.False(checkpoints.Contains(Run, drop));
+        Assert.True(checkpoints.Contains("grid", otherRun));
+        Assert.Equal([keep.Hash], checkpoints.List(Run));
+        Assert.Contains("missing", Assert.Throws<CheckpointCorruptException>(() => checkpoints.Read(Run, drop)).Message, StringComparison.Ordinal);
     }
 }

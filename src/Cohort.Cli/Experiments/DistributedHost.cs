@@ -187,7 +187,12 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
 
             var population = SpecMapping.Scheduler(spec, run).Population;
             var progress = new ConsoleProgress(output, options.Interactive, objective, spec.Steps, population);
-            var worker = new DistributedWorker(store, checkpoints, workerOptions with { Retries = run.Retries }, progress, logger: logger);
+            var worker = new DistributedWorker(
+                store,
+                checkpoints,
+                workerOptions with { Retries = run.Retries, TaskTimeout = run.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(run.TimeoutSeconds) : null },
+                progress,
+                logger: logger);
             var outcome = await worker.RunAsync(
                 new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, SpecJson.Serialize(run)),
                 () => SpecMapping.Scheduler(spec, run),

@@ -14,15 +14,14 @@ namespace Cohort.Cli.Experiments;
 internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Interactive);
 
 /// <summary>
-/// Runs an experiment in a directory: the SQLite store (<c>cohort.db</c>), content-addressed checkpoints
-/// (<c>checkpoints/</c>), then <c>summary.json</c> and <c>events.csv</c>. Running is resuming: runs already completed
+/// Runs an experiment in a directory: the SQLite store (<c>cohort.db</c>, which also holds the content-addressed
+/// checkpoints), then <c>summary.json</c> and <c>events.csv</c>. Running is resuming: runs already completed
 /// are skipped and a run that was interrupted continues from its stored results.
 /// </summary>
 internal sealed class ExperimentHost(TextWriter output, HostOptions options)
 {
     public const string SpecKey = "spec";
     public const string DatabaseFile = "cohort.db";
-    public const string CheckpointDirectory = "checkpoints";
 
     /// <summary>Runs (or continues) <paramref name="spec"/> in <paramref name="directory"/>; returns the process exit code.</summary>
     public async Task<int> RunAsync(ExperimentSpec spec, string directory, bool resuming, CancellationToken cancellationToken)
@@ -44,7 +43,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
 
         var data = DataDirectory.Resolve(options.DataDirectory);
         var factory = await TrainableFactories.CreateAsync(spec, data, output, cancellationToken).ConfigureAwait(false);
-        var checkpoints = new FileCheckpointStore(Path.Combine(directory, CheckpointDirectory));
+        await using var checkpoints = await SqliteCheckpointStore.OpenAsync(Path.Combine(directory, DatabaseFile), cancellationToken).ConfigureAwait(false);
         var objective = SpecMapping.Objective(spec);
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
             .Where(r => r.Status == RunStatus.Completed)

@@ -72,14 +72,21 @@ public interface IRunCoordination
     /// </summary>
     Task<bool> ReportAsync(TaskResult result, CancellationToken cancellationToken);
 
-    /// <summary>Drops a report whose task the scheduler no longer lists.</summary>
-    Task DiscardReportAsync(TaskKey task, CancellationToken cancellationToken);
+    /// <summary>Drops a report whose task the scheduler no longer lists; returns the checkpoint it carried, if any.</summary>
+    Task<CheckpointRef?> DiscardReportAsync(TaskKey task, CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends a told result and its events (as <see cref="IExperimentStore.AppendAsync"/>), removing its report;
     /// returns the result's sequence number, or null when the task was already recorded.
     /// </summary>
     Task<long?> AppendAsync(TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends many told results with their events, in order, in one round trip (as
+    /// <see cref="IExperimentStore.AppendBatchAsync"/>), removing their reports; returns each one's sequence number, or
+    /// null for one whose task was already recorded.
+    /// </summary>
+    Task<IReadOnlyList<long?>> AppendBatchAsync(IReadOnlyList<ToldResult> told, CancellationToken cancellationToken);
 
     /// <summary>Marks the run completed; its wall time runs from its first claim to now, by the store's clock.</summary>
     Task CompleteRunAsync(CancellationToken cancellationToken);

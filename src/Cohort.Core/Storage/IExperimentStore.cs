@@ -22,6 +22,13 @@ public interface IExperimentStore : IAsyncDisposable
     /// <summary>Appends a task result and the events it triggered atomically. False when the task was already recorded.</summary>
     Task<bool> AppendAsync(string run, TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends many told results, each with its events, in their order, in one transaction (a group commit: one sync for
+    /// the whole batch). A result whose task is already recorded is skipped with its events. Returns how many were
+    /// appended.
+    /// </summary>
+    Task<int> AppendBatchAsync(string run, IReadOnlyList<ToldResult> told, CancellationToken cancellationToken);
+
     /// <summary>The run's results in append order: replaying them into a fresh scheduler rebuilds its state.</summary>
     Task<IReadOnlyList<TaskResult>> ReadResultsAsync(string run, CancellationToken cancellationToken);
 
@@ -41,6 +48,11 @@ public interface IExperimentStore : IAsyncDisposable
 
     Task<string?> GetMetadataAsync(string key, CancellationToken cancellationToken);
 }
+
+/// <summary>A result as told to the scheduler, with the events the telling triggered: what the store appends.</summary>
+/// <param name="Result">The task's result.</param>
+/// <param name="Events">The decisions it triggered, in the order they were taken.</param>
+public sealed record ToldResult(TaskResult Result, IReadOnlyList<RunEvent> Events);
 
 /// <summary>A run: one search method of an experiment.</summary>
 /// <param name="Name">Unique within the experiment.</param>

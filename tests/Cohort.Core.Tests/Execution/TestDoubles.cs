@@ -375,3 +375,26 @@ internal sealed class AsyncTestScheduler : IScheduler
     private void Issue(int member, int ordinal, CheckpointRef? from, long startStep) =>
         _pending.Add(new TrainTask(member, ordinal, ordinal, from, _h[member], startStep, _steps, Seeds.Derive(11, (ulong)member, (ulong)ordinal)));
 }
+
+/// <summary>
+/// A checkpoint store that ignores deletions, so a test can read every checkpoint a run ever stored (with
+/// <see cref="RunnerOptions.CommitBatchSize"/> 1, every checkpoint that was live at some commit, exploited ones included).
+/// </summary>
+internal sealed class RetainingCheckpointStore : ICheckpointStore
+{
+    private readonly InMemoryCheckpointStore _inner = new();
+
+    public void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints) => _inner.Put(run, checkpoints);
+
+    public byte[] Read(string run, CheckpointRef checkpoint) => _inner.Read(run, checkpoint);
+
+    public bool Contains(string run, CheckpointRef checkpoint) => _inner.Contains(run, checkpoint);
+
+    public void Delete(string run, IReadOnlyCollection<string> hashes)
+    {
+    }
+
+    public IReadOnlyCollection<string> List(string run) => _inner.List(run);
+
+    public string Describe(string run, CheckpointRef checkpoint) => _inner.Describe(run, checkpoint);
+}
