@@ -33,10 +33,11 @@ public static class CohortApp
         var dataOption = new Option<DirectoryInfo?>("--data-dir") { Description = $"Where datasets are looked up and downloaded (default: ${DataDirectory.EnvironmentVariable} or {DataDirectory.DefaultRoot})." };
         var dirArgument = new Argument<DirectoryInfo>("dir") { Description = "An experiment directory written by 'cohort run'." };
         var runOption = new Option<string>("--run") { Description = "The run whose best schedule to replay.", Required = true };
+        var commitDelay = new Option<int>("--fault-commit-delay-ms") { Hidden = true };
 
         var run = new Command("run", "Run every method of an experiment spec and write summary.json, cohort.db and events.csv.")
         {
-            specArgument, outOption, seedOption, workersOption, dataOption,
+            specArgument, outOption, seedOption, workersOption, dataOption, commitDelay,
         };
         var distributed = DistributedOptionsSet.Create();
         distributed.AddTo(run);
@@ -55,19 +56,19 @@ public static class CohortApp
                 return await new DistributedHost(output, shared).RunAsync(spec, directory, ct).ConfigureAwait(false);
             }
 
-            var host = new ExperimentHost(output, new HostOptions(workers, parse.GetValue(dataOption)?.FullName, interactive));
+            var host = new ExperimentHost(output, new HostOptions(workers, parse.GetValue(dataOption)?.FullName, interactive, FaultDelay(parse.GetValue(commitDelay))));
             return await host.RunAsync(spec, directory, resuming: false, ct).ConfigureAwait(false);
         }));
 
         var resume = new Command("resume", "Continue an interrupted experiment from its last consistent state.")
         {
-            dirArgument, workersOption, dataOption,
+            dirArgument, workersOption, dataOption, commitDelay,
         };
         resume.SetAction((parse, ct) => Guard(error, parse.GetValue(dirArgument)?.FullName, async () =>
         {
             var directory = parse.GetValue(dirArgument)!.FullName;
             var spec = await ExperimentHost.ReadStoredSpecAsync(directory, ct).ConfigureAwait(false);
-            var host = new ExperimentHost(output, new HostOptions(CheckWorkers(parse.GetValue(workersOption)), parse.GetValue(dataOption)?.FullName, interactive));
+            var host = new ExperimentHost(output, new HostOptions(CheckWorkers(parse.GetValue(workersOption)), parse.GetValue(dataOption)?.FullName, interactive, FaultDelay(parse.GetValue(commitDelay))));
             return await host.RunAsync(spec, directory, resuming: true, ct).ConfigureAwait(false);
         }));
 
@@ -109,6 +110,8 @@ public static class CohortApp
         root.Subcommands.Add(DistributedOptionsSet.WorkerCommand(output, error, interactive, dataOption));
         return root;
     }
+
+    private static TimeSpan FaultDelay(int milliseconds) => TimeSpan.FromMilliseconds(Math.Max(0, milliseconds));
 
     private static int PopulationOf(ExperimentSpec spec, RunSpec run) => SpecMapping.Scheduler(spec, run).Population;
 

@@ -4,24 +4,37 @@ using Xunit.Abstractions;
 namespace Cohort.Cli.Tests;
 
 /// <summary>
-/// The crash-safety bar of issue 2: kill -9 a synchronous run at a random moment, resume it, and get exactly the
-/// summary of a run that never stopped.
+/// The crash-safety bar (issues 2 and 12): kill -9 a run at random moments — in the middle of a group commit
+/// included — resume it, and get exactly the summary of a run that never stopped.
 /// </summary>
 public sealed class ResumeAfterKillTests(ITestOutputHelper log)
 {
+    /// <summary>
+    /// examples/toy.yaml with a longer budget: four runs of about half a second each (on two workers), so that a kill
+    /// a few hundred milliseconds after start-up lands while a run trains.
+    /// </summary>
+    private static string LongToySpec()
+    {
+        var path = Path.Combine(TestPaths.NewDirectory(), "toy-long.yaml");
+        var text = File.ReadAllText(TestPaths.Example("toy.yaml"));
+        Assert.Contains("\nsteps: 400\n", text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace("\nsteps: 400\n", "\nsteps: 3000\n", StringComparison.Ordinal));
+        return path;
+    }
+
     [Fact]
     public async Task Should_EndWithTheUninterruptedSummary_When_KilledWithSigkillAndResumed()
     {
         // Given an uninterrupted reference run
         var reference = TestPaths.NewDirectory();
-        var spec = TestPaths.Example("toy.yaml");
+        var spec = LongToySpec();
         Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "3", "--workers", "2")).ExitCode);
 
         // When the same run, in its own process, is killed with SIGKILL at a random moment and then resumed
         var killed = TestPaths.NewDirectory();
-        var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(300, 5000));
-        log.WriteLine($"killing {delay.TotalMilliseconds} ms after the store appeared");
-        var wasRunning = await RunAndKillAsync(["run", spec, "--out", killed, "--seed", "3", "--workers", "2"], killed, delay);
+        var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(100, 2000));
+        log.WriteLine($"killing {delay.TotalMilliseconds} ms after the first run started");
+        var wasRunning = await RunAndKillAsync(["run", spec, "--out", killed, "--seed", "3", "--workers", "2"], delay);
         log.WriteLine(wasRunning ? "killed mid-run" : "the run finished before the kill");
         var resumed = await Cli.RunAsync("resume", killed, "--workers", "2");
 
@@ -30,8 +43,46 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(killed));
     }
 
-    /// <summary>Starts the run in a child process and kills it <paramref name="delay"/> after its store appears.</summary>
-    private static async Task<bool> RunAndKillAsync(string[] args, string directory, TimeSpan delay)
+    [Fact]
+    public async Task Should_EndWithTheUninterruptedSummary_When_KilledFiveTimesAtRandomMomentsIncludingMidCommit()
+    {
+        // Given an uninterrupted reference run
+        var reference = TestPaths.NewDirectory();
+        var spec = LongToySpec();
+        Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "5", "--workers", "2")).ExitCode);
+
+        // When the same experiment is killed with SIGKILL five times at random moments, each time resumed in a new
+        // process. Every commit holds its checkpoints stored and its results not yet appended for 150 ms of its
+        // interval of 200 ms, so most kills land in the middle of a commit.
+        var killed = TestPaths.NewDirectory();
+        var random = new Random();
+        string[] faults = ["--workers", "2", "--fault-commit-delay-ms", "150"];
+        var kills = 0;
+        for (var i = 0; i < 5; i++)
+        {
+            var delay = TimeSpan.FromMilliseconds(random.Next(50, 700));
+            string[] args = i == 0
+                ? ["run", spec, "--out", killed, "--seed", "5", .. faults]
+                : ["resume", killed, .. faults];
+            var wasRunning = await RunAndKillAsync(args, delay);
+            log.WriteLine($"kill {i + 1}: {delay.TotalMilliseconds} ms after a run started, {(wasRunning ? "mid-run" : "after the experiment finished")}");
+            kills += wasRunning ? 1 : 0;
+        }
+
+        var resumed = await Cli.RunAsync("resume", killed, "--workers", "2");
+
+        // Then the resumed experiment ends with the same scores and schedules
+        Assert.True(resumed.ExitCode == 0, resumed.Output + resumed.Error);
+        Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(killed));
+        Assert.True(kills >= 3, $"only {kills} of 5 kills landed while the experiment ran");
+    }
+
+    /// <summary>
+    /// Starts the command in a child process and kills it <paramref name="delay"/> after it reports its first run
+    /// starting (process start-up takes a while on a loaded machine; before a run starts there is nothing to kill).
+    /// False when the process ended before the kill.
+    /// </summary>
+    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "cohort.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -42,21 +93,27 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         }
 
         using var process = Process.Start(start)!;
-        _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
-        // Process start-up takes a while on a loaded machine: the random moment is counted from when the run has a
-        // store (before that there is nothing to resume, and `cohort run` simply starts again).
-        var database = Path.Combine(directory, "cohort.db");
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(database) && !process.HasExited && waited.Elapsed < TimeSpan.FromMinutes(2))
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = Task.Run(async () =>
         {
-            await Task.Delay(20);
-        }
+            while (await process.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line.StartsWith('['))
+                {
+                    started.TrySetResult();
+                }
+            }
+
+            started.TrySetResult();
+        });
+        _ = process.StandardError.ReadToEndAsync();
+        await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
         using var timeout = new CancellationTokenSource(delay);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
+            await output;
             return false;
         }
         catch (OperationCanceledException)

@@ -11,7 +11,8 @@ namespace Cohort.Cli.Experiments;
 /// <param name="Workers">Worker threads; null = one per core.</param>
 /// <param name="DataDirectory">Explicit data directory; null = COHORT_DATA or the default.</param>
 /// <param name="Interactive">Rewrite the progress line in place (a terminal) rather than print lines.</param>
-internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Interactive);
+/// <param name="CommitDelay">Fault injection for crash tests: <see cref="RunnerOptions.CommitDelay"/>.</param>
+internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Interactive, TimeSpan CommitDelay = default);
 
 /// <summary>
 /// Runs an experiment in a directory: the SQLite store (<c>cohort.db</c>, which also holds the content-addressed
@@ -74,6 +75,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
                     Retries = run.Retries,
                     TaskTimeout = run.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(run.TimeoutSeconds) : null,
                     StepsPerMember = spec.Steps,
+                    CommitDelay = options.CommitDelay,
                 },
                 progress);
             var outcome = await runner.RunAsync(

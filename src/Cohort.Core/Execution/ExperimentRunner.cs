@@ -472,6 +472,11 @@ public sealed class ExperimentRunner
                 checkpoints.Put(_run.Name, cut.Persist); // durable before any committed result refers to them
             }
 
+            if (Options.CommitDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(Options.CommitDelay, _runner._time).ConfigureAwait(false);
+            }
+
             if (told.Count > 0)
             {
                 // Not cancellable: a told result is stored whole, with its decisions, so the store stays consistent.

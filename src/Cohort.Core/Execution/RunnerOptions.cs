@@ -56,6 +56,12 @@ public sealed record RunnerOptions
     /// <summary>Group commits: a batch is also committed once it holds this many told results. 1,000 by default.</summary>
     public int CommitBatchSize { get; init; } = 1000;
 
+    /// <summary>
+    /// Fault injection for crash tests only: how long a commit waits between storing its checkpoints and appending its
+    /// results, so that a test can kill the process in the middle of a commit. Zero in production.
+    /// </summary>
+    public TimeSpan CommitDelay { get; init; } = TimeSpan.Zero;
+
     /// <summary>How long a cancelled run waits for its in-flight tasks to stop before it records itself cancelled.</summary>
     public TimeSpan CancellationGrace { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -66,6 +72,7 @@ public sealed record RunnerOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
         ArgumentOutOfRangeException.ThrowIfLessThan(CommitBatchSize, 1, nameof(CommitBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(CommitInterval, TimeSpan.Zero, nameof(CommitInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CommitDelay, TimeSpan.Zero, nameof(CommitDelay));
         if (TaskTimeout is { } t && t <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(TaskTimeout), t, "The task timeout must be positive.");
