@@ -23,9 +23,8 @@ namespace Cohort.Benchmarks;
 /// <param name="EvaluateSeconds">Time spent in <see cref="ITrainable.Evaluate"/>, summed over worker threads.</param>
 /// <param name="OutsideShare">1 − (train + evaluate) / (wall × workers): the share of the workers' wall time spent on anything else.</param>
 /// <param name="CpuSeconds">CPU time of the process during the run (all threads): less sensitive than wall time to a busy machine.</param>
-/// <param name="TrainCpuSeconds">CPU time of the worker threads inside Train and Evaluate (Linux; NaN elsewhere).</param>
-/// <param name="OutsideCpuShare">1 − train-and-evaluate CPU / process CPU: the share of the CPU the run spent on anything else.</param>
 /// <param name="GcPauseSeconds">Time the process was paused for garbage collection during the run.</param>
+/// <param name="AllocatedMegabytes">Memory allocated during the run, all threads.</param>
 /// <param name="Best">The run's best objective value (to check both variants trained).</param>
 public sealed record BookkeepingResult(
     string Case,
@@ -36,9 +35,8 @@ public sealed record BookkeepingResult(
     double EvaluateSeconds,
     double OutsideShare,
     double CpuSeconds,
-    double TrainCpuSeconds,
-    double OutsideCpuShare,
     double GcPauseSeconds,
+    double AllocatedMegabytes,
     double Best);
 
 /// <summary>
@@ -55,7 +53,7 @@ public sealed record BookkeepingResult(
 /// (ready every 300).</item>
 /// </list>
 /// </summary>
-public static partial class BookkeepingBench
+public static class BookkeepingBench
 {
     /// <summary>LeNet-5's budget per member here: 5 ready intervals of 300 (the example has 3000; ~1 min per variant on 2 cores).</summary>
     public const int LeNetSteps = 1500;
@@ -172,6 +170,7 @@ public static partial class BookkeepingBench
             using var process = Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
             var paused = GC.GetTotalPauseDuration();
+            var allocated = GC.GetTotalAllocatedBytes();
             var wall = Stopwatch.StartNew();
             var options = new RunnerOptions { Workers = workers, Retries = 2, StepsPerMember = c.Steps };
             var run = new RunDefinition(c.Name, c.Seed, c.Objective);
@@ -194,6 +193,7 @@ public static partial class BookkeepingBench
             process.Refresh();
             var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
             var gcSeconds = (GC.GetTotalPauseDuration() - paused).TotalSeconds;
+            var megabytes = (GC.GetTotalAllocatedBytes() - allocated) / 1e6;
             if (outcome.Status != RunStatus.Completed)
             {
                 throw new InvalidOperationException($"{c.Name} {variant} ended {outcome.Status}: {outcome.Message}");
@@ -203,7 +203,7 @@ public static partial class BookkeepingBench
             var evaluate = Stopwatch.GetElapsedTime(0, factory.EvaluateTicks).TotalSeconds;
             var seconds = wall.Elapsed.TotalSeconds;
             var best = outcome.Best?.Validation[c.Objective.Metric] ?? double.NaN;
-            return new BookkeepingResult(c.Name, variant, outcome.Results, seconds, train, evaluate, 1 - ((train + evaluate) / (seconds * workers)), cpuSeconds, factory.CpuSeconds, 1 - (factory.CpuSeconds / cpuSeconds), gcSeconds, best);
+            return new BookkeepingResult(c.Name, variant, outcome.Results, seconds, train, evaluate, 1 - ((train + evaluate) / (seconds * workers)), cpuSeconds, gcSeconds, megabytes, best);
         }
         finally
         {
@@ -214,39 +214,15 @@ public static partial class BookkeepingBench
         }
     }
 
-    /// <summary>Wraps every trainable to add the time (wall and thread CPU) of its Train and Evaluate calls to counters.</summary>
-    private sealed partial class TimedFactory(ITrainableFactory inner) : ITrainableFactory
+    /// <summary>Wraps every trainable to add the time of its Train and Evaluate calls to two counters.</summary>
+    private sealed class TimedFactory(ITrainableFactory inner) : ITrainableFactory
     {
         private long _train;
         private long _evaluate;
-        private long _cpuNanoseconds;
 
         public long TrainTicks => Interlocked.Read(ref _train);
 
         public long EvaluateTicks => Interlocked.Read(ref _evaluate);
-
-        public double CpuSeconds => OperatingSystem.IsLinux() ? Interlocked.Read(ref _cpuNanoseconds) / 1e9 : double.NaN;
-
-        /// <summary>The calling thread's CPU time in nanoseconds (Linux's CLOCK_THREAD_CPUTIME_ID); 0 elsewhere.</summary>
-        private static long ThreadCpuNanoseconds()
-        {
-            if (!OperatingSystem.IsLinux())
-            {
-                return 0;
-            }
-
-            _ = ClockGetTime(3, out var time);
-            return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
-        }
-
-        [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "clock_gettime")]
-        private static partial int ClockGetTime(int clock, out TimeSpec time);
-
-        private struct TimeSpec
-        {
-            public long Seconds;
-            public long Nanoseconds;
-        }
 
         public IReadOnlyList<string> Metrics => inner.Metrics;
 
@@ -265,18 +241,14 @@ public static partial class BookkeepingBench
             public void Train(int steps, ulong seed, CancellationToken cancellationToken)
             {
                 var start = Stopwatch.GetTimestamp();
-                var cpu = ThreadCpuNanoseconds();
                 trainable.Train(steps, seed, cancellationToken);
-                Interlocked.Add(ref owner._cpuNanoseconds, ThreadCpuNanoseconds() - cpu);
                 Interlocked.Add(ref owner._train, Stopwatch.GetTimestamp() - start);
             }
 
             public IReadOnlyDictionary<string, double> Evaluate(DataSplit split)
             {
                 var start = Stopwatch.GetTimestamp();
-                var cpu = ThreadCpuNanoseconds();
                 var metrics = trainable.Evaluate(split);
-                Interlocked.Add(ref owner._cpuNanoseconds, ThreadCpuNanoseconds() - cpu);
                 Interlocked.Add(ref owner._evaluate, Stopwatch.GetTimestamp() - start);
                 return metrics;
             }

@@ -8,12 +8,19 @@ namespace Cohort.Core.Execution;
 /// ledger with the run's live set (<see cref="LiveCheckpoints"/>): live checkpoints not yet stored are stored before the
 /// batch's results are committed, stored checkpoints that are no longer referenced are deleted after, and unreferenced
 /// ones that were never stored are simply dropped — most checkpoints of a run never touch the disk. Once stored, a
-/// checkpoint's bytes leave memory (later reads go to the store). Thread-safe: workers write and read, the driver cuts.
+/// checkpoint's bytes leave memory (later reads go to the store). The buffers of checkpoints dropped without being
+/// stored are handed out again for the next saves (<see cref="Spare"/>): a run's checkpoints all have the same size, and
+/// recycling them keeps the garbage collector from copying megabytes of short-lived state between generations.
+/// Thread-safe: workers write and read, the driver cuts.
 /// </summary>
 internal sealed class CheckpointLedger(ICheckpointStore store, string run) : ITaskCheckpoints
 {
+    /// <summary>At most this many spare buffers are kept (more than a population's worth of dropped checkpoints per cut).</summary>
+    private const int MaxSpares = 256;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Stack<byte[]> _spares = new();
 
     /// <summary>Checkpoints held in memory and not yet stored (for tests and diagnostics).</summary>
     public int InMemory
@@ -74,6 +81,22 @@ internal sealed class CheckpointLedger(ICheckpointStore store, string run) : ITa
         }
     }
 
+    public byte[]? Spare(int length)
+    {
+        lock (_gate)
+        {
+            while (_spares.TryPop(out var spare))
+            {
+                if (spare.Length == length)
+                {
+                    return spare;
+                }
+            }
+
+            return null;
+        }
+    }
+
     /// <summary>A result carrying <paramref name="checkpoint"/> was told (or discarded): the worker's hold on it ends.</summary>
     public void Released(CheckpointRef? checkpoint)
     {
@@ -122,6 +145,11 @@ internal sealed class CheckpointLedger(ICheckpointStore store, string run) : ITa
                 if (entry.Durable)
                 {
                     delete.Add(hash);
+                }
+                else if (entry.Bytes is { } dropped && _spares.Count < MaxSpares)
+                {
+                    // Never stored, referenced by nothing and by no task: nobody reads these bytes any more.
+                    _spares.Push(dropped.Bytes);
                 }
 
                 (gone ??= []).Add(hash);

@@ -440,6 +440,8 @@ public sealed class DistributedWorker
         // Stored durably before the result is reported: another worker may start from it at once.
         void ITaskCheckpoints.Written(CheckpointBytes checkpoint) => worker._checkpoints.Put(run.Name, [checkpoint]);
 
+        byte[]? ITaskCheckpoints.Spare(int length) => null;
+
         private static int IndexOf(IReadOnlyList<TrainTask> pending, TrainTask task)
         {
             for (var i = 0; i < pending.Count; i++)

@@ -32,6 +32,9 @@ internal interface ITaskCheckpoints
     /// one-process runner keeps it in memory until a group commit; a distributed worker stores it durably).
     /// </summary>
     void Written(CheckpointBytes checkpoint);
+
+    /// <summary>A spare buffer of exactly <paramref name="length"/> bytes to save the next checkpoint into, or null.</summary>
+    byte[]? Spare(int length);
 }
 
 /// <summary>
@@ -314,7 +317,10 @@ internal sealed class TaskExecutor : IDisposable
                     : throw new TimeoutException("The attempt was abandoned after its timeout.");
             }
 
-            var written = CheckpointWriter.Capture(trainable.Save, trainable.Step, Volatile.Read(ref _expectedSize));
+            var expected = Volatile.Read(ref _expectedSize);
+            var written = _checkpoints.Spare(expected) is { } spare
+                ? CheckpointWriter.Capture(trainable.Save, trainable.Step, spare)
+                : CheckpointWriter.Capture(trainable.Save, trainable.Step, expected);
             Volatile.Write(ref _expectedSize, written.Bytes.Length);
             if (!attempt.TryFinish())
             {

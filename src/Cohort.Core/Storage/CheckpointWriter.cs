@@ -21,10 +21,22 @@ public sealed class CheckpointWriter : Stream
     /// a state of exactly this size is neither regrown nor copied.
     /// </param>
     public CheckpointWriter(bool keepBytes = true, int expectedLength = 0)
+        : this(keepBytes ? new byte[expectedLength] : [], keepBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedLength);
+    }
+
+    /// <summary>Keeps the bytes, starting in <paramref name="buffer"/> (a spare one of the expected size, reused).</summary>
+    public CheckpointWriter(byte[] buffer)
+        : this(buffer, keepBytes: true)
+    {
+    }
+
+    private CheckpointWriter(byte[] buffer, bool keepBytes)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
         _keepBytes = keepBytes;
-        _buffer = keepBytes ? new byte[expectedLength] : [];
+        _buffer = buffer;
     }
 
     public override bool CanRead => false;
@@ -46,6 +58,15 @@ public sealed class CheckpointWriter : Stream
     {
         ArgumentNullException.ThrowIfNull(save);
         using var writer = new CheckpointWriter(keepBytes: true, expectedLength);
+        save(writer);
+        return writer.ToCheckpoint(step);
+    }
+
+    /// <summary>As <see cref="Capture(Action{Stream}, long, int)"/>, writing into <paramref name="buffer"/> (reused) first.</summary>
+    public static CheckpointBytes Capture(Action<Stream> save, long step, byte[] buffer)
+    {
+        ArgumentNullException.ThrowIfNull(save);
+        using var writer = new CheckpointWriter(buffer);
         save(writer);
         return writer.ToCheckpoint(step);
     }

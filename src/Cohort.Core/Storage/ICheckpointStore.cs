@@ -13,7 +13,8 @@ public interface ICheckpointStore
     /// <summary>
     /// Stores <paramref name="checkpoints"/> of <paramref name="run"/> and returns once they are durable (as durable as
     /// the store's results: a result that references them may be committed next). Idempotent: a checkpoint stored
-    /// before is kept as is. Each <see cref="CheckpointBytes.Bytes"/> must hash to its checkpoint's hash.
+    /// before is kept as is. Each <see cref="CheckpointBytes.Bytes"/> must hash to its checkpoint's hash; the store
+    /// keeps no reference to the arrays once it returns (the caller may reuse them).
     /// </summary>
     void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints);
 

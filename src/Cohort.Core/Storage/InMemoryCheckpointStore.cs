@@ -17,7 +17,7 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
         ArgumentNullException.ThrowIfNull(checkpoints);
         foreach (var c in checkpoints)
         {
-            _blobs.TryAdd((run, c.Checkpoint.Hash), c.Bytes);
+            _blobs.TryAdd((run, c.Checkpoint.Hash), c.Bytes.ToArray()); // a copy: the caller may reuse its buffer
         }
     }
 
