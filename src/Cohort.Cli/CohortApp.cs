@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Cohort.Cli.Experiments;
 using Cohort.Cli.Spec;
+using Cohort.Core.Storage;
 using Cohort.Engine.Data;
 using Cohort.Storage.Sqlite;
 using Spectre.Console;
@@ -163,7 +164,7 @@ public static class CohortApp
             await error.WriteLineAsync($"{ex.Errors.Count} problem{(ex.Errors.Count == 1 ? "" : "s")} in the spec; nothing was trained.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is UsageException or DatasetException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is UsageException or DatasetException or FileNotFoundException or DirectoryNotFoundException or RunLockedException)
         {
             await error.WriteLineAsync($"cohort: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;

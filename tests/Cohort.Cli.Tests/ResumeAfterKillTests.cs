@@ -77,12 +77,50 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         Assert.True(kills >= 3, $"only {kills} of 5 kills landed while the experiment ran");
     }
 
-    /// <summary>
-    /// Starts the command in a child process and kills it <paramref name="delay"/> after it reports its first run
-    /// starting (process start-up takes a while on a loaded machine; before a run starts there is nothing to kill).
-    /// False when the process ended before the kill.
-    /// </summary>
-    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay)
+    [Fact]
+    public async Task Should_RefuseASecondWriterNamingTheHolder_And_LetTheFirstComplete_When_TwoRunsShareADirectory()
+    {
+        // Given an uninterrupted reference run, and the same run started in a child process on another directory
+        var reference = TestPaths.NewDirectory();
+        var spec = LongToySpec();
+        Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "9", "--workers", "2")).ExitCode);
+        var shared = TestPaths.NewDirectory();
+        using var first = StartCohort(["run", spec, "--out", shared, "--seed", "9", "--workers", "2"]);
+        await first.Started.WaitAsync(TimeSpan.FromMinutes(2));
+
+        // When a second writer starts on the same directory while the first runs (run, and resume)
+        var second = await Cli.RunAsync("run", spec, "--out", shared, "--seed", "9", "--workers", "2");
+        var third = await Cli.RunAsync("resume", shared, "--workers", "2");
+
+        // Then both are refused at once with exit code 2, naming the holder's process...
+        Assert.False(first.Process.HasExited, "the first writer should still be running");
+        foreach (var refused in new[] { second, third })
+        {
+            Assert.True(refused.ExitCode == 2, refused.Output + refused.Error);
+            Assert.Contains($"process {first.Process.Id} on host {Environment.MachineName}", refused.Error, StringComparison.Ordinal);
+        }
+
+        // ...and the first completes with the uninterrupted run's summary
+        await first.Process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(0, first.Process.ExitCode);
+        Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(shared));
+    }
+
+    /// <summary>A <c>cohort</c> child process; <see cref="Started"/> completes when it reports its first run starting.</summary>
+    private sealed record Child(Process Process, Task Started, Task Output) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+            {
+                Process.Kill(entireProcessTree: true);
+            }
+
+            Process.Dispose();
+        }
+    }
+
+    private static Child StartCohort(string[] args)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "cohort.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -92,7 +130,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
             start.ArgumentList.Add(a);
         }
 
-        using var process = Process.Start(start)!;
+        var process = Process.Start(start)!;
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = Task.Run(async () =>
         {
@@ -107,19 +145,29 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
             started.TrySetResult();
         });
         _ = process.StandardError.ReadToEndAsync();
-        await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+        return new Child(process, started.Task, output);
+    }
 
+    /// <summary>
+    /// Starts the command in a child process and kills it <paramref name="delay"/> after it reports its first run
+    /// starting (process start-up takes a while on a loaded machine; before a run starts there is nothing to kill).
+    /// False when the process ended before the kill.
+    /// </summary>
+    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay)
+    {
+        using var child = StartCohort(args);
+        await child.Started.WaitAsync(TimeSpan.FromMinutes(2));
         using var timeout = new CancellationTokenSource(delay);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
-            await output;
+            await child.Process.WaitForExitAsync(timeout.Token);
+            await child.Output;
             return false;
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup runs
-            await process.WaitForExitAsync();
+            child.Process.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup runs
+            await child.Process.WaitForExitAsync();
             return true;
         }
     }

@@ -48,6 +48,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
     public async Task<int> RunAsync(ExperimentSpec spec, string directory, CancellationToken cancellationToken)
     {
         await using var store = await OpenAsync(spec.Experiment, cancellationToken).ConfigureAwait(false);
+        await using var coordinator = await PostgresExperimentLock.AcquireAsync(store.DataSource, spec.Experiment, cancellationToken).ConfigureAwait(false);
         var specJson = SpecJson.Serialize(spec);
         var stored = await store.GetMetadataAsync(ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false);
         if (stored is not null && !string.Equals(stored, specJson, StringComparison.Ordinal))

@@ -27,7 +27,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
     /// <summary>Runs (or continues) <paramref name="spec"/> in <paramref name="directory"/>; returns the process exit code.</summary>
     public async Task<int> RunAsync(ExperimentSpec spec, string directory, bool resuming, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
+        using var writer = RunDirectoryLock.Acquire(directory);
         await using var store = await SqliteExperimentStore.OpenAsync(Path.Combine(directory, DatabaseFile), cancellationToken: cancellationToken).ConfigureAwait(false);
         var specJson = SpecJson.Serialize(spec);
         var stored = await store.GetMetadataAsync(SpecKey, cancellationToken).ConfigureAwait(false);
