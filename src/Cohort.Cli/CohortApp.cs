@@ -135,12 +135,20 @@ public static class CohortApp
         foreach (var r in runs)
         {
             table.AddRow(
-                r.Name, r.Method, r.Status.ToString().ToLowerInvariant(),
+                r.Name, r.Method, RunStatusNames.Name(r.Status),
                 I(r.Population), I(r.TotalSteps), F(r.BestScore), F(r.BestTestScore),
                 r.BestMember is { } m ? I(m) : "—", r.WallSeconds.ToString("F1", CultureInfo.InvariantCulture));
         }
 
         console.Write(table);
+        foreach (var r in runs)
+        {
+            foreach (var f in r.FailedMembers ?? [])
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name}: member {f.Member} failed at step {f.Step}: {f.Message}"));
+            }
+        }
+
         return ExitCodes.Success;
 
         static string I(long v) => v.ToString(CultureInfo.InvariantCulture);

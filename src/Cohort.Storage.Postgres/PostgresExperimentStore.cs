@@ -704,17 +704,17 @@ public sealed class PostgresExperimentStore : ICoordinationStore
             return rows.Select(r => ids.TryGetValue(TaskKey.Of(r.Task), out var id) ? id : (long?)null).ToList();
         }
 
-        public async Task CompleteRunAsync(CancellationToken cancellationToken) =>
+        public async Task CompleteRunAsync(RunStatus status, string? message, CancellationToken cancellationToken) =>
             await ExecuteAsync(
                 connection,
                 transaction,
                 """
                 UPDATE cohort_runs
-                SET status = @status, message = NULL,
+                SET status = @status, message = @message,
                     wall_seconds = EXTRACT(EPOCH FROM (clock_timestamp() - COALESCE(started_at, created_at)))::double precision
                 WHERE experiment = @e AND name = @run;
                 """,
-                [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(RunStatus.Completed))],
+                [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(status)), P("message", message)],
                 cancellationToken).ConfigureAwait(false);
     }
 

@@ -110,6 +110,53 @@ public sealed class CohortAppTests
     }
 
     [Fact]
+    public async Task Should_ExitNonZeroAndPrintTheCause_When_EveryTaskFails()
+    {
+        // Given a spec that validates but whose every task throws (the toy refuses a negative noise)
+        var dir = TestPaths.NewDirectory();
+        var spec = Path.Combine(dir, "failing.yaml");
+        await File.WriteAllTextAsync(spec, """
+            version: 1
+            experiment: failing
+            objective: {metric: q, mode: maximize}
+            trainable: {kind: toy}
+            hyperparameters:
+              h0: {type: float, min: 0, max: 1}
+              h1: {type: float, min: 0, max: 1}
+            constants: {lr: 0.01, noise: -1}
+            steps: 40
+            ready: {every: 4}
+            runs:
+              - name: pbt
+                method: pbt
+                points: [{h0: 1, h1: 0}, {h0: 0, h1: 1}]
+                retries: 1
+            """);
+        var output = Path.Combine(dir, "out");
+
+        // When it runs
+        var result = await Cli.RunAsync("run", spec, "--out", output);
+
+        // Then it exits non-zero (no internal error), and the console shows the retries, the exclusions and the cause
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("internal error", result.Error, StringComparison.Ordinal);
+        Assert.Contains("attempt 1 of 2 failed, retrying: ArgumentOutOfRangeException: Hyperparameter 'noise' must be a non-negative", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[pbt] member 0 excluded at step 0", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[pbt] failed: 0 steps", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Every member failed (2 of 2)", result.Output, StringComparison.Ordinal);
+
+        // And summary.json and show name the members and why
+        var summary = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(output, "summary.json")))!["runs"]![0]!;
+        Assert.Equal("failed", (string?)summary["status"]);
+        var failed = summary["failed_members"]!.AsArray();
+        Assert.Equal([0, 1], failed.Select(f => (int)f!["member"]!));
+        Assert.All(failed, f => Assert.Contains("non-negative standard deviation", (string?)f!["cause"], StringComparison.Ordinal));
+        var show = await Cli.RunAsync("show", output);
+        Assert.Equal(0, show.ExitCode);
+        Assert.Contains("pbt: member 1 failed at step 0:", show.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_ExitWith2_When_TheSpecFileIsMissing()
     {
         var result = await Cli.RunAsync("validate", Path.Combine(TestPaths.NewDirectory(), "missing.yaml"));

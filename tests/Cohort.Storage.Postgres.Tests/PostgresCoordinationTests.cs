@@ -142,7 +142,7 @@ public sealed class PostgresCoordinationTests
             {
                 await c.ReportAsync(StoreTestData.Result(0, 0), ct);
                 await c.AppendAsync(StoreTestData.Result(1, 0), StoreTestData.Events(1, 50, 3), ct);
-                await c.CompleteRunAsync(ct);
+                await c.CompleteRunAsync(RunStatus.Completed, null, ct);
                 throw new InvalidOperationException("killed mid-decision");
             },
             None));

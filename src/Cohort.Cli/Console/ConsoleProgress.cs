@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Cohort.Core.Execution;
 using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
 
 namespace Cohort.Cli.Console;
 
@@ -17,6 +18,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objec
     private string _run = "";
     private long _replayedSteps;
     private bool _lineOpen;
+    private string? _lastCause;
 
     private long TotalSteps { get; } = stepsPerMember * population;
 
@@ -33,8 +35,33 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objec
     {
     }
 
+    public void TaskRetried(TaskRetriedProgress progress) =>
+        Line(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{progress.Run}] member {progress.Task.Member} task {progress.Task.Ordinal} (steps {progress.Task.StartStep}..{progress.Task.EndStep}): attempt {progress.Attempt} of {progress.Attempts} failed, retrying"),
+            progress.Error);
+
+    public void MemberExcluded(MemberExcludedProgress progress)
+    {
+        var at = progress.Cause.IndexOf("attempt(s): ", StringComparison.Ordinal);
+        Line(
+            string.Create(CultureInfo.InvariantCulture, $"[{progress.Run}] member {progress.Member} excluded at step {progress.Step}, its tasks kept failing"),
+            at < 0 ? progress.Cause : progress.Cause[(at + "attempt(s): ".Length)..]);
+    }
+
     public void TaskFinished(TaskFinishedProgress progress)
     {
+        if (progress.Result.Outcome == TaskOutcome.Failed)
+        {
+            // The message says "Member m task o (steps a..b) failed after n attempt(s): <cause>".
+            var message = progress.Result.Message ?? "no message";
+            var at = message.IndexOf("attempt(s): ", StringComparison.Ordinal);
+            Line(
+                $"[{progress.Run}] {(at < 0 ? "a task failed" : message[..(at + "attempt(s)".Length)])}",
+                at < 0 ? message : message[(at + "attempt(s): ".Length)..]);
+        }
+
         if (_replayedSteps < 0)
         {
             // The first live result: everything before it was replayed and does not count towards the rate.
@@ -72,7 +99,23 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objec
             : "no completed member";
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"[{_run}] {outcome.Status.ToString().ToLowerInvariant()}: {outcome.StepsTrained} steps in {outcome.WallSeconds:F1} s, {best}{(outcome.Message is null ? "" : " — " + outcome.Message)}"));
+            $"[{_run}] {RunStatusNames.Name(outcome.Status)}: {outcome.StepsTrained} steps in {outcome.WallSeconds:F1} s, {best}{(outcome.Message is null ? "" : " — " + outcome.Message)}"));
+    }
+
+    /// <summary>
+    /// Prints a failure on a line of its own (after the live status line, when one is open), with its cause; a cause
+    /// repeated from the previous failure line is not printed again.
+    /// </summary>
+    private void Line(string what, string cause)
+    {
+        if (_lineOpen)
+        {
+            output.WriteLine();
+            _lineOpen = false;
+        }
+
+        output.WriteLine(string.Equals(cause, _lastCause, StringComparison.Ordinal) ? what + " (same cause)" : what + ": " + cause);
+        _lastCause = cause;
     }
 
     private string StatusLine(TaskFinishedProgress p)

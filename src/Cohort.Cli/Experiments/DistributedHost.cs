@@ -176,7 +176,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Worker {workerOptions.Owner} on experiment '{spec.Experiment}'"));
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
-            .Where(r => r.Status == RunStatus.Completed)
+            .Where(r => r.Status is RunStatus.Completed or RunStatus.CompletedWithFailures)
             .Select(r => r.Name)
             .ToHashSet(StringComparer.Ordinal);
         foreach (var run in spec.Runs)
@@ -206,7 +206,8 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
             }
         }
 
-        return ExitCodes.Success;
+        var runs = await store.GetRunsAsync(cancellationToken).ConfigureAwait(false);
+        return runs.All(r => r.Status == RunStatus.Completed) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private async Task<ICheckpointStore> CheckpointsAsync(PostgresExperimentStore store, CancellationToken cancellationToken)

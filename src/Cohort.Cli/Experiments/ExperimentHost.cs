@@ -47,16 +47,20 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
         await using var checkpoints = await SqliteCheckpointStore.OpenAsync(Path.Combine(directory, DatabaseFile), cancellationToken).ConfigureAwait(false);
         var objective = SpecMapping.Objective(spec);
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
-            .Where(r => r.Status == RunStatus.Completed)
-            .Select(r => r.Name)
-            .ToHashSet(StringComparer.Ordinal);
+            .Where(r => r.Status is RunStatus.Completed or RunStatus.CompletedWithFailures)
+            .ToDictionary(r => r.Name, StringComparer.Ordinal);
 
         var status = 0;
         foreach (var run in spec.Runs)
         {
-            if (completed.Contains(run.Name))
+            if (completed.TryGetValue(run.Name, out var done))
             {
-                if (resuming)
+                if (done.Status != RunStatus.Completed)
+                {
+                    status = ExitCodes.Failure;
+                    output.WriteLine($"[{run.Name}] already {RunStatusNames.Name(done.Status)}: {done.Message}");
+                }
+                else if (resuming)
                 {
                     output.WriteLine($"[{run.Name}] already completed");
                 }

@@ -24,7 +24,8 @@ internal sealed record RunSummary(
     double? BestTestScore,
     HyperparameterSet? BestHyperparameters,
     IReadOnlyList<ScheduleSegment> BestSchedule,
-    TopologySummary? Topology = null);
+    TopologySummary? Topology = null,
+    IReadOnlyList<MemberFinished>? FailedMembers = null);
 
 /// <summary>
 /// A topology-mode GA run (paper 004 sec. 4.2): how many individuals trained, how many reached the target, the best
@@ -69,7 +70,8 @@ internal static class ExperimentSummary
                 final is not null && final.Test.TryGetValue(objective.Metric, out var t) ? t : null,
                 best is { } m ? lineage.FinalHyperparameters(m) : null,
                 best is { } m2 ? lineage.Schedule(m2) : [],
-                Topology(spec, record.Name, results, objective)));
+                Topology(spec, record.Name, results, objective),
+                lineage.FailedMembers));
         }
 
         return summaries;
@@ -108,7 +110,7 @@ internal static class ExperimentSummary
             {
                 ["name"] = r.Name,
                 ["method"] = r.Method,
-                ["status"] = r.Status.ToString().ToLowerInvariant(),
+                ["status"] = RunStatusNames.Name(r.Status),
                 ["population"] = r.Population,
                 ["steps_per_member"] = r.StepsPerMember,
                 ["total_steps"] = r.TotalSteps,
@@ -130,6 +132,14 @@ internal static class ExperimentSummary
             else
             {
                 run["best"] = null;
+            }
+
+            if (r.FailedMembers is { Count: > 0 } failed)
+            {
+                // Members excluded because their tasks kept failing: their steps are missing from the run.
+                run["failed_members"] = new JsonArray(failed
+                    .Select(f => (JsonNode)new JsonObject { ["member"] = f.Member, ["step"] = f.Step, ["cause"] = f.Message })
+                    .ToArray());
             }
 
             if (r.Topology is { } topology)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
@@ -109,6 +110,8 @@ public sealed class DistributedWorker
         : ITaskCheckpoints
     {
         private readonly LiveCheckpoints _live = new();
+        private readonly List<MemberFinished> _failed = [];
+        private readonly ConcurrentQueue<TaskRetriedProgress> _retries = new();
         private TaskExecutor _executor = null!;
         private IScheduler _scheduler = null!;
         private long _cursor;
@@ -133,7 +136,8 @@ public sealed class DistributedWorker
                 new TaskExecutorOptions(1, Options.Retries, Options.TaskTimeout, Options.VerifyWeightExchange, Options.TestEvaluation, Options.StepsPerMember),
                 this,
                 worker._time,
-                worker._logger);
+                worker._logger,
+                retried: _retries.Enqueue);
             _executor = executor;
             _start = worker._time.GetTimestamp();
             Rebuild();
@@ -165,7 +169,8 @@ public sealed class DistributedWorker
                     backoff = TimeSpan.FromMilliseconds(200);
                     if (_scheduler.IsFinished)
                     {
-                        return await FinishAsync(RunStatus.Completed, null).ConfigureAwait(false);
+                        var (status, message) = RunFailures.Status(_failed, _scheduler, _latest.Count);
+                        return await FinishAsync(status, message).ConfigureAwait(false);
                     }
 
                     if (!worked)
@@ -244,6 +249,13 @@ public sealed class DistributedWorker
                 await Store.ReleaseClaimAsync(run.Name, TaskKey.Of(task), Options.Owner, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
+            finally
+            {
+                while (_retries.TryDequeue(out var retry))
+                {
+                    worker._observer.TaskRetried(retry);
+                }
+            }
 
             if (result is null)
             {
@@ -267,7 +279,7 @@ public sealed class DistributedWorker
             {
                 try
                 {
-                    _ = _scheduler.Tell(stored.Result);
+                    RunFailures.Collect(_scheduler.Tell(stored.Result), _failed);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -364,7 +376,8 @@ public sealed class DistributedWorker
                     dead.ExceptWith(live);
                     if (_scheduler.IsFinished)
                     {
-                        await c.CompleteRunAsync(ct).ConfigureAwait(false);
+                        var (status, message) = RunFailures.Status(_failed, _scheduler, _latest.Count);
+                        await c.CompleteRunAsync(status, message, ct).ConfigureAwait(false);
                         completed = true;
                     }
 
@@ -459,6 +472,14 @@ public sealed class DistributedWorker
         {
             var events = _scheduler.Tell(result);
             Track(result);
+            var failedBefore = _failed.Count;
+            RunFailures.Collect(events, _failed);
+            for (var i = failedBefore; i < _failed.Count; i++)
+            {
+                var excluded = _failed[i];
+                worker._observer.MemberExcluded(new MemberExcludedProgress(run.Name, excluded.Member, excluded.Step, excluded.Message ?? "no message"));
+            }
+
             if (events.Any(e => e is Exploited or Explored or Bred))
             {
                 _decided = true;
@@ -542,6 +563,7 @@ public sealed class DistributedWorker
             _bestScore = double.NegativeInfinity;
             _latest.Clear();
             _live.Clear();
+            _failed.Clear();
         }
 
         private void Track(TaskResult result)

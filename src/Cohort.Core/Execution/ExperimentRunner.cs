@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
@@ -104,6 +105,8 @@ public sealed class ExperimentRunner
         private readonly LiveCheckpoints _live = new();
 
         private readonly SortedDictionary<int, TaskResult> _latest = [];
+        private readonly List<MemberFinished> _failed = [];
+        private readonly ConcurrentQueue<TaskRetriedProgress> _retries = new();
         private TaskResult? _best;
         private double _bestScore = double.NegativeInfinity;
         private int _results;
@@ -154,7 +157,8 @@ public sealed class ExperimentRunner
                 _ledger,
                 _runner._time,
                 Logger,
-                inbox.Add);
+                inbox.Add,
+                _retries.Enqueue);
             var running = new Dictionary<(int Member, int Ordinal), InFlight>();
             var replayed = 0;
             RunStatus status;
@@ -169,7 +173,8 @@ public sealed class ExperimentRunner
                 await DriveAsync(executor, inbox, running, workers.Token, cancellationToken).ConfigureAwait(false);
                 await CutAsync().ConfigureAwait(false);
                 await _commit.ConfigureAwait(false);
-                status = RunStatus.Completed;
+                ReportRetries();
+                (status, message) = RunFailures.Status(_failed, _scheduler, _latest.Count);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -241,6 +246,7 @@ public sealed class ExperimentRunner
                 }
 
                 Track(result);
+                RunFailures.Collect(events, _failed);
                 if (!Options.VerifyReplay)
                 {
                     continue;
@@ -340,6 +346,7 @@ public sealed class ExperimentRunner
                 }
 
                 await inbox.WaitAsync(wait, _runner._time, cancellationToken).ConfigureAwait(false);
+                ReportRetries();
                 arrived.Clear();
                 inbox.Drain(arrived);
                 foreach (var result in arrived)
@@ -425,6 +432,22 @@ public sealed class ExperimentRunner
             var score = _run.Objective.Score(result);
             _runner._observer.TaskFinished(new TaskFinishedProgress(
                 _run.Name, result, score, _best?.Task.Member, _bestScore, _results, _stepsTrained, Elapsed));
+            var failedBefore = _failed.Count;
+            RunFailures.Collect(events, _failed);
+            for (var i = failedBefore; i < _failed.Count; i++)
+            {
+                var excluded = _failed[i];
+                _runner._observer.MemberExcluded(new MemberExcludedProgress(_run.Name, excluded.Member, excluded.Step, excluded.Message ?? "no message"));
+            }
+        }
+
+        /// <summary>Passes the retries the workers reported to the observer (from the driver loop, as it expects).</summary>
+        private void ReportRetries()
+        {
+            while (_retries.TryDequeue(out var retry))
+            {
+                _runner._observer.TaskRetried(retry);
+            }
         }
 
         private void Track(TaskResult result)

@@ -70,6 +70,7 @@ internal sealed class TaskExecutor : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<TaskResult>? _completed;
+    private readonly Action<TaskRetriedProgress>? _retried;
     private readonly WorkQueue _queue = new();
     private readonly Dictionary<int, MemberSlot> _slots = [];
     private readonly Lock _slotsGate = new();
@@ -83,6 +84,7 @@ internal sealed class TaskExecutor : IDisposable
     /// <param name="time">Clock of the timeout.</param>
     /// <param name="logger">Retries, failures and weight exchanges.</param>
     /// <param name="completed">Called on the worker thread with every result, before the task returned by <see cref="ExecuteAsync"/> completes.</param>
+    /// <param name="retried">Called (on a worker or timer thread) when an attempt failed and the task will run again.</param>
     public TaskExecutor(
         RunDefinition run,
         ITrainableFactory factory,
@@ -90,8 +92,10 @@ internal sealed class TaskExecutor : IDisposable
         ITaskCheckpoints checkpoints,
         TimeProvider time,
         ILogger logger,
-        Action<TaskResult>? completed = null)
+        Action<TaskResult>? completed = null,
+        Action<TaskRetriedProgress>? retried = null)
     {
+        _retried = retried;
         _run = run.Name;
         _seed = run.Seed;
         _metric = run.Objective.Metric;
@@ -174,10 +178,10 @@ internal sealed class TaskExecutor : IDisposable
             }
             catch (Exception ex)
             {
-                item.LastError = $"{ex.GetType().Name}: {ex.Message}";
+                item.LastError = $"{ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}";
                 if (item.Attempt < attempts)
                 {
-                    ExperimentRunnerLog.AttemptFailed(_logger, _run, task.Member, task.Ordinal, item.Attempt, item.LastError);
+                    Retrying(item);
                 }
             }
         }
@@ -211,7 +215,7 @@ internal sealed class TaskExecutor : IDisposable
         item.LastError = string.Create(CultureInfo.InvariantCulture, $"timed out after {_options.TaskTimeout!.Value.TotalSeconds:0.###} s");
         if (item.Attempt < _options.Retries + 1)
         {
-            ExperimentRunnerLog.AttemptFailed(_logger, _run, item.Task.Member, item.Task.Ordinal, item.Attempt, item.LastError);
+            Retrying(item);
             item.Attempt++;
             _queue.Add(item);
         }
@@ -219,6 +223,13 @@ internal sealed class TaskExecutor : IDisposable
         {
             CompleteFailed(item);
         }
+    }
+
+    private void Retrying(WorkItem item)
+    {
+        var task = item.Task;
+        ExperimentRunnerLog.AttemptFailed(_logger, _run, task.Member, task.Ordinal, item.Attempt, item.LastError!);
+        _retried?.Invoke(new TaskRetriedProgress(_run, task, item.Attempt, _options.Retries + 1, item.LastError!));
     }
 
     private void CompleteFailed(WorkItem item)

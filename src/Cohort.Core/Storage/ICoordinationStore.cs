@@ -88,8 +88,11 @@ public interface IRunCoordination
     /// </summary>
     Task<IReadOnlyList<long?>> AppendBatchAsync(IReadOnlyList<ToldResult> told, CancellationToken cancellationToken);
 
-    /// <summary>Marks the run completed; its wall time runs from its first claim to now, by the store's clock.</summary>
-    Task CompleteRunAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Records the run finished with <paramref name="status"/> (completed, or completed with failures; failed when every
+    /// member failed) and <paramref name="message"/>; its wall time runs from its first claim to now, by the store's clock.
+    /// </summary>
+    Task CompleteRunAsync(RunStatus status, string? message, CancellationToken cancellationToken);
 }
 
 /// <summary>Identifies a task within a run.</summary>

@@ -69,12 +69,26 @@ public sealed record RunRecord(
     string? Message = null,
     double WallSeconds = 0);
 
+/// <summary>How a run stands, or why it stopped.</summary>
 public enum RunStatus
 {
+    /// <summary>Not finished (or interrupted without a record: resume it).</summary>
     Running,
+
+    /// <summary>Every member trained to its end (or stopped as the method decided: diverged, exploited away, …).</summary>
     Completed,
+
+    /// <summary>The run stopped on an internal failure, or every member failed; the message says why.</summary>
     Failed,
+
+    /// <summary>Interrupted by the user; resume continues it.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The scheduler finished, but some members were excluded because their tasks kept failing; the message names them
+    /// and the cause. Their steps are missing from the run.
+    /// </summary>
+    CompletedWithFailures,
 }
 
 /// <summary>An event with its store-assigned, monotonically increasing id.</summary>

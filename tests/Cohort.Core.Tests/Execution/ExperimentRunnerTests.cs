@@ -124,13 +124,16 @@ public sealed class ExperimentRunnerTests
         // When
         var (outcome, store, _) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 1, Retries = 3 });
 
-        // Then the exploit is reported as failed with the hash mismatch, without retries, and the run still ends
+        // Then the exploit is reported as failed with the hash mismatch, without retries, and the run still ends,
+        // saying that a member failed
         var failed = (await store.ReadResultsAsync("r", CancellationToken.None)).Single(r => r.Outcome == TaskOutcome.Failed);
         Assert.Equal(0, failed.Task.Member);
         Assert.Contains("not exchanged correctly", failed.Message, StringComparison.Ordinal);
         Assert.Contains("member 3 in memory", failed.Message, StringComparison.Ordinal);
         Assert.Equal(1, factory.Behaviour.Copies);
-        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.Equal(RunStatus.CompletedWithFailures, outcome.Status);
+        Assert.Contains("1 of 4 members failed and were excluded: member 0", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("not exchanged correctly", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,18 +174,31 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
-    public async Task Should_ReportFailedWithoutHanging_When_ATaskAlwaysThrows()
+    public async Task Should_ReportEveryRetryAndExclusionAndEndFailed_When_EveryTaskThrows()
     {
         // Given a trainable that always throws and one retry
         var factory = new CountingFactory(new Behaviour { AlwaysFail = true });
         var scheduler = new SyncTestScheduler(FourXs, generations: 3, steps: 3);
+        var observer = new RecordingObserver();
 
         // When
-        var (outcome, store, _) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 2, Retries = 1 });
+        var (outcome, store, _) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 2, Retries = 1 }, observer);
 
-        // Then each member's first task fails after two attempts and the scheduler excludes it
+        // Then each member's first task fails after two attempts, the scheduler excludes it, the observer hears of the
+        // retry and the exclusion with the cause, and the run ends failed, saying why
+        Assert.Equal(4, observer.Retried.Count);
+        Assert.All(observer.Retried, r =>
+        {
+            Assert.Equal((1, 2), (r.Attempt, r.Attempts));
+            Assert.Equal("InvalidOperationException: flaky trainable", r.Error);
+        });
+        Assert.Equal([0, 1, 2, 3], observer.Excluded.Select(e => e.Member).Order());
+        Assert.All(observer.Excluded, e => Assert.Contains("flaky trainable", e.Cause, StringComparison.Ordinal));
+        Assert.Equal(RunStatus.Failed, outcome.Status);
+        Assert.StartsWith("Every member failed (4 of 4): member ", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("flaky trainable", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Failed, (await store.GetRunsAsync(CancellationToken.None)).Single().Status);
         var results = await store.ReadResultsAsync("r", CancellationToken.None);
-        Assert.Equal(RunStatus.Completed, outcome.Status);
         Assert.Equal(4, results.Count);
         Assert.All(results, r =>
         {
@@ -214,9 +230,10 @@ public sealed class ExperimentRunnerTests
                 new CountingFactory(behaviour),
                 new RunnerOptions { Workers = 2, Retries = 1, TaskTimeout = TimeSpan.FromMilliseconds(150) });
 
-            // Then both members are reported failed with the timeout and the run ends
+            // Then both members are reported failed with the timeout and the run ends failed
             var results = await store.ReadResultsAsync("r", CancellationToken.None);
-            Assert.Equal(RunStatus.Completed, outcome.Status);
+            Assert.Equal(RunStatus.Failed, outcome.Status);
+            Assert.Contains("timed out after 0.15 s", outcome.Message, StringComparison.Ordinal);
             Assert.Equal(2, results.Count);
             Assert.All(results, r => Assert.Contains("timed out after 0.15 s", r.Message, StringComparison.Ordinal));
             // (an attempt starved past its timeout before reaching Train may not have counted yet)

@@ -305,6 +305,14 @@ internal sealed class RecordingObserver(CancellationTokenSource? cancelAfter = n
     }
 
     public void RunFinished(RunOutcome outcome) => Outcome = outcome;
+
+    public ConcurrentQueue<TaskRetriedProgress> Retried { get; } = new();
+
+    public List<MemberExcludedProgress> Excluded { get; } = [];
+
+    public void TaskRetried(TaskRetriedProgress progress) => Retried.Enqueue(progress);
+
+    public void MemberExcluded(MemberExcludedProgress progress) => Excluded.Add(progress);
 }
 
 /// <summary>
