@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using Xunit.Abstractions;
 
@@ -13,12 +14,12 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     /// examples/toy.yaml with a longer budget: four runs of about half a second each (on two workers), so that a kill
     /// a few hundred milliseconds after start-up lands while a run trains.
     /// </summary>
-    private static string LongToySpec()
+    private static string LongToySpec(int steps = 3000)
     {
         var path = Path.Combine(TestPaths.NewDirectory(), "toy-long.yaml");
         var text = File.ReadAllText(TestPaths.Example("toy.yaml"));
         Assert.Contains("\nsteps: 400\n", text, StringComparison.Ordinal);
-        File.WriteAllText(path, text.Replace("\nsteps: 400\n", "\nsteps: 3000\n", StringComparison.Ordinal));
+        File.WriteAllText(path, text.Replace("\nsteps: 400\n", string.Create(CultureInfo.InvariantCulture, $"\nsteps: {steps}\n"), StringComparison.Ordinal));
         return path;
     }
 
@@ -78,6 +79,79 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Should_RecomputeAndReport_When_ACheckpointOfAnInterruptedRunIsCorrupt()
+    {
+        // Given an uninterrupted reference run (the toy's PBT run, longer), and the same run killed mid-run
+        var reference = TestPaths.NewDirectory();
+        var spec = Path.Combine(TestPaths.NewDirectory(), "toy-pbt.yaml");
+        await File.WriteAllTextAsync(spec, """
+            version: 1
+            experiment: toy-pbt
+            objective: {metric: q, mode: maximize}
+            trainable: {kind: toy}
+            hyperparameters:
+              h0: {type: float, min: 0, max: 1}
+              h1: {type: float, min: 0, max: 1}
+            constants: {lr: 0.01}
+            steps: 12000
+            ready: {every: 4}
+            runs:
+              - name: pbt
+                method: pbt
+                points: [{h0: 1, h1: 0}, {h0: 0, h1: 1}]
+                exploit: {strategy: truncation, fraction: 0.5}
+                explore: {strategy: noise, sigma: 0.1}
+                copy_hyperparameters: false
+            """);
+        Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "4", "--workers", "2")).ExitCode);
+        var killed = TestPaths.NewDirectory();
+        Assert.True(
+            await RunAndKillAsync(["run", spec, "--out", killed, "--seed", "4", "--workers", "2"], TimeSpan.FromMilliseconds(500)),
+            "the run finished before the kill");
+
+        // When one byte of every stored checkpoint is flipped before the experiment is resumed
+        var flipped = FlipAByteOfEveryCheckpoint(Path.Combine(killed, "cohort.db"));
+        Assert.True(flipped > 0, "the interrupted run stored no checkpoint");
+        var resumed = await Cli.RunAsync("resume", killed, "--workers", "2");
+
+        // Then the damaged checkpoints the run needs are recomputed (hash verified) and reported, naming the store, and
+        // the run ends with the uninterrupted summary
+        Assert.True(resumed.ExitCode == 0, resumed.Output + resumed.Error);
+        Assert.True(resumed.Output.Contains("[pbt] pbt: 2 members x 12000 steps on 2 workers, resuming after", StringComparison.Ordinal), resumed.Output);
+        Assert.True(resumed.Output.Contains("recomputed by re-running member", StringComparison.Ordinal), resumed.Output);
+        Assert.Contains(Path.Combine(killed, "cohort.db"), resumed.Output, StringComparison.Ordinal);
+        Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(killed));
+    }
+
+    private static int FlipAByteOfEveryCheckpoint(string database)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        var rows = new List<(long Id, byte[] Data)>();
+        using (var select = connection.CreateCommand())
+        {
+            select.CommandText = "SELECT id, data FROM checkpoints;";
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                rows.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+            }
+        }
+
+        foreach (var (id, data) in rows)
+        {
+            data[data.Length / 2] ^= 0x01;
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE checkpoints SET data = @data WHERE id = @id;";
+            update.Parameters.AddWithValue("@data", data);
+            update.Parameters.AddWithValue("@id", id);
+            update.ExecuteNonQuery();
+        }
+
+        return rows.Count;
+    }
+
+    [Fact]
     public async Task Should_RefuseASecondWriterNamingTheHolder_And_LetTheFirstComplete_When_TwoRunsShareADirectory()
     {
         // Given an uninterrupted reference run, and the same run started in a child process on another directory
@@ -120,7 +194,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         }
     }
 
-    private static Child StartCohort(string[] args)
+    private static Child StartCohort(string[] args, string startedWhen = "[")
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "cohort.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -136,7 +210,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         {
             while (await process.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (line.StartsWith('['))
+                if (line.StartsWith(startedWhen, StringComparison.Ordinal))
                 {
                     started.TrySetResult();
                 }
@@ -153,9 +227,9 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     /// starting (process start-up takes a while on a loaded machine; before a run starts there is nothing to kill).
     /// False when the process ended before the kill.
     /// </summary>
-    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay)
+    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay, string startedWhen = "[")
     {
-        using var child = StartCohort(args);
+        using var child = StartCohort(args, startedWhen);
         await child.Started.WaitAsync(TimeSpan.FromMinutes(2));
         using var timeout = new CancellationTokenSource(delay);
         try

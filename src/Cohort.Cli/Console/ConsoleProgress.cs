@@ -50,6 +50,13 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive, Objec
             at < 0 ? progress.Cause : progress.Cause[(at + "attempt(s): ".Length)..]);
     }
 
+    public void CheckpointRepaired(CheckpointRepairedProgress progress) =>
+        Line(
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{progress.Run}] checkpoint {progress.Checkpoint.Hash[..12]} recomputed by re-running member {progress.Producer.Member} task {progress.Producer.Ordinal} (steps {progress.Producer.StartStep}..{progress.Producer.EndStep}; {progress.TasksRerun} task(s) in all), hash verified; the stored copy"),
+            progress.Problem);
+
     public void TaskFinished(TaskFinishedProgress progress)
     {
         if (progress.Result.Outcome == TaskOutcome.Failed)

@@ -97,6 +97,26 @@ internal sealed class CheckpointLedger(ICheckpointStore store, string run) : ITa
         }
     }
 
+    /// <summary>
+    /// The stored copy of a checkpoint was corrupt or missing and was recomputed: the bad copy is deleted now, and the
+    /// good bytes are kept in memory and stored by the next commit (while the checkpoint is referenced).
+    /// </summary>
+    public void Repaired(CheckpointBytes checkpoint)
+    {
+        store.Delete(run, [checkpoint.Checkpoint.Hash]);
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(checkpoint.Checkpoint.Hash, out var entry))
+            {
+                entry = new Entry();
+                _entries[checkpoint.Checkpoint.Hash] = entry;
+            }
+
+            entry.Durable = false;
+            entry.Bytes = checkpoint;
+        }
+    }
+
     /// <summary>A result carrying <paramref name="checkpoint"/> was told (or discarded): the worker's hold on it ends.</summary>
     public void Released(CheckpointRef? checkpoint)
     {

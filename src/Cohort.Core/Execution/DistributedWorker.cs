@@ -112,6 +112,8 @@ public sealed class DistributedWorker
         private readonly LiveCheckpoints _live = new();
         private readonly List<MemberFinished> _failed = [];
         private readonly ConcurrentQueue<TaskRetriedProgress> _retries = new();
+        private readonly ConcurrentQueue<CheckpointRepairedProgress> _repairs = new();
+        private readonly ConcurrentDictionary<string, TrainTask> _producers = new(StringComparer.Ordinal);
         private TaskExecutor _executor = null!;
         private IScheduler _scheduler = null!;
         private long _cursor;
@@ -137,7 +139,9 @@ public sealed class DistributedWorker
                 this,
                 worker._time,
                 worker._logger,
-                retried: _retries.Enqueue);
+                retried: _retries.Enqueue,
+                producer: hash => _producers.GetValueOrDefault(hash),
+                repaired: _repairs.Enqueue);
             _executor = executor;
             _start = worker._time.GetTimestamp();
             Rebuild();
@@ -254,6 +258,11 @@ public sealed class DistributedWorker
                 while (_retries.TryDequeue(out var retry))
                 {
                     worker._observer.TaskRetried(retry);
+                }
+
+                while (_repairs.TryDequeue(out var repair))
+                {
+                    worker._observer.CheckpointRepaired(repair);
                 }
             }
 
@@ -455,6 +464,12 @@ public sealed class DistributedWorker
 
         byte[]? ITaskCheckpoints.Spare(int length) => null;
 
+        void ITaskCheckpoints.Repaired(CheckpointBytes checkpoint)
+        {
+            worker._checkpoints.Delete(run.Name, [checkpoint.Checkpoint.Hash]);
+            worker._checkpoints.Put(run.Name, [checkpoint]);
+        }
+
         private static int IndexOf(IReadOnlyList<TrainTask> pending, TrainTask task)
         {
             for (var i = 0; i < pending.Count; i++)
@@ -576,6 +591,10 @@ public sealed class DistributedWorker
 
             _latest[result.Task.Member] = result;
             _live.Told(result);
+            if (result.Checkpoint is { } checkpoint)
+            {
+                _producers.TryAdd(checkpoint.Hash, result.Task);
+            }
             var score = run.Objective.Score(result);
             if (score > _bestScore)
             {

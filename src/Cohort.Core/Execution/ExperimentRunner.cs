@@ -107,6 +107,10 @@ public sealed class ExperimentRunner
         private readonly SortedDictionary<int, TaskResult> _latest = [];
         private readonly List<MemberFinished> _failed = [];
         private readonly ConcurrentQueue<TaskRetriedProgress> _retries = new();
+        private readonly ConcurrentQueue<CheckpointRepairedProgress> _repairs = new();
+
+        // Which told task produced each checkpoint: what recomputes a corrupt one (tasks are pure).
+        private readonly ConcurrentDictionary<string, TrainTask> _producers = new(StringComparer.Ordinal);
         private TaskResult? _best;
         private double _bestScore = double.NegativeInfinity;
         private int _results;
@@ -158,7 +162,9 @@ public sealed class ExperimentRunner
                 _runner._time,
                 Logger,
                 inbox.Add,
-                _retries.Enqueue);
+                _retries.Enqueue,
+                hash => _producers.GetValueOrDefault(hash),
+                _repairs.Enqueue);
             var running = new Dictionary<(int Member, int Ordinal), InFlight>();
             var replayed = 0;
             RunStatus status;
@@ -441,12 +447,17 @@ public sealed class ExperimentRunner
             }
         }
 
-        /// <summary>Passes the retries the workers reported to the observer (from the driver loop, as it expects).</summary>
+        /// <summary>Passes the retries and repairs the workers reported to the observer (from the driver loop, as it expects).</summary>
         private void ReportRetries()
         {
             while (_retries.TryDequeue(out var retry))
             {
                 _runner._observer.TaskRetried(retry);
+            }
+
+            while (_repairs.TryDequeue(out var repair))
+            {
+                _runner._observer.CheckpointRepaired(repair);
             }
         }
 
@@ -460,6 +471,10 @@ public sealed class ExperimentRunner
 
             _latest[result.Task.Member] = result;
             _live.Told(result);
+            if (result.Checkpoint is { } checkpoint)
+            {
+                _producers.TryAdd(checkpoint.Hash, result.Task);
+            }
             var score = _run.Objective.Score(result);
             if (score > _bestScore)
             {

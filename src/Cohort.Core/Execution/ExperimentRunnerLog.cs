@@ -26,6 +26,9 @@ internal static partial class ExperimentRunnerLog
     [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Run {Run}: {Count} result(s) were already recorded; the store kept the first")]
     public static partial void AlreadyRecorded(ILogger logger, string run, int count);
 
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Run {Run}: checkpoint {Hash} was recomputed by re-running {Tasks} task(s): {Problem}")]
+    public static partial void CheckpointRepaired(ILogger logger, string run, string hash, int tasks, string problem);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Run {Run} failed")]
     public static partial void RunFailed(ILogger logger, string run, Exception exception);
 }

@@ -1,4 +1,5 @@
 using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
 
 namespace Cohort.Core.Execution;
 
@@ -24,6 +25,11 @@ public interface IProgressObserver
 
     /// <summary>The scheduler excluded a member whose tasks kept failing: it trains no further.</summary>
     void MemberExcluded(MemberExcludedProgress progress)
+    {
+    }
+
+    /// <summary>A stored checkpoint was corrupt or missing, and was recomputed by re-running the task that produced it.</summary>
+    void CheckpointRepaired(CheckpointRepairedProgress progress)
     {
     }
 }
@@ -67,6 +73,14 @@ public sealed record TaskRetriedProgress(string Run, TrainTask Task, int Attempt
 /// <param name="Step">The step it reached.</param>
 /// <param name="Cause">The last failure's message.</param>
 public sealed record MemberExcludedProgress(string Run, int Member, long Step, string Cause);
+
+/// <summary>A corrupt or missing checkpoint was recomputed (tasks are pure) and verified against its hash.</summary>
+/// <param name="Run">The run.</param>
+/// <param name="Checkpoint">The checkpoint.</param>
+/// <param name="Producer">The task that produced it, re-run last.</param>
+/// <param name="TasksRerun">How many tasks were re-run: the producer and those its start checkpoints needed.</param>
+/// <param name="Problem">What was wrong with the stored copy, naming where it lives.</param>
+public sealed record CheckpointRepairedProgress(string Run, CheckpointRef Checkpoint, TrainTask Producer, int TasksRerun, string Problem);
 
 /// <summary>An observer that ignores everything.</summary>
 public sealed class NullProgressObserver : IProgressObserver

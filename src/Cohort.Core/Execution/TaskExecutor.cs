@@ -35,6 +35,12 @@ internal interface ITaskCheckpoints
 
     /// <summary>A spare buffer of exactly <paramref name="length"/> bytes to save the next checkpoint into, or null.</summary>
     byte[]? Spare(int length);
+
+    /// <summary>
+    /// A stored checkpoint was found corrupt or missing and <paramref name="checkpoint"/> holds its bytes recomputed (and
+    /// verified against its hash): replace the stored copy (at once, or with the next commit).
+    /// </summary>
+    void Repaired(CheckpointBytes checkpoint);
 }
 
 /// <summary>
@@ -71,6 +77,8 @@ internal sealed class TaskExecutor : IDisposable
     private readonly ILogger _logger;
     private readonly Action<TaskResult>? _completed;
     private readonly Action<TaskRetriedProgress>? _retried;
+    private readonly Func<string, TrainTask?>? _producer;
+    private readonly Action<CheckpointRepairedProgress>? _repaired;
     private readonly WorkQueue _queue = new();
     private readonly Dictionary<int, MemberSlot> _slots = [];
     private readonly Lock _slotsGate = new();
@@ -85,6 +93,11 @@ internal sealed class TaskExecutor : IDisposable
     /// <param name="logger">Retries, failures and weight exchanges.</param>
     /// <param name="completed">Called on the worker thread with every result, before the task returned by <see cref="ExecuteAsync"/> completes.</param>
     /// <param name="retried">Called (on a worker or timer thread) when an attempt failed and the task will run again.</param>
+    /// <param name="producer">
+    /// The told task whose result is the checkpoint with this hash (null when none is known): what recomputes a corrupt
+    /// or missing checkpoint. Called from worker threads.
+    /// </param>
+    /// <param name="repaired">Called (on a worker thread) when a corrupt or missing checkpoint was recomputed.</param>
     public TaskExecutor(
         RunDefinition run,
         ITrainableFactory factory,
@@ -93,9 +106,13 @@ internal sealed class TaskExecutor : IDisposable
         TimeProvider time,
         ILogger logger,
         Action<TaskResult>? completed = null,
-        Action<TaskRetriedProgress>? retried = null)
+        Action<TaskRetriedProgress>? retried = null,
+        Func<string, TrainTask?>? producer = null,
+        Action<CheckpointRepairedProgress>? repaired = null)
     {
         _retried = retried;
+        _producer = producer;
+        _repaired = repaired;
         _run = run.Name;
         _seed = run.Seed;
         _metric = run.Objective.Metric;
@@ -459,9 +476,130 @@ internal sealed class TaskExecutor : IDisposable
 
     private ITrainable Create(int member) => _factory.Create(Randomness.Seeds.Derive(_seed, (ulong)member, InitPurpose));
 
+    /// <summary>
+    /// The bytes of <paramref name="checkpoint"/>: read (hash verified), or, when the stored copy is corrupt or missing,
+    /// recomputed. Tasks are pure, so the task that produced a checkpoint, run again from its own start checkpoints
+    /// (read, or recomputed the same way, back to a fresh initialisation if need be), gives the same bytes; each is checked
+    /// against its hash. The repaired checkpoint is handed over to replace the stored copy, and reported. When that is
+    /// impossible (no told task produced a checkpoint of the chain, or recomputing gives other bytes) the task fails
+    /// without retries (<see cref="WeightExchangeException"/>), naming the checkpoint and where it lives.
+    /// </summary>
+    private byte[] Obtain(CheckpointRef checkpoint)
+    {
+        try
+        {
+            return _checkpoints.Read(checkpoint);
+        }
+        catch (CheckpointCorruptException corrupt)
+        {
+            var (bytes, producer, rerun) = Recompute(checkpoint, corrupt);
+            _checkpoints.Repaired(bytes);
+            ExperimentRunnerLog.CheckpointRepaired(_logger, _run, checkpoint.Hash, rerun, corrupt.Message);
+            _repaired?.Invoke(new CheckpointRepairedProgress(_run, checkpoint, producer, rerun, corrupt.Message));
+            return bytes.Bytes;
+        }
+    }
+
+    /// <summary>
+    /// Recomputes <paramref name="target"/>: a depth-first walk back through the tasks that produced it and their start
+    /// checkpoints, as far as a checkpoint that reads back intact (or a fresh initialisation), then those tasks re-run in
+    /// order. Iterative, so a chain of thousands of tasks costs no stack.
+    /// </summary>
+    private (CheckpointBytes Bytes, TrainTask Producer, int Rerun) Recompute(CheckpointRef target, CheckpointCorruptException corrupt)
+    {
+        var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var work = new Stack<(CheckpointRef Checkpoint, bool Inputs)>();
+        work.Push((target, false));
+        CheckpointBytes? result = null;
+        var rerun = 0;
+        while (work.TryPop(out var item))
+        {
+            var (checkpoint, inputsReady) = item;
+            if (known.ContainsKey(checkpoint.Hash))
+            {
+                continue;
+            }
+
+            var task = _producer?.Invoke(checkpoint.Hash)
+                ?? throw new WeightExchangeException($"{corrupt.Message} It cannot be recomputed: no stored result produced checkpoint {checkpoint.Hash}.");
+            if (!inputsReady)
+            {
+                if (!ReferenceEquals(checkpoint, target) && TryRead(checkpoint) is { } intact)
+                {
+                    known[checkpoint.Hash] = intact;
+                    continue;
+                }
+
+                work.Push((checkpoint, true));
+                foreach (var input in new[] { task.From, task.OptimizerStateFrom })
+                {
+                    if (input is not null && !known.ContainsKey(input.Hash))
+                    {
+                        work.Push((input, false));
+                    }
+                }
+
+                continue;
+            }
+
+            var bytes = Rerun(task, known);
+            rerun++;
+            if (!string.Equals(bytes.Checkpoint.Hash, checkpoint.Hash, StringComparison.Ordinal))
+            {
+                throw new WeightExchangeException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{corrupt.Message} Recomputing it, member {task.Member} task {task.Ordinal} (steps {task.StartStep}..{task.EndStep}) gave bytes that hash to {bytes.Checkpoint.Hash}, not {checkpoint.Hash}: the trainable is not deterministic, so the checkpoint cannot be repaired."));
+            }
+
+            known[checkpoint.Hash] = bytes.Bytes;
+            if (ReferenceEquals(checkpoint, target))
+            {
+                result = bytes with { Checkpoint = target };
+            }
+        }
+
+        return (result!, _producer!(target.Hash)!, rerun);
+    }
+
+    /// <summary>The bytes of <paramref name="checkpoint"/> when it reads back intact; null when it is corrupt or missing.</summary>
+    private byte[]? TryRead(CheckpointRef checkpoint)
+    {
+        try
+        {
+            return _checkpoints.Read(checkpoint);
+        }
+        catch (CheckpointCorruptException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Runs <paramref name="task"/> again as it first ran, from start checkpoints in <paramref name="known"/>.</summary>
+    private CheckpointBytes Rerun(TrainTask task, Dictionary<string, byte[]> known)
+    {
+        using var trainable = Create(task.Member);
+        if (task.From is { } from)
+        {
+            using (var stream = new MemoryStream(known[(task.OptimizerStateFrom ?? from).Hash], writable: false))
+            {
+                trainable.Load(stream);
+            }
+
+            if (task.OptimizerStateFrom is not null)
+            {
+                using var weights = new MemoryStream(known[from.Hash], writable: false);
+                ((IWeightTransfer)trainable).LoadWeights(weights);
+            }
+        }
+
+        var evaluateTest = TaskExecution.EvaluatesTest(task, _factory.HasTestSet, _options.TestEvaluation, _options.StepsPerMember);
+        _ = TaskExecution.TrainAndEvaluate(trainable, task, _metric, evaluateTest, CancellationToken.None);
+        return CheckpointWriter.Capture(trainable.Save, trainable.Step);
+    }
+
     private void Load(ITrainable trainable, CheckpointRef checkpoint, bool weightsOnly)
     {
-        using var stream = new MemoryStream(_checkpoints.Read(checkpoint), writable: false);
+        using var stream = new MemoryStream(Obtain(checkpoint), writable: false);
         if (weightsOnly)
         {
             ((IWeightTransfer)trainable).LoadWeights(stream);

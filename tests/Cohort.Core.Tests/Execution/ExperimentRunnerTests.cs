@@ -345,6 +345,71 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task Should_RecomputeCorruptCheckpointsAndEndLikeAnUninterruptedRun_When_ResumedAfterCancellation()
+    {
+        // Given an uninterrupted run, and the same run cancelled half-way
+        var options = new RunnerOptions { Workers = 2 };
+        var (expected, expectedStore, _) = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options);
+        var store = new InMemoryExperimentStore();
+        var checkpoints = new InMemoryCheckpointStore();
+        using var cts = new CancellationTokenSource();
+        _ = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options, new RecordingObserver(cts, 9), store, checkpoints, cts.Token);
+
+        // When every stored checkpoint is damaged (one byte flipped) before the run is resumed
+        var stored = checkpoints.List("r");
+        Assert.NotEmpty(stored);
+        foreach (var hash in stored)
+        {
+            var result = (await store.ReadResultsAsync("r", CancellationToken.None)).First(r => r.Checkpoint?.Hash == hash);
+            var bytes = checkpoints.Read("r", result.Checkpoint!).ToArray();
+            bytes[^1] ^= 1;
+            checkpoints.Delete("r", [hash]);
+            checkpoints.Put("r", [new CheckpointBytes(result.Checkpoint!, bytes)]);
+        }
+
+        var observer = new RecordingObserver();
+        var resumed = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options, observer, store, checkpoints);
+
+        // Then each damaged checkpoint the run needs is recomputed from its producing task (hash verified), reported,
+        // and the run ends exactly as the uninterrupted one
+        // (checkpoints no longer referenced were deleted when the run resumed: the chains behind them are re-run too)
+        Assert.Contains(observer.Repaired, r => r.Problem.Contains("is corrupt", StringComparison.Ordinal));
+        Assert.All(observer.Repaired, r => Assert.Matches("is corrupt|is missing", r.Problem));
+        Assert.Equal(RunStatus.Completed, resumed.Outcome.Status);
+        Assert.Equal(await StoredResultsAsync(expectedStore), await StoredResultsAsync(store));
+        Assert.Equal(await StoredEventsAsync(expectedStore), await StoredEventsAsync(store));
+        Assert.Equal(Fingerprint(expected.Best!), Fingerprint(resumed.Outcome.Best!));
+    }
+
+    [Fact]
+    public async Task Should_FailNamingTheCheckpoint_When_ACorruptCheckpointCannotBeRecomputed()
+    {
+        // Given a run cancelled half-way whose stored checkpoints are then damaged, and a trainable that no longer
+        // trains the same way (so recomputing gives other bytes)
+        var options = new RunnerOptions { Workers = 1 };
+        var store = new InMemoryExperimentStore();
+        var checkpoints = new InMemoryCheckpointStore();
+        using var cts = new CancellationTokenSource();
+        _ = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options, new RecordingObserver(cts, 9), store, checkpoints, cts.Token);
+        foreach (var hash in checkpoints.List("r"))
+        {
+            var result = (await store.ReadResultsAsync("r", CancellationToken.None)).First(r => r.Checkpoint?.Hash == hash);
+            checkpoints.Delete("r", [hash]);
+            checkpoints.Put("r", [new CheckpointBytes(result.Checkpoint!, [1, 2, 3])]);
+        }
+
+        // When it is resumed
+        var resumed = await RunAsync(
+            new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(new Behaviour { Offset = 0.5 }), options, store: store, checkpoints: checkpoints);
+
+        // Then it does not end completed: the members that needed them fail, naming the checkpoint and the store
+        Assert.True(resumed.Outcome.Status != RunStatus.Completed, resumed.Outcome.Message);
+        Assert.Matches("Checkpoint [0-9a-f]{64} (is missing|in .* is corrupt)", resumed.Outcome.Message);
+        Assert.Contains("cannot be repaired", resumed.Outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("the in-memory checkpoint store (run 'r')", resumed.Outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_RefuseToResume_When_TheRebuiltSchedulerDecidesDifferently()
     {
         // Given a cancelled run whose log holds exploit decisions

@@ -43,6 +43,9 @@ internal sealed class Behaviour
 
     public bool HasTestSet { get; init; }
 
+    /// <summary>Added to the value at every step: a trainable that no longer trains as it did (not deterministic across versions).</summary>
+    public double Offset { get; init; }
+
     public int Creates;
     public int Trains;
     public int Loads;
@@ -95,7 +98,7 @@ internal sealed class CountingTrainable(Behaviour behaviour, ulong seed) : ITrai
             }
 
             var rng = new Rng(Seeds.Derive(seed, (ulong)Step));
-            Value += _x * (1.0 + (0.1 * rng.NextDouble()));
+            Value += (_x * (1.0 + (0.1 * rng.NextDouble()))) + behaviour.Offset;
             Step++;
         }
     }
@@ -288,6 +291,10 @@ internal sealed class RecordingObserver(CancellationTokenSource? cancelAfter = n
     public List<TaskFinishedProgress> Finished { get; } = [];
 
     public RunOutcome? Outcome { get; private set; }
+
+    public ConcurrentQueue<CheckpointRepairedProgress> Repaired { get; } = new();
+
+    public void CheckpointRepaired(CheckpointRepairedProgress progress) => Repaired.Enqueue(progress);
 
     public int Replayed { get; private set; } = -1;
 
