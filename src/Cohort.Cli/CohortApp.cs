@@ -177,6 +177,13 @@ public static class CohortApp
             await error.WriteLineAsync($"cohort: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
+        catch (StoreException ex)
+        {
+            // A damaged store or a full disk: the message names the file (and run and row); not a bug, so no "internal error".
+            var log = WriteLog(directory, ex);
+            await error.WriteLineAsync($"cohort: {ex.Message}{(log is null ? "" : $" (details in {log})")}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
         catch (OperationCanceledException)
         {
             await error.WriteLineAsync("cohort: interrupted.").ConfigureAwait(false);

@@ -52,23 +52,30 @@ public sealed class SqliteCheckpointStore : ICheckpointStore, IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            using var insert = Command(
-                _connection,
-                transaction,
-                "INSERT INTO checkpoints (run, hash, step, size, data) VALUES (@run, @hash, @step, @size, @data) ON CONFLICT (run, hash) DO NOTHING;",
-                [("@run", run), ("@hash", ""), ("@step", 0L), ("@size", 0L), ("@data", Array.Empty<byte>())]);
-            insert.Prepare();
-            foreach (var c in checkpoints)
+            try
             {
-                insert.Parameters["@hash"].Value = c.Checkpoint.Hash;
-                insert.Parameters["@step"].Value = c.Checkpoint.Step;
-                insert.Parameters["@size"].Value = (long)c.Bytes.Length;
-                insert.Parameters["@data"].Value = c.Bytes;
-                insert.ExecuteNonQuery();
-            }
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                using var insert = Command(
+                    _connection,
+                    transaction,
+                    "INSERT INTO checkpoints (run, hash, step, size, data) VALUES (@run, @hash, @step, @size, @data) ON CONFLICT (run, hash) DO NOTHING;",
+                    [("@run", run), ("@hash", ""), ("@step", 0L), ("@size", 0L), ("@data", Array.Empty<byte>())]);
+                insert.Prepare();
+                foreach (var c in checkpoints)
+                {
+                    insert.Parameters["@hash"].Value = c.Checkpoint.Hash;
+                    insert.Parameters["@step"].Value = c.Checkpoint.Step;
+                    insert.Parameters["@size"].Value = (long)c.Bytes.Length;
+                    insert.Parameters["@data"].Value = c.Bytes;
+                    insert.ExecuteNonQuery();
+                }
 
-            transaction.Commit();
+                transaction.Commit();
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteDatabase.Failed(Path, ex);
+            }
         }
     }
 
@@ -81,9 +88,16 @@ public sealed class SqliteCheckpointStore : ICheckpointStore, IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = Command(_connection, null, "SELECT data FROM checkpoints WHERE run = @run AND hash = @hash;", [("@run", run), ("@hash", checkpoint.Hash)]);
-            using var reader = select.ExecuteReader();
-            bytes = reader.Read() ? reader.GetFieldValue<byte[]>(0) : null;
+            try
+            {
+                using var select = Command(_connection, null, "SELECT data FROM checkpoints WHERE run = @run AND hash = @hash;", [("@run", run), ("@hash", checkpoint.Hash)]);
+                using var reader = select.ExecuteReader();
+                bytes = reader.Read() ? reader.GetFieldValue<byte[]>(0) : null;
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteDatabase.Failed(Path, ex);
+            }
         }
 
         if (bytes is null)
@@ -107,8 +121,15 @@ public sealed class SqliteCheckpointStore : ICheckpointStore, IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = Command(_connection, null, "SELECT 1 FROM checkpoints WHERE run = @run AND hash = @hash;", [("@run", run), ("@hash", checkpoint.Hash)]);
-            return select.ExecuteScalar() is not null;
+            try
+            {
+                using var select = Command(_connection, null, "SELECT 1 FROM checkpoints WHERE run = @run AND hash = @hash;", [("@run", run), ("@hash", checkpoint.Hash)]);
+                return select.ExecuteScalar() is not null;
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteDatabase.Failed(Path, ex);
+            }
         }
     }
 
@@ -125,16 +146,23 @@ public sealed class SqliteCheckpointStore : ICheckpointStore, IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            using var delete = Command(_connection, transaction, "DELETE FROM checkpoints WHERE run = @run AND hash = @hash;", [("@run", run), ("@hash", "")]);
-            delete.Prepare();
-            foreach (var hash in hashes)
+            try
             {
-                delete.Parameters["@hash"].Value = hash;
-                delete.ExecuteNonQuery();
-            }
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                using var delete = Command(_connection, transaction, "DELETE FROM checkpoints WHERE run = @run AND hash = @hash;", [("@run", run), ("@hash", "")]);
+                delete.Prepare();
+                foreach (var hash in hashes)
+                {
+                    delete.Parameters["@hash"].Value = hash;
+                    delete.ExecuteNonQuery();
+                }
 
-            transaction.Commit();
+                transaction.Commit();
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteDatabase.Failed(Path, ex);
+            }
         }
     }
 
@@ -144,15 +172,22 @@ public sealed class SqliteCheckpointStore : ICheckpointStore, IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            using var select = Command(_connection, null, "SELECT hash FROM checkpoints WHERE run = @run ORDER BY id;", [("@run", run)]);
-            using var reader = select.ExecuteReader();
-            var hashes = new List<string>();
-            while (reader.Read())
+            try
             {
-                hashes.Add(reader.GetString(0));
-            }
+                using var select = Command(_connection, null, "SELECT hash FROM checkpoints WHERE run = @run ORDER BY id;", [("@run", run)]);
+                using var reader = select.ExecuteReader();
+                var hashes = new List<string>();
+                while (reader.Read())
+                {
+                    hashes.Add(reader.GetString(0));
+                }
 
-            return hashes;
+                return hashes;
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteDatabase.Failed(Path, ex);
+            }
         }
     }
 

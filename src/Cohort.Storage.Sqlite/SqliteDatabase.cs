@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Cohort.Core.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Cohort.Storage.Sqlite;
@@ -47,11 +48,33 @@ internal static class SqliteDatabase
             await MigrateAsync(connection, path, time, cancellationToken).ConfigureAwait(false);
             return connection;
         }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw Failed(path, ex);
+        }
         catch
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// An SQLite error as a <see cref="StoreException"/> naming the database file, with what it means for the common
+    /// cases (a damaged file, a full disk, a read-only file).
+    /// </summary>
+    public static StoreException Failed(string path, SqliteException ex)
+    {
+        var meaning = ex.SqliteErrorCode switch
+        {
+            SQLitePCL.raw.SQLITE_CORRUPT or SQLitePCL.raw.SQLITE_NOTADB => " The file is damaged or is not a Cohort database; restore it from a copy, or run the experiment again.",
+            SQLitePCL.raw.SQLITE_FULL => " The disk holding it is full; free space, then continue with 'cohort resume'.",
+            SQLitePCL.raw.SQLITE_READONLY or SQLitePCL.raw.SQLITE_CANTOPEN or SQLitePCL.raw.SQLITE_PERM => " It cannot be opened for writing; check the file and its folder.",
+            SQLitePCL.raw.SQLITE_IOERR => " Reading or writing the file failed.",
+            _ => "",
+        };
+        return new StoreException($"SQLite database {path}: {ex.Message}{meaning}", path, inner: ex);
     }
 
     public static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);

@@ -68,6 +68,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
         {
             return Convert.ToInt32(await ScalarAsync(_connection, null, "SELECT MAX(version) FROM schema_version;", [], cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -95,6 +99,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return stored[0];
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -107,6 +115,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
         try
         {
             return await ReadRunsAsync(null, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -133,6 +145,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
         // Serialise before touching the database: an unserialisable event fails the call with nothing written.
         var rows = told.Select(t => (
             t.Result,
+            Outcome: t.Result.Outcome.ToString().ToLowerInvariant(),
             Json: CohortJson.Serialize(t.Result),
             Events: t.Events.Select(e => (Event: e, Kind: CohortJson.KindOf(e), Json: CohortJson.Serialize(e))).ToList())).ToList();
 
@@ -145,20 +158,20 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 _connection,
                 transaction,
                 """
-                INSERT INTO results (run, member, ordinal, generation, start_step, end_step, outcome, json)
-                VALUES (@run, @member, @ordinal, @generation, @start, @end, @outcome, @json)
+                INSERT INTO results (run, member, ordinal, generation, start_step, end_step, outcome, json, checksum)
+                VALUES (@run, @member, @ordinal, @generation, @start, @end, @outcome, @json, @checksum)
                 ON CONFLICT (run, member, ordinal) DO NOTHING
                 RETURNING id;
                 """,
-                [("@run", run), ("@member", 0), ("@ordinal", 0), ("@generation", 0), ("@start", 0L), ("@end", 0L), ("@outcome", ""), ("@json", "")]);
+                [("@run", run), ("@member", 0), ("@ordinal", 0), ("@generation", 0), ("@start", 0L), ("@end", 0L), ("@outcome", ""), ("@json", ""), ("@checksum", "")]);
             using var insertEvent = Command(
                 _connection,
                 transaction,
                 """
-                INSERT INTO events (run, member, step, kind, json, result_id)
-                VALUES (@run, @member, @step, @kind, @json, @result);
+                INSERT INTO events (run, member, step, kind, json, result_id, checksum)
+                VALUES (@run, @member, @step, @kind, @json, @result, @checksum);
                 """,
-                [("@run", run), ("@member", 0), ("@step", 0L), ("@kind", ""), ("@json", ""), ("@result", 0L)]);
+                [("@run", run), ("@member", 0), ("@step", 0L), ("@kind", ""), ("@json", ""), ("@result", 0L), ("@checksum", "")]);
             insertResult.Prepare();
             insertEvent.Prepare();
             var appended = 0;
@@ -171,8 +184,9 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 p["@generation"].Value = task.Generation;
                 p["@start"].Value = task.StartStep;
                 p["@end"].Value = task.EndStep;
-                p["@outcome"].Value = row.Result.Outcome.ToString().ToLowerInvariant();
+                p["@outcome"].Value = row.Outcome;
                 p["@json"].Value = row.Json;
+                p["@checksum"].Value = RowChecksum.OfResult(run, task.Member, task.Ordinal, task.Generation, task.StartStep, task.EndStep, row.Outcome, row.Json);
                 var id = await insertResult.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
                 if (id is null or DBNull)
                 {
@@ -188,6 +202,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
                     q["@kind"].Value = e.Kind;
                     q["@json"].Value = e.Json;
                     q["@result"].Value = id;
+                    q["@checksum"].Value = RowChecksum.OfEvent(run, e.Event.Member, e.Event.Step, e.Kind, e.Json);
                     await insertEvent.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -198,6 +213,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
             }
 
             return appended;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -214,14 +233,31 @@ public sealed class SqliteExperimentStore : IExperimentStore
             using var transaction = _connection.BeginTransaction(deferred: true);
             await RequireRunAsync(transaction, run, cancellationToken).ConfigureAwait(false);
             var results = new List<TaskResult>();
-            using var command = Command(_connection, transaction, "SELECT json FROM results WHERE run = @run ORDER BY id;", [("@run", run)]);
+            using var command = Command(
+                _connection,
+                transaction,
+                "SELECT id, member, ordinal, generation, start_step, end_step, outcome, json, checksum FROM results WHERE run = @run ORDER BY id;",
+                [("@run", run)]);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                results.Add(CohortJson.DeserializeTaskResult(reader.GetString(0)));
+                var id = reader.GetInt64(0);
+                var json = reader.GetString(7);
+                RowChecksum.Verify(
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    RowChecksum.OfResult(run, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6), json),
+                    Description,
+                    run,
+                    "results",
+                    id);
+                results.Add(RowChecksum.Decode(CohortJson.DeserializeTaskResult, json, Description, run, "results", id));
             }
 
             return results;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -236,14 +272,27 @@ public sealed class SqliteExperimentStore : IExperimentStore
         try
         {
             var events = new List<StoredEvent>();
-            using var command = Command(_connection, null, "SELECT id, json FROM events WHERE run = @run ORDER BY id;", [("@run", run)]);
+            using var command = Command(_connection, null, "SELECT id, member, step, kind, json, checksum FROM events WHERE run = @run ORDER BY id;", [("@run", run)]);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(new StoredEvent(reader.GetInt64(0), run, CohortJson.DeserializeEvent(reader.GetString(1))));
+                var id = reader.GetInt64(0);
+                var json = reader.GetString(4);
+                RowChecksum.Verify(
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    RowChecksum.OfEvent(run, reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), json),
+                    Description,
+                    run,
+                    "events",
+                    id);
+                events.Add(new StoredEvent(id, run, RowChecksum.Decode(CohortJson.DeserializeEvent, json, Description, run, "events", id)));
             }
 
             return events;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -267,6 +316,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
             {
                 throw new KeyNotFoundException($"Run '{run}' does not exist.");
             }
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -295,6 +348,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 cancellationToken).ConfigureAwait(false);
             return changed > 0;
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -314,6 +371,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 "DELETE FROM leases WHERE run = @run AND member = @member AND owner = @owner;",
                 [("@run", run), ("@member", member), ("@owner", owner)],
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -335,6 +396,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 [("@key", key), ("@value", value)],
                 cancellationToken).ConfigureAwait(false);
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -349,6 +414,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
         {
             var value = await ScalarAsync(_connection, null, "SELECT value FROM metadata WHERE key = @key;", [("@key", key)], cancellationToken).ConfigureAwait(false);
             return value as string;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -368,6 +437,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
 
             _disposed = true;
             await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -415,6 +488,12 @@ public sealed class SqliteExperimentStore : IExperimentStore
 
         return runs;
     }
+
+    /// <summary>How messages name this store: the database file.</summary>
+    private string Description => $"SQLite database {Path}";
+
+    /// <summary>An SQLite error (a malformed file, a full disk) as a <see cref="StoreException"/> naming the file.</summary>
+    private StoreException Failed(SqliteException ex) => SqliteDatabase.Failed(Path, ex);
 
     /// <summary>SQLite stores NaN as NULL; NULL reads back as NaN.</summary>
     private static object? Real(double value) => double.IsNaN(value) ? null : value;

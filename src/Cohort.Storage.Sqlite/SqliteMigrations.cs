@@ -81,8 +81,18 @@ public static class SqliteMigrations
         );
         """;
 
+    /// <summary>
+    /// Migration 3: a checksum on every result and event row (issue 13; <see cref="Cohort.Core.Storage.RowChecksum"/>),
+    /// verified when the row is read. Rows written before this version keep a NULL checksum and are read unverified:
+    /// they decode as before, and a damaged one that no longer decodes is reported with its file and row.
+    /// </summary>
+    public const string RowChecksums = """
+        ALTER TABLE results ADD COLUMN checksum TEXT;
+        ALTER TABLE events ADD COLUMN checksum TEXT;
+        """;
+
     /// <summary>All migrations in order; the index + 1 is the version each produces.</summary>
-    public static IReadOnlyList<string> All { get; } = [Initial, Checkpoints];
+    public static IReadOnlyList<string> All { get; } = [Initial, Checkpoints, RowChecksums];
 
     /// <summary>The version a database has after every migration ran.</summary>
     public static int LatestVersion => All.Count;
