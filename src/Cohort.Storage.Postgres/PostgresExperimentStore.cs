@@ -41,6 +41,16 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     /// <summary>The experiment this store reads and writes.</summary>
     public string Experiment { get; }
 
+    /// <summary>How messages name this store: the database, its host and the experiment (never the password).</summary>
+    private string Description
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return $"PostgreSQL database {builder.Database} on {builder.Host} (experiment '{Experiment}')";
+        }
+    }
+
     /// <summary>The connection pool, for a <see cref="PostgresCheckpointStore"/> on the same database.</summary>
     public NpgsqlDataSource DataSource => _dataSource;
 
@@ -235,13 +245,22 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         await using var command = Command(
             connection,
             null,
-            "SELECT id, json FROM cohort_events WHERE experiment = @e AND run = @run ORDER BY id;",
+            "SELECT id, member, step, kind, json, checksum FROM cohort_events WHERE experiment = @e AND run = @run ORDER BY id;",
             [P("e", Experiment), P("run", run)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new StoredEvent(reader.GetInt64(0), run, CohortJson.DeserializeEvent(reader.GetString(1))));
+            var id = reader.GetInt64(0);
+            var json = reader.GetString(4);
+            RowChecksum.Verify(
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                RowChecksum.OfEvent(run, reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), json),
+                Description,
+                run,
+                "cohort_events",
+                id);
+            events.Add(new StoredEvent(id, run, RowChecksum.Decode(CohortJson.DeserializeEvent, json, Description, run, "cohort_events", id)));
         }
 
         return events;
@@ -659,18 +678,18 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                     USING unnest(@members, @ordinals) AS k(m, o)
                     WHERE p.experiment = @e AND p.run = @run AND p.member = k.m AND p.ordinal = k.o
                 ), inserted AS (
-                    INSERT INTO cohort_results (experiment, run, member, ordinal, generation, start_step, end_step, outcome, json)
-                    SELECT @e, @run, x.m, x.o, x.g, x.s, x.t, x.outcome, x.json
-                    FROM unnest(@members, @ordinals, @generations, @starts, @ends, @outcomes, @jsons) WITH ORDINALITY
-                         AS x(m, o, g, s, t, outcome, json, pos)
+                    INSERT INTO cohort_results (experiment, run, member, ordinal, generation, start_step, end_step, outcome, json, checksum)
+                    SELECT @e, @run, x.m, x.o, x.g, x.s, x.t, x.outcome, x.json, x.checksum
+                    FROM unnest(@members, @ordinals, @generations, @starts, @ends, @outcomes, @jsons, @checksums) WITH ORDINALITY
+                         AS x(m, o, g, s, t, outcome, json, checksum, pos)
                     ORDER BY x.pos
                     ON CONFLICT (experiment, run, member, ordinal) DO NOTHING
                     RETURNING id, member, ordinal
                 ), logged AS (
-                    INSERT INTO cohort_events (experiment, run, member, step, kind, json, result_id)
-                    SELECT @e, @run, v.member, v.step, v.kind, v.json, i.id
-                    FROM unnest(@eventOwners, @eventOrdinals, @eventMembers, @eventSteps, @eventKinds, @eventJsons) WITH ORDINALITY
-                         AS v(om, oo, member, step, kind, json, pos)
+                    INSERT INTO cohort_events (experiment, run, member, step, kind, json, result_id, checksum)
+                    SELECT @e, @run, v.member, v.step, v.kind, v.json, i.id, v.checksum
+                    FROM unnest(@eventOwners, @eventOrdinals, @eventMembers, @eventSteps, @eventKinds, @eventJsons, @eventChecksums) WITH ORDINALITY
+                         AS v(om, oo, member, step, kind, json, checksum, pos)
                     JOIN inserted i ON i.member = v.om AND i.ordinal = v.oo
                     ORDER BY v.pos
                 )
@@ -685,12 +704,14 @@ public sealed class PostgresExperimentStore : ICoordinationStore
                     P("ends", rows.Select(r => r.Task.EndStep).ToArray()),
                     P("outcomes", rows.Select(r => r.Outcome).ToArray()),
                     P("jsons", rows.Select(r => r.Json).ToArray()),
+                    P("checksums", rows.Select(r => RowChecksum.OfResult(run, r.Task.Member, r.Task.Ordinal, r.Task.Generation, r.Task.StartStep, r.Task.EndStep, r.Outcome, r.Json)).ToArray()),
                     P("eventOwners", events.Select(e => e.Task.Member).ToArray()),
                     P("eventOrdinals", events.Select(e => e.Task.Ordinal).ToArray()),
                     P("eventMembers", events.Select(e => e.Event.Member).ToArray()),
                     P("eventSteps", events.Select(e => e.Event.Step).ToArray()),
                     P("eventKinds", events.Select(e => e.Event.Kind).ToArray()),
                     P("eventJsons", events.Select(e => e.Event.Json).ToArray()),
+                    P("eventChecksums", events.Select(e => RowChecksum.OfEvent(run, e.Event.Member, e.Event.Step, e.Event.Kind, e.Event.Json)).ToArray()),
                 ]);
             var ids = new Dictionary<TaskKey, long>();
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -740,13 +761,25 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         await using var command = Command(
             connection,
             transaction,
-            "SELECT id, json FROM cohort_results WHERE experiment = @e AND run = @run AND id > @after ORDER BY id;",
+            """
+            SELECT id, member, ordinal, generation, start_step, end_step, outcome, json, checksum
+            FROM cohort_results WHERE experiment = @e AND run = @run AND id > @after ORDER BY id;
+            """,
             [P("e", Experiment), P("run", run), P("after", after)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<SequencedResult>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            results.Add(new SequencedResult(reader.GetInt64(0), CohortJson.DeserializeTaskResult(reader.GetString(1))));
+            var id = reader.GetInt64(0);
+            var json = reader.GetString(7);
+            RowChecksum.Verify(
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                RowChecksum.OfResult(run, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6), json),
+                Description,
+                run,
+                "cohort_results",
+                id);
+            results.Add(new SequencedResult(id, RowChecksum.Decode(CohortJson.DeserializeTaskResult, json, Description, run, "cohort_results", id)));
         }
 
         return results;
