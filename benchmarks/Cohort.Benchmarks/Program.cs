@@ -11,6 +11,14 @@ using Cohort.Benchmarks;
 //   bookkeeping [--cases boston-pbt36,lenet5-pbt16] [--repeats N] [--workers N] [--data-dir DIR] [--in-memory]
 //                              issue 12: PBT with its ready interval against one task per member, side by side,
 //                              through the SQLite store and the run directory's checkpoints, as `cohort run` does
+//   datasets --data DIR        verifying MNIST's SHA-256 on load against loading it (DIR: a data directory with mnist/)
+//   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--lean]
+//                              PB2's decision cost (population 36, 5 hyperparameters, 100 generations) on the Boston MLP
+//                              against the run's wall time, beside PBT's (and a cheaper PB2 setting with --lean);
+//                              D holds boston/housing.data
+//   pb2-vs-pbt [--seeds N]     PB2 against PBT at population 4 on the noisy quadratic and the toy
+//   torch [--seconds S]        the engine against TorchSharp (LibTorch CPU) on the papers' networks, 1 and 2 threads:
+//                              a Markdown table, then the same as JSON
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
 var seconds = 3.0;
 var at = Array.IndexOf(args, "--seconds");
@@ -19,6 +27,9 @@ if (at >= 0 && at + 1 < args.Length)
     seconds = double.Parse(args[at + 1], CultureInfo.InvariantCulture);
 }
 
+string? Option(string name) => Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+var seedCount = int.Parse(Option("--seeds") ?? "3", CultureInfo.InvariantCulture);
+var seeds = Enumerable.Range(1, seedCount).Select(i => (ulong)i).ToArray();
 var json = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 switch (mode)
 {
@@ -35,23 +46,41 @@ switch (mode)
         return 0;
     case "bookkeeping":
         var bookkeeping = await BookkeepingBench.RunAsync(
-            Value("--data-dir"),
-            int.Parse(Value("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
-            int.Parse(Value("--repeats") ?? "1", CultureInfo.InvariantCulture),
-            (Value("--cases") ?? "boston-pbt36,lenet5-pbt16").Split(','),
+            Option("--data-dir"),
+            int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
+            int.Parse(Option("--repeats") ?? "1", CultureInfo.InvariantCulture),
+            (Option("--cases") ?? "boston-pbt36,lenet5-pbt16").Split(','),
             args.Contains("--in-memory"));
         Console.WriteLine(JsonSerializer.Serialize(new { bookkeeping }, json));
+        return 0;
+    case "torch":
+        var comparison = TorchBench.Run(seconds);
+        Console.WriteLine(TorchBench.Table(comparison));
+        Console.WriteLine();
+        Console.WriteLine(JsonSerializer.Serialize(new { comparison }, json));
         return 0;
     case "conv":
         ConvBench.Run(seconds, 1);
         return 0;
-    default:
-        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv or bookkeeping");
-        return 2;
-}
+    case "datasets":
+        var dataAt = Array.IndexOf(args, "--data");
+        if (dataAt < 0 || dataAt + 1 >= args.Length)
+        {
+            Console.Error.WriteLine("datasets needs --data DIR (a data directory with mnist/)");
+            return 2;
+        }
 
-string? Value(string option)
-{
-    var i = Array.IndexOf(args, option);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+        Console.WriteLine(JsonSerializer.Serialize(DatasetBench.Run(args[dataAt + 1], 5), json));
+        return 0;
+    case "pb2-cost":
+        var dataDirectory = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";
+        var workers = int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--lean")) }, json));
+        return 0;
+    case "pb2-vs-pbt":
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-vs-pbt, torch or bookkeeping");
+        return 2;
 }

@@ -104,6 +104,12 @@ internal sealed class QuadraticFactory : ITrainableFactory
 {
     public IReadOnlyList<string> Metrics { get; } = ["loss"];
 
+    /// <summary>What the trainable reads and reports: the runner refuses a run naming anything else before training.</summary>
+    public TrainableDeclaration Declaration { get; } = new(
+        "quadratic",
+        [HyperparameterDeclaration.Real("lr", ValueRange.Above(0), "the step size") with { Required = true }],
+        ["loss"]);
+
     public bool HasTestSet => false;
 
     public ITrainable Create(ulong seed) => new Quadratic();

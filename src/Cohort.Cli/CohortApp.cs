@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Cohort.Cli.Console;
 using Cohort.Cli.Experiments;
-using Cohort.Cli.Spec;
+using Cohort.Core.Security;
 using Cohort.Core.Storage;
 using Cohort.Engine.Data;
+using Cohort.Spec;
+using Cohort.Spec.Results;
 using Cohort.Storage.Sqlite;
 using Spectre.Console;
 
@@ -18,9 +21,11 @@ public static class CohortApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken = default)
     {
-        var root = Build(output, error, interactive);
+        // Error messages may quote what the user typed, connection strings included: mask every line.
+        await using var masked = new MaskingWriter(error);
+        var root = Build(output, masked, interactive);
         var parse = root.Parse(args);
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken).ConfigureAwait(false);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = masked }, cancellationToken).ConfigureAwait(false);
     }
 
     private static RootCommand Build(TextWriter output, TextWriter error, bool interactive)
@@ -44,7 +49,7 @@ public static class CohortApp
         distributed.AddTo(run);
         run.SetAction((parse, ct) => Guard(error, parse.GetValue(outOption)?.FullName, async () =>
         {
-            var spec = SpecLoader.Load(parse.GetValue(specArgument)!.FullName);
+            var spec = CohortCatalog.Instance.Load(parse.GetValue(specArgument)!.FullName);
             if (parse.GetValue(seedOption) is { } seed)
             {
                 spec = spec with { Seed = seed };
@@ -78,21 +83,16 @@ public static class CohortApp
             dirArgument, runOption, dataOption,
         };
         replay.SetAction((parse, ct) => Guard(error, parse.GetValue(dirArgument)?.FullName, () =>
-            ScheduleReplay.RunAsync(parse.GetValue(dirArgument)!.FullName, parse.GetValue(runOption)!, parse.GetValue(dataOption)?.FullName, output, ct)));
+            ExperimentHost.ReplayAsync(parse.GetValue(dirArgument)!.FullName, parse.GetValue(runOption)!, parse.GetValue(dataOption)?.FullName, output, ct)));
 
         var validate = new Command("validate", "Check a spec without training anything.") { specArgument };
         validate.SetAction((parse, ct) => Guard(error, null, () =>
         {
             var path = parse.GetValue(specArgument)!.FullName;
-            var spec = SpecLoader.Load(path);
-            foreach (var r in spec.Runs)
-            {
-                _ = SpecMapping.Scheduler(spec, r);
-            }
-
+            var spec = CohortCatalog.Instance.Load(path);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{path}: valid — experiment '{spec.Experiment}', {spec.Runs.Count} runs ({string.Join(", ", spec.Runs.Select(r => $"{r.Name}: {r.Method.ToString().ToLowerInvariant()} x{PopulationOf(spec, r)}"))}), {spec.Steps} steps per member"));
+                $"{path}: valid — experiment '{spec.Experiment}', {spec.Runs.Count} runs ({string.Join(", ", spec.Runs.Select(r => $"{r.Name}: {r.Method} x{PopulationOf(spec, r)}"))}), {spec.Steps} steps per member"));
             return Task.FromResult(ExitCodes.Success);
         }));
 
@@ -114,7 +114,7 @@ public static class CohortApp
 
     private static TimeSpan FaultDelay(int milliseconds) => TimeSpan.FromMilliseconds(Math.Max(0, milliseconds));
 
-    private static int PopulationOf(ExperimentSpec spec, RunSpec run) => SpecMapping.Scheduler(spec, run).Population;
+    private static int PopulationOf(ExperimentSpec spec, RunSpec run) => CohortCatalog.Instance.CreateScheduler(spec, run).Population;
 
     private static int? CheckWorkers(int? workers) =>
         workers is < 1 ? throw new UsageException($"--workers must be at least 1 (got {workers}).") : workers;
@@ -203,7 +203,7 @@ public static class CohortApp
         {
             var dir = directory is not null && Directory.Exists(directory) ? directory : Path.GetTempPath();
             var path = Path.Combine(dir, "cohort.log");
-            File.AppendAllText(path, $"{DateTimeOffset.UtcNow:O} {ex}\n");
+            File.AppendAllText(path, $"{DateTimeOffset.UtcNow:O} {SecretMasker.Mask(ex.ToString())}\n");
             return path;
         }
         catch (IOException)

@@ -1,12 +1,13 @@
 using System.Globalization;
+using Cohort.Core.Security;
 using Npgsql;
 
 namespace Cohort.Storage.Postgres;
 
 /// <summary>
 /// PostgreSQL connection strings as users write them: a <c>postgresql://user:password@host:port/database?sslmode=require</c>
-/// URI (libpq style) or an Npgsql key=value string. <see cref="Redact"/> gives the form that may be printed or logged:
-/// the password never is.
+/// URI (libpq style) or an Npgsql key=value string. <see cref="SecretMasker.Mask"/> gives the form that may be printed
+/// or logged: the password never is.
 /// </summary>
 public static class PostgresConnection
 {
@@ -31,13 +32,13 @@ public static class PostgresConnection
             }
             catch (ArgumentException ex)
             {
-                throw new FormatException($"Not a PostgreSQL connection string: {Redact(text)} ({ex.Message.Split('\n')[0]})", ex);
+                throw new FormatException($"Not a PostgreSQL connection string: {SecretMasker.Mask(text)} ({ex.Message.Split('\n')[0]})", ex);
             }
         }
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new FormatException($"Not a PostgreSQL URI: {Redact(text)}. Expected postgresql://user:password@host:port/database.");
+            throw new FormatException($"Not a PostgreSQL URI: {SecretMasker.Mask(text)}. Expected postgresql://user:password@host:port/database.");
         }
 
         var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host };
@@ -85,7 +86,7 @@ public static class PostgresConnection
                     }
                     catch (ArgumentException ex)
                     {
-                        throw new FormatException($"Unknown PostgreSQL URI parameter '{key}' in {Redact(text)}.", ex);
+                        throw new FormatException($"Unknown PostgreSQL URI parameter '{key}' in {SecretMasker.Mask(text)}.", ex);
                     }
 
                     break;
@@ -93,40 +94,6 @@ public static class PostgresConnection
         }
 
         return builder.ConnectionString;
-    }
-
-    /// <summary>The connection string with its password replaced by <c>***</c>, for messages and logs.</summary>
-    public static string Redact(string connection)
-    {
-        ArgumentNullException.ThrowIfNull(connection);
-        var text = connection.Trim();
-        if (text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))
-        {
-            var scheme = text.IndexOf("://", StringComparison.Ordinal) + 3;
-            var at = text.IndexOf('@', scheme);
-            if (at < 0)
-            {
-                return text;
-            }
-
-            var colon = text.IndexOf(':', scheme);
-            return colon >= 0 && colon < at ? text[..(colon + 1)] + "***" + text[at..] : text;
-        }
-
-        try
-        {
-            var builder = new NpgsqlConnectionStringBuilder(text);
-            if (!string.IsNullOrEmpty(builder.Password))
-            {
-                builder.Password = "***";
-            }
-
-            return builder.ConnectionString;
-        }
-        catch (ArgumentException)
-        {
-            return "(unreadable connection string)";
-        }
     }
 
     /// <summary>A short description for progress lines: <c>user@host:port/database</c>, never the password.</summary>

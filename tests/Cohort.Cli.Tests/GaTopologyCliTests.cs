@@ -1,6 +1,9 @@
 using System.Text.Json;
-using Cohort.Cli.Spec;
+using Cohort.Cli.Experiments;
 using Cohort.Core.Scheduling;
+using Cohort.Spec;
+using Cohort.Spec.Methods;
+using Cohort.Training.Networks;
 
 namespace Cohort.Cli.Tests;
 
@@ -62,12 +65,13 @@ public sealed class GaTopologyCliTests
     [Fact]
     public void Parse_Should_ReadTopologyModeAndDemes_When_GaRunSetsThem()
     {
-        var spec = SpecLoader.Parse(Spec, "topology.yaml");
+        var catalog = CohortCatalog.Instance;
+        var spec = catalog.Parse(Spec, "topology.yaml");
 
-        Assert.Equal(ModelKind.Convnet, spec.Trainable.Network!.Model.Kind);
-        Assert.Equal(new GaSpec(0.33, 0.05, GaWeightsParent.Fitness, GaMode.Topology, 2, 0.5, TimeMeasure.Cost, 3, DemeLayout.Ring, 0.5), spec.Runs[0].Ga);
-        var json = SpecJson.Serialize(spec);
-        Assert.Equal(spec, SpecLoader.Parse(json, "stored.json"));
+        Assert.Equal(NetworkModelKind.Convnet, ((NetworkSettings)spec.Trainable.Settings).Model.Kind);
+        Assert.Equal(new GaSettings(0.33, 0.05, WeightsParentChoice.FitnessProportional, GaMode.Topology, 2, 0.5, TimeMeasure.Cost, 3, DemeLayout.Ring, 0.5), spec.Runs[0].Settings);
+        var json = catalog.ToJson(spec);
+        Assert.Equal(spec, catalog.Parse(json, "stored.json"));
         using var document = JsonDocument.Parse(json);
         Assert.Equal("topology", document.RootElement.GetProperty("runs")[0].GetProperty("mode").GetString());
     }
@@ -77,7 +81,7 @@ public sealed class GaTopologyCliTests
     {
         var text = Spec.Replace("    mode: topology\n", "", StringComparison.Ordinal).Replace("demes: 3", "demes: 9", StringComparison.Ordinal);
 
-        var errors = Assert.Throws<SpecException>(() => SpecLoader.Parse(text, "bad.yaml")).Errors;
+        var errors = Assert.Throws<SpecException>(() => CohortCatalog.Instance.Parse(text, "bad.yaml")).Errors;
 
         Assert.Contains(errors, e => e.Path.EndsWith("target", StringComparison.Ordinal) && e.Message.Contains("topology", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Path.EndsWith("demes", StringComparison.Ordinal) && e.Message.Contains("more demes than members", StringComparison.Ordinal));

@@ -38,6 +38,21 @@ public sealed class DistributedCommandTests
         Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("worker", "postgresql://pbt:p@ss:hunter2@127.0.0.1:1/cohort")] // misplaced: the parser quotes it
+    [InlineData("worker", "--storage", "postgresql://pbt:p@ss:hunter2@127.0.0.1:1/cohort")] // not a valid URI
+    [InlineData("worker", "--storage", "postgresql://pbt@127.0.0.1:1/cohort?PassWord=hunter2&frobnicate=1")]
+    [InlineData("worker", "--storage", "Host=127.0.0.1;Port=1;Password=hunter2;Frobnicate=1")]
+    [InlineData("worker", "Host=127.0.0.1;Port=1;Pwd='hunter2;x';Database=d")] // misplaced, quoted value
+    public async Task Worker_Should_NotPrintThePassword_When_ItsInputIsRejected(params string[] args)
+    {
+        var (code, output) = await RunAsync(args);
+
+        Assert.NotEqual(0, code);
+        Assert.DoesNotContain("hunter2", output, StringComparison.Ordinal);
+        Assert.Contains("***", output, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Run_Should_RejectStorage_When_ItIsNotAPostgresConnectionString()
     {

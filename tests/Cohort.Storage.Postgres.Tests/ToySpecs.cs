@@ -1,8 +1,8 @@
 using System.Globalization;
 using Cohort.Cli.Experiments;
-using Cohort.Cli.Spec;
 using Cohort.Core.Execution;
 using Cohort.Core.Scheduling;
+using Cohort.Spec;
 
 namespace Cohort.Storage.Postgres.Tests;
 
@@ -34,10 +34,10 @@ internal static class ToySpecs
             """);
 
     public static ExperimentSpec Spec(string experiment, int population, int steps, int ready, string mode, ulong seed = 7, bool copyOptimizerState = true) =>
-        SpecLoader.Parse(Yaml(experiment, population, steps, ready, mode, seed, copyOptimizerState), experiment + ".yaml");
+        CohortCatalog.Instance.Parse(Yaml(experiment, population, steps, ready, mode, seed, copyOptimizerState), experiment + ".yaml");
 
     public static RunDefinition Run(ExperimentSpec spec) =>
-        new(spec.Runs[0].Name, SpecMapping.RunSeed(spec, spec.Runs[0]), SpecMapping.Objective(spec), SpecJson.Serialize(spec.Runs[0]));
+        new(spec.Runs[0].Name, SpecMapping.RunSeed(spec, spec.Runs[0]), spec.Objective, CohortCatalog.Instance.ToJson(spec, spec.Runs[0]));
 
-    public static IScheduler Scheduler(ExperimentSpec spec) => SpecMapping.Scheduler(spec, spec.Runs[0]);
+    public static IScheduler Scheduler(ExperimentSpec spec) => CohortCatalog.Instance.CreateScheduler(spec, spec.Runs[0]);
 }

@@ -1,11 +1,11 @@
 using System.Globalization;
 using Cohort.Cli.Console;
-using Cohort.Cli.Spec;
 using Cohort.Core.Execution;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
-using Cohort.Engine.Data;
+using Cohort.Spec;
+using Cohort.Spec.Results;
 using Cohort.Storage.Postgres;
 using Microsoft.Extensions.Logging;
 
@@ -49,9 +49,10 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
     {
         await using var store = await OpenAsync(spec.Experiment, cancellationToken).ConfigureAwait(false);
         await using var coordinator = await PostgresExperimentLock.AcquireAsync(store.DataSource, spec.Experiment, cancellationToken).ConfigureAwait(false);
-        var specJson = SpecJson.Serialize(spec);
+        var catalog = CohortCatalog.Instance;
+        var specJson = catalog.ToJson(spec);
         var stored = await store.GetMetadataAsync(ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false);
-        if (stored is not null && !string.Equals(stored, specJson, StringComparison.Ordinal))
+        if (stored is not null && !ExperimentHost.IsStored(stored, spec))
         {
             throw new UsageException(
                 $"{options.Storage.Display} already holds experiment '{spec.Experiment}' with a different spec or seed; rename the experiment or use another database.");
@@ -66,8 +67,8 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
         // Runs first, then the spec: a worker that sees the spec sees every run.
         foreach (var run in spec.Runs)
         {
-            var scheduler = SpecMapping.Scheduler(spec, run);
-            await store.CreateRunAsync(new RunRecord(run.Name, scheduler.Method, SpecJson.Serialize(run)), cancellationToken).ConfigureAwait(false);
+            var scheduler = catalog.CreateScheduler(spec, run);
+            await store.CreateRunAsync(new RunRecord(run.Name, scheduler.Method, catalog.ToJson(spec, run)), cancellationToken).ConfigureAwait(false);
         }
 
         if (stored is null)
@@ -147,7 +148,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
             await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         }
 
-        var spec = SpecLoader.Parse(json, $"{options.Storage.Display} (experiment '{experiment}')");
+        var spec = CohortCatalog.Instance.Parse(json, $"{options.Storage.Display} (experiment '{experiment}')");
         return await WorkAsync(store, spec, cancellationToken).ConfigureAwait(false);
     }
 
@@ -155,14 +156,14 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
     private async Task<int> WorkAsync(PostgresExperimentStore store, ExperimentSpec spec, CancellationToken cancellationToken)
     {
         var checkpoints = await CheckpointsAsync(store, cancellationToken).ConfigureAwait(false);
-        var data = DataDirectory.Resolve(options.DataDirectory);
-        ITrainableFactory factory = await TrainableFactories.CreateAsync(spec, data, output, cancellationToken).ConfigureAwait(false);
+        var catalog = CohortCatalog.Instance;
+        var factory = await catalog.CreateFactoryAsync(spec, ExperimentHost.TrainableContextFor(spec, options.DataDirectory, output), cancellationToken).ConfigureAwait(false);
         if (options.TrainDelay > TimeSpan.Zero)
         {
             factory = new SlowTrainableFactory(factory, options.TrainDelay);
         }
 
-        var objective = SpecMapping.Objective(spec);
+        var objective = spec.Objective;
         var logger = new LineLogger<DistributedWorker>(output, options.Verbose ? LogLevel.Debug : LogLevel.Warning);
         var workerOptions = new DistributedWorkerOptions
         {
@@ -186,7 +187,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
                 continue;
             }
 
-            var population = SpecMapping.Scheduler(spec, run).Population;
+            var population = catalog.CreateScheduler(spec, run).Population;
             var progress = new ConsoleProgress(output, options.Interactive, objective, spec.Steps, population);
             var worker = new DistributedWorker(
                 store,
@@ -195,8 +196,8 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
                 progress,
                 logger: logger);
             var outcome = await worker.RunAsync(
-                new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, SpecJson.Serialize(run)),
-                () => SpecMapping.Scheduler(spec, run),
+                new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, catalog.ToJson(spec, run)),
+                () => catalog.CreateScheduler(spec, run),
                 factory,
                 cancellationToken).ConfigureAwait(false);
             if (outcome.Status == RunStatus.Cancelled)

@@ -1,9 +1,13 @@
+using System.Globalization;
+using System.Text.Json;
 using Cohort.Cli.Console;
-using Cohort.Cli.Spec;
 using Cohort.Core.Execution;
 using Cohort.Core.Storage;
-using Cohort.Engine.Data;
+using Cohort.Spec;
+using Cohort.Spec.Results;
+using Cohort.Spec.Sections;
 using Cohort.Storage.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace Cohort.Cli.Experiments;
 
@@ -29,23 +33,23 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
     {
         using var writer = RunDirectoryLock.Acquire(directory);
         await using var store = await SqliteExperimentStore.OpenAsync(Path.Combine(directory, DatabaseFile), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var specJson = SpecJson.Serialize(spec);
+        var catalog = CohortCatalog.Instance;
+        var specJson = catalog.ToJson(spec);
         var stored = await store.GetMetadataAsync(SpecKey, cancellationToken).ConfigureAwait(false);
         if (stored is null)
         {
             await store.SetMetadataAsync(SpecKey, specJson, cancellationToken).ConfigureAwait(false);
         }
-        else if (!string.Equals(stored, specJson, StringComparison.Ordinal))
+        else if (!IsStored(stored, spec))
         {
             throw new UsageException(
-                $"{directory} already holds experiment '{SpecLoader.Parse(stored, directory).Experiment}' with a different spec or seed; " +
+                $"{directory} already holds experiment '{StoredExperimentName(stored, directory)}' with a different spec or seed; " +
                 "continue it with 'cohort resume', or choose another --out directory.");
         }
 
-        var data = DataDirectory.Resolve(options.DataDirectory);
-        var factory = await TrainableFactories.CreateAsync(spec, data, output, cancellationToken).ConfigureAwait(false);
+        var factory = await catalog.CreateFactoryAsync(spec, TrainableContextFor(spec, options.DataDirectory, output), cancellationToken).ConfigureAwait(false);
         await using var checkpoints = await SqliteCheckpointStore.OpenAsync(Path.Combine(directory, DatabaseFile), cancellationToken).ConfigureAwait(false);
-        var objective = SpecMapping.Objective(spec);
+        var objective = spec.Objective;
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
             .Where(r => r.Status is RunStatus.Completed or RunStatus.CompletedWithFailures)
             .ToDictionary(r => r.Name, StringComparer.Ordinal);
@@ -68,7 +72,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
                 continue;
             }
 
-            var scheduler = SpecMapping.Scheduler(spec, run);
+            var scheduler = catalog.CreateScheduler(spec, run);
             var progress = new ConsoleProgress(output, options.Interactive, objective, spec.Steps, scheduler.Population);
             var runner = new ExperimentRunner(
                 checkpoints,
@@ -83,7 +87,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
                 },
                 progress);
             var outcome = await runner.RunAsync(
-                new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, SpecJson.Serialize(run)),
+                new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, catalog.ToJson(spec, run)),
                 scheduler,
                 factory,
                 cancellationToken).ConfigureAwait(false);
@@ -117,7 +121,80 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
         await using var store = await SqliteExperimentStore.OpenAsync(db, cancellationToken: cancellationToken).ConfigureAwait(false);
         var json = await store.GetMetadataAsync(SpecKey, cancellationToken).ConfigureAwait(false)
             ?? throw new UsageException($"{db} holds no spec: it was not written by 'cohort run'.");
-        return SpecLoader.Parse(json, db + " (stored spec)");
+        return CohortCatalog.Instance.Parse(json, db + " (stored spec)");
+    }
+
+    /// <summary>The context in which the CLI builds trainable factories: messages (a download) go to <paramref name="output"/>.</summary>
+    public static TrainableContext TrainableContextFor(ExperimentSpec spec, string? dataDirectory, TextWriter output) =>
+        new(spec.Seed, dataDirectory, new LineLogger<TrainableContext>(output, LogLevel.Information));
+
+    /// <summary><c>cohort replay DIR --run NAME</c>: retrains the run's best schedule from scratch and writes <c>replay-NAME.json</c>.</summary>
+    public static async Task<int> ReplayAsync(string directory, string runName, string? dataDirectory, TextWriter output, CancellationToken cancellationToken)
+    {
+        var spec = await ReadStoredSpecAsync(directory, cancellationToken).ConfigureAwait(false);
+        if (spec.Runs.All(r => r.Name != runName))
+        {
+            throw new UsageException($"{directory} has no run '{runName}'; runs: {string.Join(", ", spec.Runs.Select(r => r.Name))}.");
+        }
+
+        var factory = await CohortCatalog.Instance.CreateFactoryAsync(spec, TrainableContextFor(spec, dataDirectory, output), cancellationToken).ConfigureAwait(false);
+        ReplayOutcome outcome;
+        await using (var store = await SqliteExperimentStore.OpenAsync(Path.Combine(directory, DatabaseFile), cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                outcome = await ScheduleReplay.RunAsync(spec, store, runName, factory, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ArgumentException e) when (e.ParamName == "runName")
+            {
+                throw new UsageException(e.Message.Split(" (Parameter", 2)[0] + $" ({directory})");
+            }
+        }
+
+        var metric = outcome.Metric;
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"[{runName}] replayed member {outcome.Member}'s schedule ({outcome.Segments} segments, {spec.Steps} steps) from scratch: validation {metric} {outcome.Score:G6}{(outcome.TestScore is { } ts ? $", test {metric} {ts:G6}" : "")} (the run's best member had {outcome.OriginalScore:G6})"));
+        var path = Path.Combine(directory, $"replay-{runName}.json");
+        await File.WriteAllTextAsync(path, outcome.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n", cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"Wrote {path}");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="stored"/> (a directory's or database's spec JSON) is <paramref name="spec"/>: the same
+    /// text, or — written by an older version in another layout — the same spec once read.
+    /// </summary>
+    public static bool IsStored(string stored, ExperimentSpec spec)
+    {
+        var catalog = CohortCatalog.Instance;
+        if (string.Equals(stored, catalog.ToJson(spec), StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        try
+        {
+            return catalog.Parse(stored, "stored spec") == spec;
+        }
+        catch (SpecException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The experiment name of a stored spec, for a message; the raw JSON's when it no longer parses.</summary>
+    private static string StoredExperimentName(string json, string directory)
+    {
+        try
+        {
+            return CohortCatalog.Instance.Parse(json, directory).Experiment;
+        }
+        catch (SpecException)
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.TryGetProperty("experiment", out var name) ? name.GetString() ?? "?" : "?";
+        }
     }
 }
 

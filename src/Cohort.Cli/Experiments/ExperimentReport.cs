@@ -1,5 +1,7 @@
-using Cohort.Cli.Spec;
+using Cohort.Core.Hyperparameters;
 using Cohort.Core.Storage;
+using Cohort.Core.Trainables;
+using Cohort.Spec;
 using Cohort.Reports;
 using Cohort.Storage.Sqlite;
 
@@ -12,9 +14,12 @@ internal static class ExperimentReport
 
     public static ReportOptions Options(ExperimentSpec spec) => new(
         spec.Experiment,
-        SpecMapping.Objective(spec),
-        spec.Hyperparameters.Where(h => h.Kind != HyperparameterKind.Categorical).Select(h => h.Name).ToArray(),
-        spec.Hyperparameters.Where(h => h.Scale == HyperparameterScale.Log).Select(h => h.Name).ToHashSet(StringComparer.Ordinal));
+        spec.Objective,
+        spec.Hyperparameters.Where(h => h.Type != HyperparameterType.Categorical).Select(h => h.Name).ToArray(),
+        spec.Hyperparameters.Where(h => h.Scale == ParameterScale.Log).Select(h => h.Name).ToHashSet(StringComparer.Ordinal))
+    {
+        Target = spec.Target,
+    };
 
     public static async Task<string> WriteAsync(IExperimentStore store, ExperimentSpec spec, string directory, CancellationToken cancellationToken)
     {

@@ -12,6 +12,8 @@ internal sealed class SlowTrainableFactory(ITrainableFactory inner, TimeSpan del
 {
     public IReadOnlyList<string> Metrics => inner.Metrics;
 
+    public TrainableDeclaration Declaration => inner.Declaration;
+
     public bool HasTestSet => inner.HasTestSet;
 
     public ITrainable Create(ulong seed) => new Slow(inner.Create(seed), delay);

@@ -1,3 +1,4 @@
+using Cohort.Core.Security;
 using Cohort.Storage.Postgres;
 
 namespace Cohort.Cli.Experiments;
@@ -11,7 +12,7 @@ internal sealed record StorageLocation(string ConnectionString)
 {
     public const string EnvironmentVariable = "COHORT_STORAGE";
 
-    public string Display => PostgresConnection.Redact(ConnectionString);
+    public string Display => SecretMasker.Mask(ConnectionString);
 
     /// <summary>Resolves the storage; null when none of the three is given.</summary>
     public static StorageLocation? Resolve(string? option, string? file, Func<string, string?>? getEnvironmentVariable = null)
@@ -44,7 +45,7 @@ internal sealed record StorageLocation(string ConnectionString)
         if (!PostgresConnection.IsPostgres(value))
         {
             throw new UsageException(
-                $"Storage '{PostgresConnection.Redact(value)}' is not a PostgreSQL connection string; expected postgresql://user:password@host:port/database or Host=…;Username=…;Database=….");
+                $"Storage '{SecretMasker.Mask(value)}' is not a PostgreSQL connection string; expected postgresql://user:password@host:port/database or Host=…;Username=…;Database=….");
         }
 
         try

@@ -83,12 +83,8 @@ public sealed class ExperimentRunner
         ArgumentNullException.ThrowIfNull(scheduler);
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentException.ThrowIfNullOrWhiteSpace(run.Name);
-        if (!factory.Metrics.Contains(run.Objective.Metric, StringComparer.Ordinal))
-        {
-            throw new ArgumentException(
-                $"The objective metric '{run.Objective.Metric}' is not one the trainables report ({string.Join(", ", factory.Metrics)}).",
-                nameof(run));
-        }
+        // Before anything trains: the objective's metric and every initial point must be what the trainable declares.
+        factory.Declaration.Validate(run.Objective, scheduler.Pending.Select(t => t.Hyperparameters));
 
         var session = new RunSession(this, run, scheduler, factory);
         return await session.RunAsync(cancellationToken).ConfigureAwait(false);

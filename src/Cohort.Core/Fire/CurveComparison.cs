@@ -1,3 +1,5 @@
+using Cohort.Core.GaussianProcesses;
+
 namespace Cohort.Core.Fire;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Cohort.Core.GaussianProcesses;
+
 namespace Cohort.Core.Fire;
 
 /// <summary>
@@ -93,13 +95,30 @@ public sealed class SmoothedCurve
     /// <summary>Number of points.</summary>
     public int Count => Curve.Count;
 
-    /// <summary>Smooths a curve with a Matérn 5/2 GP whose hyperparameters are fitted by empirical Bayes.</summary>
+    /// <summary>
+    /// Smooths a curve with a Matérn 5/2 GP whose hyperparameters are fitted by empirical Bayes. Scores beyond ±2^256
+    /// (a diverging member's loss of 1e300, say) would overflow the GP's variances, so such a curve is fitted divided
+    /// by a power of two (exact) and its smoothing multiplied back; the hyperparameters of that fit are in the divided
+    /// units and not returned.
+    /// </summary>
     public static SmoothedCurve Fit(TrainingCurve curve, GpFitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(curve);
-        var gp = GaussianProcess.FitEmpiricalBayes(curve.Steps, curve.Scores, options);
-        return new SmoothedCurve(curve, gp.PredictMean(curve.Steps), gp.Hyperparameters);
+        var largest = curve.Scores.Max(Math.Abs);
+        if (largest <= LargestFittedScore)
+        {
+            var gp = GaussianProcess.FitEmpiricalBayes(curve.Steps, curve.Scores, options);
+            return new SmoothedCurve(curve, gp.PredictMeans(curve.Steps), MaternHyperparameters.Of(gp));
+        }
+
+        var scale = Math.ScaleB(1.0, Math.ILogB(largest));
+        var scaled = GaussianProcess.FitEmpiricalBayes(
+            curve.Steps, curve.Scores.Select(y => y / scale).ToArray(), options is null ? null : options with { WarmStart = null });
+        return new SmoothedCurve(curve, scaled.PredictMeans(curve.Steps).Select(y => y * scale).ToArray());
     }
+
+    /// <summary>The largest |score| fitted in the data's own units (2^256 ≈ 1.2e77; squares and sums of squares stay finite).</summary>
+    private const double LargestFittedScore = 1.157920892373162e77;
 
     /// <summary>Smoothing that is the raw curve itself (for noiseless curves and tests).</summary>
     public static SmoothedCurve Unsmoothed(TrainingCurve curve)

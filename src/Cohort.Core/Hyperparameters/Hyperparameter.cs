@@ -171,13 +171,14 @@ public abstract record NumericParameter(
                 x = Math.Exp(Math.Log(Lower) + (rng.NextDouble() * (Math.Log(Upper) - Math.Log(Lower))));
                 break;
             default:
-                if (IsInteger)
+                if (IsInteger && Upper - Lower < int.MaxValue)
                 {
                     // Uniform over the whole numbers lower..upper.
-                    return HyperValue.Of(Lower + rng.NextInt(checked((int)(Upper - Lower + 1))));
+                    return HyperValue.Of(Lower + rng.NextInt((int)(Upper - Lower + 1)));
                 }
 
-                x = Lower + (rng.NextDouble() * (Upper - Lower));
+                // Wider integer ranges (up to ±double.MaxValue) are drawn as reals and rounded by Fit.
+                x = Interpolate(rng.NextDouble());
                 break;
         }
 
@@ -202,7 +203,7 @@ public abstract record NumericParameter(
             var t = n == 1 ? 0.0 : (double)i / (n - 1);
             var x = Scale == ParameterScale.Log
                 ? Math.Exp(Math.Log(Lower) + (t * (Math.Log(Upper) - Math.Log(Lower))))
-                : Lower + (t * (Upper - Lower));
+                : Interpolate(t);
             x = i == n - 1 ? Upper : i == 0 ? Lower : x;
             x = IsInteger ? Math.Round(x, MidpointRounding.AwayFromZero) : x;
             if (result.Count == 0 || result[^1] != x)
@@ -212,6 +213,26 @@ public abstract record NumericParameter(
         }
 
         return result.Select(HyperValue.Of).ToArray();
+    }
+
+    /// <summary>
+    /// The value a fraction <paramref name="t"/> of the way from <see cref="Lower"/> to <see cref="Upper"/> (linearly):
+    /// Lower + t·(Upper − Lower), or, where that width overflows (bounds near ±double.MaxValue), (1 − t)·Lower + t·Upper.
+    /// </summary>
+    internal double Interpolate(double t)
+    {
+        var width = Upper - Lower;
+        return double.IsFinite(width) ? Lower + (t * width) : ((1 - t) * Lower) + (t * Upper);
+    }
+
+    /// <summary>
+    /// z·(Upper − Lower), a step of <paramref name="z"/> widths; where the width overflows it is computed from the
+    /// half-width, so the result is ±∞ only when the step itself is beyond double.MaxValue (and 0 for z = 0, never NaN).
+    /// </summary>
+    internal double Widths(double z)
+    {
+        var width = Upper - Lower;
+        return double.IsFinite(width) ? z * width : 2 * (z * ((Upper / 2) - (Lower / 2)));
     }
 
     /// <summary>Maps a value into the parameter's scale space (log for <see cref="ParameterScale.Log"/>).</summary>
@@ -260,6 +281,15 @@ public abstract record NumericParameter(
         if (width <= 0)
         {
             return Lower;
+        }
+
+        if (!double.IsFinite(2 * width))
+        {
+            // A linear range wider than half of double.MaxValue (the period 2·width overflows): one reflection,
+            // 2·bound − x, computed from halves so that nothing overflows, then clamped for the rare overshoot that a
+            // second reflection would fold back.
+            var half = x > Upper ? (Upper / 2) - ((x / 2) - (Upper / 2)) : (Lower / 2) + ((Lower / 2) - (x / 2));
+            return Math.Clamp(half * 2, Lower, Upper);
         }
 
         var u = ToScaleSpace(x) - lo;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cohort.Core.Fire;
+using Cohort.Core.GaussianProcesses;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Randomness;
 using Cohort.Core.Storage;
@@ -350,12 +351,17 @@ public sealed class FireScheduler : IPopulationScheduler
         }
     }
 
-    /// <summary>fitness(ρ) over Φ: the members with an evaluator that has trained at least one interval, in id order.</summary>
+    /// <summary>
+    /// fitness(ρ) over Φ: the members with an evaluator that has trained at least one interval, in id order. A member
+    /// whose own latest result diverged is left out: it is no donor (its weights are not worth copying) but a receiver
+    /// of the rescue below, however good its evaluator's curve.
+    /// </summary>
     private MemberScore[] ParentFitness(IReadOnlyList<MemberState> members)
     {
         var phi = members
             .Select(m => (Member: m, Evaluator: _evaluators.FirstOrDefault(e => e.Parent == m.Id)))
-            .Where(x => x.Evaluator is not null && x.Evaluator.Curve.Count >= 2)
+            .Where(x => x.Evaluator is not null && x.Evaluator.Curve.Count >= 2
+                && x.Member.LastCheckpoint is not null && double.IsFinite(x.Member.LastScore))
             .ToArray();
         foreach (var m in members)
         {

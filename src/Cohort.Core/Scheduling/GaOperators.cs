@@ -47,10 +47,15 @@ public static class GaOperators
         for (var i = 0; i < fitness.Length; i++)
         {
             var s = scores[i];
-            fitness[i] = !double.IsFinite(s) ? 0 : max > min ? (s - min) / (max - min) : 1;
+            fitness[i] = !double.IsFinite(s) ? 0 : max > min ? Normalise(s, min, max) : 1;
         }
 
         return fitness;
+
+        // (s − min) / (max − min), from halves where the range overflows (scores near ±double.MaxValue): halving is
+        // exact, so the quotient is the same wherever both forms are finite.
+        static double Normalise(double s, double min, double max) =>
+            double.IsFinite(max - min) ? (s - min) / (max - min) : ((s / 2) - (min / 2)) / ((max / 2) - (min / 2));
     }
 
     /// <summary>

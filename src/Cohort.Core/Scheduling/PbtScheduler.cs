@@ -215,7 +215,7 @@ public sealed class PbtScheduler : IPopulationScheduler
             if (decision.Donor is { } donorId)
             {
                 var donor = donorId >= 0 && donorId < _state.Members.Length ? _state.Members[donorId] : null;
-                if (donor?.LastCheckpoint is null || !population.Any(p => p.Member == donorId))
+                if (donor?.LastCheckpoint is null || !double.IsFinite(donor.LastScore) || !population.Any(p => p.Member == donorId))
                 {
                     throw new InvalidOperationException($"Exploit strategy '{Options.Exploit.Name}' chose donor {donorId} for member {m.Id}, which is not a scored member of the population.");
                 }

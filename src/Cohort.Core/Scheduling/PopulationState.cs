@@ -39,6 +39,9 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
 
     public CheckpointRef? LastCheckpoint { get; set; }
 
+    /// <summary>True from an explore until the member's next result: its hyperparameters are a choice still being tried.</summary>
+    public bool ExplorePending { get; set; }
+
     /// <summary>Set by an exploit that copies weights only: the next task keeps the optimizer state of this (own) checkpoint.</summary>
     public CheckpointRef? OptimizerStateFrom { get; set; }
 
@@ -60,6 +63,8 @@ internal sealed class PopulationState
     public static readonly ulong TrainPurpose = Seeds.Purpose("train");
 
     private readonly ulong _runSeed;
+    private readonly List<ExploreObservation> _history = [];
+    private readonly Dictionary<string, double> _checkpointScores = new(StringComparer.Ordinal);
 
     public PopulationState(
         IReadOnlyList<HyperparameterSet> initial,
@@ -92,6 +97,7 @@ internal sealed class PopulationState
         ReadyInterval = readyInterval;
         MaxTaskRetries = maxTaskRetries;
         _runSeed = runSeed;
+        History = _history.AsReadOnly();
         Members = initial.Select((h, i) => new MemberState(i, h)).ToArray();
         InitialEvents = Members.Select(m => (RunEvent)new MemberCreated(m.Id, m.Hyperparameters)).ToArray();
         foreach (var m in Members)
@@ -131,6 +137,12 @@ internal sealed class PopulationState
 
     public IEnumerable<MemberState> Running => Members.Where(m => m.Status == MemberStatus.Running);
 
+    /// <summary>
+    /// Every scored task in the order told, with the score of the checkpoint it started from (what explore strategies
+    /// see as <see cref="ExploreContext.History"/>; one view per run).
+    /// </summary>
+    public IReadOnlyList<ExploreObservation> History { get; }
+
     /// <summary>Issues the member's next ready-sized task from its current checkpoint and hyperparameters.</summary>
     public void Issue(MemberState m)
     {
@@ -151,7 +163,17 @@ internal sealed class PopulationState
     public void Explore(MemberState m, IExploreStrategy strategy, long step, Rng rng, List<RunEvent> events)
     {
         var before = m.Hyperparameters;
-        var explored = strategy.Explore(before, Space, rng);
+        var context = new ExploreContext(before, Space)
+        {
+            Member = m.Id,
+            Step = m.Step,
+            History = History,
+            Pending = Members
+                .Where(o => o.Id != m.Id && o.ExplorePending && o.Status == MemberStatus.Running)
+                .Select(o => new PendingExplore(o.Id, o.Step, o.Hyperparameters))
+                .ToArray(),
+        };
+        var explored = strategy.Explore(context, rng);
         try
         {
             Space.Validate(explored.After);
@@ -162,6 +184,7 @@ internal sealed class PopulationState
         }
 
         m.Hyperparameters = explored.After;
+        m.ExplorePending = true;
         events.Add(new Explored(m.Id, step, before, explored.After, strategy.Name + " " + explored.Operator));
     }
 
@@ -211,15 +234,24 @@ internal sealed class PopulationState
                 return Acceptance.Retried;
             }
 
+            member.ExplorePending = false;
             member.Status = MemberStatus.Failed;
             return Acceptance.Failed;
         }
 
         member.Failures = 0;
+        member.ExplorePending = false;
         var score = result.Outcome == TaskOutcome.Diverged ? double.NegativeInfinity : Objective.Score(result);
         if (double.IsNaN(score) || double.IsPositiveInfinity(score))
         {
             score = double.NegativeInfinity;
+        }
+
+        var startScore = task.From is { } from && _checkpointScores.TryGetValue(from.Hash, out var s) ? s : double.NaN;
+        _history.Add(new ExploreObservation(member.Id, task.StartStep, task.EndStep, task.Hyperparameters, startScore, score));
+        if (result.Checkpoint is { } checkpoint)
+        {
+            _checkpointScores[checkpoint.Hash] = score;
         }
 
         member.LastScore = score;

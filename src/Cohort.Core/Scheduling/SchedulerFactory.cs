@@ -9,7 +9,7 @@ public static class SchedulerFactory
     /// Builds the scheduler for <paramref name="method"/>.
     /// Initial points: when <paramref name="initialPoints"/> is given it is used as is (its count must equal
     /// <paramref name="population"/>); otherwise PBT uses <see cref="PbtOptions.Initialization"/> (random from the priors,
-    /// the grid, or the progressively sub-sampled grid), grid search the whole grid (population must be the grid size,
+    /// the grid, or the progressively sub-sampled grid) and so does PB2, grid search the whole grid (population must be the grid size,
     /// or 0 to take it from the grid), random search <paramref name="population"/> draws from the priors.
     /// </summary>
     public static IPopulationScheduler Create(
@@ -35,6 +35,8 @@ public static class SchedulerFactory
             case PbtOptions pbt:
                 var points = initialPoints ?? InitialPoints.Create(pbt.Initialization, space, population, runSeed);
                 return new PbtScheduler(pbt, space, points, objective, stepsPerMember, runSeed);
+            case Pb2Options pb2:
+                return new Pb2Scheduler(pb2, space, initialPoints ?? InitialPoints.Create(pb2.Initialization, space, population, runSeed), objective, stepsPerMember, runSeed);
             case GaOptions { Mode: GaMode.Topology } topology:
                 return new TopologyGaScheduler(topology, space, initialPoints ?? InitialPoints.Create(topology.Initialization, space, population, runSeed), objective, stepsPerMember, runSeed);
             case GaOptions ga:

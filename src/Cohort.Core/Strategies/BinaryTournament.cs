@@ -40,11 +40,11 @@ public sealed class BinaryTournament : IExploitStrategy
         }
 
         var opponent = others[rng.NextInt(others.Length)];
-        return Better(opponent.Score, member.Score)
+        return Better(opponent, member.Score)
             ? new ExploitDecision(member.Member, opponent.Member, true)
             : ExploitDecision.Keep(member.Member);
     }
 
-    private static bool Better(double a, double b) =>
-        !double.IsNaN(a) && (double.IsNaN(b) || a > b);
+    private static bool Better(MemberScore a, double b) =>
+        Ranking.CanDonate(a) && (double.IsNaN(b) || a.Score > b);
 }

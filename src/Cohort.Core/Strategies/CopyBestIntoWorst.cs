@@ -57,7 +57,7 @@ public sealed class CopyBestIntoWorst : IExploitStrategy
     {
         var n = ranked.Count;
         var receivers = Math.Min(Worst, n - 1);
-        if (n >= 2 && rank >= n - receivers)
+        if (n >= 2 && rank >= n - receivers && Ranking.CanDonate(ranked[0]))
         {
             return new ExploitDecision(member, ranked[0].Member, true);
         }

@@ -50,8 +50,8 @@ public sealed class NoiseExplore : IExploreStrategy
 
     public string Name => "noise";
 
-    public ExploreResult Explore(HyperparameterSet current, SearchSpace space, Rng rng) =>
-        ExploreHelpers.Apply(current, space, rng, ResampleProbability, (p, value, r) =>
+    public ExploreResult Explore(ExploreContext context, Rng rng) =>
+        ExploreHelpers.Apply(context, rng, ResampleProbability, (p, value, r) =>
         {
             switch (p)
             {
@@ -66,8 +66,9 @@ public sealed class NoiseExplore : IExploreStrategy
                     }
                     else
                     {
-                        x = value.Number + (z * (n.Upper - n.Lower));
-                        description = "+" + ExploreHelpers.F(z * (n.Upper - n.Lower));
+                        var step = n.Widths(z);
+                        x = value.Number + step;
+                        description = "+" + ExploreHelpers.F(step);
                     }
 
                     return (HyperValue.Of(n.Fit(x)), description);

@@ -51,8 +51,8 @@ public sealed class PerturbExplore : IExploreStrategy
 
     public string Name => "perturb";
 
-    public ExploreResult Explore(HyperparameterSet current, SearchSpace space, Rng rng) =>
-        ExploreHelpers.Apply(current, space, rng, ResampleProbability, (p, value, r) =>
+    public ExploreResult Explore(ExploreContext context, Rng rng) =>
+        ExploreHelpers.Apply(context, rng, ResampleProbability, (p, value, r) =>
         {
             switch (p)
             {

@@ -17,8 +17,8 @@ namespace Cohort.Core.Strategies;
 /// Keras code of paper 000 does (<c>np.percentile(losses, (20, 80))</c>, linear interpolation): a member whose loss is
 /// strictly above the 80th percentile copies a member drawn uniformly from those strictly below the 20th. For n members
 /// without ties that is ceil(f · (n − 1)) on each side — 1, 3, 4, 5, 6, 7 for n = 6, 12, …, 36, where the count rule
-/// gives 1, 2, 3, 4, 6, 7 — and fewer with ties (all equal: nobody). Members with a NaN score are excluded from the
-/// percentiles and always count as bottom.
+/// gives 1, 2, 3, 4, 6, 7 — and fewer with ties (all equal: nobody). Members with a non-finite score (NaN, diverged)
+/// are excluded from the percentiles and always count as bottom.
 /// </para>
 /// </summary>
 public sealed class TruncationSelection : IExploitStrategy
@@ -71,11 +71,16 @@ public sealed class TruncationSelection : IExploitStrategy
         }
 
         var k = FractionCount(ranked.Count);
-        var top = ranked.Take(k).ToArray();
+        var top = ranked.Take(k).Where(Ranking.CanDonate).ToArray();
         var decisions = new List<ExploitDecision>(k);
+        if (top.Length == 0)
+        {
+            return decisions;
+        }
+
         foreach (var receiver in ranked.Skip(ranked.Count - k).OrderBy(m => m.Member))
         {
-            decisions.Add(new ExploitDecision(receiver.Member, top[rng.NextInt(k)].Member, true));
+            decisions.Add(new ExploitDecision(receiver.Member, top[rng.NextInt(top.Length)].Member, true));
         }
 
         return decisions;
@@ -97,12 +102,13 @@ public sealed class TruncationSelection : IExploitStrategy
 
         var k = FractionCount(ranked.Count);
         var position = IndexOf(ranked, member.Member);
-        if (k == 0 || position < ranked.Count - k)
+        var top = ranked.Take(k).Where(Ranking.CanDonate).ToArray();
+        if (top.Length == 0 || position < ranked.Count - k)
         {
             return ExploitDecision.Keep(member.Member);
         }
 
-        return new ExploitDecision(member.Member, ranked[rng.NextInt(k)].Member, true);
+        return new ExploitDecision(member.Member, top[rng.NextInt(top.Length)].Member, true);
     }
 
     /// <summary>
@@ -121,10 +127,13 @@ public sealed class TruncationSelection : IExploitStrategy
         return sorted[lower] + (t * (sorted[upper] - sorted[lower]));
     }
 
-    /// <summary>Top (score above the (1 − f) quantile, best first) and bottom (below the f quantile, or NaN) members.</summary>
+    /// <summary>
+    /// Top (score above the (1 − f) quantile, best first) and bottom (below the f quantile, or not finite) members. The
+    /// quantiles are over the finite scores: an infinite one would make the interpolation ∞ − ∞.
+    /// </summary>
     private (IReadOnlyList<MemberScore> Best, IReadOnlyList<MemberScore> Worst) PercentileSets(IReadOnlyList<MemberScore> ranked)
     {
-        var scores = ranked.Where(m => !double.IsNaN(m.Score)).Select(m => m.Score).ToArray();
+        var scores = ranked.Where(Ranking.CanDonate).Select(m => m.Score).ToArray();
         if (ranked.Count < 2 || scores.Length == 0)
         {
             return ([], []);
@@ -133,8 +142,8 @@ public sealed class TruncationSelection : IExploitStrategy
         // Scores are "higher is better" (a loss negated): the loss's 20th percentile is the score's 80th, and back.
         var topCut = Quantile(scores, 1.0 - Fraction);
         var bottomCut = Quantile(scores, Fraction);
-        var best = ranked.Where(m => !double.IsNaN(m.Score) && m.Score > topCut).ToArray();
-        var worst = ranked.Where(m => double.IsNaN(m.Score) || m.Score < bottomCut).ToArray();
+        var best = ranked.Where(m => Ranking.CanDonate(m) && m.Score > topCut).ToArray();
+        var worst = ranked.Where(m => !Ranking.CanDonate(m) || m.Score < bottomCut).ToArray();
         return (best, worst);
     }
 

@@ -6,6 +6,14 @@ public interface ITrainableFactory
     /// <summary>The metrics that <see cref="ITrainable.Evaluate"/> reports, for validation of the objective.</summary>
     IReadOnlyList<string> Metrics { get; }
 
+    /// <summary>
+    /// What the trainables accept (hyperparameter names, types, ranges) and report (metrics). A run whose objective or
+    /// initial hyperparameters it rejects is refused before anything trains. The default declares
+    /// <see cref="Metrics"/> only and lets any hyperparameter through; override it so that specs naming a hyperparameter
+    /// the trainable does not read are rejected.
+    /// </summary>
+    TrainableDeclaration Declaration => TrainableDeclaration.AnyHyperparameter(GetType().Name, Metrics);
+
     /// <summary>Whether <see cref="DataSplit.Test"/> evaluations are meaningful (the trainable has a test set).</summary>
     bool HasTestSet { get; }
 

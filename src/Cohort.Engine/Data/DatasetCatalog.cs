@@ -54,7 +54,12 @@ public static class DatasetCatalog
         }
     }
 
-    /// <summary>Loads <paramref name="name"/> without splitting: the training pool and, where defined, the canonical test set.</summary>
+    /// <summary>
+    /// Loads <paramref name="name"/> without splitting: the training pool and, where defined, the canonical test set.
+    /// Every file with a SHA-256 in <see cref="DatasetRegistry"/> is verified against it first, on every load (a
+    /// verification is remembered within the process while the file's length and last-write time stay the same); a
+    /// mismatch is a <see cref="DatasetException"/> naming the file, both hashes and how to get the original back.
+    /// </summary>
     public static LoadedData LoadRaw(string name, DataDirectory directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
@@ -115,6 +120,7 @@ public static class DatasetCatalog
         {
             if (directory.Contains(a))
             {
+                DatasetVerifier.Shared.Verify(directory, a);
                 return directory.GetPath(a);
             }
         }

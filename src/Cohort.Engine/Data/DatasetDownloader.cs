@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace Cohort.Engine.Data;
 
 /// <summary>
@@ -187,14 +185,10 @@ public sealed class DatasetDownloader
     {
         ArgumentNullException.ThrowIfNull(file);
         var from = source is null ? "" : $" (downloaded from {source})";
-        if (file.Sha256 is { } expected)
+        if (file.Sha256 is not null)
         {
-            var actual = ContentSha256(path, file.RelativePath);
-            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new DatasetException(file.RelativePath, $"checksum mismatch: expected SHA-256 {expected}, got {actual}{from}");
-            }
-
+            DatasetVerifier.RequireSha256(
+                path, file, file.RelativePath, () => source is null ? "it is not the registry's file" : $"downloaded from {source}, so the download was discarded");
             return;
         }
 
@@ -230,25 +224,6 @@ public sealed class DatasetDownloader
             // Re-word loader errors about the temporary path in terms of the registry file.
             var problem = ex.FilePath is null ? ex.Message : ex.Message[(ex.FilePath.Length + 2)..];
             throw new DatasetException(file.RelativePath, "invalid download: " + problem + from, ex);
-        }
-    }
-
-    /// <summary>Lower-case hex SHA-256 of a file's content, decompressed first if it is gzip.</summary>
-    public static string ContentSha256(string path, string? displayName = null)
-    {
-        var name = displayName ?? path;
-        try
-        {
-            using var stream = DataFileReader.Open(path, out _);
-            return Convert.ToHexStringLower(SHA256.HashData(stream));
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new DatasetException(name, "corrupt gzip stream: " + ex.Message, ex);
-        }
-        catch (DatasetException ex) when (displayName is not null && ex.FilePath == path)
-        {
-            throw new DatasetException(name, ex.Message[(path.Length + 2)..], ex);
         }
     }
 

@@ -74,6 +74,7 @@ public static class DatasetRegistry
         new("boston/housing.data", new Uri("https://archive.ics.uci.edu/ml/machine-learning-databases/housing/housing.data"), "4a8425d42eb99b76feb7ee7cf0fb1d897a6cd19b72c437e4855d767cabb7e24e"),
         new("boston/BostonHousing.csv", new Uri("https://raw.githubusercontent.com/selva86/datasets/master/BostonHousing.csv"), "ab16ba38fbbbbcc69fe930aab1293104f1442c8279c130d9eba03dd864bef675"),
         new("california/housing.csv", new Uri("https://raw.githubusercontent.com/ageron/handson-ml2/master/datasets/housing/housing.csv"), "8a3727f4cf54ac1a327f69b1d5b4db54c5834ea81c6e4efc0d163300022a685e"),
+        new("california/cal_housing.data", new Uri("https://raw.githubusercontent.com/we-b/datasets_for_ai/85985fbd60d1a2d8d098a55acb544cfac7818216/cal_housing.data"), "a2b44dcc7e1c9091b43c4f458b25cbd1f7e8068d08edd26bc4703108d3fa6214"),
     ];
 
     /// <summary>Known archives: the CIFAR-10 binary version, whose <c>cifar-10-batches-bin/*.bin</c> become <c>cifar10/*.bin</c>.</summary>

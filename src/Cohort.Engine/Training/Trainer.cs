@@ -155,6 +155,37 @@ public sealed class Trainer
     }
 
     /// <summary>
+    /// One optimizer step with a loss the caller defines on the outputs (<see cref="IOutputLoss"/>): forward (training
+    /// mode), <paramref name="loss"/> writes dL/dy into a zeroed buffer, then backward, penalties and update exactly as
+    /// <see cref="TrainStep(ReadOnlySpan{float}, ReadOnlySpan{float}, int)"/>; the trainer's own <see cref="Loss"/> is not
+    /// used. Returns the loss plus the L1/L2 penalty, both at the weights before the update. Allocation-free for a
+    /// struct loss.
+    /// </summary>
+    public float TrainStep<TLoss>(ReadOnlySpan<float> inputs, int batch, ref TLoss loss)
+        where TLoss : IOutputLoss, allows ref struct
+    {
+        if (batch < 1 || batch > MaxBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Batch must be in [1, {MaxBatch}].");
+        }
+
+        if (inputs.Length < (long)batch * InputSize)
+        {
+            throw new ArgumentException($"{batch} samples need {batch * (long)InputSize} input floats; got {inputs.Length}.", nameof(inputs));
+        }
+
+        var x = inputs[..(batch * InputSize)];
+        _network.Forward(x, batch, training: true, _context);
+        var gradient = _network.OutputGradient(batch);
+        gradient.Clear();
+        var value = loss.Compute(_network.Output(batch), gradient, batch);
+        _network.Backward(x, batch, _context);
+        value += ApplyPenalties();
+        ApplyOptimizer();
+        return (float)value;
+    }
+
+    /// <summary>
     /// Mean loss (without penalties) over <paramref name="count"/> samples in inference mode, processed in chunks of
     /// <see cref="MaxBatch"/>, plus accuracy (cross-entropy) or mean squared error (MSE).
     /// </summary>
@@ -283,6 +314,12 @@ public sealed class Trainer
         var scale = Loss == LossKind.SoftmaxCrossEntropy ? 1f / batch : 1f / (batch * OutputSize);
         var loss = LossSum(targets[..(batch * _targetSize)], batch, scale, out _) * scale;
         _network.Backward(x, batch, _context);
+        return loss + ApplyPenalties();
+    }
+
+    /// <summary>Adds the L1/L2 penalty gradients of the weights to <see cref="Gradients"/>; returns the penalty.</summary>
+    private double ApplyPenalties()
+    {
         var penalty = 0.0;
         if (_hyperparameters.LayerPenalties is null)
         {
@@ -300,7 +337,7 @@ public sealed class Trainer
             }
         }
 
-        return loss + penalty;
+        return penalty;
     }
 
     /// <summary>Forward and loss + penalty only (for finite-difference checks).</summary>

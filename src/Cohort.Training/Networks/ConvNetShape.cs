@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cohort.Core.Hyperparameters;
+using Cohort.Core.Trainables;
 using Cohort.Engine.Models;
 
 namespace Cohort.Training.Networks;
@@ -30,6 +31,16 @@ public sealed record ConvNetShape(int Filters1, int Filters2, int Kernel1, int K
 
     /// <summary>The shape hyperparameters' names.</summary>
     public static IReadOnlyList<string> Names { get; } = [Filters1Name, Filters2Name, Kernel1Name, Kernel2Name, DenseName];
+
+    /// <summary>The shape hyperparameters as a trainable declares them: whole numbers ≥ 1, kernels fitting the 28×28 input (see <see cref="Validate"/>).</summary>
+    public static IReadOnlyList<HyperparameterDeclaration> Declarations { get; } =
+    [
+        HyperparameterDeclaration.Whole(Filters1Name, ValueRange.AtLeast(1), "filters of the first convolution (default 32)"),
+        HyperparameterDeclaration.Whole(Filters2Name, ValueRange.AtLeast(1), "filters of the second convolution (default 64)"),
+        HyperparameterDeclaration.Whole(Kernel1Name, ValueRange.Closed(1, 28), "kernel size of the first convolution (default 5)"),
+        HyperparameterDeclaration.Whole(Kernel2Name, ValueRange.Closed(1, 14), "kernel size of the second convolution (default 5)"),
+        HyperparameterDeclaration.Whole(DenseName, ValueRange.AtLeast(1), "units of the hidden dense layer (default 1024)"),
+    ];
 
     /// <summary>Paper 004 Table 3, "Reported in ahaye2018": filters 32/64, kernels 5/5, dense 1024.</summary>
     public static ConvNetShape Paper004Original { get; } = new(32, 64, 5, 5, 1024);

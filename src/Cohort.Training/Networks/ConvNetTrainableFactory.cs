@@ -35,15 +35,27 @@ public sealed class ConvNetTrainableFactory : ITrainableFactory
         options.DefaultShape.Validate();
         Options = options;
         Splits = splits;
+        Declaration = Declare(options.Optimizer, options.Dropout);
     }
 
     public ConvNetTrainableOptions Options { get; }
 
     public DatasetSplits Splits { get; }
 
-    public IReadOnlyList<string> Metrics { get; } = ["loss", "accuracy", ConvNetTrainable.CostMetric, ConvNetTrainable.SecondsMetric];
+    public IReadOnlyList<string> Metrics => Declaration.Metrics;
+
+    /// <summary>The shape hyperparameters (<see cref="ConvNetShape"/>) and the training ones of <see cref="NetworkHyperparameters.Declare"/>.</summary>
+    public TrainableDeclaration Declaration { get; }
 
     public bool HasTestSet => Splits.Test.Count > 0;
 
     public ITrainable Create(ulong seed) => new ConvNetTrainable(this, seed);
+
+    /// <summary>What a conv net trained with <paramref name="optimizer"/> accepts and reports; the same for every shape and dataset.</summary>
+    public static TrainableDeclaration Declare(OptimizerKind optimizer, bool dropout)
+    {
+        // The layers with weights and the dropout layer do not depend on the sizes: any valid shape will do.
+        var model = ConvNetShape.Paper004Original.Build([1, 28, 28], 10, dropout);
+        return NetworkHyperparameters.Declare(model, optimizer, ["loss", "accuracy", ConvNetTrainable.CostMetric, ConvNetTrainable.SecondsMetric], ConvNetShape.Declarations);
+    }
 }

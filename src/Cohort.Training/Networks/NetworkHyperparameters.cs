@@ -1,4 +1,7 @@
 using Cohort.Core.Hyperparameters;
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Engine.Models;
 using Cohort.Engine.Training;
 
 namespace Cohort.Training.Networks;
@@ -24,6 +27,74 @@ public static class NetworkHyperparameters
 
     /// <summary>Every name <see cref="ToTraining"/> reads.</summary>
     public static IReadOnlyList<string> Names { get; } = [LearningRate, Momentum, Beta1, Beta2, Epsilon, WeightDecay, L1, L2, Dropout];
+
+    /// <summary>
+    /// The declaration of a network of <paramref name="model"/> trained with <paramref name="optimizer"/>: the
+    /// hyperparameters of <see cref="Declarations"/>, the metrics of <paramref name="task"/>, and why the other names
+    /// a network knows are not accepted with these settings.
+    /// </summary>
+    public static TrainableDeclaration Declare(ModelSpec model, OptimizerKind optimizer, IReadOnlyList<string> metrics, IEnumerable<HyperparameterDeclaration>? extra = null)
+    {
+        var declared = (extra ?? []).Concat(Declarations(model, optimizer)).ToArray();
+        var unavailable = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in Names.Where(n => declared.All(d => d.Name != n)))
+        {
+            unavailable[name] = name switch
+            {
+                Momentum => "only with optimizer sgd",
+                Dropout => "only when the model has dropout: set model.dropout: true",
+                _ => "only with optimizer adam or adamw",
+            };
+        }
+
+        return new TrainableDeclaration("network", declared, metrics) { Unavailable = unavailable };
+    }
+
+    /// <summary>The metrics a network reports: <c>loss</c> and <c>accuracy</c> (classification) or <c>loss</c>, <c>mse</c> and <c>rmse</c> (regression).</summary>
+    public static IReadOnlyList<string> Metrics(TaskKind task) => task == TaskKind.Classification ? ["loss", "accuracy"] : ["loss", "mse", "rmse"];
+
+    /// <summary>
+    /// The training hyperparameters a network of <paramref name="model"/> trained with <paramref name="optimizer"/>
+    /// really uses (the engine's checks as ranges): <c>learning_rate</c>; <c>momentum</c> for SGD; <c>beta1</c>,
+    /// <c>beta2</c>, <c>epsilon</c> for Adam and AdamW; <c>weight_decay</c>; <c>l1</c>, <c>l2</c> and per layer
+    /// <c>l1_K</c>, <c>l2_K</c> for each of the model's layers with weights; <c>dropout</c> only when the model has dropout.
+    /// </summary>
+    public static IReadOnlyList<HyperparameterDeclaration> Declarations(ModelSpec model, OptimizerKind optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var d = new TrainingHyperparameters();
+        var list = new List<HyperparameterDeclaration>
+        {
+            HyperparameterDeclaration.Real(LearningRate, ValueRange.AtLeast(0), $"step size α (default {d.LearningRate})"),
+        };
+        if (optimizer == OptimizerKind.Sgd)
+        {
+            list.Add(HyperparameterDeclaration.Real(Momentum, ValueRange.HalfOpen(0, 1), "SGD momentum μ (default 0)"));
+        }
+        else
+        {
+            list.Add(HyperparameterDeclaration.Real(Beta1, ValueRange.HalfOpen(0, 1), $"Adam β₁ (default {d.Beta1})"));
+            list.Add(HyperparameterDeclaration.Real(Beta2, ValueRange.HalfOpen(0, 1), $"Adam β₂ (default {d.Beta2})"));
+            list.Add(HyperparameterDeclaration.Real(Epsilon, ValueRange.Above(0), $"Adam ε (default {d.Epsilon})"));
+        }
+
+        list.Add(HyperparameterDeclaration.Real(WeightDecay, ValueRange.AtLeast(0), optimizer == OptimizerKind.AdamW ? "decoupled weight decay λ (default 0)" : "weight decay λ added to the gradient (default 0)"));
+        list.Add(HyperparameterDeclaration.Real(L1, ValueRange.AtLeast(0), "λ₁ of every layer's weights (default 0)"));
+        list.Add(HyperparameterDeclaration.Real(L2, ValueRange.AtLeast(0), "λ₂ of every layer's weights (default 0)"));
+        var layers = model.Layers.Count(l => l is DenseSpec or Conv2dSpec);
+        for (var k = 0; k < layers; k++)
+        {
+            list.Add(HyperparameterDeclaration.Real(LayerName(L1, k), ValueRange.AtLeast(0), $"λ₁ of layer {k}'s weights (default l1)"));
+            list.Add(HyperparameterDeclaration.Real(LayerName(L2, k), ValueRange.AtLeast(0), $"λ₂ of layer {k}'s weights (default l2)"));
+        }
+
+        if (model.Layers.Any(l => l is DropoutSpec))
+        {
+            list.Add(HyperparameterDeclaration.Real(Dropout, ValueRange.HalfOpen(0, 1), "drop probability of every dropout layer (default 0)"));
+        }
+
+        return list;
+    }
 
     /// <summary>The engine's hyperparameters for <paramref name="h"/>; throws naming an unknown or categorical name.</summary>
     public static TrainingHyperparameters ToTraining(HyperparameterSet h)

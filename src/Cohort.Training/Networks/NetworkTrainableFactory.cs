@@ -56,7 +56,8 @@ public sealed class NetworkTrainableFactory : ITrainableFactory
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BatchSize, 1);
         Options = options;
         Splits = splits;
-        Metrics = splits.Train.Task == TaskKind.Classification ? ["loss", "accuracy"] : ["loss", "mse", "rmse"];
+        Metrics = NetworkHyperparameters.Metrics(splits.Train.Task);
+        Declaration = NetworkHyperparameters.Declare(options.Model, options.Optimizer, Metrics);
         TargetVarianceScale = splits.TargetScaler is { Std.Count: 1 } scaler ? (double)scaler.Std[0] * scaler.Std[0] : 1.0;
         if (splits.TargetScaler is { Std.Count: > 1 })
         {
@@ -69,6 +70,9 @@ public sealed class NetworkTrainableFactory : ITrainableFactory
     public DatasetSplits Splits { get; }
 
     public IReadOnlyList<string> Metrics { get; }
+
+    /// <summary>The training hyperparameters of <see cref="NetworkHyperparameters.Declare"/> for this model and optimizer.</summary>
+    public TrainableDeclaration Declaration { get; }
 
     /// <summary>
     /// σ² of the targets when the splits were standardised with one target column (so MSE in standardised units times

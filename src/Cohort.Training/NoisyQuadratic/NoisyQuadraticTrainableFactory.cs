@@ -19,6 +19,11 @@ public sealed class NoisyQuadraticTrainableFactory : ITrainableFactory
 
     private static readonly string[] s_metrics = [NoisyQuadraticTrainable.MetricLoss, NoisyQuadraticTrainable.MetricLogLoss];
 
+    private static readonly TrainableDeclaration s_declaration = new(
+        "noisy_quadratic",
+        [HyperparameterDeclaration.Real(NoisyQuadraticTrainable.LearningRate, ValueRange.AtLeast(0), "SGD's learning rate (stable below 2)") with { Required = true }],
+        s_metrics);
+
     public NoisyQuadraticTrainableFactory(int dimensions = DefaultDimensions, double curvaturePower = DefaultCurvaturePower, double batchSize = DefaultBatchSize, bool expected = false)
     {
         // Validates the arguments once, with the trainable's messages.
@@ -39,6 +44,9 @@ public sealed class NoisyQuadraticTrainableFactory : ITrainableFactory
     public bool Expected { get; }
 
     public IReadOnlyList<string> Metrics => s_metrics;
+
+    /// <summary>SGD's learning rate <c>lr</c> (required, ≥ 0); metrics <c>loss</c> and <c>log_loss</c>.</summary>
+    public TrainableDeclaration Declaration => s_declaration;
 
     public bool HasTestSet => false;
 

@@ -38,7 +38,20 @@ public sealed class SyntheticTrainableFactory : ITrainableFactory
 
     public IReadOnlyList<string> Metrics => s_metrics;
 
+    /// <summary><see cref="Declare"/> for this problem's dimensions.</summary>
+    public TrainableDeclaration Declaration => Declare(Dimensions);
+
     public bool HasTestSet => false;
 
     public ITrainable Create(ulong seed) => new SyntheticTrainable(_optimum, Noise, _noiseSeed);
+
+    /// <summary><c>h0</c> … <c>h{D−1}</c> in [0, 1], each required, and <c>lr</c> in [0, 1]; metrics <c>score</c> and <c>true_score</c>.</summary>
+    public static TrainableDeclaration Declare(int dimensions)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
+        var hyperparameters = Enumerable.Range(0, dimensions)
+            .Select(i => HyperparameterDeclaration.Real(SyntheticTrainable.Name(i), ValueRange.Closed(0, 1), "coordinate i of the hyperparameters; the optimum h*_i lies in [0.1, 0.9]") with { Required = true })
+            .Append(HyperparameterDeclaration.Real("lr", ValueRange.Closed(0, 1), "step size α (default 0.01)"));
+        return new TrainableDeclaration("synthetic", hyperparameters, s_metrics);
+    }
 }

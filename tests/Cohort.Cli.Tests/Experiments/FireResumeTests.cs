@@ -1,8 +1,8 @@
 using Cohort.Cli.Experiments;
-using Cohort.Cli.Spec;
 using Cohort.Core.Execution;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
+using Cohort.Spec;
 using Cohort.Training.NoisyQuadratic;
 
 namespace Cohort.Cli.Tests.Experiments;
@@ -58,8 +58,8 @@ public sealed class FireResumeTests
         var run = spec.Runs[0];
         var runner = new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = workers, StepsPerMember = spec.Steps }, observer);
         return await runner.RunAsync(
-            new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), SpecMapping.Objective(spec), SpecJson.Serialize(run)),
-            SpecMapping.Scheduler(spec, run),
+            new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), spec.Objective, CohortCatalog.Instance.ToJson(spec, run)),
+            CohortCatalog.Instance.CreateScheduler(spec, run),
             new NoisyQuadraticTrainableFactory(16, 1, 20),
             ct);
     }
@@ -72,7 +72,7 @@ public sealed class FireResumeTests
     [Fact]
     public async Task Should_EndLikeAnUninterruptedRun_When_ResumedAfterCancellation()
     {
-        var spec = SpecLoader.Parse(Spec, "fire.yaml");
+        var spec = CohortCatalog.Instance.Parse(Spec, "fire.yaml");
         var expectedStore = new InMemoryExperimentStore();
         var expected = await RunAsync(spec, expectedStore, new InMemoryCheckpointStore(), workers: 1);
 

@@ -121,4 +121,39 @@ public sealed class SearchSpaceTests
         Assert.Contains("'l1'", ex.Message, StringComparison.Ordinal);
         space.Validate(HyperparameterSet.Empty.With("l1", 0.05).With("l2", 0.1));
     }
+
+    [Theory]
+    [InlineData(0, 9223372036854775808.0)]
+    [InlineData(-9223372036854775808.0, 9223372036854775808.0)]
+    [InlineData(-double.MaxValue, double.MaxValue)]
+    public void Should_SampleAndGridInsideTheBounds_When_AnIntegerRangeIsBeyondInt32(double lower, double upper)
+    {
+        // Given an integer wider than int.MaxValue (sampling used to overflow a checked int conversion)
+        var p = new IntegerParameter("n", lower, upper, GridCount: 5);
+        var rng = new Rng(4);
+
+        // When sampled and gridded / Then every value is a whole number inside the bounds, and not only the bounds
+        var samples = Enumerable.Range(0, 100).Select(_ => p.Sample(rng)).ToArray();
+        Assert.All(samples.Concat(p.GridValues()), v => Assert.True(p.Contains(v), v.ToString()));
+        Assert.Contains(samples, v => v.Number > lower && v.Number < upper);
+        Assert.Equal(5, p.GridValues().Count);
+    }
+
+    [Fact]
+    public void Should_SampleAndGridFiniteValues_When_AFloatRangeSpansAllDoubles()
+    {
+        // Given [-MaxValue, MaxValue], whose width Upper - Lower is infinite
+        var p = new FloatParameter("x", -double.MaxValue, double.MaxValue, GridCount: 3, Boundary: BoundaryPolicy.Reflect);
+        var rng = new Rng(8);
+
+        // When / Then: samples spread inside, the grid's middle is 0, and reflection of an out-of-range value is finite
+        var samples = Enumerable.Range(0, 100).Select(_ => p.Sample(rng).Number).ToArray();
+        Assert.All(samples, x => Assert.True(double.IsFinite(x)));
+        Assert.Contains(samples, x => x < 0);
+        Assert.Contains(samples, x => x > 0);
+        Assert.Equal([-double.MaxValue, 0, double.MaxValue], p.GridValues().Select(v => v.Number));
+        var narrow = new FloatParameter("y", 1e300, double.MaxValue, Boundary: BoundaryPolicy.Reflect);
+        Assert.InRange(narrow.Fit(0.5e300), 1.5e300 * (1 - 1e-12), 1.5e300 * (1 + 1e-12)); // 2·lower − x
+        Assert.True(narrow.Contains(HyperValue.Of(narrow.Fit(-double.MaxValue))));
+    }
 }

@@ -342,4 +342,11 @@ public sealed class GaSchedulerTests
         Assert.NotEqual(2, bred.WeightsParent);
         Assert.Equal(told[bred.WeightsParent].Checkpoint, scheduler.Pending.Single(t => t.Member == 2).From);
     }
+
+    [Fact]
+    public void Fitness_Should_StayInTheUnitInterval_When_ScoresSpanAllDoubles()
+    {
+        // max - min overflows to infinity here; the fitness is computed from halves instead
+        Assert.Equal([0.0, 0.5, 1.0, 0.0], GaOperators.Fitness([-double.MaxValue, 0.0, double.MaxValue, double.NaN]));
+    }
 }

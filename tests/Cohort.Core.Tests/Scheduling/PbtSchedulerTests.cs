@@ -391,6 +391,26 @@ public sealed class PbtSchedulerTests
         Assert.Equal(grid, exploitOnlyWithHyperparameters, 6);
         Assert.InRange(exploreOnly, grid - 1e-9, pbt);
     }
+
+    [Theory]
+    [InlineData(PbtMode.Synchronous)]
+    [InlineData(PbtMode.Asynchronous)]
+    public void Should_CopyOnlyFiniteMembers_When_MostMembersDivergeEveryTask(PbtMode mode)
+    {
+        // Given 8 members of which 6 diverge on every task (without a checkpoint, as the runner reports it), so that
+        // truncation's top quarter holds diverged members: this used to stop the run ("chose donor …, which is not a
+        // scored member of the population")
+        var scheduler = Create(new PbtOptions { Mode = mode, ReadyInterval = 50, Exploit = new TruncationSelection(0.5) }, population: 8, steps: 300);
+
+        // When it is driven to the end
+        var (events, _) = Simulation.Drive(scheduler, t => t.Member < 2 ? Simulation.Complete(t) : Simulation.Diverge(t) with { Checkpoint = null });
+
+        // Then it finishes, every copy comes from members 0 or 1, and the diverged members were rescued by them
+        Assert.True(scheduler.IsFinished);
+        var exploits = events.OfType<Exploited>().ToArray();
+        Assert.NotEmpty(exploits);
+        Assert.All(exploits, e => Assert.InRange(e.Donor, 0, 1));
+    }
 }
 
 public sealed class CustomStrategyTests
@@ -410,7 +430,7 @@ public sealed class CustomStrategyTests
     {
         public string Name => "broken";
 
-        public Cohort.Core.Strategies.ExploreResult Explore(HyperparameterSet current, SearchSpace space, Rng rng) => new(current.With("lr", 10.0), "x10");
+        public Cohort.Core.Strategies.ExploreResult Explore(Cohort.Core.Strategies.ExploreContext context, Rng rng) => new(context.Current.With("lr", 10.0), "x10");
     }
 
     [Fact]

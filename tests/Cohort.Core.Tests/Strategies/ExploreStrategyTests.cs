@@ -168,6 +168,31 @@ public sealed class NoiseExploreTests
             space.Validate(h);
         }
     }
+
+    [Theory]
+    [InlineData(-double.MaxValue, double.MaxValue)]
+    [InlineData(1e300, double.MaxValue)]
+    [InlineData(-9223372036854775808.0, 9223372036854775808.0)]
+    public void Should_StayInsideTheBounds_When_TheLinearWidthOverflows(double lower, double upper)
+    {
+        // Given a linear range as wide as doubles allow, with both boundary policies
+        foreach (var boundary in new[] { BoundaryPolicy.Clamp, BoundaryPolicy.Reflect })
+        {
+            var space = new SearchSpace(new FloatParameter("x", lower, upper, Boundary: boundary));
+            var strategy = new NoiseExplore(2.0, NoiseSpace.Linear);
+            var rng = new Rng(17);
+            var point = HyperparameterSet.From([KeyValuePair.Create("x", HyperValue.Of(lower / 2 + upper / 2))]);
+
+            // When it explores many times
+            for (var i = 0; i < 200; i++)
+            {
+                point = strategy.Explore(point, space, rng).After;
+
+                // Then every value is a legal, finite value (never NaN from inf - inf)
+                space.Validate(point);
+            }
+        }
+    }
 }
 
 public sealed class ExploreCultureTests

@@ -69,7 +69,7 @@ public sealed class DatasetDownloaderTests
         var ex = await Assert.ThrowsAsync<DatasetException>(() => downloader.EnsureAsync(new DataDirectory(temp.Root), Registered(LabelsFile)));
 
         Assert.Equal(
-            $"{LabelsFile}: checksum mismatch: expected SHA-256 ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2, got {actual} (downloaded from {server.BaseUrl}{LabelsFile})",
+            $"{LabelsFile}: checksum mismatch: expected SHA-256 ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2, actual {actual}; downloaded from {server.BaseUrl}{LabelsFile}, so the download was discarded",
             ex.Message);
         Assert.Empty(Directory.GetFiles(temp.Root, "*", SearchOption.AllDirectories));
     }

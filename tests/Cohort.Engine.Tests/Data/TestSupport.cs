@@ -64,6 +64,18 @@ internal sealed class SharedDataFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that is skipped, with a clear message, when the shared data folder is absent.</summary>
+internal sealed class SharedDataTheoryAttribute : TheoryAttribute
+{
+    public SharedDataTheoryAttribute()
+    {
+        if (SharedData.Root is null)
+        {
+            Skip = SharedData.SkipMessage;
+        }
+    }
+}
+
 /// <summary>A fresh temporary directory, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable
 {

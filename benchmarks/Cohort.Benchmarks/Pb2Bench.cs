@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using Cohort.Core.Execution;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Pb2;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
+using Cohort.Core.Strategies;
+using Cohort.Core.Trainables;
+using Cohort.Engine.Data;
+using Cohort.Engine.Models;
+using Cohort.Engine.Training;
+using Cohort.Training.Networks;
+using Cohort.Training.NoisyQuadratic;
+using Cohort.Training.Toy;
+
+namespace Cohort.Benchmarks;
+
+/// <summary>One run's cost: wall time, time deciding inside it, and the same decisions replayed without training.</summary>
+public sealed record DecisionCost(
+    string Method,
+    ulong Seed,
+    int Population,
+    int Hyperparameters,
+    int Generations,
+    int Workers,
+    double WallSeconds,
+    double TellSeconds,
+    double TellFraction,
+    double ReplaySeconds,
+    int Explores,
+    double BestMse);
+
+/// <summary>PB2 against PBT on one testbed and seed.</summary>
+public sealed record SanityResult(string Testbed, string Method, ulong Seed, int Population, double FinalBest, double BestEver, int Explores);
+
+/// <summary>
+/// PB2 measurements through <see cref="ExperimentRunner"/> with in-memory stores (issue 16):
+/// <list type="bullet">
+/// <item><c>pb2-cost</c>: the decision cost of PB2 for population 36, 5 hyperparameters and 100 generations on the
+/// engine's Boston MLP (13-64-1, Adam, batch 32, ready every 50 steps, 5000 steps per member), against the run's wall
+/// time, beside PBT's on the same run. The stored results are then replayed into a fresh scheduler (no training) to
+/// time the decisions alone.</item>
+/// <item><c>pb2-vs-pbt</c>: a sanity comparison at population 4 on the noisy quadratic and the toy, a few seeds.</item>
+/// </list>
+/// </summary>
+public static class Pb2Bench
+{
+    private static readonly SearchSpace s_boston = new(
+        new FloatParameter("learning_rate", 1e-4, 0.1, ParameterScale.Log),
+        new FloatParameter("l1", 1e-7, 1.0, ParameterScale.Log),
+        new FloatParameter("l2", 1e-7, 1.0, ParameterScale.Log),
+        new FloatParameter("beta1", 0.5, 0.99),
+        new FloatParameter("beta2", 0.9, 0.9999, ParameterScale.Log));
+
+    private static readonly Objective s_mse = new("mse", ObjectiveMode.Minimize);
+
+    /// <summary>A cheaper PB2 setting (smaller window and fit subset, fewer acquisition evaluations), measured with <c>--lean</c>.</summary>
+    public static Pb2ExploreOptions Lean { get; } = new() { Window = 32, FitWindow = 24, Candidates = 16, LocalEvaluations = 16 };
+
+    public static IReadOnlyList<DecisionCost> Cost(string dataDirectory, IReadOnlyList<ulong> seeds, int workers, bool lean = false, int population = 36, int generations = 100)
+    {
+        var splits = DatasetCatalog.Load("boston", new DataDirectory(dataDirectory), new SplitOptions
+        {
+            ValidationFraction = 0.2,
+            TestFraction = 0.2,
+            StandardizeTargets = true,
+        });
+        var factory = new NetworkTrainableFactory(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), splits);
+        const int ready = 50;
+        var steps = (long)generations * ready;
+        var results = new List<DecisionCost>();
+        // Warm-up (discarded): the first run otherwise executes unoptimised (tier-0) code for much of its length.
+        _ = Measure(new PbtOptions { ReadyInterval = ready }, 0, 30L * ready);
+        _ = Measure(new Pb2Options { ReadyInterval = ready }, 0, 30L * ready);
+        foreach (var seed in seeds)
+        {
+            results.Add(Measure(new PbtOptions { ReadyInterval = ready, Exploit = new TruncationSelection(0.25) }, seed, steps));
+            results.Add(Measure(new Pb2Options { ReadyInterval = ready }, seed, steps));
+            if (lean)
+            {
+                results.Add(Measure(new Pb2Options { ReadyInterval = ready, Explore = Lean }, seed, steps, "pb2-lean"));
+            }
+        }
+
+        return results;
+
+        DecisionCost Measure(MethodOptions method, ulong seed, long steps, string? label = null)
+        {
+            var scheduler = SchedulerFactory.Create(method, s_boston, s_mse, steps, population, seed);
+            var timed = new TimedScheduler(scheduler);
+            var store = new InMemoryExperimentStore();
+            var runner = new ExperimentRunner(new InMemoryCheckpointStore(), store, new RunnerOptions { Workers = workers, StepsPerMember = steps });
+            var watch = Stopwatch.StartNew();
+            var outcome = runner.RunAsync(new RunDefinition(method.Method, seed, s_mse), timed, factory, CancellationToken.None).GetAwaiter().GetResult();
+            var wall = watch.Elapsed.TotalSeconds;
+
+            // The same decisions without training: replay the stored results into a fresh scheduler.
+            var stored = store.ReadResultsAsync(method.Method, CancellationToken.None).GetAwaiter().GetResult();
+            var fresh = SchedulerFactory.Create(method, s_boston, s_mse, steps, population, seed);
+            var replay = Stopwatch.StartNew();
+            var explores = 0;
+            foreach (var r in stored)
+            {
+                explores += fresh.Tell(r).OfType<Explored>().Count();
+            }
+
+            var replaySeconds = replay.Elapsed.TotalSeconds;
+            var best = outcome.Latest.Select(r => r.Validation["mse"]).Where(double.IsFinite).DefaultIfEmpty(double.NaN).Min();
+            return new DecisionCost(label ?? method.Method, seed, population, s_boston.Parameters.Count, (int)(steps / ready), workers,
+                Math.Round(wall, 3), Math.Round(timed.TellSeconds, 3), Math.Round(timed.TellSeconds / wall, 4), Math.Round(replaySeconds, 3), explores, Math.Round(best, 3));
+        }
+    }
+
+    public static IReadOnlyList<SanityResult> Sanity(IReadOnlyList<ulong> seeds, int population = 4)
+    {
+        var results = new List<SanityResult>();
+        var nqmSpace = new SearchSpace(new FloatParameter("lr", 0.001, 1.9, ParameterScale.Log));
+        var toySpace = new SearchSpace(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1), new ConstantParameter("lr", 0.01));
+        var testbeds = new (string Name, SearchSpace Space, Objective Objective, ITrainableFactory Factory, long Steps, int Ready)[]
+        {
+            ("noisy-quadratic", nqmSpace, new Objective("loss", ObjectiveMode.Minimize), new NoisyQuadraticTrainableFactory(), 4000, 200),
+            ("toy", toySpace, new Objective("q", ObjectiveMode.Maximize), new ToyTrainableFactory(), 100, 4),
+        };
+        foreach (var (name, space, objective, factory, steps, ready) in testbeds)
+        {
+            foreach (var seed in seeds)
+            {
+                foreach (MethodOptions method in new MethodOptions[]
+                {
+                    new PbtOptions { ReadyInterval = ready, Exploit = new TruncationSelection(0.25) },
+                    new Pb2Options { ReadyInterval = ready },
+                })
+                {
+                    var scheduler = SchedulerFactory.Create(method, space, objective, steps, population, seed);
+                    var store = new InMemoryExperimentStore();
+                    var runner = new ExperimentRunner(new InMemoryCheckpointStore(), store, new RunnerOptions { Workers = 1, StepsPerMember = steps });
+                    var outcome = runner.RunAsync(new RunDefinition(method.Method, seed, objective), scheduler, factory, CancellationToken.None).GetAwaiter().GetResult();
+                    var events = store.ReadEventsAsync(method.Method, CancellationToken.None).GetAwaiter().GetResult();
+                    var finals = outcome.Latest.Select(r => objective.Score(r)).Where(double.IsFinite).ToArray();
+                    var finalBest = finals.Length == 0 ? double.NaN : Value(objective, finals.Max());
+                    results.Add(new SanityResult(name, method.Method, seed, population, finalBest, Value(objective, outcome.BestScore),
+                        events.Count(e => e.Event is Explored)));
+                }
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>The metric value of a score (scores are higher-is-better).</summary>
+    private static double Value(Objective objective, double score) => objective.Mode == ObjectiveMode.Minimize ? -score : score;
+}

@@ -1,0 +1,212 @@
+using System.Runtime.CompilerServices;
+using Cohort.Core.GaussianProcesses;
+using Cohort.Core.Hyperparameters;
+
+namespace Cohort.Core.Pb2;
+
+/// <summary>
+/// What PB2 decides one explore with (<see cref="Pb2Explore.Surrogate"/>): the time-varying GP of standardised reward
+/// changes at the member's time t after the batch's pending choices are added at their posterior mean (GP-BUCB: the
+/// mean is that of the data alone, the variance shrinks around the pending choices), β_t, and the categorical bandit's
+/// probabilities. Reports draw the acquisition surface from it.
+/// </summary>
+public sealed class Pb2Surrogate
+{
+    private readonly Pb2Encoding _encoding;
+    private readonly GaussianProcess? _process;
+    private readonly double[][] _points;
+    private readonly GpModel _model;
+    private readonly double[][] _categoryProbabilities;
+
+    /// <param name="points">The process's inputs in its order (data, then pending choices).</param>
+    internal Pb2Surrogate(
+        Pb2Encoding encoding,
+        double time,
+        GpModel model,
+        GaussianProcess? process,
+        double[][] points,
+        double beta,
+        int observations,
+        double[][] categoryProbabilities)
+    {
+        _encoding = encoding;
+        _model = model;
+        _process = process;
+        _points = points;
+        _categoryProbabilities = categoryProbabilities;
+        Time = time;
+        Beta = beta;
+        Observations = observations;
+    }
+
+    /// <summary>t of the decision, in ready intervals (the longest task of the run).</summary>
+    public double Time { get; }
+
+    /// <summary>β_t: the acquisition is μ + √β_t σ.</summary>
+    public double Beta { get; }
+
+    /// <summary>The number of observations the GP was conditioned on (pending choices not counted).</summary>
+    public int Observations { get; }
+
+    /// <summary>The kernel (fitted, or the defaults before there is data to fit).</summary>
+    public IKernel Kernel => _model.Kernel;
+
+    /// <summary>The names of the hyperparameters the GP models as continuous coordinates, in order.</summary>
+    public IReadOnlyList<string> ContinuousParameters => _encoding.Continuous.Select(p => p.Name).ToArray();
+
+    internal Pb2Encoding Encoding => _encoding;
+
+    /// <summary>The bandit's probability of each choice of categorical <paramref name="name"/> (choices in declaration order).</summary>
+    public IReadOnlyList<double> CategoryProbabilities(string name)
+    {
+        for (var j = 0; j < _encoding.Categorical.Length; j++)
+        {
+            if (string.Equals(_encoding.Categorical[j].Name, name, StringComparison.Ordinal))
+            {
+                return _categoryProbabilities[j];
+            }
+        }
+
+        throw new KeyNotFoundException($"'{name}' is not a categorical hyperparameter PB2 chooses.");
+    }
+
+    /// <summary>Posterior mean and standard deviation of the standardised reward change of <paramref name="h"/> at <see cref="Time"/>.</summary>
+    public (double Mean, double StandardDeviation) Predict(HyperparameterSet h)
+    {
+        var (mean, variance) = _process?.Predict(Encode(h)) ?? (0.0, _model.Kernel.Variance);
+        return (mean, Math.Sqrt(variance));
+    }
+
+    /// <summary>The acquisition μ + √β_t σ at <paramref name="h"/> (upper confidence bound, standardised units).</summary>
+    public double Acquisition(HyperparameterSet h)
+    {
+        var point = Encode(h);
+        return AcquisitionAt(point)(point.AsSpan(1, _encoding.Continuous.Length).ToArray());
+    }
+
+    internal double[] CategoryProbabilities(int index) => _categoryProbabilities[index];
+
+    /// <summary>
+    /// The acquisition as a function of the continuous coordinates u, with the time and categorical coordinates of
+    /// <paramref name="point"/> fixed. The kernel factors that do not depend on u — (1 − ε)^{|t − tᵢ|/2} and the
+    /// categorical overlap — are computed once per observation, so each evaluation costs one exponential per
+    /// observation plus the triangular solve.
+    /// </summary>
+    internal Func<double[], double> AcquisitionAt(double[] point)
+    {
+        var root = Math.Sqrt(Beta);
+        if (_process is not { } process)
+        {
+            var prior = root * Math.Sqrt(_model.Kernel.Variance);
+            return _ => prior;
+        }
+
+        if (Factors.Of(_model.Kernel, _encoding.Continuous.Length) is not { } factors)
+        {
+            return u =>
+            {
+                var z = (double[])point.Clone();
+                u.CopyTo(z, 1);
+                var (mean, variance) = process.Predict(z);
+                return mean + (root * Math.Sqrt(variance));
+            };
+        }
+
+        var weights = _points.Select(x => factors.Weight(point, x)).ToArray();
+        var kStar = new double[_points.Length];
+        return u =>
+        {
+            for (var i = 0; i < kStar.Length; i++)
+            {
+                kStar[i] = factors.Covariance(u, weights[i], _points[i]);
+            }
+
+            var (mean, variance) = process.Predict(kStar, factors.Signal);
+            return mean + (root * Math.Sqrt(variance));
+        };
+    }
+
+    /// <summary>
+    /// The acquisition at every candidate of <paramref name="pool"/> (its time and categories fixed). The pool keeps
+    /// each candidate's k* and L⁻¹k* from earlier calls in the same round, so only the rows of choices added since are
+    /// computed. Null when the kernel has no fast form or there is no process yet.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal double[]? Acquisition(CandidatePool pool)
+    {
+        if (_process is not { } process || Factors.Of(_model.Kernel, _encoding.Continuous.Length) is not { } factors)
+        {
+            return null;
+        }
+
+        var root = Math.Sqrt(Beta);
+        var values = new double[pool.Count];
+        for (var c = 0; c < pool.Count; c++)
+        {
+            var (k, v) = pool.Rows(c, _points.Length);
+            for (var i = pool.Solved; i < _points.Length; i++)
+            {
+                k[i] = factors.Covariance(pool.Candidate(c), factors.Weight(pool.Point, _points[i]), _points[i]);
+                v[i] = k[i];
+            }
+
+            pool.AddQuad(c, process.ForwardSolve(v.AsSpan(0, _points.Length), pool.Solved));
+            var variance = Math.Max(0.0, factors.Signal - pool.Quad(c));
+            values[c] = process.MeanFrom(k.AsSpan(0, _points.Length)) + (root * Math.Sqrt(variance));
+        }
+
+        pool.Solved = _points.Length;
+        return values;
+    }
+
+    /// <summary>
+    /// The PB2 kernel σ_f² exp(−‖u − u'‖²/(2ℓ²) − m/(2ℓ_c²)) (1 − ε)^{|t − t'|/2} split into the factor that depends on
+    /// the continuous coordinates u and the rest (a weight per pair of fixed coordinates).
+    /// </summary>
+    private sealed record Factors(double Signal, double ExponentScale, double HalfLogDecay, double CategoricalScale, int Continuous)
+    {
+        public static Factors? Of(IKernel kernel, int continuous) =>
+            kernel is TimeVaryingKernel { Inner: var inner } time
+            && (inner is OverlapKernel o ? o.Continuous : inner) is SquaredExponentialKernel se
+                ? new Factors(
+                    se.SignalVariance,
+                    -0.5 / (se.LengthScale * se.LengthScale),
+                    0.5 * Math.Log(1.0 - time.Epsilon),
+                    inner is OverlapKernel overlap ? -0.5 / (overlap.CategoricalLengthScale * overlap.CategoricalLengthScale) : 0.0,
+                    continuous)
+                : null;
+
+        /// <summary>σ_f² exp(½ log(1 − ε) |t − t'| − m/(2ℓ_c²)) for the query's fixed coordinates and observation x.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public double Weight(double[] point, double[] x)
+        {
+            var mismatches = 0;
+            for (var j = 1 + Continuous; j < x.Length; j++)
+            {
+                mismatches += x[j] != point[j] ? 1 : 0;
+            }
+
+            return Signal * Math.Exp((HalfLogDecay * Math.Abs(point[0] - x[0])) + (CategoricalScale * mismatches));
+        }
+
+        /// <summary>k((t, u, c), x) given the weight of the fixed coordinates.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public double Covariance(double[] u, double weight, double[] x)
+        {
+            var d2 = 0.0;
+            for (var k = 0; k < Continuous; k++)
+            {
+                var d = u[k] - x[1 + k];
+                d2 += d * d;
+            }
+
+            return weight * Math.Exp(ExponentScale * d2);
+        }
+    }
+
+    private double[] Encode(HyperparameterSet h)
+    {
+        ArgumentNullException.ThrowIfNull(h);
+        return _encoding.Encode(h, Time) ?? throw new ArgumentException($"{h} is not a point of the search space.", nameof(h));
+    }
+}
