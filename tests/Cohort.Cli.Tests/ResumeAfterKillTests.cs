@@ -81,7 +81,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     [Fact]
     public async Task Should_RecomputeAndReport_When_ACheckpointOfAnInterruptedRunIsCorrupt()
     {
-        // Given an uninterrupted reference run (the toy's PBT run, longer), and the same run killed mid-run
+        // Given an uninterrupted reference run (the toy's PBT run, long enough that a kill lands while it trains), and the same run killed mid-run
         var reference = TestPaths.NewDirectory();
         var spec = Path.Combine(TestPaths.NewDirectory(), "toy-pbt.yaml");
         await File.WriteAllTextAsync(spec, """
@@ -93,7 +93,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
               h0: {type: float, min: 0, max: 1}
               h1: {type: float, min: 0, max: 1}
             constants: {lr: 0.01}
-            steps: 12000
+            steps: 48000
             ready: {every: 4}
             runs:
               - name: pbt
@@ -117,7 +117,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         // Then the damaged checkpoints the run needs are recomputed (hash verified) and reported, naming the store, and
         // the run ends with the uninterrupted summary
         Assert.True(resumed.ExitCode == 0, resumed.Output + resumed.Error);
-        Assert.True(resumed.Output.Contains("[pbt] pbt: 2 members x 12000 steps on 2 workers, resuming after", StringComparison.Ordinal), resumed.Output);
+        Assert.True(resumed.Output.Contains("[pbt] pbt: 2 members x 48000 steps on 2 workers, resuming after", StringComparison.Ordinal), resumed.Output);
         Assert.True(resumed.Output.Contains("recomputed by re-running member", StringComparison.Ordinal), resumed.Output);
         Assert.Contains(Path.Combine(killed, "cohort.db"), resumed.Output, StringComparison.Ordinal);
         Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(killed));
