@@ -84,4 +84,8 @@ public sealed record RunSpec(
     SpecList<HyperparameterSet> Points,
     double TimeoutSeconds,
     int Retries,
-    IMethodSettings Settings);
+    IMethodSettings Settings)
+{
+    /// <summary>Per-member stop conditions (<c>stop:</c>); <see cref="StopSpec.None"/> when there are none.</summary>
+    public StopSpec Stop { get; init; } = StopSpec.None;
+}

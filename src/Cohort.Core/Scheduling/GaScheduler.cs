@@ -33,7 +33,10 @@ namespace Cohort.Core.Scheduling;
 /// child's deme, a migrant from a neighbour with <see cref="GaOptions.MigrationRate"/>); viability selection and fitness
 /// stay over the whole generation.
 /// Before <see cref="GaOptions.BurnIn"/> steps no selection happens, except that diverged members are replaced.
-/// When no member has a finite score the diverged ones finish as Diverged. A failed task is retried
+/// When no member has a finite score the diverged ones finish as Diverged. A member a stop condition declares done
+/// (<see cref="MethodOptions.Stop"/>) finishes at the barrier, takes no more tasks and its slot is not refilled; with
+/// <see cref="Stopping.StopConditions.StoppedDonors"/> it stays in the breeding pool (fitness over the live members and
+/// it, always a survivor, never replaced), otherwise it leaves the population. A failed task is retried
 /// <see cref="MethodOptions.MaxTaskRetries"/> times, then the member finishes as Failed. All randomness comes from one
 /// generator seeded by Seeds.Derive(runSeed, Purpose("scheduler")), drawn only inside <see cref="Tell"/>.
 /// </summary>
@@ -60,7 +63,7 @@ public sealed class GaScheduler : IPopulationScheduler
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed);
+        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed, options.Stop);
         _rng = new Rng(Seeds.Derive(runSeed, PbtScheduler.SchedulerPurpose));
     }
 
@@ -105,13 +108,21 @@ public sealed class GaScheduler : IPopulationScheduler
             m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
         }
 
+        foreach (var m in _state.Running.ToArray())
+        {
+            m.FinishIfStopped(events);
+        }
+
         var live = _state.Running.ToArray();
         if (live.Length == 0)
         {
             return events;
         }
 
-        RunGeneration(live, live.Max(m => m.Step) >= Options.BurnIn, events);
+        var donors = Options.Stop.StoppedDonors
+            ? _state.Members.Where(m => m.Status == MemberStatus.Stopped && m.LastCheckpoint is not null && double.IsFinite(m.LastScore)).ToArray()
+            : [];
+        RunGeneration(live.Concat(donors).OrderBy(m => m.Id).ToArray(), live.Max(m => m.Step) >= Options.BurnIn, events);
         foreach (var m in _state.Running)
         {
             m.Generation++;
@@ -121,6 +132,7 @@ public sealed class GaScheduler : IPopulationScheduler
         return events;
     }
 
+    /// <summary>One generation over <paramref name="live"/> (running members, and stopped donors that always survive), in id order.</summary>
     private void RunGeneration(MemberState[] live, bool ready, List<RunEvent> events)
     {
         var fitness = GaOperators.Fitness(live.Select(m => m.LastScore).ToArray());
@@ -128,14 +140,14 @@ public sealed class GaScheduler : IPopulationScheduler
         for (var i = 0; i < live.Length; i++)
         {
             var finite = double.IsFinite(live[i].LastScore);
-            survives[i] = ready ? finite && _rng.NextDouble() < fitness[i] : finite;
+            survives[i] = live[i].Status == MemberStatus.Stopped || (ready ? finite && _rng.NextDouble() < fitness[i] : finite);
         }
 
         var pool = Enumerable.Range(0, live.Length).Where(i => survives[i]).ToArray();
         if (pool.Length == 0)
         {
             // Only reachable when no member has a finite score.
-            foreach (var m in live)
+            foreach (var m in live.Where(m => m.Status == MemberStatus.Running))
             {
                 m.Finish(MemberStopReason.Diverged, events, "diverged and no member with a finite score to breed from");
             }

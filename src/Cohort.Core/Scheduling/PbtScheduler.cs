@@ -23,6 +23,10 @@ namespace Cohort.Core.Scheduling;
 /// no donor it copies the best member with a finite score; when there is none (or under the explore-only ablation, or
 /// at the budget) it finishes as Diverged. A failed task is retried <see cref="MethodOptions.MaxTaskRetries"/> times,
 /// then the member finishes as Failed and is excluded; the run never waits for it.
+/// A member a stop condition declares done (<see cref="MethodOptions.Stop"/>) finishes before any exploit of its ready
+/// point and takes no more tasks; with <see cref="Stopping.StopConditions.StoppedDonors"/> its latest result stays in
+/// the population the exploit strategy ranks, as a possible donor (a decision that would make it a receiver is
+/// dropped), otherwise it leaves the population.
 /// All randomness comes from one generator seeded by Seeds.Derive(runSeed, Purpose("scheduler")), drawn only inside
 /// <see cref="Tell"/>, so replaying the stored results in order into a fresh scheduler rebuilds the same state.
 /// </summary>
@@ -51,7 +55,7 @@ public sealed class PbtScheduler : IPopulationScheduler
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed);
+        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed, options.Stop);
         _rng = new Rng(Seeds.Derive(runSeed, SchedulerPurpose));
     }
 
@@ -109,12 +113,17 @@ public sealed class PbtScheduler : IPopulationScheduler
             m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
         }
 
+        foreach (var m in _state.Running.ToArray())
+        {
+            m.FinishIfStopped(events);
+        }
+
         live = _state.Running.ToArray();
         if (live.Length > 0)
         {
             var step = live.Max(m => m.Step);
             var decisions = new Dictionary<int, ExploitDecision>();
-            var population = live.Select(Score).ToArray();
+            var population = live.Concat(StoppedDonors()).OrderBy(m => m.Id).Select(Score).ToArray();
             var ready = step >= Options.BurnIn;
             if (ready && Options.Ablation != PbtAblation.ExploreOnly)
             {
@@ -160,8 +169,13 @@ public sealed class PbtScheduler : IPopulationScheduler
             return events;
         }
 
+        if (member.FinishIfStopped(events))
+        {
+            return events;
+        }
+
         // Algorithm 1: ready(p, t, P) → exploit against the latest known scores of the running members → explore.
-        var population = _state.Running.Where(m => m.HasResult).Select(Score).ToArray();
+        var population = _state.Running.Where(m => m.HasResult).Concat(StoppedDonors()).OrderBy(m => m.Id).Select(Score).ToArray();
         var decisions = new Dictionary<int, ExploitDecision>();
         if (member.Step >= Options.BurnIn)
         {
@@ -250,4 +264,10 @@ public sealed class PbtScheduler : IPopulationScheduler
     }
 
     private static MemberScore Score(MemberState m) => new(m.Id, m.LastScore, m.LastScoreStep);
+
+    /// <summary>Stopped members that may still give their weights (<see cref="Stopping.StopConditions.StoppedDonors"/>).</summary>
+    private IEnumerable<MemberState> StoppedDonors() =>
+        Options.Stop.StoppedDonors
+            ? _state.Members.Where(m => m.Status == MemberStatus.Stopped && m.LastCheckpoint is not null && double.IsFinite(m.LastScore))
+            : [];
 }
