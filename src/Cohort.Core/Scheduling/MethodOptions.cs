@@ -94,7 +94,7 @@ public sealed record PbtOptions : MethodOptions
     public bool CopyHyperparameters { get; init; } = true;
 
     /// <summary>
-    /// Whether an exploit copies the donor's whole state (true: weights, optimizer moments, step and RNG, DESIGN.md) or
+    /// Whether an exploit copies the donor's whole state (true: weights, optimizer moments and step, DESIGN.md) or
     /// only its weights (false), the receiver keeping its own optimizer state — what <c>model.set_weights</c> does in the
     /// public Keras code of paper 000. False needs synchronous mode (receiver and donor at the same step) and a trainable
     /// implementing <see cref="Trainables.IWeightTransfer"/>.
