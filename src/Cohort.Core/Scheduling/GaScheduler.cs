@@ -35,8 +35,10 @@ namespace Cohort.Core.Scheduling;
 /// Before <see cref="GaOptions.BurnIn"/> steps no selection happens, except that diverged members are replaced.
 /// When no member has a finite score the diverged ones finish as Diverged. A member a stop condition declares done
 /// (<see cref="MethodOptions.Stop"/>) finishes at the barrier, takes no more tasks and its slot is not refilled; with
-/// <see cref="Stopping.StopConditions.StoppedDonors"/> it stays in the breeding pool (fitness over the live members and
-/// it, always a survivor, never replaced), otherwise it leaves the population. A failed task is retried
+/// <see cref="Stopping.StopConditions.StoppedDonors"/> it stays in the breeding pool as a hyperparameter parent (fitness
+/// over the live members and it; always a survivor, never replaced) but never gives weights, whose checkpoint is from an
+/// earlier step: the weights parent is drawn from the running survivors (a stopped fitter parent gives way to the other;
+/// with none running, the child keeps its own weights). Without it, it leaves the population. A failed task is retried
 /// <see cref="MethodOptions.MaxTaskRetries"/> times, then the member finishes as Failed. All randomness comes from one
 /// generator seeded by Seeds.Derive(runSeed, Purpose("scheduler")), drawn only inside <see cref="Tell"/>.
 /// </summary>
@@ -156,6 +158,8 @@ public sealed class GaScheduler : IPopulationScheduler
         }
 
         var poolFitness = pool.Select(i => fitness[i]).ToArray();
+        var weightsPool = pool.Where(i => live[i].Status == MemberStatus.Running).ToArray();
+        var weightsFitness = weightsPool.Select(i => fitness[i]).ToArray();
         for (var i = 0; i < live.Length; i++)
         {
             if (survives[i])
@@ -175,9 +179,9 @@ public sealed class GaScheduler : IPopulationScheduler
                 var neighbours = GaDemes.Neighbours(deme, Options.Demes, Options.DemeLayout);
                 a = GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
                 b = pool.Length > 1 ? GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng, exclude: a) : a;
-                if (Options.WeightsParent == WeightsParentChoice.FitnessProportional)
+                if (Options.WeightsParent == WeightsParentChoice.FitnessProportional && weightsPool.Length > 0)
                 {
-                    demeWeights = GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
+                    demeWeights = GaDemes.DrawParent(weightsPool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
                 }
             }
             else
@@ -199,8 +203,8 @@ public sealed class GaScheduler : IPopulationScheduler
             var genotype = GaOperators.Crossover(live[a].LastHyperparameters, live[b].LastHyperparameters, _state.Space, Options.CrossoverRate, _rng, crossed);
             genotype = GaOperators.Mutate(genotype, _state.Space, Options.MutationRate, _rng, mutations);
             var w = Options.WeightsParent == WeightsParentChoice.BestOfHyperparameterParents
-                ? (fitness[b] > fitness[a] || (fitness[b] == fitness[a] && live[b].Id < live[a].Id) ? b : a)
-                : demeWeights ?? pool[GaOperators.SelectProportional(poolFitness, _rng)];
+                ? FitterRunning(a, b, i)
+                : weightsPool.Length == 0 ? i : demeWeights ?? weightsPool[GaOperators.SelectProportional(weightsFitness, _rng)];
             try
             {
                 _state.Space.Validate(genotype);
@@ -226,6 +230,17 @@ public sealed class GaScheduler : IPopulationScheduler
             {
                 child.Finish(MemberStopReason.Completed, events);
             }
+        }
+
+        // The fitter of the two hyperparameter parents gives the weights (ties to the smaller id); a stopped one gives
+        // way to the other, and with both stopped the child keeps its own.
+        int FitterRunning(int a, int b, int child)
+        {
+            var fitter = fitness[b] > fitness[a] || (fitness[b] == fitness[a] && live[b].Id < live[a].Id) ? b : a;
+            var other = fitter == a ? b : a;
+            return live[fitter].Status == MemberStatus.Running ? fitter
+                : live[other].Status == MemberStatus.Running ? other
+                : child;
         }
     }
 }

@@ -26,7 +26,8 @@ namespace Cohort.Core.Scheduling;
 /// A member a stop condition declares done (<see cref="MethodOptions.Stop"/>) finishes before any exploit of its ready
 /// point and takes no more tasks; with <see cref="Stopping.StopConditions.StoppedDonors"/> its latest result stays in
 /// the population the exploit strategy ranks, as a possible donor (a decision that would make it a receiver is
-/// dropped), otherwise it leaves the population.
+/// dropped; each member copies a given stopped donor at most once, since its checkpoint is from an earlier step: a second
+/// such decision is dropped and the member keeps its weights), otherwise it leaves the population.
 /// All randomness comes from one generator seeded by Seeds.Derive(runSeed, Purpose("scheduler")), drawn only inside
 /// <see cref="Tell"/>, so replaying the stored results in order into a fresh scheduler rebuilds the same state.
 /// </summary>
@@ -200,15 +201,16 @@ public sealed class PbtScheduler : IPopulationScheduler
     /// </summary>
     private void Apply(IReadOnlyList<MemberState> members, IReadOnlyList<MemberScore> population, Dictionary<int, ExploitDecision> decisions, List<RunEvent> events)
     {
-        var finiteBest = Ranking.Rank(population).FirstOrDefault(s => double.IsFinite(s.Score));
+        var ranked = Ranking.Rank(population);
         foreach (var m in members.OrderBy(m => m.Id))
         {
             decisions.TryGetValue(m.Id, out var decision);
-            if (decision?.Donor == m.Id)
+            if (decision?.Donor is { } chosen && (chosen == m.Id || !MayCopy(m, chosen)))
             {
                 decision = decision with { Donor = null };
             }
 
+            var finiteBest = ranked.FirstOrDefault(s => double.IsFinite(s.Score) && MayCopy(m, s.Member));
             if (m.LastDiverged && decision?.Donor is null)
             {
                 if (finiteBest is null || Options.Ablation == PbtAblation.ExploreOnly)
@@ -241,6 +243,11 @@ public sealed class PbtScheduler : IPopulationScheduler
                     m.OptimizerStateFrom = m.LastCheckpoint;
                 }
 
+                if (donor.Status == MemberStatus.Stopped)
+                {
+                    m.CopiedStoppedDonors.Add(donorId);
+                }
+
                 m.Checkpoint = donor.LastCheckpoint;
                 m.Step = donor.LastCheckpoint.Step;
                 if (Options.CopyHyperparameters)
@@ -264,6 +271,13 @@ public sealed class PbtScheduler : IPopulationScheduler
     }
 
     private static MemberScore Score(MemberState m) => new(m.Id, m.LastScore, m.LastScoreStep);
+
+    /// <summary>
+    /// Whether <paramref name="m"/> may copy <paramref name="donor"/>: a stopped donor at most once per receiver (its
+    /// checkpoint is from an earlier step, so copying it again and again could keep the receiver from its budget).
+    /// </summary>
+    private bool MayCopy(MemberState m, int donor) =>
+        donor < 0 || donor >= _state.Members.Length || _state.Members[donor].Status != MemberStatus.Stopped || !m.CopiedStoppedDonors.Contains(donor);
 
     /// <summary>Stopped members that may still give their weights (<see cref="Stopping.StopConditions.StoppedDonors"/>).</summary>
     private IEnumerable<MemberState> StoppedDonors() =>

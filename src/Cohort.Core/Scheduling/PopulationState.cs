@@ -49,6 +49,9 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
     /// <summary>Every scored result of the member, oldest first (what stop conditions read).</summary>
     public List<MemberEvaluation> Evaluations { get; } = [];
 
+    /// <summary>Stopped members whose weights this member copied (PBT copies each stopped donor at most once).</summary>
+    public HashSet<int> CopiedStoppedDonors { get; } = [];
+
     /// <summary>Why a stop condition declared the member done at its latest result; null when none did.</summary>
     public StopVerdict? StopVerdict { get; set; }
 
