@@ -5,7 +5,7 @@ namespace Cohort.Core.Stopping;
 /// step limit (<see cref="MetricThreshold"/>, <see cref="Plateau"/>, <see cref="TimeLimit"/>, <see cref="StepLimit"/>).
 /// A scheduler asks after each of the member's scored results; what it does with a done member is its own, documented
 /// rule (<see cref="StopConditions"/>).
-/// <para>Contract: <see cref="Check"/> is a pure function of <paramref name="progress"/> — the member's stored results —
+/// <para>Contract: <see cref="Check"/> is a pure function of its <see cref="MemberProgress"/> — the member's stored results —
 /// so that a resumed run, replaying the stored results, takes the same decisions. Never read a clock here.</para>
 /// </summary>
 public interface IStopCondition

@@ -36,7 +36,7 @@ public abstract class StateTrainable : ITrainable, IWeightTransfer
     /// <inheritdoc/>
     public abstract IReadOnlyDictionary<string, double> Evaluate(DataSplit split);
 
-    /// <summary>Trains <paramref name="steps"/> steps with <paramref name="random"/> (a generator seeded by the task) and counts them.</summary>
+    /// <summary>Trains <paramref name="steps"/> steps with <see cref="TrainSteps"/>, handing it a generator seeded by <paramref name="seed"/>, and counts them.</summary>
     public void Train(int steps, ulong seed, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(steps);
