@@ -14,6 +14,8 @@ using Cohort.Benchmarks;
 //                              against the run's wall time, beside PBT's (and a cheaper PB2 setting with --lean);
 //                              D holds boston/housing.data
 //   pb2-vs-pbt [--seeds N]     PB2 against PBT at population 4 on the noisy quadratic and the toy
+//   torch [--seconds S]        the engine against TorchSharp (LibTorch CPU) on the papers' networks, 1 and 2 threads:
+//                              a Markdown table, then the same as JSON
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
 var seconds = 3.0;
 var at = Array.IndexOf(args, "--seconds");
@@ -39,6 +41,12 @@ switch (mode)
     case "gemm-shapes":
         Console.WriteLine(JsonSerializer.Serialize(new { threads1 = GemmBench.RunShapes(seconds, 1), threads2 = GemmBench.RunShapes(seconds, 2) }, json));
         return 0;
+    case "torch":
+        var comparison = TorchBench.Run(seconds);
+        Console.WriteLine(TorchBench.Table(comparison));
+        Console.WriteLine();
+        Console.WriteLine(JsonSerializer.Serialize(new { comparison }, json));
+        return 0;
     case "conv":
         ConvBench.Run(seconds, 1);
         return 0;
@@ -61,6 +69,6 @@ switch (mode)
         Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost or pb2-vs-pbt");
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-vs-pbt or torch");
         return 2;
 }
