@@ -16,7 +16,7 @@ namespace Cohort.Cli;
 /// Exit codes: 0 success, 1 internal failure (one line here, details in the run directory's cohort.log), 2 bad input
 /// (spec, options, directory), 130 interrupted.
 /// </summary>
-public static class CohortApp
+internal static class CohortApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool interactive, CancellationToken cancellationToken = default)
     {
