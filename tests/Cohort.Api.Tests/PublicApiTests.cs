@@ -21,6 +21,7 @@ public sealed class PublicApiTests
         "Cohort.Storage.Sqlite",
         "Cohort.Storage.Postgres",
         "Cohort.Reports",
+        "Cohort.TorchSharp",
     ];
 
     [Theory]
