@@ -42,7 +42,7 @@ public sealed class PublicApiTests
         var added = actual.Except(expected, StringComparer.Ordinal).ToArray();
         Assert.True(
             removed.Length == 0 && added.Length == 0,
-            $"The public API of {assembly} changed ({removed.Length} line(s) removed, {added.Length} added).\n"
+            $"The public API of {assembly} changed ({removed.Length} line(s) removed, {added.Length} added; - in the snapshot only, + in the code only).\n"
             + string.Concat(removed.Select(l => "- " + l + "\n")) + string.Concat(added.Select(l => "+ " + l + "\n"))
             + $"If the change is deliberate, accept it with `{AcceptVariable}=1 dotnet test tests/Cohort.Api.Tests --filter PublicApi` and commit {Path.GetRelativePath(RepositoryPaths.Root, path)}.");
         Assert.Equal(expected, actual);
