@@ -1,6 +1,5 @@
 // Using Cohort as a library with a trainable of your own: PBT tunes the step size of gradient descent on a noisy
 // quadratic, in memory (no files). Run it with: dotnet run --project examples/library
-using System.Buffers.Binary;
 using System.Globalization;
 using Cohort.Core.Execution;
 using Cohort.Core.Hyperparameters;
@@ -23,7 +22,11 @@ const ulong seed = 42;
 var scheduler = SchedulerFactory.Create(options, space, objective, stepsPerMember: 400, population: 8, runSeed: seed);
 var store = new InMemoryExperimentStore();
 var runner = new ExperimentRunner(new InMemoryCheckpointStore(), store, new RunnerOptions { Workers = 2 });
-var outcome = await runner.RunAsync(new RunDefinition("pbt", seed, objective), scheduler, new QuadraticFactory(), CancellationToken.None);
+// What the trainable reads and reports: the runner refuses a run naming anything else before training.
+var factory = new TrainableFactory(
+    new TrainableDeclaration("quadratic", [HyperparameterDeclaration.Real("lr", ValueRange.Above(0), "the step size") with { Required = true }], ["loss"]),
+    _ => new Quadratic());
+var outcome = await runner.RunAsync(new RunDefinition("pbt", seed, objective), scheduler, factory, CancellationToken.None);
 
 var lineage = RunLineage.Build((await store.ReadEventsAsync("pbt", default)).Select(e => e.Event).ToArray(), await store.ReadResultsAsync("pbt", default), objective);
 var best = lineage.BestMember()!.Value;
@@ -35,82 +38,31 @@ foreach (var segment in lineage.Schedule(best))
 
 /// <summary>
 /// Gradient descent on f(x) = ½·Σ cᵢ·xᵢ² with gradient noise: a large step size makes fast early progress but a high
-/// noise floor, so a good schedule decays it — what PBT should find.
+/// noise floor, so a good schedule decays it — what PBT should find. Its state is one registered array: StateTrainable
+/// saves, loads and copies it.
 /// </summary>
-internal sealed class Quadratic : ITrainable
+internal sealed class Quadratic : StateTrainable
 {
     private static readonly double[] s_curvature = [1.0, 0.5, 0.1, 0.05];
-    private readonly double[] _x = [1.0, 1.0, 1.0, 1.0];
+    private readonly double[] _x;
     private double _lr = 0.01;
 
-    public long Step { get; private set; }
+    public Quadratic() => _x = Weights("x", new[] { 1.0, 1.0, 1.0, 1.0 });
 
-    public void Apply(HyperparameterSet hyperparameters) => _lr = hyperparameters.GetNumber("lr");
+    public override void Apply(HyperparameterSet hyperparameters) => _lr = hyperparameters.GetNumber("lr");
 
-    public void Train(int steps, ulong seed, CancellationToken cancellationToken)
+    protected override void TrainSteps(int steps, Rng random, CancellationToken cancellationToken)
     {
-        var rng = new Rng(seed); // all randomness from the task's seed: the task is pure
         for (var s = 0; s < steps; s++)
         {
             for (var i = 0; i < _x.Length; i++)
             {
-                var gradient = s_curvature[i] * _x[i] + 0.1 * Math.Sqrt(s_curvature[i]) * rng.NextGaussian();
+                var gradient = s_curvature[i] * _x[i] + 0.1 * Math.Sqrt(s_curvature[i]) * random.NextGaussian();
                 _x[i] -= Math.Min(_lr, 1.9) * gradient;
             }
         }
-
-        Step += steps;
     }
 
-    public IReadOnlyDictionary<string, double> Evaluate(DataSplit split) =>
+    public override IReadOnlyDictionary<string, double> Evaluate(DataSplit split) =>
         new Dictionary<string, double> { ["loss"] = 0.5 * _x.Select((x, i) => s_curvature[i] * x * x).Sum() };
-
-    public void Save(Stream destination)
-    {
-        Span<byte> bytes = stackalloc byte[8 * 5];
-        BinaryPrimitives.WriteInt64LittleEndian(bytes, Step);
-        for (var i = 0; i < _x.Length; i++)
-        {
-            BinaryPrimitives.WriteDoubleLittleEndian(bytes[(8 + (8 * i))..], _x[i]);
-        }
-
-        destination.Write(bytes);
-    }
-
-    public void Load(Stream source)
-    {
-        Span<byte> bytes = stackalloc byte[8 * 5];
-        source.ReadExactly(bytes);
-        Step = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        for (var i = 0; i < _x.Length; i++)
-        {
-            _x[i] = BinaryPrimitives.ReadDoubleLittleEndian(bytes[(8 + (8 * i))..]);
-        }
-    }
-
-    public void CopyFrom(ITrainable other)
-    {
-        var q = (Quadratic)other;
-        q._x.CopyTo(_x, 0);
-        Step = q.Step;
-    }
-
-    public void Dispose()
-    {
-    }
-}
-
-internal sealed class QuadraticFactory : ITrainableFactory
-{
-    public IReadOnlyList<string> Metrics { get; } = ["loss"];
-
-    /// <summary>What the trainable reads and reports: the runner refuses a run naming anything else before training.</summary>
-    public TrainableDeclaration Declaration { get; } = new(
-        "quadratic",
-        [HyperparameterDeclaration.Real("lr", ValueRange.Above(0), "the step size") with { Required = true }],
-        ["loss"]);
-
-    public bool HasTestSet => false;
-
-    public ITrainable Create(ulong seed) => new Quadratic();
 }

@@ -17,7 +17,7 @@ namespace Cohort.Cli;
 /// to the console. Exit codes (<see cref="ExitCodes"/>): 0 success, 1 internal failure or failed run (one line here,
 /// details in the run directory's cohort.log), 2 bad input (spec, options, files, directory), 130 interrupted.
 /// </summary>
-public static class CohortApp
+internal static class CohortApp
 {
     /// <summary>Runs the command line <paramref name="args"/>; returns the exit code.</summary>
     /// <param name="args">The arguments.</param>

@@ -11,8 +11,9 @@ namespace Cohort.Reports;
 /// The experiment report: one self-contained HTML file (inline CSS and SVG, no scripts, no network) built from the
 /// store alone: a summary table, then per run the members' training curves with the mean of the top 5 (paper 000
 /// Figures 3 and 6), each searched hyperparameter per member over steps (Figures 4, 7, 10), for PBT runs the explored
-/// hyperparameter values coloured by step beside the grid's cells (Figures 5, 8, 11), and the best member's lineage
-/// and schedule. Several runs, or a target, add the runs compared (<see cref="RunComparison"/>) after the summary.
+/// hyperparameter values coloured by step beside the grid's cells (Figures 5, 8, 11), why each member stopped, and the
+/// best member's lineage and schedule. Several runs, or a target, add the runs compared (<see cref="RunComparison"/>)
+/// after the summary.
 /// </summary>
 public static class HtmlReport
 {
@@ -95,6 +96,7 @@ public static class HtmlReport
                 FireReport.AppendEvaluatorTable(sb, run.Lineage, run.Events);
             }
 
+            MemberStops.AppendTable(sb, run.Events);
             AppendBest(sb, run, hyperparameters, metric);
             sb.Append("</section>\n");
         }

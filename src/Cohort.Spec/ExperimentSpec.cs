@@ -45,7 +45,7 @@ public sealed record ExperimentSpec(
     public double? Target { get; init; }
 }
 
-/// <summary>What is trained: the name of a registered trainable kind (<see cref="ITrainableSection"/>) and its settings.</summary>
+/// <summary>What is trained: the name of a registered trainable kind (<see cref="Sections.ITrainableSection"/>) and its settings.</summary>
 /// <param name="Kind">The kind's name, e.g. <c>toy</c> or <c>network</c>.</param>
 /// <param name="Settings">The kind's resolved settings, a record of the section's own type.</param>
 public sealed record TrainableSpec(string Kind, ITrainableSettings Settings);
@@ -78,7 +78,7 @@ public sealed record ReadySpec(int Every, int BurnIn);
 
 /// <summary>One search method of the experiment.</summary>
 /// <param name="Name">Unique within the experiment.</param>
-/// <param name="Method">The name of a registered method (<see cref="IMethodSection"/>): grid, random, pbt, ga, fire, ….</param>
+/// <param name="Method">The name of a registered method (<see cref="Sections.IMethodSection"/>): grid, random, pbt, ga, fire, ….</param>
 /// <param name="Population">Members: resolved by the method's section (a grid's size, the points' count, or as given).</param>
 /// <param name="Points">Explicit initial points (every searched hyperparameter set), replacing the grid product / init; empty otherwise.</param>
 /// <param name="TimeoutSeconds">Per-task timeout (synchronous PBT's generation barrier); 0 = none.</param>
@@ -91,4 +91,8 @@ public sealed record RunSpec(
     SpecList<HyperparameterSet> Points,
     double TimeoutSeconds,
     int Retries,
-    IMethodSettings Settings);
+    IMethodSettings Settings)
+{
+    /// <summary>Per-member stop conditions (<c>stop:</c>); <see cref="StopSpec.None"/> when there are none.</summary>
+    public StopSpec Stop { get; init; } = StopSpec.None;
+}

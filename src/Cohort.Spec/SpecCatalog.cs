@@ -241,6 +241,7 @@ public sealed class SpecCatalog
         MethodOf(run).Write(run.Settings, w);
         w.Write("timeout_seconds", run.TimeoutSeconds);
         w.Write("retries", run.Retries);
+        StopKeys.Write(w, run.Stop);
     }
 
     private static void WriteHyperparameter(SpecWriter w, HyperparameterSpec h)

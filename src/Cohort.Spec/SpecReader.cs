@@ -19,7 +19,7 @@ namespace Cohort.Spec;
 internal sealed partial class SpecReader(SpecReadSession session)
 {
     /// <summary>Keys of every run, whatever its method.</summary>
-    internal static readonly string[] CommonRunKeys = ["name", "method", "population", "points", "timeout_seconds", "retries"];
+    internal static readonly string[] CommonRunKeys = ["name", "method", "population", "points", "timeout_seconds", "retries", "stop"];
 
     private static readonly string[] s_rootKeys = ["version", "experiment", "seed", "objective", "trainable", "hyperparameters", "constants", "steps", "ready", "runs", "plugins"];
     private static readonly string[] s_objectiveKeys = ["metric", "mode", "target"];
@@ -38,6 +38,9 @@ internal sealed partial class SpecReader(SpecReadSession session)
     /// <summary>Where each hyperparameter and constant was written, for declaration errors.</summary>
     private readonly Dictionary<string, SpecEntry> _hyperparameterEntries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SpecEntry> _constantEntries = new(StringComparer.Ordinal);
+
+    /// <summary>The metrics the runs' stop conditions read, checked against the trainable's declaration.</summary>
+    private readonly List<StopKeys.MetricUse> _stopMetrics = [];
 
     private SpecCatalog Catalog => session.Catalog;
 
@@ -66,7 +69,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
         var constants = root.Get("constants") is { } c ? Constants(c, hyperparameters) : HyperparameterSet.Empty;
         var steps = root.Required("steps")?.Whole(x => x >= 1, "an integer ≥ 1");
         var ready = root.Get("ready") is { } r ? Ready(r, steps) : new ReadySpec((int)Math.Min(steps ?? 1, int.MaxValue), 0);
-        var runs = root.Required("runs") is { } runsNode ? Runs(runsNode, hyperparameters, steps, ready) : null;
+        var runs = root.Required("runs") is { } runsNode ? Runs(runsNode, hyperparameters, steps, ready, objective?.Metric) : null;
         if (trainable is not null && objective is not null && hyperparameters is not null && plugins is not null)
         {
             CheckDeclaration(root, trainableNode!, objectiveNode!, trainable, objective, hyperparameters, constants);
@@ -595,7 +598,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
         return every is null || burnIn is null ? null : new ReadySpec((int)every.Value, (int)burnIn.Value);
     }
 
-    private SpecList<RunSpec>? Runs(SpecNode node, SpecList<HyperparameterSpec>? hyperparameters, long? steps, ReadySpec? ready)
+    private SpecList<RunSpec>? Runs(SpecNode node, SpecList<HyperparameterSpec>? hyperparameters, long? steps, ReadySpec? ready, string? objectiveMetric)
     {
         var list = node.AsList();
         if (list is null)
@@ -613,7 +616,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < list.Count; i++)
         {
-            if (Run(list[i], hyperparameters, steps, ready, names, i) is { } run)
+            if (Run(list[i], hyperparameters, steps, ready, objectiveMetric, names, i) is { } run)
             {
                 runs.Add(run);
             }
@@ -622,7 +625,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
         return runs.Count == list.Count ? SpecList<RunSpec>.From(runs) : null;
     }
 
-    private RunSpec? Run(SpecNode node, SpecList<HyperparameterSpec>? hyperparameters, long? steps, ReadySpec? ready, Dictionary<string, int> names, int index)
+    private RunSpec? Run(SpecNode node, SpecList<HyperparameterSpec>? hyperparameters, long? steps, ReadySpec? ready, string? objectiveMetric, Dictionary<string, int> names, int index)
     {
         var entries = node.Entries();
         if (entries is null)
@@ -659,8 +662,9 @@ internal sealed partial class SpecReader(SpecReadSession session)
         var timeout = map.Number("timeout_seconds", 0, x => x >= 0, "a number of seconds ≥ 0 (0 = none)");
         var retries = map.Whole("retries", 2, x => x is >= 0 and <= 1000, "an integer in [0, 1000]");
         var points = map.Get("points") is { } pointsNode && hyperparameters is not null ? Points(pointsNode, hyperparameters) : SpecList<HyperparameterSet>.Empty;
+        var stop = map.Get("stop") is { } stopNode ? StopKeys.Read(stopNode, objectiveMetric, steps, _stopMetrics) : StopSpec.None;
         if (section is null || name is null || timeout is null || retries is null || points is null || hyperparameters is null
-            || (populationNode is not null && population is null))
+            || stop is null || (populationNode is not null && population is null))
         {
             return null;
         }
@@ -669,7 +673,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
         var reading = section.Read(context);
         return reading is null
             ? null
-            : new RunSpec(name, section.Name, (int)reading.Population, points, timeout.Value, (int)retries.Value, reading.Settings);
+            : new RunSpec(name, section.Name, (int)reading.Population, points, timeout.Value, (int)retries.Value, reading.Settings) { Stop = stop };
     }
 
     private SpecList<HyperparameterSet>? Points(SpecNode node, SpecList<HyperparameterSpec> hyperparameters)
@@ -769,6 +773,8 @@ internal sealed partial class SpecReader(SpecReadSession session)
             var metricNode = objectiveNode.Child("metric") ?? objectiveNode;
             metricNode.ErrorAt("objective.metric", metric.Message, metric.Value);
         }
+
+        StopKeys.Check(_stopMetrics, declaration);
 
         static (string, SpecNode) Part(SpecEntry entry, string key) =>
             entry.Value.Child(key) is { } part ? (part.Path, part) : (entry.KeyNode.Path, entry.KeyNode);

@@ -123,6 +123,11 @@ public sealed record FireOptions : MethodOptions
     public override void Validate()
     {
         base.Validate();
+        if (Stop.StoppedDonors)
+        {
+            throw Invalid("Stop.StoppedDonors", true, "is not supported by FIRE PBT (a stopped member is no donor, evaluator parent or target)");
+        }
+
         if (SubPopulations < 2)
         {
             throw Invalid(nameof(SubPopulations), SubPopulations, "must be >= 2 (P1 and at least one parent sub-population)");

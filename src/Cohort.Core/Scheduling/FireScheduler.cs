@@ -17,7 +17,9 @@ namespace Cohort.Core.Scheduling;
 /// evolution step"): a barrier after every evaluation interval. When every live member's and evaluator's result of
 /// the interval is told, the scheduler decides, in this order, with one seeded generator and in id order:</para>
 /// <list type="number">
-/// <item>Members at the budget finish; once no member runs, evaluators stop and the run ends.</item>
+/// <item>Members at the budget finish, then members a stop condition declares done (<see cref="MethodOptions.Stop"/>:
+/// they take no more tasks and are no donor, evaluator parent or target; evaluators assigned to them stop below); once
+/// no member runs, evaluators stop and the run ends.</item>
 /// <item>At a ready point (the step is a multiple of <see cref="MethodOptions.ReadyInterval"/>, after burn-in), each
 /// sub-population runs ordinary PBT (exploit, then explore) on its own fitness: P1 on the objective Q; a parent Pi on
 /// fitness(ρ) = Σ best_score_diff(η_ρ, η_ρk) over Φ, its members that currently have an evaluator with at least one
@@ -83,7 +85,7 @@ public sealed class FireScheduler : IPopulationScheduler
         Options = options;
         _size = initialPoints.Count / options.SubPopulations;
         var evaluators = options.Evaluators ?? Math.Max(1, (int)Math.Round(0.75 * (options.SubPopulations - 1) * _size, MidpointRounding.AwayFromZero));
-        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.EffectiveEvalInterval, options.MaxTaskRetries, runSeed);
+        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.EffectiveEvalInterval, options.MaxTaskRetries, runSeed, options.Stop);
         _rng = new Rng(Seeds.Derive(runSeed, PbtScheduler.SchedulerPurpose));
         _runSeed = runSeed;
         _fire = _state.Members.Select(m => new FireMember(1 + (m.Id / _size))).ToArray();
@@ -216,6 +218,11 @@ public sealed class FireScheduler : IPopulationScheduler
         foreach (var m in _state.Running.Where(m => m.Step >= _state.StepsPerMember).ToArray())
         {
             m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
+        }
+
+        foreach (var m in _state.Running.ToArray())
+        {
+            m.FinishIfStopped(events);
         }
 
         var live = _state.Running.ToArray();

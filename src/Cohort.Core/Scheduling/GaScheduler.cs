@@ -33,7 +33,12 @@ namespace Cohort.Core.Scheduling;
 /// child's deme, a migrant from a neighbour with <see cref="GaOptions.MigrationRate"/>); viability selection and fitness
 /// stay over the whole generation.
 /// Before <see cref="GaOptions.BurnIn"/> steps no selection happens, except that diverged members are replaced.
-/// When no member has a finite score the diverged ones finish as Diverged. A failed task is retried
+/// When no member has a finite score the diverged ones finish as Diverged. A member a stop condition declares done
+/// (<see cref="MethodOptions.Stop"/>) finishes at the barrier, takes no more tasks and its slot is not refilled; with
+/// <see cref="Stopping.StopConditions.StoppedDonors"/> it stays in the breeding pool as a hyperparameter parent (fitness
+/// over the live members and it; always a survivor, never replaced) but never gives weights, whose checkpoint is from an
+/// earlier step: the weights parent is drawn from the running survivors (a stopped fitter parent gives way to the other;
+/// with none running, the child keeps its own weights). Without it, it leaves the population. A failed task is retried
 /// <see cref="MethodOptions.MaxTaskRetries"/> times, then the member finishes as Failed. All randomness comes from one
 /// generator seeded by Seeds.Derive(runSeed, Purpose("scheduler")), drawn only inside <see cref="Tell"/>.
 /// </summary>
@@ -60,7 +65,7 @@ public sealed class GaScheduler : IPopulationScheduler
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed);
+        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed, options.Stop);
         _rng = new Rng(Seeds.Derive(runSeed, PbtScheduler.SchedulerPurpose));
     }
 
@@ -105,13 +110,21 @@ public sealed class GaScheduler : IPopulationScheduler
             m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
         }
 
+        foreach (var m in _state.Running.ToArray())
+        {
+            m.FinishIfStopped(events);
+        }
+
         var live = _state.Running.ToArray();
         if (live.Length == 0)
         {
             return events;
         }
 
-        RunGeneration(live, live.Max(m => m.Step) >= Options.BurnIn, events);
+        var donors = Options.Stop.StoppedDonors
+            ? _state.Members.Where(m => m.Status == MemberStatus.Stopped && m.LastCheckpoint is not null && double.IsFinite(m.LastScore)).ToArray()
+            : [];
+        RunGeneration(live.Concat(donors).OrderBy(m => m.Id).ToArray(), live.Max(m => m.Step) >= Options.BurnIn, events);
         foreach (var m in _state.Running)
         {
             m.Generation++;
@@ -121,6 +134,7 @@ public sealed class GaScheduler : IPopulationScheduler
         return events;
     }
 
+    /// <summary>One generation over <paramref name="live"/> (running members, and stopped donors that always survive), in id order.</summary>
     private void RunGeneration(MemberState[] live, bool ready, List<RunEvent> events)
     {
         var fitness = GaOperators.Fitness(live.Select(m => m.LastScore).ToArray());
@@ -128,14 +142,14 @@ public sealed class GaScheduler : IPopulationScheduler
         for (var i = 0; i < live.Length; i++)
         {
             var finite = double.IsFinite(live[i].LastScore);
-            survives[i] = ready ? finite && _rng.NextDouble() < fitness[i] : finite;
+            survives[i] = live[i].Status == MemberStatus.Stopped || (ready ? finite && _rng.NextDouble() < fitness[i] : finite);
         }
 
         var pool = Enumerable.Range(0, live.Length).Where(i => survives[i]).ToArray();
         if (pool.Length == 0)
         {
             // Only reachable when no member has a finite score.
-            foreach (var m in live)
+            foreach (var m in live.Where(m => m.Status == MemberStatus.Running))
             {
                 m.Finish(MemberStopReason.Diverged, events, "diverged and no member with a finite score to breed from");
             }
@@ -144,6 +158,8 @@ public sealed class GaScheduler : IPopulationScheduler
         }
 
         var poolFitness = pool.Select(i => fitness[i]).ToArray();
+        var weightsPool = pool.Where(i => live[i].Status == MemberStatus.Running).ToArray();
+        var weightsFitness = weightsPool.Select(i => fitness[i]).ToArray();
         for (var i = 0; i < live.Length; i++)
         {
             if (survives[i])
@@ -163,9 +179,9 @@ public sealed class GaScheduler : IPopulationScheduler
                 var neighbours = GaDemes.Neighbours(deme, Options.Demes, Options.DemeLayout);
                 a = GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
                 b = pool.Length > 1 ? GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng, exclude: a) : a;
-                if (Options.WeightsParent == WeightsParentChoice.FitnessProportional)
+                if (Options.WeightsParent == WeightsParentChoice.FitnessProportional && weightsPool.Length > 0)
                 {
-                    demeWeights = GaDemes.DrawParent(pool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
+                    demeWeights = GaDemes.DrawParent(weightsPool, fitness, demeOf, deme, neighbours, Options.MigrationRate, _rng);
                 }
             }
             else
@@ -187,8 +203,8 @@ public sealed class GaScheduler : IPopulationScheduler
             var genotype = GaOperators.Crossover(live[a].LastHyperparameters, live[b].LastHyperparameters, _state.Space, Options.CrossoverRate, _rng, crossed);
             genotype = GaOperators.Mutate(genotype, _state.Space, Options.MutationRate, _rng, mutations);
             var w = Options.WeightsParent == WeightsParentChoice.BestOfHyperparameterParents
-                ? (fitness[b] > fitness[a] || (fitness[b] == fitness[a] && live[b].Id < live[a].Id) ? b : a)
-                : demeWeights ?? pool[GaOperators.SelectProportional(poolFitness, _rng)];
+                ? FitterRunning(a, b, i)
+                : weightsPool.Length == 0 ? i : demeWeights ?? weightsPool[GaOperators.SelectProportional(weightsFitness, _rng)];
             try
             {
                 _state.Space.Validate(genotype);
@@ -214,6 +230,17 @@ public sealed class GaScheduler : IPopulationScheduler
             {
                 child.Finish(MemberStopReason.Completed, events);
             }
+        }
+
+        // The fitter of the two hyperparameter parents gives the weights (ties to the smaller id); a stopped one gives
+        // way to the other, and with both stopped the child keeps its own.
+        int FitterRunning(int a, int b, int child)
+        {
+            var fitter = fitness[b] > fitness[a] || (fitness[b] == fitness[a] && live[b].Id < live[a].Id) ? b : a;
+            var other = fitter == a ? b : a;
+            return live[fitter].Status == MemberStatus.Running ? fitter
+                : live[other].Status == MemberStatus.Running ? other
+                : child;
         }
     }
 }

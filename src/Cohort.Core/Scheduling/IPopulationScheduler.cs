@@ -25,10 +25,20 @@ public interface IPopulationScheduler : IScheduler
 /// <summary>Where a member is.</summary>
 public enum MemberStatus
 {
+    /// <summary>It takes tasks.</summary>
     Running,
+
+    /// <summary>It trained its whole budget.</summary>
     Completed,
+
+    /// <summary>It diverged and could not be rescued.</summary>
     Diverged,
+
+    /// <summary>Its task failed after every retry.</summary>
     Failed,
+
+    /// <summary>A stop condition (or the trainable) declared it done before its budget (<see cref="Stopping.StopConditions"/>).</summary>
+    Stopped,
 }
 
 /// <summary>

@@ -5,7 +5,8 @@ namespace Cohort.Core.Scheduling;
 /// <summary>
 /// Shared engine of the baselines: members train independently, straight to the budget, in tasks of the ready
 /// interval (so they are evaluated at the same steps as PBT members and their curves exist); no exploit, no explore.
-/// A diverged result finishes the member as Diverged; a failed task is retried, then the member finishes as Failed.
+/// A diverged result finishes the member as Diverged; a failed task is retried, then the member finishes as Failed; a
+/// member a stop condition declares done (<see cref="MethodOptions.Stop"/>) finishes early with the condition's reason.
 /// Events are returned by the Tell that caused them.
 /// </summary>
 internal sealed class IndependentEngine(PopulationState state)
@@ -35,6 +36,12 @@ internal sealed class IndependentEngine(PopulationState state)
             return [new MemberFinished(m.Id, m.Step, MemberStopReason.Completed, null)];
         }
 
+        var events = new List<RunEvent>();
+        if (m.FinishIfStopped(events))
+        {
+            return events;
+        }
+
         m.Generation++;
         State.Issue(m);
         return [];
@@ -61,7 +68,7 @@ public sealed class GridScheduler : IPopulationScheduler
         ArgumentNullException.ThrowIfNull(space);
         options.Validate();
         var grid = points ?? space.Grid();
-        _engine = new IndependentEngine(new PopulationState(grid, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed));
+        _engine = new IndependentEngine(new PopulationState(grid, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed, options.Stop));
     }
 
     public string Method => "grid";
@@ -96,7 +103,7 @@ public sealed class RandomScheduler : IPopulationScheduler
         ArgumentNullException.ThrowIfNull(space);
         options.Validate();
         var initial = points ?? InitialPoints.Create(InitializationKind.Random, space, population, runSeed);
-        _engine = new IndependentEngine(new PopulationState(initial, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed));
+        _engine = new IndependentEngine(new PopulationState(initial, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed, options.Stop));
     }
 
     public string Method => "random";

@@ -13,8 +13,24 @@ internal static class MemberFinishing
         {
             MemberStopReason.Completed => MemberStatus.Completed,
             MemberStopReason.Diverged => MemberStatus.Diverged,
-            _ => MemberStatus.Failed,
+            MemberStopReason.Failed or MemberStopReason.Cancelled => MemberStatus.Failed,
+            _ => MemberStatus.Stopped,
         };
         events.Add(new MemberFinished(member.Id, member.Step, reason, message ?? (reason == MemberStopReason.Diverged ? "non-finite objective" : null)));
+    }
+
+    /// <summary>
+    /// Finishes <paramref name="member"/> when a stop condition declared it done at its latest result (and it did not
+    /// diverge: a diverged member is handled as such); returns whether it did.
+    /// </summary>
+    public static bool FinishIfStopped(this MemberState member, List<RunEvent> events)
+    {
+        if (member.StopVerdict is not { } verdict || member.LastDiverged)
+        {
+            return false;
+        }
+
+        member.Finish(verdict.Reason, events, verdict.Message);
+        return true;
     }
 }

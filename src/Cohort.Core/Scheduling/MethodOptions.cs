@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cohort.Core.Hyperparameters;
+using Cohort.Core.Stopping;
 using Cohort.Core.Strategies;
 
 namespace Cohort.Core.Scheduling;
@@ -16,12 +17,23 @@ public abstract record MethodOptions
     /// <summary>How many times a failed task is re-run (same inputs, same seed) before the member is excluded as Failed.</summary>
     public int MaxTaskRetries { get; init; } = 1;
 
+    /// <summary>
+    /// Per-member stop conditions (a threshold, a plateau, a time or step limit): a member they declare done stops
+    /// before its budget, handled by each method as <see cref="StopConditions"/> describes. None by default.
+    /// </summary>
+    public StopConditions Stop { get; init; } = StopConditions.None;
+
     /// <summary>The method name written to the summary.</summary>
     public abstract string Method { get; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the option and the bad value.</summary>
     public virtual void Validate()
     {
+        if (Stop is null)
+        {
+            throw Invalid(nameof(Stop), null, "must be set (StopConditions.None for none)");
+        }
+
         if (ReadyInterval < 1)
         {
             throw Invalid(nameof(ReadyInterval), ReadyInterval, "must be >= 1");
@@ -82,7 +94,7 @@ public sealed record PbtOptions : MethodOptions
     public bool CopyHyperparameters { get; init; } = true;
 
     /// <summary>
-    /// Whether an exploit copies the donor's whole state (true: weights, optimizer moments, step and RNG, DESIGN.md) or
+    /// Whether an exploit copies the donor's whole state (true: weights, optimizer moments and step, DESIGN.md) or
     /// only its weights (false), the receiver keeping its own optimizer state — what <c>model.set_weights</c> does in the
     /// public Keras code of paper 000. False needs synchronous mode (receiver and donor at the same step) and a trainable
     /// implementing <see cref="Trainables.IWeightTransfer"/>.
@@ -152,6 +164,14 @@ public sealed record PbtOptions : MethodOptions
         if (!CopyOptimizerState && Mode != PbtMode.Synchronous)
         {
             throw Invalid(nameof(CopyOptimizerState), CopyOptimizerState, "may be false only in synchronous mode");
+        }
+
+        if (!CopyOptimizerState && Stop.StoppedDonors)
+        {
+            throw Invalid(
+                "Stop.StoppedDonors",
+                true,
+                "needs CopyOptimizerState true (a stopped donor's weights are from an earlier step than the receiver's own optimizer state)");
         }
     }
 }

@@ -48,6 +48,7 @@ public sealed record Pb2Options : MethodOptions
     {
         ReadyInterval = ReadyInterval,
         MaxTaskRetries = MaxTaskRetries,
+        Stop = Stop,
         Mode = Mode,
         BurnIn = BurnIn,
         Exploit = Exploit,

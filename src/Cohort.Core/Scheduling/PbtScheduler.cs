@@ -23,6 +23,11 @@ namespace Cohort.Core.Scheduling;
 /// no donor it copies the best member with a finite score; when there is none (or under the explore-only ablation, or
 /// at the budget) it finishes as Diverged. A failed task is retried <see cref="MethodOptions.MaxTaskRetries"/> times,
 /// then the member finishes as Failed and is excluded; the run never waits for it.
+/// A member a stop condition declares done (<see cref="MethodOptions.Stop"/>) finishes before any exploit of its ready
+/// point and takes no more tasks; with <see cref="Stopping.StopConditions.StoppedDonors"/> its latest result stays in
+/// the population the exploit strategy ranks, as a possible donor (a decision that would make it a receiver is
+/// dropped; each member copies a given stopped donor at most once, since its checkpoint is from an earlier step: a second
+/// such decision is dropped and the member keeps its weights), otherwise it leaves the population.
 /// All randomness comes from one generator seeded by Seeds.Derive(runSeed, Purpose("scheduler")), drawn only inside
 /// <see cref="Tell"/>, so replaying the stored results in order into a fresh scheduler rebuilds the same state.
 /// </summary>
@@ -51,7 +56,7 @@ public sealed class PbtScheduler : IPopulationScheduler
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed);
+        _state = new PopulationState(initialPoints, space, objective, stepsPerMember, options.ReadyInterval, options.MaxTaskRetries, runSeed, options.Stop);
         _rng = new Rng(Seeds.Derive(runSeed, SchedulerPurpose));
     }
 
@@ -109,12 +114,17 @@ public sealed class PbtScheduler : IPopulationScheduler
             m.Finish(m.LastDiverged ? MemberStopReason.Diverged : MemberStopReason.Completed, events);
         }
 
+        foreach (var m in _state.Running.ToArray())
+        {
+            m.FinishIfStopped(events);
+        }
+
         live = _state.Running.ToArray();
         if (live.Length > 0)
         {
             var step = live.Max(m => m.Step);
             var decisions = new Dictionary<int, ExploitDecision>();
-            var population = live.Select(Score).ToArray();
+            var population = live.Concat(StoppedDonors()).OrderBy(m => m.Id).Select(Score).ToArray();
             var ready = step >= Options.BurnIn;
             if (ready && Options.Ablation != PbtAblation.ExploreOnly)
             {
@@ -160,8 +170,13 @@ public sealed class PbtScheduler : IPopulationScheduler
             return events;
         }
 
+        if (member.FinishIfStopped(events))
+        {
+            return events;
+        }
+
         // Algorithm 1: ready(p, t, P) → exploit against the latest known scores of the running members → explore.
-        var population = _state.Running.Where(m => m.HasResult).Select(Score).ToArray();
+        var population = _state.Running.Where(m => m.HasResult).Concat(StoppedDonors()).OrderBy(m => m.Id).Select(Score).ToArray();
         var decisions = new Dictionary<int, ExploitDecision>();
         if (member.Step >= Options.BurnIn)
         {
@@ -186,15 +201,16 @@ public sealed class PbtScheduler : IPopulationScheduler
     /// </summary>
     private void Apply(IReadOnlyList<MemberState> members, IReadOnlyList<MemberScore> population, Dictionary<int, ExploitDecision> decisions, List<RunEvent> events)
     {
-        var finiteBest = Ranking.Rank(population).FirstOrDefault(s => double.IsFinite(s.Score));
+        var ranked = Ranking.Rank(population);
         foreach (var m in members.OrderBy(m => m.Id))
         {
             decisions.TryGetValue(m.Id, out var decision);
-            if (decision?.Donor == m.Id)
+            if (decision?.Donor is { } chosen && (chosen == m.Id || !MayCopy(m, chosen)))
             {
                 decision = decision with { Donor = null };
             }
 
+            var finiteBest = ranked.FirstOrDefault(s => double.IsFinite(s.Score) && MayCopy(m, s.Member));
             if (m.LastDiverged && decision?.Donor is null)
             {
                 if (finiteBest is null || Options.Ablation == PbtAblation.ExploreOnly)
@@ -227,6 +243,11 @@ public sealed class PbtScheduler : IPopulationScheduler
                     m.OptimizerStateFrom = m.LastCheckpoint;
                 }
 
+                if (donor.Status == MemberStatus.Stopped)
+                {
+                    m.CopiedStoppedDonors.Add(donorId);
+                }
+
                 m.Checkpoint = donor.LastCheckpoint;
                 m.Step = donor.LastCheckpoint.Step;
                 if (Options.CopyHyperparameters)
@@ -250,4 +271,17 @@ public sealed class PbtScheduler : IPopulationScheduler
     }
 
     private static MemberScore Score(MemberState m) => new(m.Id, m.LastScore, m.LastScoreStep);
+
+    /// <summary>
+    /// Whether <paramref name="m"/> may copy <paramref name="donor"/>: a stopped donor at most once per receiver (its
+    /// checkpoint is from an earlier step, so copying it again and again could keep the receiver from its budget).
+    /// </summary>
+    private bool MayCopy(MemberState m, int donor) =>
+        donor < 0 || donor >= _state.Members.Length || _state.Members[donor].Status != MemberStatus.Stopped || !m.CopiedStoppedDonors.Contains(donor);
+
+    /// <summary>Stopped members that may still give their weights (<see cref="Stopping.StopConditions.StoppedDonors"/>).</summary>
+    private IEnumerable<MemberState> StoppedDonors() =>
+        Options.Stop.StoppedDonors
+            ? _state.Members.Where(m => m.Status == MemberStatus.Stopped && m.LastCheckpoint is not null && double.IsFinite(m.LastScore))
+            : [];
 }

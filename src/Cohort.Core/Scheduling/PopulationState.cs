@@ -1,6 +1,7 @@
 using System.Globalization;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Randomness;
+using Cohort.Core.Stopping;
 using Cohort.Core.Storage;
 using Cohort.Core.Strategies;
 
@@ -45,6 +46,15 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
     /// <summary>Set by an exploit that copies weights only: the next task keeps the optimizer state of this (own) checkpoint.</summary>
     public CheckpointRef? OptimizerStateFrom { get; set; }
 
+    /// <summary>Every scored result of the member, oldest first (what stop conditions read).</summary>
+    public List<MemberEvaluation> Evaluations { get; } = [];
+
+    /// <summary>Stopped members whose weights this member copied (PBT copies each stopped donor at most once).</summary>
+    public HashSet<int> CopiedStoppedDonors { get; } = [];
+
+    /// <summary>Why a stop condition declared the member done at its latest result; null when none did.</summary>
+    public StopVerdict? StopVerdict { get; set; }
+
     public bool HasResult => !double.IsNaN(LastScore);
 
     public bool LastDiverged => HasResult && !double.IsFinite(LastScore);
@@ -73,7 +83,8 @@ internal sealed class PopulationState
         long stepsPerMember,
         int readyInterval,
         int maxTaskRetries,
-        ulong runSeed)
+        ulong runSeed,
+        StopConditions? stop = null)
     {
         ArgumentNullException.ThrowIfNull(initial);
         ArgumentNullException.ThrowIfNull(space);
@@ -97,6 +108,7 @@ internal sealed class PopulationState
         ReadyInterval = readyInterval;
         MaxTaskRetries = maxTaskRetries;
         _runSeed = runSeed;
+        Stop = stop ?? StopConditions.None;
         History = _history.AsReadOnly();
         Members = initial.Select((h, i) => new MemberState(i, h)).ToArray();
         InitialEvents = Members.Select(m => (RunEvent)new MemberCreated(m.Id, m.Hyperparameters)).ToArray();
@@ -115,6 +127,9 @@ internal sealed class PopulationState
     public int ReadyInterval { get; }
 
     public int MaxTaskRetries { get; }
+
+    /// <summary>The per-member stop conditions, checked on every scored result with a finite objective.</summary>
+    public StopConditions Stop { get; }
 
     public MemberState[] Members { get; }
 
@@ -143,10 +158,14 @@ internal sealed class PopulationState
     /// </summary>
     public IReadOnlyList<ExploreObservation> History { get; }
 
-    /// <summary>Issues the member's next ready-sized task from its current checkpoint and hyperparameters.</summary>
+    /// <summary>
+    /// Issues the member's next ready-sized task from its current checkpoint and hyperparameters, shortened so that it
+    /// ends at the budget, or at the step limit (<see cref="StopConditions.StepLimit"/>) when the member is below it.
+    /// </summary>
     public void Issue(MemberState m)
     {
-        var steps = (int)Math.Min(ReadyInterval, StepsPerMember - m.Step);
+        var end = Stop.StepLimit is { } limit && limit > m.Step ? Math.Min(StepsPerMember, limit) : StepsPerMember;
+        var steps = (int)Math.Min(ReadyInterval, end - m.Step);
         var ordinal = m.NextOrdinal++;
         var seed = Seeds.Derive(_runSeed, (ulong)m.Id, (ulong)ordinal, TrainPurpose);
         m.Pending = new TrainTask(m.Id, ordinal, m.Generation, m.Checkpoint, m.Hyperparameters, m.Step, steps, seed)
@@ -260,6 +279,8 @@ internal sealed class PopulationState
         member.LastCheckpoint = result.Checkpoint;
         member.Checkpoint = result.Checkpoint;
         member.Step = result.Checkpoint?.Step ?? task.EndStep;
+        member.Evaluations.Add(new MemberEvaluation(task.EndStep, result.Validation, score));
+        member.StopVerdict = double.IsFinite(score) ? Stop.Check(new MemberProgress(member.Id, Objective, member.Evaluations)) : null;
         return Acceptance.Scored;
     }
 

@@ -45,13 +45,36 @@ public sealed record Bred(
     public const int NoWeightsParent = -1;
 }
 
-/// <summary>A member stopped training, with why.</summary>
+/// <summary>A member stopped training, with why: <paramref name="Reason"/> and a message with the numbers that decided it.</summary>
 public sealed record MemberFinished(int Member, long Step, MemberStopReason Reason, string? Message) : RunEvent(Member, Step);
 
+/// <summary>Why a member stopped training.</summary>
 public enum MemberStopReason
 {
+    /// <summary>It trained its whole budget.</summary>
     Completed,
+
+    /// <summary>Its objective became non-finite and it could not be rescued.</summary>
     Diverged,
+
+    /// <summary>Its task failed after every retry.</summary>
     Failed,
+
+    /// <summary>The run was cancelled.</summary>
     Cancelled,
+
+    /// <summary>A metric met its threshold (<see cref="Stopping.MetricThreshold"/>).</summary>
+    Threshold,
+
+    /// <summary>The objective stopped improving (<see cref="Stopping.Plateau"/>).</summary>
+    Plateau,
+
+    /// <summary>Its recorded training time reached the limit (<see cref="Stopping.TimeLimit"/>).</summary>
+    TimeLimit,
+
+    /// <summary>It reached the step limit (<see cref="Stopping.StepLimit"/>).</summary>
+    StepLimit,
+
+    /// <summary>The trainable reported itself done (<see cref="Stopping.StopConditions.DoneMetric"/>).</summary>
+    TrainableDone,
 }

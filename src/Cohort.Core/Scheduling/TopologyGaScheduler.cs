@@ -19,6 +19,8 @@ namespace Cohort.Core.Scheduling;
 /// <item>Sexual selection, crossover and mutation as in PBT mode (demes too, <see cref="GaDemes"/>); the child has no
 /// weights parent: <see cref="Bred.WeightsParent"/> is −1 and <see cref="Bred.Checkpoint"/> null.</item>
 /// </list>
+/// A stop condition (<see cref="MethodOptions.Stop"/>) that declares an individual done ends its training as the step
+/// cap does (its fom is taken there: not reached, with a target); the slot lives on, so members finish only at the end.
 /// The run ends after <see cref="GaOptions.Generations"/> generations (the first, random one, included). Total training
 /// is at most population × generations × the step cap. Task seeds are Seeds.Derive(runSeed, member, ordinal,
 /// Purpose("train")) with the member's ordinal counting over all its individuals; the initial weights of an individual
@@ -55,7 +57,7 @@ public sealed class TopologyGaScheduler : IPopulationScheduler
         }
 
         Options = options;
-        _state = new PopulationState(initialPoints, space, objective, stepCap, options.ReadyInterval, options.MaxTaskRetries, runSeed);
+        _state = new PopulationState(initialPoints, space, objective, stepCap, options.ReadyInterval, options.MaxTaskRetries, runSeed, options.Stop);
         _rng = new Rng(Seeds.Derive(runSeed, PbtScheduler.SchedulerPurpose));
         _slots = _state.Members.Select(_ => new Slot()).ToArray();
     }
@@ -115,7 +117,7 @@ public sealed class TopologyGaScheduler : IPopulationScheduler
                 slot.Fom = -time;
                 slot.Reached = true;
             }
-            else if (member.Step >= _state.StepsPerMember)
+            else if (member.Step >= _state.StepsPerMember || member.StopVerdict is not null)
             {
                 slot.Done = true;
                 slot.Fom = Options.Target is null ? member.LastScore : double.NegativeInfinity;
@@ -209,6 +211,8 @@ public sealed class TopologyGaScheduler : IPopulationScheduler
             child.Checkpoint = null;
             child.Step = 0;
             child.Generation = _generation;
+            child.Evaluations.Clear();
+            child.StopVerdict = null;
             _slots[i] = new Slot();
             _state.Issue(child);
             bred = true;

@@ -29,7 +29,7 @@ public sealed record TrainTask(
 
     /// <summary>
     /// When set, the task takes only the model weights from <see cref="From"/> and everything else (optimizer moments,
-    /// step, RNG) from this checkpoint — the receiver's own latest after an exploit with
+    /// step) from this checkpoint — the receiver's own latest after an exploit with
     /// <see cref="PbtOptions.CopyOptimizerState"/> false (paper 000's Keras code). Null: the whole state comes from From.
     /// </summary>
     public CheckpointRef? OptimizerStateFrom { get; init; }

@@ -24,7 +24,14 @@ public interface ITrainable : IDisposable
     /// <summary>Evaluates named metrics (for example <c>loss</c>, <c>accuracy</c>) on a split. Does not change the state.</summary>
     IReadOnlyDictionary<string, double> Evaluate(DataSplit split);
 
-    /// <summary>Writes the full state (weights, optimizer state, step, RNG state) to <paramref name="destination"/>.</summary>
+    /// <summary>
+    /// Writes the full state to <paramref name="destination"/>: everything a later <see cref="Train"/> or
+    /// <see cref="Evaluate"/> depends on — weights, optimizer state, <see cref="Step"/>, and anything else that persists
+    /// between tasks (an environment's episode in progress, a replay buffer). A random generator's state is not needed:
+    /// every <see cref="Train"/> draws its randomness from its own seed. Saving equal states gives equal bytes
+    /// (checkpoints are content-addressed, and the runner checks that a copied or loaded state saves to the hash it was
+    /// given). <see cref="StateTrainable"/> does all this from registered arrays.
+    /// </summary>
     void Save(Stream destination);
 
     /// <summary>Replaces the full state with one written by <see cref="Save"/> of a trainable built from the same spec.</summary>

@@ -1,6 +1,6 @@
 namespace Cohort.Core.Trainables;
 
-/// <summary>Builds fresh trainables for a run. The initial state is a function of <paramref name="seed"/> only.</summary>
+/// <summary>Builds fresh trainables for a run. The initial state is a function of the seed given to <see cref="Create"/> only.</summary>
 public interface ITrainableFactory
 {
     /// <summary>The metrics that <see cref="ITrainable.Evaluate"/> reports, for validation of the objective.</summary>

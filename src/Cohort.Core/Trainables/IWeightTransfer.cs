@@ -2,7 +2,7 @@ namespace Cohort.Core.Trainables;
 
 /// <summary>
 /// Optional capability of an <see cref="ITrainable"/>: take only another state's model weights and keep every other part
-/// of its own state (optimizer moments, step, RNG) — Keras's <c>model.set_weights(donor.get_weights())</c>, which is how
+/// of its own state (optimizer moments, step) — Keras's <c>model.set_weights(donor.get_weights())</c>, which is how
 /// the public code of paper 000 exploits. Used when <see cref="Scheduling.PbtOptions.CopyOptimizerState"/> is false.
 /// </summary>
 public interface IWeightTransfer

@@ -8,7 +8,7 @@ namespace Cohort.Reports.Charts;
 /// </summary>
 public static class Palette
 {
-    /// <summary>Okabe & Ito (2008), without black (kept for highlights).</summary>
+    /// <summary>Okabe &amp; Ito (2008), without black (kept for highlights).</summary>
     public static readonly IReadOnlyList<string> Categorical =
         ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
 

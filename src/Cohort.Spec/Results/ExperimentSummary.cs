@@ -29,7 +29,11 @@ public sealed record RunSummary(
     IReadOnlyList<ScheduleSegment> BestSchedule,
     TopologySummary? Topology = null,
     IReadOnlyList<MemberFinished>? FailedMembers = null,
-    TargetTimes? TimeToTarget = null);
+    TargetTimes? TimeToTarget = null)
+{
+    /// <summary>How each member ended, by member id: its last <see cref="MemberFinished"/> event (reason and message); members still training have none.</summary>
+    public IReadOnlyList<MemberFinished> Finished { get; init; } = [];
+}
 
 /// <summary>
 /// A topology-mode GA run (paper 004 sec. 4.2): how many individuals trained, how many reached the target, the best
@@ -79,7 +83,10 @@ public static class ExperimentSummary
                 best is { } m2 ? lineage.Schedule(m2) : [],
                 Topology(spec, record.Name, results, objective),
                 lineage.FailedMembers,
-                spec.Target is { } target ? TargetTimes.Of(results, objective, target) : null));
+                spec.Target is { } target ? TargetTimes.Of(results, objective, target) : null)
+            {
+                Finished = events.Select(e => e.Event).OfType<MemberFinished>().GroupBy(e => e.Member).Select(g => g.Last()).OrderBy(e => e.Member).ToArray(),
+            });
         }
 
         return summaries;
@@ -122,6 +129,16 @@ public static class ExperimentSummary
                 ["steps_per_member"] = r.StepsPerMember,
                 ["total_steps"] = r.TotalSteps,
                 ["wall_seconds"] = Math.Round(r.WallSeconds, 3),
+                ["stop_reasons"] = StopReasons(r.Finished),
+                ["members"] = new JsonArray(r.Finished
+                    .Select(f => (JsonNode)new JsonObject
+                    {
+                        ["member"] = f.Member,
+                        ["step"] = f.Step,
+                        ["reason"] = MemberStopReasons.Name(f.Reason),
+                        ["message"] = f.Message,
+                    })
+                    .ToArray()),
             };
             if (r.BestMember is { } member)
             {
@@ -247,7 +264,7 @@ public static class ExperimentSummary
                         Row(sb, record.Name, "explore", e.Member, e.Step, "", "", "", "", "", "", Json(e.Before), Json(e.After), e.Operator);
                         break;
                     case MemberFinished e:
-                        Row(sb, record.Name, "finished", e.Member, e.Step, "", e.Reason.ToString().ToLowerInvariant(), "", "", "", "", "", "", e.Message ?? "");
+                        Row(sb, record.Name, "finished", e.Member, e.Step, "", MemberStopReasons.Name(e.Reason), "", "", "", "", "", "", e.Message ?? "");
                         break;
                     case MemberCreated e:
                         Row(sb, record.Name, "created", e.Member, e.Step, "", "", "", "", "", "", "", Json(e.Hyperparameters), "");
@@ -274,6 +291,18 @@ public static class ExperimentSummary
         }
 
         return sb.ToString();
+    }
+
+    /// <summary>How many members ended for each reason, in the enum's order (reasons no member had are left out).</summary>
+    private static JsonObject StopReasons(IReadOnlyList<MemberFinished> finished)
+    {
+        var counts = new JsonObject();
+        foreach (var group in finished.GroupBy(f => f.Reason).OrderBy(g => g.Key))
+        {
+            counts[MemberStopReasons.Name(group.Key)] = group.Count();
+        }
+
+        return counts;
     }
 
     private static string Json(HyperparameterSet hyperparameters) => Hyperparameters(hyperparameters).ToJsonString();

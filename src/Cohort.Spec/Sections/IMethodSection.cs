@@ -4,7 +4,7 @@ namespace Cohort.Spec.Sections;
 
 /// <summary>
 /// A search method: the keys of a run beyond the common ones (<c>name</c>, <c>method</c>, <c>population</c>,
-/// <c>points</c>, <c>timeout_seconds</c>, <c>retries</c>), how they are read, validated and written, and the scheduler
+/// <c>points</c>, <c>timeout_seconds</c>, <c>retries</c>, <c>stop</c>), how they are read, validated and written, and the scheduler
 /// they build. Derive from <see cref="MethodSection{TSettings}"/> rather than implementing this directly.
 /// </summary>
 public interface IMethodSection : ISpecSection

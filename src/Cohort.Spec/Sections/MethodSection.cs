@@ -38,7 +38,12 @@ public abstract class MethodSection<TSettings> : IMethodSection
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(run);
-        return CreateOptions(spec, run, Cast(run.Settings)) with { ReadyInterval = spec.Ready.Every, MaxTaskRetries = run.Retries };
+        return CreateOptions(spec, run, Cast(run.Settings)) with
+        {
+            ReadyInterval = spec.Ready.Every,
+            MaxTaskRetries = run.Retries,
+            Stop = run.Stop.ToConditions(),
+        };
     }
 
     /// <inheritdoc/>
@@ -55,7 +60,7 @@ public abstract class MethodSection<TSettings> : IMethodSection
     /// <summary>Writes every key of <paramref name="settings"/> (defaults included), so that reading them back gives equal settings.</summary>
     protected abstract void Write(TSettings settings, SpecWriter writer);
 
-    /// <summary>Core's options for the run; the ready interval and the retries, common to every method, are set on them afterwards.</summary>
+    /// <summary>Core's options for the run; the ready interval, the retries and the stop conditions, common to every method, are set on them afterwards.</summary>
     protected abstract MethodOptions CreateOptions(ExperimentSpec spec, RunSpec run, TSettings settings);
 
     /// <summary>How a perturbed value comes back inside its bounds (default: clamped).</summary>

@@ -30,7 +30,7 @@ public static class NetworkHyperparameters
 
     /// <summary>
     /// The declaration of a network of <paramref name="model"/> trained with <paramref name="optimizer"/>: the
-    /// hyperparameters of <see cref="Declarations"/>, the metrics of <paramref name="task"/>, and why the other names
+    /// hyperparameters of <see cref="Declarations"/>, the <paramref name="metrics"/>, and why the other names
     /// a network knows are not accepted with these settings.
     /// </summary>
     public static TrainableDeclaration Declare(ModelSpec model, OptimizerKind optimizer, IReadOnlyList<string> metrics, IEnumerable<HyperparameterDeclaration>? extra = null)

@@ -5,7 +5,7 @@ namespace Cohort.Training.Synthetic;
 
 /// <summary>
 /// Builds <see cref="SyntheticTrainable"/> members of one problem: D dimensions, evaluation noise σ and a hidden optimum
-/// h*_i = 0.1 + 0.8·U_i drawn from <paramref name="problemSeed"/> (the same for every member; the member seed is not used,
+/// h*_i = 0.1 + 0.8·U_i drawn from the problem seed given to the constructor (the same for every member; the member seed is not used,
 /// every member starts at x = 1).
 /// </summary>
 public sealed class SyntheticTrainableFactory : ITrainableFactory

@@ -266,7 +266,7 @@ public static class CohortJson
                 writer.WriteString("operators", bred.Operators);
                 break;
             case MemberFinished finished:
-                writer.WriteString("reason", StopReasonName(finished.Reason));
+                writer.WriteString("reason", MemberStopReasons.Name(finished.Reason));
                 writer.WriteString("message", finished.Message);
                 break;
             case SubPopulationJoined joined:
@@ -359,14 +359,11 @@ public static class CohortJson
             {
                 var o = new ObjectReader(element, path, "kind", "member", "step", "reason", "message");
                 var reasonText = o.String("reason");
-                var reason = reasonText switch
+                if (!MemberStopReasons.TryParse(reasonText, out var reason))
                 {
-                    "completed" => MemberStopReason.Completed,
-                    "diverged" => MemberStopReason.Diverged,
-                    "failed" => MemberStopReason.Failed,
-                    "cancelled" => MemberStopReason.Cancelled,
-                    _ => throw new JsonException($"'{path}.reason': unknown stop reason '{reasonText}'; expected completed, diverged, failed or cancelled."),
-                };
+                    throw new JsonException($"'{path}.reason': unknown stop reason '{reasonText}'; expected one of {string.Join(", ", MemberStopReasons.Names)}.");
+                }
+
                 return new MemberFinished(o.Int32("member"), o.Int64("step"), reason, o.NullableString("message"));
             }
 
@@ -474,15 +471,6 @@ public static class CohortJson
         TaskOutcome.Diverged => "diverged",
         TaskOutcome.Failed => "failed",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "Unknown task outcome."),
-    };
-
-    private static string StopReasonName(MemberStopReason reason) => reason switch
-    {
-        MemberStopReason.Completed => "completed",
-        MemberStopReason.Diverged => "diverged",
-        MemberStopReason.Failed => "failed",
-        MemberStopReason.Cancelled => "cancelled",
-        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown member stop reason."),
     };
 
     private static void WriteCheckpoint(Utf8JsonWriter writer, string propertyName, CheckpointRef checkpoint)
