@@ -14,7 +14,8 @@ namespace Cohort.Cli;
 /// <summary>
 /// The <c>cohort</c> command: run, resume, replay, validate, show. The only place that writes to the console.
 /// Exit codes: 0 success, 1 internal failure (one line here, details in the run directory's cohort.log), 2 bad input
-/// (spec, options, directory), 130 interrupted.
+/// (spec, options, directory) or a trainable this system cannot run (<see cref="PlatformNotSupportedException"/>: for
+/// example LibTorch that does not load), 130 interrupted.
 /// </summary>
 public static class CohortApp
 {
@@ -34,7 +35,7 @@ public static class CohortApp
         var specArgument = new Argument<FileInfo>("spec") { Description = "The experiment spec (YAML)." };
         var outOption = new Option<DirectoryInfo?>("--out") { Description = "The experiment directory (default: runs/<experiment>)." };
         var seedOption = new Option<ulong?>("--seed") { Description = "Overrides the spec's root seed." };
-        var workersOption = new Option<int?>("--workers") { Description = "Members trained at once (default: one per core)." };
+        var workersOption = new Option<int?>("--workers") { Description = "Members trained at once (default: as many as fit the cores, given the threads each member uses)." };
         var dataOption = new Option<DirectoryInfo?>("--data-dir") { Description = $"Where datasets are looked up and downloaded (default: ${DataDirectory.EnvironmentVariable} or {DataDirectory.DefaultRoot})." };
         var dirArgument = new Argument<DirectoryInfo>("dir") { Description = "An experiment directory written by 'cohort run'." };
         var runOption = new Option<string>("--run") { Description = "The run whose best schedule to replay.", Required = true };
@@ -160,7 +161,7 @@ public static class CohortApp
             await error.WriteLineAsync($"{ex.Errors.Count} problem{(ex.Errors.Count == 1 ? "" : "s")} in the spec; nothing was trained.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is UsageException or DatasetException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception ex) when (ex is UsageException or DatasetException or FileNotFoundException or DirectoryNotFoundException or PlatformNotSupportedException)
         {
             await error.WriteLineAsync($"cohort: {ex.Message}").ConfigureAwait(false);
             return ExitCodes.Usage;
