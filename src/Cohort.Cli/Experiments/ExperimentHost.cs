@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Cohort.Cli.Experiments;
 
 /// <summary>Options of <c>cohort run</c> and <c>cohort resume</c> that are not part of the spec.</summary>
-/// <param name="Workers">Worker threads; null = one per core.</param>
+/// <param name="Workers">Members trained at once; null = as many as fit the cores (<see cref="WorkerBudget"/>).</param>
 /// <param name="DataDirectory">Explicit data directory; null = COHORT_DATA or the default.</param>
 /// <param name="Interactive">Rewrite the progress line in place (a terminal) rather than print lines.</param>
 internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Interactive);
@@ -49,6 +49,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
 
         var factory = await catalog.CreateFactoryAsync(spec, TrainableContextFor(spec, options.DataDirectory, output), cancellationToken).ConfigureAwait(false);
         var checkpoints = new FileCheckpointStore(Path.Combine(directory, CheckpointDirectory));
+        var workers = WorkerBudget.Choose(options.Workers, factory.ThreadsPerTrainable, Environment.ProcessorCount, output);
         var objective = spec.Objective;
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
             .Where(r => r.Status == RunStatus.Completed)
@@ -75,7 +76,7 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
                 store,
                 new RunnerOptions
                 {
-                    Workers = options.Workers ?? Environment.ProcessorCount,
+                    Workers = workers,
                     Retries = run.Retries,
                     TaskTimeout = run.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(run.TimeoutSeconds) : null,
                     StepsPerMember = spec.Steps,
@@ -95,6 +96,10 @@ internal sealed class ExperimentHost(TextWriter output, HostOptions options)
             if (outcome.Status != RunStatus.Completed)
             {
                 status = ExitCodes.Failure;
+            }
+            else
+            {
+                await RunSamples.StoreAsync(store, factory, checkpoints.Read, run.Name, objective, output, cancellationToken).ConfigureAwait(false);
             }
         }
 
