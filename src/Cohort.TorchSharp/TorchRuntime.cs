@@ -106,7 +106,7 @@ public static partial class TorchRuntime
             + $"for the build-time patch Cohort's own tests use. The loader said: {detail}";
     }
 
-    private static string FirstLine(Exception ex) => ex.Message.Split('\n')[0].Trim();
+    private static string FirstLine(Exception ex) => ex.GetBaseException().Message.Split('\n')[0].Trim();
 }
 
 /// <summary>
