@@ -42,25 +42,7 @@ public sealed class GaTopologyCliTests
             migration_rate: 0.5
         """;
 
-    private static string? DataRoot()
-    {
-        var env = Environment.GetEnvironmentVariable("COHORT_DATA");
-        if (!string.IsNullOrWhiteSpace(env) && File.Exists(Path.Combine(env, "mnist", "t10k-labels-idx1-ubyte.gz")))
-        {
-            return env;
-        }
-
-        for (var dir = new DirectoryInfo(TestPaths.RepositoryRoot); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (File.Exists(Path.Combine(candidate, "mnist", "train-images-idx3-ubyte.gz")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
+    private static string? DataRoot() => TestPaths.DataRootWith(Path.Combine("mnist", "train-images-idx3-ubyte.gz"));
 
     [Fact]
     public void Parse_Should_ReadTopologyModeAndDemes_When_GaRunSetsThem()
