@@ -25,7 +25,6 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
     private static readonly (string, TorchModelKind)[] s_models = [("mlp", TorchModelKind.Mlp), ("fc", TorchModelKind.Fc), ("lenet5", TorchModelKind.Lenet5), ("dcgan", TorchModelKind.Dcgan)];
     private static readonly (string, TorchOptimizerKind)[] s_optimizers = [("adam", TorchOptimizerKind.Adam), ("adamw", TorchOptimizerKind.AdamW), ("sgd", TorchOptimizerKind.Sgd)];
     private static readonly (string, ActivationKind)[] s_activations = [("relu", ActivationKind.Relu), ("tanh", ActivationKind.Tanh), ("sigmoid", ActivationKind.Sigmoid)];
-    private static readonly string[] s_imageDatasets = ["mnist", "fashion-mnist", "cifar10"];
     private static readonly string[] s_gridDatasets = ["mnist", "fashion-mnist"];
 
     private readonly string _classifierCache;
@@ -218,7 +217,10 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
         return new GanTrainableFactory(new GanTrainableOptions(shape, settings.BatchSize, settings.ScoreSamples, settings.Threads), splits, classifier);
     }
 
-    /// <summary>The dataset, checked against the model: dcgan takes image datasets, lenet5 1×28×28 ones.</summary>
+    /// <summary>
+    /// The dataset, checked against the model: lenet5 and dcgan take the 1×28×28 ones (dcgan's score needs a LeNet-5
+    /// classifier of the dataset, <see cref="MnistClassifier"/>).
+    /// </summary>
     private static string? Dataset(SpecMap map, TorchModelKind? model)
     {
         if (map.Required("dataset") is not { } node || node.Text() is not { } name)
@@ -235,8 +237,7 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
 
         var allowed = model switch
         {
-            TorchModelKind.Dcgan => s_imageDatasets,
-            TorchModelKind.Lenet5 => s_gridDatasets,
+            TorchModelKind.Dcgan or TorchModelKind.Lenet5 => s_gridDatasets,
             _ => names,
         };
         if (!allowed.Contains(name, StringComparer.Ordinal))
