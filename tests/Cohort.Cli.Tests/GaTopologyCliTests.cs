@@ -42,8 +42,6 @@ public sealed class GaTopologyCliTests
             migration_rate: 0.5
         """;
 
-    private static string? DataRoot() => TestPaths.DataRootWith(Path.Combine("mnist", "train-images-idx3-ubyte.gz"));
-
     [Fact]
     public void Parse_Should_ReadTopologyModeAndDemes_When_GaRunSetsThem()
     {
@@ -69,14 +67,10 @@ public sealed class GaTopologyCliTests
         Assert.Contains(errors, e => e.Path.EndsWith("demes", StringComparison.Ordinal) && e.Message.Contains("more demes than members", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Run_Should_TrainIndividualsFromScratchAndSummariseTheBestTopology_When_ModeIsTopology()
     {
-        var data = DataRoot();
-        if (data is null)
-        {
-            return; // No shared/data checkout: nothing to train on (the parse tests above still run).
-        }
+        var data = SharedData.Root!;
 
         var dir = TestPaths.NewDirectory();
         var specPath = Path.Combine(dir, "topology.yaml");

@@ -14,30 +14,6 @@ internal static class TestPaths
         return path;
     }
 
-    /// <summary>
-    /// A data directory holding <paramref name="file"/> (a path under it): <c>COHORT_DATA</c>, else a <c>shared/data</c>
-    /// beside the repository or above it; null when there is none.
-    /// </summary>
-    public static string? DataRootWith(string file)
-    {
-        var env = Environment.GetEnvironmentVariable("COHORT_DATA");
-        if (!string.IsNullOrWhiteSpace(env) && File.Exists(Path.Combine(env, file)))
-        {
-            return env;
-        }
-
-        for (var dir = new DirectoryInfo(RepositoryRoot); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (File.Exists(Path.Combine(candidate, file)))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

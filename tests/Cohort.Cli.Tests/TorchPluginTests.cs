@@ -11,8 +11,7 @@ public sealed class TorchPluginTests
 {
     private static readonly Lazy<Task<string>> s_assembly = new(() => ExampleProjects.BuildAsync("torch-plugin", "Cohort.Examples.TorchPlugin"));
 
-    private static string Data() =>
-        TestPaths.DataRootWith(Path.Combine("boston", "housing.data")) ?? throw new InvalidOperationException("Boston housing not found: set COHORT_DATA to a data directory with boston/housing.data.");
+    private static string Data() => SharedData.Root ?? throw new InvalidOperationException(SharedData.SkipReason);
 
     private static async Task<string> SpecAsync(string trainable, string hyperparameters, string plugins = "")
     {
@@ -38,7 +37,7 @@ public sealed class TorchPluginTests
 
     private const string ResidualMlp = "{kind: plugin, assembly: DLL, type: Cohort.Examples.TorchPlugin.ResidualMlpFactory, options: {width: 16, blocks: 1, data: DATA}}";
 
-    [Fact]
+    [SharedDataFact]
     public async Task Run_Should_TrainTheUsersTorchSharpModel_When_TheSpecNamesThePlugin()
     {
         // Given the plugin's residual MLP, searching its own module setting residual_scale
@@ -58,7 +57,7 @@ public sealed class TorchPluginTests
         Assert.Contains("hyperparameters.residual_scal: trainable 'residual-mlp-13-16x1-1' has no hyperparameter 'residual_scal' (did you mean 'residual_scale'?)", typo.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Run_Should_UseTheTorchKind_When_ThePluginIsListedUnderPlugins()
     {
         // Given the torch kind, registered by the plugin assembly
@@ -73,7 +72,7 @@ public sealed class TorchPluginTests
         Assert.All(CohortAppTests.BestScores(dir).Values, s => Assert.True(double.IsFinite(s) && s > 0 && s < 200, $"mse {s}"));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Run_Should_ExitWith2SayingWhatToReference_When_LibTorchIsMissing()
     {
         // Given the plugin's managed assemblies without LibTorch (no native backend beside them, none in a NuGet cache)

@@ -2,6 +2,7 @@ using Cohort.Core.Lineage;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
+using Cohort.Cli.Console;
 using Cohort.Reports;
 
 namespace Cohort.Cli.Experiments;
@@ -15,10 +16,10 @@ internal static class RunSamples
 {
     /// <summary>
     /// Draws and stores <paramref name="run"/>'s samples; returns false (storing nothing) when there is nothing to draw,
-    /// or when the checkpoint cannot be read (said on <paramref name="output"/>: the run itself stands).
+    /// or when the checkpoint cannot be read (said on <paramref name="terminal"/>: the run itself stands).
     /// </summary>
     public static async Task<bool> StoreAsync(
-        IExperimentStore store, ITrainableFactory factory, Func<CheckpointRef, byte[]> readCheckpoint, string run, Objective objective, TextWriter output, CancellationToken cancellationToken)
+        IExperimentStore store, ITrainableFactory factory, Func<CheckpointRef, byte[]> readCheckpoint, string run, Objective objective, Terminal terminal, CancellationToken cancellationToken)
     {
         var results = await store.ReadResultsAsync(run, cancellationToken).ConfigureAwait(false);
         var events = await store.ReadEventsAsync(run, cancellationToken).ConfigureAwait(false);
@@ -41,7 +42,7 @@ internal static class RunSamples
         }
         catch (CheckpointCorruptException e)
         {
-            output.WriteLine($"[{run}] no samples drawn: {e.Message}");
+            terminal.Problem($"[{run}] no samples drawn: {e.Message}");
             return false;
         }
 
