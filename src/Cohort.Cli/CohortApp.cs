@@ -3,6 +3,7 @@ using System.Globalization;
 using Cohort.Cli.Console;
 using Cohort.Cli.Experiments;
 using Cohort.Cli.Export;
+using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
 using Cohort.Engine.Data;
 using Cohort.Spec;
@@ -71,6 +72,7 @@ public static class CohortApp
             Description = $"Where datasets are looked up and downloaded (default: the one the experiment was run with, else ${DataDirectory.EnvironmentVariable} or {DataDirectory.DefaultRoot}); stored with the experiment.",
         };
         var dirArgument = new Argument<DirectoryInfo>("dir") { Description = "An experiment directory written by 'cohort run'." };
+        var commitDelay = new Option<int>("--fault-commit-delay-ms") { Hidden = true };
         var runOption = new Option<string>("--run") { Description = "The run whose best schedule to replay.", Required = true };
 
         ExperimentSpec LoadSpec(ParseResult parse)
@@ -87,7 +89,7 @@ public static class CohortApp
 
         var run = new Command("run", "Run every method of an experiment spec and write summary.json, report.html, cohort.db and events.csv.")
         {
-            specArgument, outOption, seedOption, setOption, runsOption, overwriteOption, workersOption, dataOption,
+            specArgument, outOption, seedOption, setOption, runsOption, overwriteOption, workersOption, dataOption, commitDelay,
         };
         var distributed = DistributedOptionsSet.Create();
         distributed.AddTo(run);
@@ -108,14 +110,14 @@ public static class CohortApp
                     return await new DistributedHost(terminal, shared).RunAsync(spec, directory, ct).ConfigureAwait(false);
                 }
 
-                var host = new ExperimentHost(terminal, new HostOptions(workers, parse.GetValue(dataOption)?.FullName, parse.GetValue(overwriteOption), distributed.TrainDelay(parse)));
+                var host = new ExperimentHost(terminal, new HostOptions(workers, parse.GetValue(dataOption)?.FullName, parse.GetValue(overwriteOption), distributed.TrainDelay(parse), FaultDelay(parse.GetValue(commitDelay))));
                 return await host.RunAsync(spec, directory, resuming: false, ct).ConfigureAwait(false);
             });
         });
 
         var resume = new Command("resume", "Continue an interrupted experiment from its last consistent state (with the data directory it was run with).")
         {
-            dirArgument, workersOption, dataOption,
+            dirArgument, workersOption, dataOption, commitDelay,
         };
         verbosity.AddTo(resume);
         resume.SetAction((parse, ct) =>
@@ -125,7 +127,7 @@ public static class CohortApp
             return Guard(terminal, directory, () =>
             {
                 verbosity.Resolve(parse);
-                var host = new ExperimentHost(terminal, new HostOptions(CheckWorkers(parse.GetValue(workersOption)), parse.GetValue(dataOption)?.FullName));
+                var host = new ExperimentHost(terminal, new HostOptions(CheckWorkers(parse.GetValue(workersOption)), parse.GetValue(dataOption)?.FullName, CommitDelay: FaultDelay(parse.GetValue(commitDelay))));
                 return host.ResumeAsync(directory, ct);
             });
         });
@@ -214,6 +216,8 @@ public static class CohortApp
         return spec with { Runs = SpecList<RunSpec>.From(spec.Runs.Where(r => wanted.Contains(r.Name, StringComparer.Ordinal))) };
     }
 
+    private static TimeSpan FaultDelay(int milliseconds) => TimeSpan.FromMilliseconds(Math.Max(0, milliseconds));
+
     private static int PopulationOf(ExperimentSpec spec, RunSpec run) => CohortCatalog.Instance.CreateScheduler(spec, run).Population;
 
     private static int? CheckWorkers(int? workers) =>
@@ -226,6 +230,13 @@ public static class CohortApp
         {
             var runs = await ExperimentSummary.ReadAsync(store, spec, cancellationToken).ConfigureAwait(false);
             ResultsTable.Write(terminal.Out, terminal.Width, spec, runs);
+            foreach (var r in runs)
+            {
+                foreach (var f in r.FailedMembers ?? [])
+                {
+                    terminal.Line(string.Create(CultureInfo.InvariantCulture, $"{r.Name}: member {f.Member} failed at step {f.Step}: {f.Message}"));
+                }
+            }
         }
 
         return ExitCodes.Success;
@@ -261,7 +272,7 @@ public static class CohortApp
             terminal.Problem($"cohort: {ex.Message}{hint}");
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is UsageException or FileNotFoundException or DirectoryNotFoundException or PlatformNotSupportedException)
+        catch (Exception ex) when (ex is UsageException or FileNotFoundException or DirectoryNotFoundException or RunLockedException or PlatformNotSupportedException)
         {
             terminal.Problem($"cohort: {ex.Message}");
             return ExitCodes.Usage;
@@ -288,7 +299,8 @@ public static class CohortApp
         {
             var directory = target();
             var log = ExperimentDirectory.AppendLog(directory?.FullPath, ex.ToString());
-            var what = ex is StoreFullException or StoreFailedException ? ex.Message : "internal error: " + ex.Message;
+            // A damaged store or a full disk names the file (and run and row): not a bug, so no "internal error".
+            var what = ex is StoreException or StoreFullException or StoreFailedException ? ex.Message : "internal error: " + ex.Message;
             terminal.Problem($"cohort: {what}{LogNote(log, directory)}");
             return ExitCodes.Failure;
         }

@@ -8,11 +8,12 @@ using static Cohort.Storage.Postgres.PostgresExperimentStore;
 namespace Cohort.Storage.Postgres;
 
 /// <summary>
-/// Content-addressed checkpoints in the experiment's PostgreSQL database (table <c>cohort_checkpoints</c>), for
-/// workers that share no filesystem. A checkpoint is stored once under the SHA-256 of its bytes. Reading streams the
-/// value (<see cref="CommandBehavior.SequentialAccess"/>) into one buffer of the stored size while hashing it, so a
-/// checkpoint is held once in memory, and a mismatch throws <see cref="CheckpointCorruptException"/>.
-/// The interface is synchronous (training threads call it), so this class uses Npgsql's synchronous API.
+/// Content-addressed checkpoints in the experiment's PostgreSQL database (table <c>cohort_checkpoints</c>, keyed by
+/// experiment, run and hash), for workers that share no filesystem. <see cref="Put"/> writes a batch in one statement;
+/// it is committed (durable) when the call returns. Reading streams the value (<see cref="CommandBehavior.SequentialAccess"/>)
+/// into one buffer of the stored size while hashing it, so a checkpoint is held once in memory, and a mismatch throws
+/// <see cref="CheckpointCorruptException"/>. The interface is synchronous (training threads call it), so this class uses
+/// Npgsql's synchronous API.
 /// </summary>
 public sealed class PostgresCheckpointStore : ICheckpointStore
 {
@@ -30,35 +31,50 @@ public sealed class PostgresCheckpointStore : ICheckpointStore
 
     public string Experiment { get; }
 
-    public CheckpointRef Put(ReadOnlySpan<byte> bytes, long step)
+    public void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        if (checkpoints.Count == 0)
+        {
+            return;
+        }
+
         using var connection = _dataSource.OpenConnection();
         using var command = Command(
             connection,
             null,
             """
-            INSERT INTO cohort_checkpoints (experiment, hash, step, size, data) VALUES (@e, @hash, @step, @size, @data)
-            ON CONFLICT (experiment, hash) DO NOTHING;
+            INSERT INTO cohort_checkpoints (experiment, run, hash, step, size, data)
+            SELECT @e, @run, c.hash, c.step, c.size, c.data FROM unnest(@hashes, @steps, @sizes, @datas) AS c(hash, step, size, data)
+            ON CONFLICT (experiment, run, hash) DO NOTHING;
             """,
-            [P("e", Experiment), P("hash", hash), P("step", step), P("size", (long)bytes.Length), P("data", bytes.ToArray())]);
+            [
+                P("e", Experiment), P("run", run),
+                P("hashes", checkpoints.Select(c => c.Checkpoint.Hash).ToArray()),
+                P("steps", checkpoints.Select(c => c.Checkpoint.Step).ToArray()),
+                P("sizes", checkpoints.Select(c => (long)c.Bytes.Length).ToArray()),
+                P("datas", checkpoints.Select(c => c.Bytes).ToArray()),
+            ]);
         command.ExecuteNonQuery();
-        return new CheckpointRef(hash, step, bytes.Length);
     }
 
-    public byte[] Read(CheckpointRef checkpoint)
+    public byte[] Read(string run, CheckpointRef checkpoint)
     {
+        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(checkpoint);
         using var connection = _dataSource.OpenConnection();
+
+        // Rows stored before checkpoints were scoped by run (schema version 1) have the run ''.
         using var command = Command(
             connection,
             null,
-            "SELECT size, data FROM cohort_checkpoints WHERE experiment = @e AND hash = @hash;",
-            [P("e", Experiment), P("hash", checkpoint.Hash)]);
+            "SELECT size, data FROM cohort_checkpoints WHERE experiment = @e AND run IN (@run, '') AND hash = @hash ORDER BY run DESC LIMIT 1;",
+            [P("e", Experiment), P("run", run), P("hash", checkpoint.Hash)]);
         using var reader = command.ExecuteReader(CommandBehavior.SequentialAccess | CommandBehavior.SingleRow);
         if (!reader.Read())
         {
-            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} is missing from {Where}.");
+            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} is missing from {Describe(run, checkpoint)}.");
         }
 
         var size = reader.GetInt64(0);
@@ -78,42 +94,68 @@ public sealed class PostgresCheckpointStore : ICheckpointStore
             {
                 throw new CheckpointCorruptException(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"Checkpoint {checkpoint.Hash} in {Where} holds a different number of bytes than the {size} recorded."));
+                    $"Checkpoint {checkpoint.Hash} in {Describe(run, checkpoint)} holds a different number of bytes than the {size} recorded."));
             }
         }
 
         var actual = Convert.ToHexStringLower(hasher.GetHashAndReset());
         if (!string.Equals(actual, checkpoint.Hash, StringComparison.Ordinal))
         {
-            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} in {Where} is corrupt: its bytes hash to {actual}.");
+            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} in {Describe(run, checkpoint)} is corrupt: its bytes hash to {actual}.");
         }
 
         return bytes;
     }
 
-    public bool Contains(CheckpointRef checkpoint)
+    public bool Contains(string run, CheckpointRef checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         using var connection = _dataSource.OpenConnection();
         using var command = Command(
             connection,
             null,
-            "SELECT 1 FROM cohort_checkpoints WHERE experiment = @e AND hash = @hash;",
-            [P("e", Experiment), P("hash", checkpoint.Hash)]);
+            "SELECT 1 FROM cohort_checkpoints WHERE experiment = @e AND run IN (@run, '') AND hash = @hash LIMIT 1;",
+            [P("e", Experiment), P("run", run), P("hash", checkpoint.Hash)]);
         return command.ExecuteScalar() is not null;
     }
 
-    public int Collect(IReadOnlySet<string> live)
+    public void Delete(string run, IReadOnlyCollection<string> hashes)
     {
-        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(hashes);
+        if (hashes.Count == 0)
+        {
+            return;
+        }
+
         using var connection = _dataSource.OpenConnection();
         using var command = Command(
             connection,
             null,
-            "DELETE FROM cohort_checkpoints WHERE experiment = @e AND NOT (hash = ANY(@live));",
-            [P("e", Experiment), P("live", live.ToArray())]);
-        return command.ExecuteNonQuery();
+            "DELETE FROM cohort_checkpoints WHERE experiment = @e AND run = @run AND hash = ANY(@hashes);",
+            [P("e", Experiment), P("run", run), P("hashes", hashes.ToArray())]);
+        command.ExecuteNonQuery();
     }
 
-    private string Where => $"the database's cohort_checkpoints (experiment '{Experiment}')";
+    public IReadOnlyCollection<string> List(string run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var connection = _dataSource.OpenConnection();
+        using var command = Command(
+            connection,
+            null,
+            "SELECT hash FROM cohort_checkpoints WHERE experiment = @e AND run = @run;",
+            [P("e", Experiment), P("run", run)]);
+        using var reader = command.ExecuteReader();
+        var hashes = new List<string>();
+        while (reader.Read())
+        {
+            hashes.Add(reader.GetString(0));
+        }
+
+        return hashes;
+    }
+
+    public string Describe(string run, CheckpointRef checkpoint) =>
+        $"the database's cohort_checkpoints (experiment '{Experiment}', run '{run}')";
 }

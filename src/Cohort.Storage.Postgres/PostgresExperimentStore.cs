@@ -16,7 +16,9 @@ namespace Cohort.Storage.Postgres;
 /// ids are assigned and committed in one order: a reader that saw id n has seen every smaller id of that run.</item>
 /// <item>Task claims: <c>FOR UPDATE SKIP LOCKED</c> on <c>cohort_claims</c>, with a lease that expires by the
 /// database's clock (or by the <see cref="TimeProvider"/> given, for tests), so workers' clocks need not agree.</item>
-/// <item>Connections come from a pool (<see cref="NpgsqlDataSource"/>); the store is thread-safe and caches nothing.</item>
+/// <item>Connections come from a pool (<see cref="NpgsqlDataSource"/>) with automatic statement preparation; the store
+/// is thread-safe and caches nothing.</item>
+/// <item>A batch of told results is appended in one statement (<see cref="AppendBatchAsync"/>), not a round trip per row.</item>
 /// </list>
 /// Schema: <see cref="PostgresMigrations"/>. All SQL is parameterised.
 /// </summary>
@@ -39,6 +41,16 @@ public sealed class PostgresExperimentStore : ICoordinationStore
     /// <summary>The experiment this store reads and writes.</summary>
     public string Experiment { get; }
 
+    /// <summary>How messages name this store: the database, its host and the experiment (never the password).</summary>
+    private string Description
+    {
+        get
+        {
+            var builder = new NpgsqlConnectionStringBuilder(_dataSource.ConnectionString);
+            return $"PostgreSQL database {builder.Database} on {builder.Host} (experiment '{Experiment}')";
+        }
+    }
+
     /// <summary>The connection pool, for a <see cref="PostgresCheckpointStore"/> on the same database.</summary>
     public NpgsqlDataSource DataSource => _dataSource;
 
@@ -54,7 +66,15 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var dataSource = NpgsqlDataSource.Create(PostgresConnection.ToNpgsql(connectionString));
+
+        // The same few statements run all the time (claim, report, append): let Npgsql prepare them once per connection.
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnection.ToNpgsql(connectionString));
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 32;
+        }
+
+        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try
         {
             return await OpenAsync(dataSource, experiment, time, ownsDataSource: true, cancellationToken).ConfigureAwait(false);
@@ -186,12 +206,19 @@ public sealed class PostgresExperimentStore : ICoordinationStore
 
     public async Task<bool> AppendAsync(string run, TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(events);
-        var rows = Serialise(result, events);
-        return await CoordinateAsync(run, (c, ct) => ((Coordination)c).AppendSerialisedAsync(result.Task, rows, ct), cancellationToken)
-            .ConfigureAwait(false) is not null;
+        return await AppendBatchAsync(run, [new ToldResult(result, events)], cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Appends the batch in one transaction holding the run's lock, in one statement (<see cref="IRunCoordination.AppendBatchAsync"/>).</summary>
+    public async Task<int> AppendBatchAsync(string run, IReadOnlyList<ToldResult> told, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(told);
+        var rows = Serialise(told);
+        var ids = await CoordinateAsync(run, (c, ct) => ((Coordination)c).AppendSerialisedAsync(rows, ct), cancellationToken).ConfigureAwait(false);
+        return ids.Count(id => id is not null);
     }
 
     public async Task<IReadOnlyList<TaskResult>> ReadResultsAsync(string run, CancellationToken cancellationToken) =>
@@ -218,13 +245,22 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         await using var command = Command(
             connection,
             null,
-            "SELECT id, json FROM cohort_events WHERE experiment = @e AND run = @run ORDER BY id;",
+            "SELECT id, member, step, kind, json, checksum FROM cohort_events WHERE experiment = @e AND run = @run ORDER BY id;",
             [P("e", Experiment), P("run", run)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new StoredEvent(reader.GetInt64(0), run, CohortJson.DeserializeEvent(reader.GetString(1))));
+            var id = reader.GetInt64(0);
+            var json = reader.GetString(4);
+            RowChecksum.Verify(
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                RowChecksum.OfEvent(run, reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), json),
+                Description,
+                run,
+                "cohort_events",
+                id);
+            events.Add(new StoredEvent(id, run, RowChecksum.Decode(CohortJson.DeserializeEvent, json, Description, run, "cohort_events", id)));
         }
 
         return events;
@@ -597,93 +633,123 @@ public sealed class PostgresExperimentStore : ICoordinationStore
             return inserted > 0;
         }
 
-        public async Task DiscardReportAsync(TaskKey task, CancellationToken cancellationToken) =>
-            await ExecuteAsync(
+        public async Task<CheckpointRef?> DiscardReportAsync(TaskKey task, CancellationToken cancellationToken)
+        {
+            var json = await ScalarAsync(
                 connection,
                 transaction,
-                "DELETE FROM cohort_reports WHERE experiment = @e AND run = @run AND member = @member AND ordinal = @ordinal;",
+                "DELETE FROM cohort_reports WHERE experiment = @e AND run = @run AND member = @member AND ordinal = @ordinal RETURNING json;",
                 [P("e", Experiment), P("run", run), P("member", task.Member), P("ordinal", task.Ordinal)],
                 cancellationToken).ConfigureAwait(false);
+            return json is string text ? CohortJson.DeserializeTaskResult(text).Checkpoint : null;
+        }
 
-        public Task<long?> AppendAsync(TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken)
+        public async Task<long?> AppendAsync(TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(result);
             ArgumentNullException.ThrowIfNull(events);
-            return AppendSerialisedAsync(result.Task, Serialise(result, events), cancellationToken);
+            return (await AppendSerialisedAsync(Serialise([new ToldResult(result, events)]), cancellationToken).ConfigureAwait(false))[0];
         }
 
-        public async Task<long?> AppendSerialisedAsync(TrainTask task, SerialisedResult rows, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<long?>> AppendBatchAsync(IReadOnlyList<ToldResult> told, CancellationToken cancellationToken)
         {
-            var id = await ScalarAsync(
+            ArgumentNullException.ThrowIfNull(told);
+            return await AppendSerialisedAsync(Serialise(told), cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// One statement for the whole batch: removes the results' reports, inserts the results in order (skipping those
+        /// recorded already) and inserts the events of those inserted, in order; returns each result's id or null.
+        /// </summary>
+        public async Task<IReadOnlyList<long?>> AppendSerialisedAsync(IReadOnlyList<SerialisedResult> rows, CancellationToken cancellationToken)
+        {
+            if (rows.Count == 0)
+            {
+                return [];
+            }
+
+            var events = rows.SelectMany(r => r.Events.Select(e => (r.Task, Event: e))).ToList();
+            await using var command = Command(
                 connection,
                 transaction,
                 """
                 WITH told AS (
-                    DELETE FROM cohort_reports WHERE experiment = @e AND run = @run AND member = @member AND ordinal = @ordinal
+                    DELETE FROM cohort_reports p
+                    USING unnest(@members, @ordinals) AS k(m, o)
+                    WHERE p.experiment = @e AND p.run = @run AND p.member = k.m AND p.ordinal = k.o
+                ), inserted AS (
+                    INSERT INTO cohort_results (experiment, run, member, ordinal, generation, start_step, end_step, outcome, json, checksum)
+                    SELECT @e, @run, x.m, x.o, x.g, x.s, x.t, x.outcome, x.json, x.checksum
+                    FROM unnest(@members, @ordinals, @generations, @starts, @ends, @outcomes, @jsons, @checksums) WITH ORDINALITY
+                         AS x(m, o, g, s, t, outcome, json, checksum, pos)
+                    ORDER BY x.pos
+                    ON CONFLICT (experiment, run, member, ordinal) DO NOTHING
+                    RETURNING id, member, ordinal
+                ), logged AS (
+                    INSERT INTO cohort_events (experiment, run, member, step, kind, json, result_id, checksum)
+                    SELECT @e, @run, v.member, v.step, v.kind, v.json, i.id, v.checksum
+                    FROM unnest(@eventOwners, @eventOrdinals, @eventMembers, @eventSteps, @eventKinds, @eventJsons, @eventChecksums) WITH ORDINALITY
+                         AS v(om, oo, member, step, kind, json, checksum, pos)
+                    JOIN inserted i ON i.member = v.om AND i.ordinal = v.oo
+                    ORDER BY v.pos
                 )
-                INSERT INTO cohort_results (experiment, run, member, ordinal, generation, start_step, end_step, outcome, json)
-                VALUES (@e, @run, @member, @ordinal, @generation, @start, @end, @outcome, @json)
-                ON CONFLICT (experiment, run, member, ordinal) DO NOTHING
-                RETURNING id;
+                SELECT member, ordinal, id FROM inserted;
                 """,
                 [
-                    P("e", Experiment), P("run", run), P("member", task.Member), P("ordinal", task.Ordinal), P("generation", task.Generation),
-                    P("start", task.StartStep), P("end", task.EndStep), P("outcome", rows.Outcome), P("json", rows.Json),
-                ],
-                cancellationToken).ConfigureAwait(false);
-            if (id is not long resultId)
+                    P("e", Experiment), P("run", run),
+                    P("members", rows.Select(r => r.Task.Member).ToArray()),
+                    P("ordinals", rows.Select(r => r.Task.Ordinal).ToArray()),
+                    P("generations", rows.Select(r => r.Task.Generation).ToArray()),
+                    P("starts", rows.Select(r => r.Task.StartStep).ToArray()),
+                    P("ends", rows.Select(r => r.Task.EndStep).ToArray()),
+                    P("outcomes", rows.Select(r => r.Outcome).ToArray()),
+                    P("jsons", rows.Select(r => r.Json).ToArray()),
+                    P("checksums", rows.Select(r => RowChecksum.OfResult(run, r.Task.Member, r.Task.Ordinal, r.Task.Generation, r.Task.StartStep, r.Task.EndStep, r.Outcome, r.Json)).ToArray()),
+                    P("eventOwners", events.Select(e => e.Task.Member).ToArray()),
+                    P("eventOrdinals", events.Select(e => e.Task.Ordinal).ToArray()),
+                    P("eventMembers", events.Select(e => e.Event.Member).ToArray()),
+                    P("eventSteps", events.Select(e => e.Event.Step).ToArray()),
+                    P("eventKinds", events.Select(e => e.Event.Kind).ToArray()),
+                    P("eventJsons", events.Select(e => e.Event.Json).ToArray()),
+                    P("eventChecksums", events.Select(e => RowChecksum.OfEvent(run, e.Event.Member, e.Event.Step, e.Event.Kind, e.Event.Json)).ToArray()),
+                ]);
+            var ids = new Dictionary<TaskKey, long>();
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
-                return null;
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    ids[new TaskKey(reader.GetInt32(0), reader.GetInt32(1))] = reader.GetInt64(2);
+                }
             }
 
-            if (rows.Events.Count > 0)
-            {
-                await ExecuteAsync(
-                    connection,
-                    transaction,
-                    """
-                    INSERT INTO cohort_events (experiment, run, member, step, kind, json, result_id)
-                    SELECT @e, @run, x.member, x.step, x.kind, x.json, @result
-                    FROM unnest(@members, @steps, @kinds, @jsons) WITH ORDINALITY AS x(member, step, kind, json, pos)
-                    ORDER BY x.pos;
-                    """,
-                    [
-                        P("e", Experiment), P("run", run), P("result", resultId),
-                        P("members", rows.Events.Select(e => e.Member).ToArray()),
-                        P("steps", rows.Events.Select(e => e.Step).ToArray()),
-                        P("kinds", rows.Events.Select(e => e.Kind).ToArray()),
-                        P("jsons", rows.Events.Select(e => e.Json).ToArray()),
-                    ],
-                    cancellationToken).ConfigureAwait(false);
-            }
-
-            return resultId;
+            return rows.Select(r => ids.TryGetValue(TaskKey.Of(r.Task), out var id) ? id : (long?)null).ToList();
         }
 
-        public async Task CompleteRunAsync(CancellationToken cancellationToken) =>
+        public async Task CompleteRunAsync(RunStatus status, string? message, CancellationToken cancellationToken) =>
             await ExecuteAsync(
                 connection,
                 transaction,
                 """
                 UPDATE cohort_runs
-                SET status = @status, message = NULL,
+                SET status = @status, message = @message,
                     wall_seconds = EXTRACT(EPOCH FROM (clock_timestamp() - COALESCE(started_at, created_at)))::double precision
                 WHERE experiment = @e AND name = @run;
                 """,
-                [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(RunStatus.Completed))],
+                [P("e", Experiment), P("run", run), P("status", RunStatusNames.Name(status)), P("message", message)],
                 cancellationToken).ConfigureAwait(false);
     }
 
     private sealed record SerialisedEvent(int Member, long Step, string Kind, string Json);
 
-    private sealed record SerialisedResult(string Outcome, string Json, IReadOnlyList<SerialisedEvent> Events);
+    private sealed record SerialisedResult(TrainTask Task, string Outcome, string Json, IReadOnlyList<SerialisedEvent> Events);
 
     /// <summary>Serialises before touching the database: an unserialisable event fails the call with nothing written.</summary>
-    private static SerialisedResult Serialise(TaskResult result, IReadOnlyList<RunEvent> events) =>
-        new(
-            result.Outcome.ToString().ToLowerInvariant(),
-            CohortJson.Serialize(result),
-            events.Select(e => new SerialisedEvent(e.Member, e.Step, CohortJson.KindOf(e), CohortJson.Serialize(e))).ToList());
+    private static List<SerialisedResult> Serialise(IReadOnlyList<ToldResult> told) =>
+        told.Select(t => new SerialisedResult(
+            t.Result.Task,
+            t.Result.Outcome.ToString().ToLowerInvariant(),
+            CohortJson.Serialize(t.Result),
+            t.Events.Select(e => new SerialisedEvent(e.Member, e.Step, CohortJson.KindOf(e), CohortJson.Serialize(e))).ToList())).ToList();
 
     private async Task<IReadOnlyList<SequencedResult>> ReadResultsAfterAsync(
         NpgsqlConnection connection,
@@ -695,13 +761,25 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         await using var command = Command(
             connection,
             transaction,
-            "SELECT id, json FROM cohort_results WHERE experiment = @e AND run = @run AND id > @after ORDER BY id;",
+            """
+            SELECT id, member, ordinal, generation, start_step, end_step, outcome, json, checksum
+            FROM cohort_results WHERE experiment = @e AND run = @run AND id > @after ORDER BY id;
+            """,
             [P("e", Experiment), P("run", run), P("after", after)]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var results = new List<SequencedResult>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            results.Add(new SequencedResult(reader.GetInt64(0), CohortJson.DeserializeTaskResult(reader.GetString(1))));
+            var id = reader.GetInt64(0);
+            var json = reader.GetString(7);
+            RowChecksum.Verify(
+                reader.IsDBNull(8) ? null : reader.GetString(8),
+                RowChecksum.OfResult(run, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6), json),
+                Description,
+                run,
+                "cohort_results",
+                id);
+            results.Add(new SequencedResult(id, RowChecksum.Decode(CohortJson.DeserializeTaskResult, json, Description, run, "cohort_results", id)));
         }
 
         return results;

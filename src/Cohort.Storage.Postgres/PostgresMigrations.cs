@@ -116,8 +116,27 @@ public static class PostgresMigrations
         );
         """;
 
+    /// <summary>
+    /// Migration 2: checkpoints are scoped by run (issue 12), so that one run's collection never deletes a checkpoint of
+    /// another that happens to hold the same bytes. Rows written before keep the run '' and are still readable.
+    /// </summary>
+    public const string CheckpointsByRun = """
+        ALTER TABLE cohort_checkpoints ADD COLUMN run text NOT NULL DEFAULT '';
+        ALTER TABLE cohort_checkpoints DROP CONSTRAINT cohort_checkpoints_pkey;
+        ALTER TABLE cohort_checkpoints ADD PRIMARY KEY (experiment, run, hash);
+        """;
+
+    /// <summary>
+    /// Migration 3: a checksum on every result and event row (issue 13; <see cref="Cohort.Core.Storage.RowChecksum"/>),
+    /// verified when the row is read. Rows written before this version keep a NULL checksum and are read unverified.
+    /// </summary>
+    public const string RowChecksums = """
+        ALTER TABLE cohort_results ADD COLUMN checksum text;
+        ALTER TABLE cohort_events ADD COLUMN checksum text;
+        """;
+
     /// <summary>All migrations in order; the index + 1 is the version each produces.</summary>
-    public static IReadOnlyList<string> All { get; } = [Initial];
+    public static IReadOnlyList<string> All { get; } = [Initial, CheckpointsByRun, RowChecksums];
 
     /// <summary>The version a database has after every migration ran.</summary>
     public static int LatestVersion => All.Count;

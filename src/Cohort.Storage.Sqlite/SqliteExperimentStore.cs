@@ -1,21 +1,21 @@
-using System.Data.Common;
 using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
 using Cohort.Core.Storage.Serialization;
 using Microsoft.Data.Sqlite;
+using static Cohort.Storage.Sqlite.SqliteDatabase;
 
 namespace Cohort.Storage.Sqlite;
 
 /// <summary>
 /// The embedded <see cref="IExperimentStore"/>: one SQLite database file (by convention <c>DIR/cohort.db</c>).
 /// <list type="bullet">
-/// <item>WAL journal with <c>synchronous=NORMAL</c>: a process killed at any moment (even mid-write) leaves the
-/// database at its last commit — SQLite rolls back an incomplete transaction when the file is next opened. A power loss
-/// may also lose the last few commits; that is safe because tasks are pure: a lost result is re-run from the same
-/// inputs and gives the same result. (FULL, an fsync per commit, made a toy run four times slower.)</item>
-/// <item>Results and the events they triggered go in one <c>BEGIN IMMEDIATE</c> transaction; ids come from
-/// <c>AUTOINCREMENT</c> keys, so they increase monotonically and are never reused.</item>
+/// <item>WAL journal with <c>synchronous=FULL</c> (<see cref="SqliteDatabase"/>): a process killed at any moment (even
+/// mid-write) leaves the database at its last commit — SQLite rolls back an incomplete transaction when the file is
+/// next opened — and a commit is on disk when it returns. The runner commits in groups
+/// (<see cref="AppendBatchAsync"/>: many results, one transaction, one fsync), so the sync costs little.</item>
+/// <item>Results and the events they triggered go in one <c>BEGIN IMMEDIATE</c> transaction, through prepared
+/// statements; ids come from <c>AUTOINCREMENT</c> keys, so they increase monotonically and are never reused.</item>
 /// <item>The store caches nothing: every read goes to the database, so what a reopened store reads is exactly what
 /// was committed.</item>
 /// <item>Thread-safe: one connection, operations serialised by an async gate. Other processes may open the same file
@@ -27,14 +27,6 @@ public sealed class SqliteExperimentStore : IExperimentStore
 {
     /// <summary>The conventional database file name inside a run directory.</summary>
     public const string DefaultFileName = "cohort.db";
-
-    private const string TimeFormat = "yyyy-MM-ddTHH:mm:ss.fffffffZ";
-
-    private static readonly Lazy<bool> s_initialised = new(() =>
-    {
-        SQLitePCL.Batteries_V2.Init();
-        return true;
-    });
 
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _time;
@@ -62,35 +54,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
     public static async Task<SqliteExperimentStore> OpenAsync(string databasePath, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
-        _ = s_initialised.Value;
         var path = System.IO.Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30,
-        };
-        var connection = new SqliteConnection(builder.ToString());
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var mode = await ScalarAsync(connection, null, "PRAGMA journal_mode=WAL;", [], cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(Convert.ToString(mode, CultureInfo.InvariantCulture), "wal", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidOperationException($"SQLite database {path} could not switch to WAL journal mode (it reports '{mode}').");
-            }
-
-            await ExecuteAsync(connection, null, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;", [], cancellationToken).ConfigureAwait(false);
-            await MigrateAsync(connection, path, time ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            return new SqliteExperimentStore(path, connection, time ?? TimeProvider.System);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var clock = time ?? TimeProvider.System;
+        var connection = await SqliteDatabase.OpenAsync(path, clock, cancellationToken).ConfigureAwait(false);
+        return new SqliteExperimentStore(path, connection, clock);
     }
 
     /// <summary>The schema version of the open database (always <see cref="SqliteMigrations.LatestVersion"/> once open).</summary>
@@ -100,6 +67,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
         try
         {
             return Convert.ToInt32(await ScalarAsync(_connection, null, "SELECT MAX(version) FROM schema_version;", [], cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -128,6 +99,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return stored[0];
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -141,6 +116,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
         {
             return await ReadRunsAsync(null, null, cancellationToken).ConfigureAwait(false);
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -149,55 +128,95 @@ public sealed class SqliteExperimentStore : IExperimentStore
 
     public async Task<bool> AppendAsync(string run, TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(events);
+        return await AppendBatchAsync(run, [new ToldResult(result, events)], cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Appends the batch in one <c>BEGIN IMMEDIATE</c> transaction (one fsync), reusing one prepared statement for the
+    /// results and one for the events.
+    /// </summary>
+    public async Task<int> AppendBatchAsync(string run, IReadOnlyList<ToldResult> told, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(told);
 
         // Serialise before touching the database: an unserialisable event fails the call with nothing written.
-        var resultJson = CohortJson.Serialize(result);
-        var eventRows = events.Select(e => (Event: e, Kind: CohortJson.KindOf(e), Json: CohortJson.Serialize(e))).ToList();
+        var rows = told.Select(t => (
+            t.Result,
+            Outcome: t.Result.Outcome.ToString().ToLowerInvariant(),
+            Json: CohortJson.Serialize(t.Result),
+            Events: t.Events.Select(e => (Event: e, Kind: CohortJson.KindOf(e), Json: CohortJson.Serialize(e))).ToList())).ToList();
 
         await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
             await RequireRunAsync(transaction, run, cancellationToken).ConfigureAwait(false);
-            var task = result.Task;
-            var id = await ScalarAsync(
+            using var insertResult = Command(
                 _connection,
                 transaction,
                 """
-                INSERT INTO results (run, member, ordinal, generation, start_step, end_step, outcome, json)
-                VALUES (@run, @member, @ordinal, @generation, @start, @end, @outcome, @json)
+                INSERT INTO results (run, member, ordinal, generation, start_step, end_step, outcome, json, checksum)
+                VALUES (@run, @member, @ordinal, @generation, @start, @end, @outcome, @json, @checksum)
                 ON CONFLICT (run, member, ordinal) DO NOTHING
                 RETURNING id;
                 """,
-                [
-                    ("@run", run), ("@member", task.Member), ("@ordinal", task.Ordinal), ("@generation", task.Generation),
-                    ("@start", task.StartStep), ("@end", task.EndStep),
-                    ("@outcome", result.Outcome.ToString().ToLowerInvariant()), ("@json", resultJson),
-                ],
-                cancellationToken).ConfigureAwait(false);
-            if (id is null or DBNull)
+                [("@run", run), ("@member", 0), ("@ordinal", 0), ("@generation", 0), ("@start", 0L), ("@end", 0L), ("@outcome", ""), ("@json", ""), ("@checksum", "")]);
+            using var insertEvent = Command(
+                _connection,
+                transaction,
+                """
+                INSERT INTO events (run, member, step, kind, json, result_id, checksum)
+                VALUES (@run, @member, @step, @kind, @json, @result, @checksum);
+                """,
+                [("@run", run), ("@member", 0), ("@step", 0L), ("@kind", ""), ("@json", ""), ("@result", 0L), ("@checksum", "")]);
+            insertResult.Prepare();
+            insertEvent.Prepare();
+            var appended = 0;
+            foreach (var row in rows)
             {
-                return false; // already recorded: the transaction rolls back on dispose, nothing written
+                var task = row.Result.Task;
+                var p = insertResult.Parameters;
+                p["@member"].Value = task.Member;
+                p["@ordinal"].Value = task.Ordinal;
+                p["@generation"].Value = task.Generation;
+                p["@start"].Value = task.StartStep;
+                p["@end"].Value = task.EndStep;
+                p["@outcome"].Value = row.Outcome;
+                p["@json"].Value = row.Json;
+                p["@checksum"].Value = RowChecksum.OfResult(run, task.Member, task.Ordinal, task.Generation, task.StartStep, task.EndStep, row.Outcome, row.Json);
+                var id = await insertResult.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+                if (id is null or DBNull)
+                {
+                    continue; // already recorded: skipped with its events
+                }
+
+                appended++;
+                foreach (var e in row.Events)
+                {
+                    var q = insertEvent.Parameters;
+                    q["@member"].Value = e.Event.Member;
+                    q["@step"].Value = e.Event.Step;
+                    q["@kind"].Value = e.Kind;
+                    q["@json"].Value = e.Json;
+                    q["@result"].Value = id;
+                    q["@checksum"].Value = RowChecksum.OfEvent(run, e.Event.Member, e.Event.Step, e.Kind, e.Json);
+                    await insertEvent.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            foreach (var row in eventRows)
+            if (appended > 0)
             {
-                await ExecuteAsync(
-                    _connection,
-                    transaction,
-                    """
-                    INSERT INTO events (run, member, step, kind, json, result_id)
-                    VALUES (@run, @member, @step, @kind, @json, @result);
-                    """,
-                    [("@run", run), ("@member", row.Event.Member), ("@step", row.Event.Step), ("@kind", row.Kind), ("@json", row.Json), ("@result", id)],
-                    cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return true;
+            return appended;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -214,14 +233,31 @@ public sealed class SqliteExperimentStore : IExperimentStore
             using var transaction = _connection.BeginTransaction(deferred: true);
             await RequireRunAsync(transaction, run, cancellationToken).ConfigureAwait(false);
             var results = new List<TaskResult>();
-            using var command = Command(_connection, transaction, "SELECT json FROM results WHERE run = @run ORDER BY id;", [("@run", run)]);
+            using var command = Command(
+                _connection,
+                transaction,
+                "SELECT id, member, ordinal, generation, start_step, end_step, outcome, json, checksum FROM results WHERE run = @run ORDER BY id;",
+                [("@run", run)]);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                results.Add(CohortJson.DeserializeTaskResult(reader.GetString(0)));
+                var id = reader.GetInt64(0);
+                var json = reader.GetString(7);
+                RowChecksum.Verify(
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    RowChecksum.OfResult(run, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6), json),
+                    Description,
+                    run,
+                    "results",
+                    id);
+                results.Add(RowChecksum.Decode(CohortJson.DeserializeTaskResult, json, Description, run, "results", id));
             }
 
             return results;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -236,14 +272,27 @@ public sealed class SqliteExperimentStore : IExperimentStore
         try
         {
             var events = new List<StoredEvent>();
-            using var command = Command(_connection, null, "SELECT id, json FROM events WHERE run = @run ORDER BY id;", [("@run", run)]);
+            using var command = Command(_connection, null, "SELECT id, member, step, kind, json, checksum FROM events WHERE run = @run ORDER BY id;", [("@run", run)]);
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                events.Add(new StoredEvent(reader.GetInt64(0), run, CohortJson.DeserializeEvent(reader.GetString(1))));
+                var id = reader.GetInt64(0);
+                var json = reader.GetString(4);
+                RowChecksum.Verify(
+                    reader.IsDBNull(5) ? null : reader.GetString(5),
+                    RowChecksum.OfEvent(run, reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), json),
+                    Description,
+                    run,
+                    "events",
+                    id);
+                events.Add(new StoredEvent(id, run, RowChecksum.Decode(CohortJson.DeserializeEvent, json, Description, run, "events", id)));
             }
 
             return events;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -267,6 +316,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
             {
                 throw new KeyNotFoundException($"Run '{run}' does not exist.");
             }
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -295,6 +348,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 cancellationToken).ConfigureAwait(false);
             return changed > 0;
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -314,6 +371,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 "DELETE FROM leases WHERE run = @run AND member = @member AND owner = @owner;",
                 [("@run", run), ("@member", member), ("@owner", owner)],
                 cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -335,6 +396,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
                 [("@key", key), ("@value", value)],
                 cancellationToken).ConfigureAwait(false);
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
@@ -349,6 +414,10 @@ public sealed class SqliteExperimentStore : IExperimentStore
         {
             var value = await ScalarAsync(_connection, null, "SELECT value FROM metadata WHERE key = @key;", [("@key", key)], cancellationToken).ConfigureAwait(false);
             return value as string;
+        }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
         }
         finally
         {
@@ -369,37 +438,14 @@ public sealed class SqliteExperimentStore : IExperimentStore
             _disposed = true;
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
+        catch (SqliteException ex)
+        {
+            throw Failed(ex);
+        }
         finally
         {
             _gate.Release();
         }
-    }
-
-    private static async Task MigrateAsync(SqliteConnection connection, string path, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        await ExecuteAsync(connection, transaction, SqliteMigrations.Bootstrap, [], cancellationToken).ConfigureAwait(false);
-        var current = Convert.ToInt32(
-            await ScalarAsync(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;", [], cancellationToken).ConfigureAwait(false),
-            CultureInfo.InvariantCulture);
-        if (current > SqliteMigrations.LatestVersion)
-        {
-            throw new InvalidOperationException(
-                $"SQLite database {path} has schema version {current}; this Cohort knows versions up to {SqliteMigrations.LatestVersion}. Use a newer Cohort.");
-        }
-
-        for (var version = current + 1; version <= SqliteMigrations.LatestVersion; version++)
-        {
-            await ExecuteAsync(connection, transaction, SqliteMigrations.All[version - 1], [], cancellationToken).ConfigureAwait(false);
-            await ExecuteAsync(
-                connection,
-                transaction,
-                "INSERT INTO schema_version (version, applied_utc) VALUES (@version, @applied);",
-                [("@version", version), ("@applied", Utc(time.GetUtcNow()))],
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task EnterAsync(CancellationToken cancellationToken)
@@ -443,33 +489,12 @@ public sealed class SqliteExperimentStore : IExperimentStore
         return runs;
     }
 
+    /// <summary>How messages name this store: the database file.</summary>
+    private string Description => $"SQLite database {Path}";
+
+    /// <summary>An SQLite error (a malformed file, a full disk) as a <see cref="StoreException"/> naming the file.</summary>
+    private StoreException Failed(SqliteException ex) => SqliteDatabase.Failed(Path, ex);
+
     /// <summary>SQLite stores NaN as NULL; NULL reads back as NaN.</summary>
     private static object? Real(double value) => double.IsNaN(value) ? null : value;
-
-    private static string Utc(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = transaction;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        return command;
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        using var command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, (string Name, object? Value)[] parameters, CancellationToken cancellationToken)
-    {
-        using DbCommand command = Command(connection, transaction, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-    }
 }

@@ -65,8 +65,34 @@ public static class SqliteMigrations
         );
         """;
 
+    /// <summary>
+    /// Migration 2: checkpoints in the database (issue 12), keyed by run and content hash, so that a group commit stores
+    /// the checkpoints its results refer to in the same file, and their deletion is a row deletion.
+    /// </summary>
+    public const string Checkpoints = """
+        CREATE TABLE checkpoints (
+            id   INTEGER PRIMARY KEY AUTOINCREMENT,
+            run  TEXT    NOT NULL,
+            hash TEXT    NOT NULL,
+            step INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            data BLOB    NOT NULL,
+            UNIQUE (run, hash)
+        );
+        """;
+
+    /// <summary>
+    /// Migration 3: a checksum on every result and event row (issue 13; <see cref="Cohort.Core.Storage.RowChecksum"/>),
+    /// verified when the row is read. Rows written before this version keep a NULL checksum and are read unverified:
+    /// they decode as before, and a damaged one that no longer decodes is reported with its file and row.
+    /// </summary>
+    public const string RowChecksums = """
+        ALTER TABLE results ADD COLUMN checksum TEXT;
+        ALTER TABLE events ADD COLUMN checksum TEXT;
+        """;
+
     /// <summary>All migrations in order; the index + 1 is the version each produces.</summary>
-    public static IReadOnlyList<string> All { get; } = [Initial];
+    public static IReadOnlyList<string> All { get; } = [Initial, Checkpoints, RowChecksums];
 
     /// <summary>The version a database has after every migration ran.</summary>
     public static int LatestVersion => All.Count;

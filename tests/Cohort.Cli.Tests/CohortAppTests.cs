@@ -118,6 +118,44 @@ public sealed class CohortAppTests
     }
 
     [Fact]
+    public async Task Should_ExitNonZeroAndPrintTheCause_When_EveryTaskWouldFail()
+    {
+        // Given a spec whose every task would throw (the toy refuses a negative noise): since the trainables declare
+        // what they accept, validation catches it before anything trains (the runner's side of a task that fails at
+        // run time, with retries, exclusions, the failed status and failed_members, is ExperimentRunnerTests')
+        var dir = TestPaths.NewDirectory();
+        var spec = Path.Combine(dir, "failing.yaml");
+        await File.WriteAllTextAsync(spec, """
+            version: 1
+            experiment: failing
+            objective: {metric: q, mode: maximize}
+            trainable: {kind: toy}
+            hyperparameters:
+              h0: {type: float, min: 0, max: 1}
+              h1: {type: float, min: 0, max: 1}
+            constants: {lr: 0.01, noise: -1}
+            steps: 40
+            ready: {every: 4}
+            runs:
+              - name: pbt
+                method: pbt
+                points: [{h0: 1, h1: 0}, {h0: 0, h1: 1}]
+                retries: 1
+            """);
+        var output = Path.Combine(dir, "out");
+
+        // When it runs
+        var result = await Cli.RunAsync("run", spec, "--out", output);
+
+        // Then it exits non-zero (no internal error), naming the file, the key and the cause, and trains nothing
+        Assert.Equal(2, result.ExitCode);
+        Assert.DoesNotContain("internal error", result.Error, StringComparison.Ordinal);
+        Assert.Contains("failing.yaml", result.Error, StringComparison.Ordinal);
+        Assert.Contains("constants.noise: trainable 'toy' takes 'noise' in [0,", result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(output, "summary.json")), "nothing may be trained for a rejected spec");
+    }
+
+    [Fact]
     public async Task Should_ExitWith2_When_TheSpecFileIsMissing()
     {
         var result = await Cli.RunAsync("validate", Path.Combine(TestPaths.NewDirectory(), "missing.yaml"));

@@ -1,7 +1,9 @@
 using Cohort.Core.Execution;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
+using Cohort.Core.Hyperparameters;
 using Cohort.Core.Storage.Serialization;
+using Cohort.Core.Trainables;
 using Cohort.Training.Toy;
 
 namespace Cohort.Storage.Postgres.Tests;
@@ -15,15 +17,63 @@ public sealed class DistributedWorkerTests
     private static CancellationToken None => CancellationToken.None;
 
     [PostgresFact]
-    public async Task Should_WriteTheSameLogAsOneProcess_When_ThreeWorkersRunSynchronousPbt()
+    public async Task Should_WriteTheSameLogAsOneProcessAndKeepOnlyLiveCheckpoints_When_ThreeWorkersRunSynchronousPbt()
     {
-        await AssertSameAsOneProcessAsync("synchronous", workers: 3);
+        await AssertSameAsOneProcessAsync("synchronous", workers: 3, sharedDirectory: false);
     }
 
     [PostgresFact]
-    public async Task Should_WriteTheSameLogAsOneProcess_When_ThreeWorkersRunAsynchronousPbt()
+    public async Task Should_WriteTheSameLogAsOneProcessAndKeepOnlyLiveCheckpoints_When_ThreeWorkersShareACheckpointDirectory()
     {
-        await AssertSameAsOneProcessAsync("asynchronous", workers: 3);
+        await AssertSameAsOneProcessAsync("asynchronous", workers: 3, sharedDirectory: true);
+    }
+
+    [PostgresFact]
+    public async Task Should_KeepEachMembersTrainableWarm_When_OneWorkerRunsEveryTask()
+    {
+        // Given one worker on a synchronous run of 4 members x 8 tasks
+        var spec = ToySpecs.Spec("warm", population: 4, steps: 40, ready: 5, mode: "synchronous");
+        var experiment = PostgresTestDatabase.NewExperiment("warm");
+        await using var store = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, None);
+        var factory = new ToyFactoryDouble();
+
+        // When it runs the experiment
+        var outcome = await new DistributedWorker(store, new PostgresCheckpointStore(store.DataSource, experiment), new DistributedWorkerOptions { Owner = "w", StepsPerMember = spec.Steps })
+            .RunAsync(ToySpecs.Run(spec), () => ToySpecs.Scheduler(spec), factory, None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Then it built one trainable per member, not one per task: members continue from their live trainables
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.Equal(32, outcome.Results);
+        Assert.Equal(4, factory.Created);
+    }
+
+    [PostgresFact]
+    public async Task Should_RetryATaskThatHangs_When_ATaskTimeoutIsSet()
+    {
+        // Given a run whose first task hangs (ignoring its cancellation) on its first attempt, and a 300 ms task timeout
+        var spec = ToySpecs.Spec("timeout", population: 2, steps: 20, ready: 5, mode: "synchronous");
+        var run = ToySpecs.Run(spec);
+        var reference = new InMemoryExperimentStore();
+        await new ExperimentRunner(new InMemoryCheckpointStore(), reference, new RunnerOptions { Workers = 1, StepsPerMember = spec.Steps })
+            .RunAsync(run, ToySpecs.Scheduler(spec), new ToyTrainableFactory(), None);
+        var experiment = PostgresTestDatabase.NewExperiment("timeout");
+        await using var store = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, None);
+        var factory = new ToyFactoryDouble { HangFirstTrain = TimeSpan.FromSeconds(20) };
+
+        // When a worker with the timeout runs it
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var outcome = await new DistributedWorker(
+                store,
+                new PostgresCheckpointStore(store.DataSource, experiment),
+                new DistributedWorkerOptions { Owner = "w", StepsPerMember = spec.Steps, TaskTimeout = TimeSpan.FromMilliseconds(300) })
+            .RunAsync(run, () => ToySpecs.Scheduler(spec), factory, None).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Then the hung attempt is abandoned after the timeout and retried: the run ends as one that never hung
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+        Assert.Equal(
+            (await reference.ReadResultsAsync(run.Name, None)).Select(CohortJson.Serialize),
+            (await store.ReadResultsAsync(run.Name, None)).Select(CohortJson.Serialize));
     }
 
     [PostgresFact]
@@ -73,7 +123,7 @@ public sealed class DistributedWorkerTests
         Assert.True(pending < 2000, $"{pending} results: the run should still be far from done");
     }
 
-    private static async Task AssertSameAsOneProcessAsync(string mode, int workers)
+    private static async Task AssertSameAsOneProcessAsync(string mode, int workers, bool sharedDirectory)
     {
         // Given the reference: one process, embedded store
         var spec = ToySpecs.Spec("same-" + mode, population: 6, steps: 60, ready: 6, mode: mode);
@@ -90,11 +140,15 @@ public sealed class DistributedWorkerTests
             stores.Add(await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, None));
         }
 
+        var directory = Path.Combine(Path.GetTempPath(), "cohort-shared-" + Guid.NewGuid().ToString("N"));
+        ICheckpointStore Checkpoints(PostgresExperimentStore s) =>
+            sharedDirectory ? new FileCheckpointStore(directory) : new PostgresCheckpointStore(s.DataSource, experiment);
+
         try
         {
             var outcomes = await Task.WhenAll(stores.Select((s, i) => Task.Run(() => new DistributedWorker(
                     s,
-                    new PostgresCheckpointStore(s.DataSource, experiment),
+                    Checkpoints(s),
                     new DistributedWorkerOptions { Owner = "w" + i, PollInterval = TimeSpan.FromMilliseconds(20), StepsPerMember = spec.Steps })
                 .RunAsync(run, () => ToySpecs.Scheduler(spec), new ToyTrainableFactory(), None))))
                 .WaitAsync(TimeSpan.FromSeconds(90));
@@ -109,6 +163,11 @@ public sealed class DistributedWorkerTests
                 (await reference.ReadEventsAsync(run.Name, None)).Select(e => e.Event),
                 (await stores[0].ReadEventsAsync(run.Name, None)).Select(e => e.Event));
             Assert.Contains((await stores[0].ReadEventsAsync(run.Name, None)), e => e.Event is Exploited);
+
+            // And only the live checkpoints are left: each member's latest (nothing is pending any more)
+            var live = actual.Where(r => r.Checkpoint is not null).GroupBy(r => r.Task.Member).Select(g => g.Last().Checkpoint!.Hash);
+            Assert.Equal(live.Order(), Checkpoints(stores[0]).List(run.Name).Order());
+            Assert.True(actual.Select(r => r.Checkpoint?.Hash).Distinct().Count() > 3 * spec.Runs[0].Population, "the run wrote many more checkpoints than it keeps");
         }
         finally
         {
@@ -116,6 +175,62 @@ public sealed class DistributedWorkerTests
             {
                 await s.DisposeAsync();
             }
+
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Toy trainables that count how many were built and can hang on their first Train call.</summary>
+    private sealed class ToyFactoryDouble : ITrainableFactory
+    {
+        private readonly ToyTrainableFactory _inner = new();
+        private int _created;
+        private int _trains;
+
+        public TimeSpan HangFirstTrain { get; init; }
+
+        public int Created => Volatile.Read(ref _created);
+
+        public IReadOnlyList<string> Metrics => _inner.Metrics;
+
+        public bool HasTestSet => _inner.HasTestSet;
+
+        public ITrainable Create(ulong seed)
+        {
+            Interlocked.Increment(ref _created);
+            return new Hanging(this, _inner.Create(seed));
+        }
+
+        private sealed class Hanging(ToyFactoryDouble owner, ITrainable inner) : ITrainable
+        {
+            public ITrainable Inner => inner;
+
+            public long Step => inner.Step;
+
+            public void Apply(HyperparameterSet hyperparameters) => inner.Apply(hyperparameters);
+
+            public void Train(int steps, ulong seed, CancellationToken cancellationToken)
+            {
+                if (Interlocked.Increment(ref owner._trains) == 1 && owner.HangFirstTrain > TimeSpan.Zero)
+                {
+                    Thread.Sleep(owner.HangFirstTrain); // ignores the token, as a stuck native call would
+                }
+
+                inner.Train(steps, seed, cancellationToken);
+            }
+
+            public IReadOnlyDictionary<string, double> Evaluate(DataSplit split) => inner.Evaluate(split);
+
+            public void Save(Stream destination) => inner.Save(destination);
+
+            public void Load(Stream source) => inner.Load(source);
+
+            public void CopyFrom(ITrainable other) => inner.CopyFrom(((Hanging)other).Inner);
+
+            public void Dispose() => inner.Dispose();
         }
     }
 }

@@ -1,75 +1,51 @@
 using Cohort.Core.Storage;
+using Cohort.Core.Tests.Storage;
 
 namespace Cohort.Storage.Postgres.Tests;
 
-public sealed class PostgresCheckpointStoreTests
+public sealed class PostgresCheckpointStoreTests : CheckpointStoreContractTests, IAsyncLifetime
 {
-    private static async Task<(PostgresExperimentStore Store, PostgresCheckpointStore Checkpoints)> OpenAsync()
+    private readonly List<PostgresExperimentStore> _stores = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var store in _stores)
+        {
+            await store.DisposeAsync();
+        }
+    }
+
+    protected override async Task<ICheckpointStore> CreateStoreAsync()
     {
         var store = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), PostgresTestDatabase.NewExperiment("ckpt"), null, CancellationToken.None);
-        return (store, new PostgresCheckpointStore(store.DataSource, store.Experiment));
+        _stores.Add(store);
+        return new PostgresCheckpointStore(store.DataSource, store.Experiment);
     }
 
-    private static byte[] Bytes(int length, int seed)
+    protected override void Corrupt(ICheckpointStore store, string run, string hash)
     {
-        var bytes = new byte[length];
-        for (var i = 0; i < length; i++)
-        {
-            bytes[i] = (byte)((i * 31) + seed);
-        }
-
-        return bytes;
-    }
-
-    [PostgresFact]
-    public async Task Put_Should_StoreOnceAndReadBack_When_TheSameBytesArePutTwice()
-    {
-        var (store, checkpoints) = await OpenAsync();
-        await using var _ = store;
-        var bytes = Bytes(3_000_000, 1);
-
-        var first = checkpoints.Put(bytes, 40);
-        var second = checkpoints.Put(bytes, 40);
-
-        Assert.Equal(first, second);
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), first.Hash);
-        Assert.Equal(bytes, checkpoints.Read(first));
-        Assert.True(checkpoints.Contains(first));
+        var checkpoints = (PostgresCheckpointStore)store;
+        using var connection = _stores.Single(s => s.Experiment == checkpoints.Experiment).DataSource.OpenConnection();
+        using var command = new Npgsql.NpgsqlCommand(
+            "UPDATE cohort_checkpoints SET data = set_byte(data, 10, 255 - get_byte(data, 10)) WHERE experiment = @e AND run = @r AND hash = @h;", connection);
+        command.Parameters.AddWithValue("e", checkpoints.Experiment);
+        command.Parameters.AddWithValue("r", run);
+        command.Parameters.AddWithValue("h", hash);
+        Assert.Equal(1, command.ExecuteNonQuery());
     }
 
     [PostgresFact]
-    public async Task Read_Should_ThrowNamingTheCheckpoint_When_TheStoredBytesWereAltered()
+    public async Task Read_Should_FindACheckpointStoredBeforeRunsScopedThem_When_ItsRunIsEmpty()
     {
-        var (store, checkpoints) = await OpenAsync();
-        await using var _ = store;
-        var checkpoint = checkpoints.Put(Bytes(1000, 2), 8);
-        await using (var connection = await store.DataSource.OpenConnectionAsync())
-        {
-            await using var command = new Npgsql.NpgsqlCommand(
-                "UPDATE cohort_checkpoints SET data = set_byte(data, 10, 255 - get_byte(data, 10)) WHERE experiment = @e AND hash = @h;", connection);
-            command.Parameters.AddWithValue("e", store.Experiment);
-            command.Parameters.AddWithValue("h", checkpoint.Hash);
-            Assert.Equal(1, await command.ExecuteNonQueryAsync());
-        }
+        // Given a checkpoint row written by schema version 1 (no run: '' after migration 2)
+        var store = (PostgresCheckpointStore)await CreateStoreAsync();
+        var a = Bytes(500, 8);
+        store.Put("", [a]);
 
-        var error = Assert.Throws<CheckpointCorruptException>(() => checkpoints.Read(checkpoint));
-
-        Assert.Contains(checkpoint.Hash, error.Message, StringComparison.Ordinal);
-        Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
-    }
-
-    [PostgresFact]
-    public async Task Read_Should_Throw_When_TheCheckpointIsMissing_AndCollectShouldKeepOnlyLiveOnes()
-    {
-        var (store, checkpoints) = await OpenAsync();
-        await using var _ = store;
-        var keep = checkpoints.Put(Bytes(100, 3), 1);
-        var drop = checkpoints.Put(Bytes(100, 4), 2);
-
-        Assert.Equal(1, checkpoints.Collect(new HashSet<string> { keep.Hash }));
-
-        Assert.True(checkpoints.Contains(keep));
-        Assert.False(checkpoints.Contains(drop));
-        Assert.Contains("missing", Assert.Throws<CheckpointCorruptException>(() => checkpoints.Read(drop)).Message, StringComparison.Ordinal);
+        // Then a run can still read it
+        Assert.Equal(a.Bytes, store.Read("pbt", a.Checkpoint));
+        Assert.True(store.Contains("pbt", a.Checkpoint));
     }
 }

@@ -20,6 +20,27 @@ public sealed class PostgresCoordinationTests
     }
 
     [PostgresFact]
+    public async Task ExperimentLock_Should_RefuseASecondCoordinatorNamingTheFirst_Until_ItIsReleased()
+    {
+        // Given a coordinator holding an experiment
+        var experiment = PostgresTestDatabase.NewExperiment("lock");
+        await using var store = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, CancellationToken.None);
+        var first = await PostgresExperimentLock.AcquireAsync(store.DataSource, experiment, CancellationToken.None);
+
+        // When a second coordinator tries, on a pool of its own (another process would have one)
+        await using var other = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, CancellationToken.None);
+        var error = await Assert.ThrowsAsync<RunLockedException>(
+            () => PostgresExperimentLock.AcquireAsync(other.DataSource, experiment, CancellationToken.None));
+
+        // Then it is refused naming the first; once the first lets go, it succeeds
+        Assert.Equal(first.Owner, error.Holder);
+        Assert.Contains(experiment, error.Message, StringComparison.Ordinal);
+        await first.DisposeAsync();
+        await using var second = await PostgresExperimentLock.AcquireAsync(other.DataSource, experiment, CancellationToken.None);
+        Assert.Equal(second.Owner, await other.GetMetadataAsync(PostgresExperimentLock.OwnerKey, CancellationToken.None));
+    }
+
+    [PostgresFact]
     public async Task TryClaim_Should_SkipTasksClaimedByOthers_When_TheirLeaseIsLive()
     {
         var time = new ManualTimeProvider();
@@ -121,7 +142,7 @@ public sealed class PostgresCoordinationTests
             {
                 await c.ReportAsync(StoreTestData.Result(0, 0), ct);
                 await c.AppendAsync(StoreTestData.Result(1, 0), StoreTestData.Events(1, 50, 3), ct);
-                await c.CompleteRunAsync(ct);
+                await c.CompleteRunAsync(RunStatus.Completed, null, ct);
                 throw new InvalidOperationException("killed mid-decision");
             },
             None));

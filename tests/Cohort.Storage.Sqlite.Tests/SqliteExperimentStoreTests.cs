@@ -212,6 +212,156 @@ public sealed class SqliteExperimentStoreTests : ExperimentStoreContractTests, I
         Assert.Equal(1L, Query("SELECT COUNT(DISTINCT result_id) FROM events;"));
     }
 
+    [Fact]
+    public async Task ReadResults_Should_FailNamingTheFileRunAndRow_When_OneBitOfAStoredScoreFlipped()
+    {
+        // Given a run with stored results
+        await WriteRunAsync();
+
+        // When one bit of a stored score flips (a validation loss digit, 0x30 -> 0x31 style)
+        FlipABit("results", 2, "\"validation\"");
+        await using var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.ReadResultsAsync("pbt", None));
+
+        // Then reading fails with the file, the run and the row named
+        Assert.Contains(DatabasePath, e.Message, StringComparison.Ordinal);
+        Assert.Contains("row 2 of table results (run 'pbt') fails its checksum", e.Message, StringComparison.Ordinal);
+        Assert.Equal(("pbt", "results 2"), (e.Run, e.Row));
+    }
+
+    [Fact]
+    public async Task ReadEvents_Should_FailNamingTheFileRunAndRow_When_AByteOfAnEventIs0xFF()
+    {
+        // Given a run with stored events
+        await WriteRunAsync();
+
+        // When one byte of an event's document becomes 0xFF (no longer UTF-8)
+        SetByte("events", 3, 3, 0xFF);
+        await using var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.ReadEventsAsync("pbt", None));
+
+        // Then reading fails with the file, the run and the row named
+        Assert.Contains(DatabasePath, e.Message, StringComparison.Ordinal);
+        Assert.Contains("row 3 of table events (run 'pbt')", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadResults_Should_NameTheFileAndRow_When_ARowWithoutAChecksumNoLongerDecodes()
+    {
+        // Given rows written without a checksum (as before schema version 3), one of them damaged by a 0xFF byte in a key
+        await WriteRunAsync();
+        Execute("UPDATE results SET checksum = NULL;");
+        SetByte("results", 2, 3, 0xFF);
+        await using var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+
+        // When the results are read
+        var e = await Assert.ThrowsAsync<StoreException>(() => store.ReadResultsAsync("pbt", None));
+
+        // Then the error names the file and the row, not only the JSON path
+        Assert.Contains(DatabasePath, e.Message, StringComparison.Ordinal);
+        Assert.Contains("row 2 of table results (run 'pbt') cannot be read", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Open_Should_MigrateAndReadOldRows_When_TheDatabasePredatesChecksums()
+    {
+        // Given a database at schema version 2: rows without a checksum column
+        var written = await WriteRunAsync();
+        Execute("ALTER TABLE results DROP COLUMN checksum; ALTER TABLE events DROP COLUMN checksum; DELETE FROM schema_version WHERE version = 3;");
+
+        // When it is opened by this version
+        await using var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+
+        // Then it is migrated, its old rows are read (unverified), and new rows carry a checksum
+        Assert.Equal(SqliteMigrations.LatestVersion, await store.GetSchemaVersionAsync(None));
+        var read = await store.ReadResultsAsync("pbt", None);
+        Assert.Equal(written.Count, read.Count);
+        StoreTestData.AssertSameResult(written[1], read[1]);
+        Assert.Equal(6, (await store.ReadEventsAsync("pbt", None)).Count);
+        await store.AppendAsync("pbt", StoreTestData.Result(0, 5), StoreTestData.Events(0, 300, 1), None);
+        Assert.Equal(0L, Query("SELECT COUNT(*) FROM results WHERE ordinal = 5 AND checksum IS NULL;"));
+        Assert.Equal(written.Count + 1, (await store.ReadResultsAsync("pbt", None)).Count);
+    }
+
+    [Fact]
+    public async Task Open_Should_NameTheFile_When_TheDatabaseIsMalformed()
+    {
+        // Given a database whose pages were overwritten
+        await WriteRunAsync();
+        var bytes = File.ReadAllBytes(DatabasePath);
+        for (var i = 100; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)(i * 7);
+        }
+
+        File.WriteAllBytes(DatabasePath, bytes);
+
+        // When it is opened and read
+        var e = await Assert.ThrowsAsync<StoreException>(async () =>
+        {
+            await using var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+            await store.ReadResultsAsync("pbt", None);
+        });
+
+        // Then the error names the file and says it is damaged
+        Assert.Contains($"SQLite database {DatabasePath}: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("damaged", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failed_Should_NameTheFileAndTheCause_When_TheDiskIsFull()
+    {
+        // Given SQLite's error for a full disk (SQLITE_FULL, 13)
+        var full = new SqliteException("SQLite Error 13: 'database or disk is full'.", 13);
+
+        // When it is reported
+        var e = SqliteDatabase.Failed(DatabasePath, full);
+
+        // Then the message names the file and what to do
+        Assert.Equal($"SQLite database {DatabasePath}: SQLite Error 13: 'database or disk is full'. The disk holding it is full; free space, then continue with 'cohort resume'.", e.Message);
+        Assert.Equal(DatabasePath, e.Store);
+    }
+
+    /// <summary>Writes run "pbt": three results with two events each (ids 1..3 and 1..6).</summary>
+    private async Task<List<TaskResult>> WriteRunAsync()
+    {
+        var results = Enumerable.Range(0, 3).Select(i => StoreTestData.Result(i, 0)).ToList();
+        await using var store = await SqliteExperimentStore.OpenAsync(DatabasePath, null, None);
+        await store.CreateRunAsync(new RunRecord("pbt", "pbt", "{}"), None);
+        foreach (var r in results)
+        {
+            await store.AppendAsync("pbt", r, StoreTestData.Events(r.Task.Member, r.Task.EndStep, 2), None);
+        }
+
+        return results;
+    }
+
+    /// <summary>Flips the lowest bit of the first digit after <paramref name="after"/> in a row's JSON (a score's digit).</summary>
+    private void FlipABit(string table, long id, string after)
+    {
+        var json = (byte[])Query($"SELECT CAST(json AS BLOB) FROM {table} WHERE id = {id};")!;
+        var at = System.Text.Encoding.UTF8.GetString(json).IndexOf(after, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{after}' is not in row {id}");
+        while (json[at] is < (byte)'0' or > (byte)'9')
+        {
+            at++;
+        }
+
+        SetByte(table, id, at, (byte)(json[at] ^ 0x01));
+    }
+
+    private void SetByte(string table, long id, int index, byte value)
+    {
+        var json = (byte[])Query($"SELECT CAST(json AS BLOB) FROM {table} WHERE id = {id};")!;
+        json[index] = value;
+        using var connection = Connect();
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE {table} SET json = CAST(@json AS TEXT) WHERE id = {id};";
+        command.Parameters.AddWithValue("@json", json);
+        Assert.Equal(1, command.ExecuteNonQuery());
+    }
+
     private SqliteConnection Connect() =>
         new(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
 

@@ -82,6 +82,35 @@ internal sealed class ProgressDisplay : IProgressObserver, IDisposable
         }
     }
 
+    public void TaskRetried(TaskRetriedProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        lock (_gate)
+        {
+            var task = progress.Task;
+            Print(true, I($"[{_run.Info.Name}] member {task.Member} training steps {task.StartStep:N0}–{task.EndStep:N0}: attempt {progress.Attempt} of {progress.Attempts} failed, retrying: {progress.Error}"));
+        }
+    }
+
+    public void MemberExcluded(MemberExcludedProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        lock (_gate)
+        {
+            Print(true, I($"[{_run.Info.Name}] member {progress.Member} excluded at step {progress.Step:N0}, its tasks kept failing: {progress.Cause}"));
+        }
+    }
+
+    public void CheckpointRepaired(CheckpointRepairedProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        lock (_gate)
+        {
+            var producer = progress.Producer;
+            Print(true, I($"[{_run.Info.Name}] checkpoint {progress.Checkpoint.Hash[..12]} recomputed by re-running member {producer.Member} steps {producer.StartStep:N0}–{producer.EndStep:N0} ({progress.TasksRerun} task(s) in all), hash verified; the stored copy: {progress.Problem}"));
+        }
+    }
+
     public void RunFinished(RunOutcome outcome)
     {
         lock (_gate)

@@ -123,7 +123,7 @@ internal sealed class RunProgress(RunInfo info, Objective objective)
         var best = BestMember is null ? "no completed evaluation" : BestEvaluation("best evaluation");
         var failures = Failures + Diverged > 0 ? I($" · {Failures:N0} failed, {Diverged:N0} diverged") : " · 0 failures";
         var message = outcome.Status == RunStatus.Completed || outcome.Message is null ? "" : " — " + outcome.Message;
-        return I($"[{Info.Name}] {outcome.Status.ToString().ToLowerInvariant()}: {outcome.StepsTrained:N0} steps in {outcome.WallSeconds:F1} s{rate} · {best} · {Exploits:N0} exploits{failures}{message}");
+        return I($"[{Info.Name}] {RunStatusNames.Name(outcome.Status)}: {outcome.StepsTrained:N0} steps in {outcome.WallSeconds:F1} s{rate} · {best} · {Exploits:N0} exploits{failures}{message}");
     }
 
     private string BarLine(int width)

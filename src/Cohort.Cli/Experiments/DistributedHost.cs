@@ -35,15 +35,13 @@ internal sealed record DistributedOptions(
 /// </summary>
 internal sealed class DistributedHost(Terminal terminal, DistributedOptions options)
 {
-    /// <summary>Metadata value of <see cref="ExperimentDirectory.CheckpointsKey"/>: checkpoints live in the database.</summary>
-    public const string DatabaseCheckpoints = "database";
-
     private TextWriter Output => terminal.Out;
 
     /// <summary><c>cohort run SPEC --storage</c>: create or rejoin the experiment, work, then write the summary.</summary>
     public async Task<int> RunAsync(ExperimentSpec spec, ExperimentDirectory directory, CancellationToken cancellationToken)
     {
         await using var store = await OpenAsync(spec.Experiment, cancellationToken).ConfigureAwait(false);
+        await using var coordinator = await PostgresExperimentLock.AcquireAsync(store.DataSource, spec.Experiment, cancellationToken).ConfigureAwait(false);
         var catalog = CohortCatalog.Instance;
         var specJson = catalog.ToJson(spec);
         var stored = await store.GetMetadataAsync(ExperimentDirectory.SpecKey, cancellationToken).ConfigureAwait(false);
@@ -53,7 +51,7 @@ internal sealed class DistributedHost(Terminal terminal, DistributedOptions opti
                 $"{options.Storage.Display} already holds experiment '{spec.Experiment}' with a different spec or seed; rename the experiment or use another database.");
         }
 
-        var location = options.Checkpoints is { } dir ? Path.GetFullPath(dir) : DatabaseCheckpoints;
+        var location = options.Checkpoints is { } dir ? Path.GetFullPath(dir) : ExperimentDirectory.DatabaseCheckpoints;
         if (await store.GetMetadataAsync(ExperimentDirectory.CheckpointsKey, cancellationToken).ConfigureAwait(false) is null)
         {
             await store.SetMetadataAsync(ExperimentDirectory.CheckpointsKey, location, cancellationToken).ConfigureAwait(false);
@@ -188,7 +186,7 @@ internal sealed class DistributedHost(Terminal terminal, DistributedOptions opti
 
         terminal.Line(string.Create(CultureInfo.InvariantCulture, $"Worker {workerOptions.Owner} on experiment '{spec.Experiment}'"));
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
-            .Where(r => r.Status == RunStatus.Completed)
+            .Where(r => r.Status is RunStatus.Completed or RunStatus.CompletedWithFailures)
             .Select(r => r.Name)
             .ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < spec.Runs.Count; i++)
@@ -203,7 +201,12 @@ internal sealed class DistributedHost(Terminal terminal, DistributedOptions opti
             var latest = new DecisionCounter(catalog.CreateScheduler(spec, run));
             var info = new RunInfo(run.Name, latest.Method, i, spec.Runs.Count, latest.Population, spec.Steps, () => latest.Exploits);
             using var display = new ProgressDisplay(terminal, objective, info);
-            var worker = new DistributedWorker(store, checkpoints, workerOptions with { Retries = run.Retries }, display, logger: logger);
+            var worker = new DistributedWorker(
+                store,
+                checkpoints,
+                workerOptions with { Retries = run.Retries, TaskTimeout = run.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(run.TimeoutSeconds) : null },
+                display,
+                logger: logger);
             var outcome = await worker.RunAsync(
                 new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, catalog.ToJson(spec, run)),
                 () => latest = new DecisionCounter(catalog.CreateScheduler(spec, run)),
@@ -216,15 +219,16 @@ internal sealed class DistributedHost(Terminal terminal, DistributedOptions opti
             }
         }
 
-        return ExitCodes.Success;
+        var runs = await store.GetRunsAsync(cancellationToken).ConfigureAwait(false);
+        return runs.All(r => r.Status == RunStatus.Completed) ? ExitCodes.Success : ExitCodes.Failure;
     }
 
     private async Task<ICheckpointStore> CheckpointsAsync(PostgresExperimentStore store, CancellationToken cancellationToken)
     {
         var location = options.Checkpoints is { } dir
             ? Path.GetFullPath(dir)
-            : await store.GetMetadataAsync(ExperimentDirectory.CheckpointsKey, cancellationToken).ConfigureAwait(false) ?? DatabaseCheckpoints;
-        return string.Equals(location, DatabaseCheckpoints, StringComparison.Ordinal)
+            : await store.GetMetadataAsync(ExperimentDirectory.CheckpointsKey, cancellationToken).ConfigureAwait(false) ?? ExperimentDirectory.DatabaseCheckpoints;
+        return string.Equals(location, ExperimentDirectory.DatabaseCheckpoints, StringComparison.Ordinal)
             ? new PostgresCheckpointStore(store.DataSource, store.Experiment)
             : new FileCheckpointStore(location);
     }

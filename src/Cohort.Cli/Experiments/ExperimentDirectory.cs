@@ -28,8 +28,11 @@ internal sealed class ExperimentDirectory(string path)
     /// <summary>Metadata key: the data directory the experiment was run with (absolute), used by resume and replay.</summary>
     public const string DataKey = "data_dir";
 
-    /// <summary>Metadata key: where checkpoints live — a path relative to the directory, an absolute path, or "database".</summary>
+    /// <summary>Metadata key: where checkpoints live — a path relative to the directory, an absolute path, or <see cref="DatabaseCheckpoints"/>.</summary>
     public const string CheckpointsKey = "checkpoints";
+
+    /// <summary>Metadata value of <see cref="CheckpointsKey"/>: checkpoints live in the experiment's database.</summary>
+    public const string DatabaseCheckpoints = "database";
 
     /// <summary>The files and folders <c>cohort run</c> and the other commands write; <c>--overwrite</c> deletes these and nothing else.</summary>
     private static readonly string[] s_outputs =
@@ -182,9 +185,12 @@ internal sealed class ExperimentDirectory(string path)
         return await store.GetMetadataAsync(DataKey, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Where this experiment's checkpoints are (stored relative paths start at the directory).</summary>
-    public string CheckpointsPath(string? stored) =>
-        System.IO.Path.GetFullPath(stored ?? CheckpointDirectory, FullPath);
+    /// <summary>Deletes the writer's lock files (after the lock was released, when the command created the directory and stored nothing).</summary>
+    public void DeleteLockFiles()
+    {
+        File.Delete(System.IO.Path.Combine(FullPath, RunDirectoryLock.FileName));
+        File.Delete(System.IO.Path.Combine(FullPath, RunDirectoryLock.OwnerFileName));
+    }
 
     /// <summary>Appends a time-stamped line to cohort.log (secrets masked); null when that failed, else the log's path.</summary>
     public string? AppendLog(string text) => AppendLog(FullPath, text);

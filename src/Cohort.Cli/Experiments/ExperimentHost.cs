@@ -18,12 +18,14 @@ namespace Cohort.Cli.Experiments;
 /// <param name="DataDirectory">Explicit data directory (<c>--data-dir</c>); null = the one the experiment stored, else COHORT_DATA or the default.</param>
 /// <param name="Overwrite"><c>--overwrite</c>: delete the experiment already in the directory first.</param>
 /// <param name="TrainDelay">Fault injection for tests (hidden <c>--fault-train-delay-ms</c>): every Train call sleeps this long first.</param>
-internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Overwrite = false, TimeSpan TrainDelay = default);
+/// <param name="CommitDelay">Fault injection for crash tests (hidden <c>--fault-commit-delay-ms</c>): <see cref="RunnerOptions.CommitDelay"/>.</param>
+internal sealed record HostOptions(int? Workers, string? DataDirectory, bool Overwrite = false, TimeSpan TrainDelay = default, TimeSpan CommitDelay = default);
 
 /// <summary>
-/// Runs an experiment in a directory: the SQLite store (<c>cohort.db</c>), content-addressed checkpoints
-/// (<c>checkpoints/</c>), then <c>summary.json</c>, <c>events.csv</c>, the report and the results table. Running is
-/// resuming: runs already completed are skipped and a run that was interrupted continues from its stored results.
+/// Runs an experiment in a directory: the SQLite store (<c>cohort.db</c>, which also holds the content-addressed
+/// checkpoints), then <c>summary.json</c>, <c>events.csv</c>, the report and the results table. Running is resuming:
+/// runs already completed are skipped and a run that was interrupted continues from its stored results. One writer at
+/// a time: the directory is locked (<see cref="RunDirectoryLock"/>) for as long as the command runs.
 /// The data is found (or downloaded) before anything is written, so a failed download leaves nothing behind; the data
 /// directory is stored with the experiment, so <c>resume</c> and <c>replay</c> find it without <c>--data-dir</c>.
 /// </summary>
@@ -33,13 +35,27 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
     public async Task<int> RunAsync(ExperimentSpec spec, ExperimentDirectory directory, bool resuming, CancellationToken cancellationToken)
     {
         var catalog = CohortCatalog.Instance;
+
+        // The directory must be writable, and its writer's lock held, before anything in it is read, deleted or written.
+        var created = directory.Prepare();
+        RunDirectoryLock writer;
+        try
+        {
+            writer = RunDirectoryLock.Acquire(directory.FullPath);
+        }
+        catch
+        {
+            ExperimentDirectory.Remove(created);
+            throw;
+        }
+
+        using var held = writer;
         if (options.Overwrite)
         {
             directory.DeleteOutputs();
         }
 
         string? storedData = null;
-        string? storedCheckpoints = null;
         if (directory.HasDatabase)
         {
             await using var existing = await directory.OpenStoreAsync(cancellationToken).ConfigureAwait(false);
@@ -52,11 +68,9 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
             }
 
             storedData = await existing.GetMetadataAsync(ExperimentDirectory.DataKey, cancellationToken).ConfigureAwait(false);
-            storedCheckpoints = await existing.GetMetadataAsync(ExperimentDirectory.CheckpointsKey, cancellationToken).ConfigureAwait(false);
         }
 
-        // The directory must be writable and the data at hand before the store is created: a failure here leaves nothing.
-        var created = directory.Prepare();
+        // The data must be at hand before the store is created: a failure here leaves nothing (but the lock's files).
         var data = DataRoot(storedData);
         ITrainableFactory factory;
         try
@@ -69,7 +83,13 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
         }
         catch
         {
-            ExperimentDirectory.Remove(created);
+            if (created.Count > 0)
+            {
+                writer.Dispose();
+                directory.DeleteLockFiles();
+                ExperimentDirectory.Remove(created);
+            }
+
             throw;
         }
 
@@ -77,21 +97,27 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
         await RememberAsync(store, catalog.ToJson(spec), data, storedData, cancellationToken).ConfigureAwait(false);
         directory.AppendLog(string.Create(CultureInfo.InvariantCulture, $"{(resuming ? "resume" : "run")}: experiment '{spec.Experiment}', runs {string.Join(", ", spec.Runs.Select(r => r.Name))}, seed {spec.Seed}, data {DataDirectory.Resolve(data).Root}"));
 
-        var checkpoints = new FileCheckpointStore(directory.CheckpointsPath(storedCheckpoints));
+        // Checkpoints live in cohort.db; a directory from before that (a checkpoints/ folder) has its live checkpoints
+        // recomputed on resume, as any missing checkpoint is (tasks are pure).
+        await using var checkpoints = await SqliteCheckpointStore.OpenAsync(directory.Database, cancellationToken).ConfigureAwait(false);
         var workers = WorkerBudget.Choose(options.Workers, factory.ThreadsPerTrainable, Environment.ProcessorCount, terminal.Problem);
         var objective = spec.Objective;
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
-            .Where(r => r.Status == RunStatus.Completed)
-            .Select(r => r.Name)
-            .ToHashSet(StringComparer.Ordinal);
+            .Where(r => r.Status is RunStatus.Completed or RunStatus.CompletedWithFailures)
+            .ToDictionary(r => r.Name, StringComparer.Ordinal);
 
         var status = ExitCodes.Success;
         for (var i = 0; i < spec.Runs.Count; i++)
         {
             var run = spec.Runs[i];
-            if (completed.Contains(run.Name))
+            if (completed.TryGetValue(run.Name, out var done))
             {
-                if (resuming)
+                if (done.Status != RunStatus.Completed)
+                {
+                    status = ExitCodes.Failure;
+                    terminal.Problem($"[{run.Name}] already {RunStatusNames.Name(done.Status)}: {done.Message}");
+                }
+                else if (resuming)
                 {
                     terminal.Line($"[{run.Name}] already completed");
                 }
@@ -110,6 +136,7 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
                     Retries = run.Retries,
                     TaskTimeout = run.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(run.TimeoutSeconds) : null,
                     StepsPerMember = spec.Steps,
+                    CommitDelay = options.CommitDelay,
                 },
                 display);
             var outcome = await runner.RunAsync(
@@ -129,7 +156,7 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
             }
             else
             {
-                await RunSamples.StoreAsync(store, factory, checkpoints.Read, run.Name, objective, terminal, cancellationToken).ConfigureAwait(false);
+                await RunSamples.StoreAsync(store, factory, c => checkpoints.Read(run.Name, c), run.Name, objective, terminal, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -164,7 +191,7 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
         if (await store.GetMetadataAsync(ExperimentDirectory.SpecKey, cancellationToken).ConfigureAwait(false) is null)
         {
             await store.SetMetadataAsync(ExperimentDirectory.SpecKey, specJson, cancellationToken).ConfigureAwait(false);
-            await store.SetMetadataAsync(ExperimentDirectory.CheckpointsKey, ExperimentDirectory.CheckpointDirectory, cancellationToken).ConfigureAwait(false);
+            await store.SetMetadataAsync(ExperimentDirectory.CheckpointsKey, ExperimentDirectory.DatabaseCheckpoints, cancellationToken).ConfigureAwait(false);
         }
 
         var resolved = DataDirectory.Resolve(data);

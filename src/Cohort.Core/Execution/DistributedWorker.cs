@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
@@ -17,8 +18,10 @@ namespace Cohort.Core.Execution;
 /// <item><b>Claim.</b> It claims the first pending task nobody holds (a lease that it renews by heartbeat while
 /// training). A worker that dies stops renewing; when its lease expires another worker claims the task and runs it
 /// from the same checkpoint. Tasks are pure, so the re-run gives the same result.</item>
-/// <item><b>Train</b> from the task's checkpoint (loaded from the checkpoint store, hash verified), save the new
-/// checkpoint.</item>
+/// <item><b>Train</b> with the same <see cref="TaskExecutor"/> as the one-process runner: the member's trainable stays
+/// warm in memory while the member keeps coming back to this worker, otherwise its checkpoint is loaded from the shared
+/// checkpoint store (hash verified); retries and the per-task timeout apply. The new checkpoint is stored durably
+/// before the result is reported.</item>
 /// <item><b>Report and decide</b>, in one transaction holding the run's lock: record its result as reported, catch up,
 /// then tell the scheduler every reported result that is next in <see cref="IScheduler.Pending"/> order (or, with
 /// <see cref="TellOrder.Completion"/>, every reported pending result in report order), appending each with the events
@@ -26,7 +29,10 @@ namespace Cohort.Core.Execution;
 /// the next lock holder tells it (a worker with nothing to claim takes the lock to tell waiting reports). The
 /// exploit/explore decisions are thus taken exactly once, by whoever holds the lock when their inputs are complete;
 /// for synchronous PBT that is the generation's last arrival (the barrier is the stored results themselves). A
-/// (member, ordinal) is recorded at most once, so no step is counted twice.</item>
+/// (member, ordinal) is recorded at most once, so no step is counted twice. The lock holder also deletes the
+/// checkpoints its decisions left unreferenced (the run's <see cref="LiveCheckpoints"/> before and after, a set
+/// difference), once the transaction committed; the worker that completes the run removes whatever else is left
+/// (checkpoints of workers that died between storing a checkpoint and reporting it).</item>
 /// </list>
 /// When the transaction fails (connection lost, worker killed) nothing of it is kept; the worker rebuilds its scheduler
 /// from the store and carries on. With the default <see cref="TellOrder.PendingOrder"/> the stored log is exactly that
@@ -34,9 +40,6 @@ namespace Cohort.Core.Execution;
 /// </summary>
 public sealed class DistributedWorker
 {
-    private static readonly ulong InitPurpose = Randomness.Seeds.Purpose("init");
-
-
     private readonly ICoordinationStore _store;
     private readonly ICheckpointStore _checkpoints;
     private readonly DistributedWorkerOptions _options;
@@ -104,7 +107,14 @@ public sealed class DistributedWorker
 
     /// <summary>One worker's view of one run.</summary>
     private sealed class Session(DistributedWorker worker, RunDefinition run, Func<IScheduler> createScheduler, ITrainableFactory factory)
+        : ITaskCheckpoints
     {
+        private readonly LiveCheckpoints _live = new();
+        private readonly List<MemberFinished> _failed = [];
+        private readonly ConcurrentQueue<TaskRetriedProgress> _retries = new();
+        private readonly ConcurrentQueue<CheckpointRepairedProgress> _repairs = new();
+        private readonly ConcurrentDictionary<string, TrainTask> _producers = new(StringComparer.Ordinal);
+        private TaskExecutor _executor = null!;
         private IScheduler _scheduler = null!;
         private long _cursor;
         private int _results;
@@ -122,6 +132,17 @@ public sealed class DistributedWorker
 
         public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
         {
+            using var executor = new TaskExecutor(
+                run,
+                factory,
+                new TaskExecutorOptions(1, Options.Retries, Options.TaskTimeout, Options.VerifyWeightExchange, Options.TestEvaluation, Options.StepsPerMember),
+                this,
+                worker._time,
+                worker._logger,
+                retried: _retries.Enqueue,
+                producer: hash => _producers.GetValueOrDefault(hash),
+                repaired: _repairs.Enqueue);
+            _executor = executor;
             _start = worker._time.GetTimestamp();
             Rebuild();
             var method = _scheduler.Method;
@@ -152,7 +173,8 @@ public sealed class DistributedWorker
                     backoff = TimeSpan.FromMilliseconds(200);
                     if (_scheduler.IsFinished)
                     {
-                        return await FinishAsync(RunStatus.Completed, null).ConfigureAwait(false);
+                        var (status, message) = RunFailures.Status(_failed, _scheduler, _latest.Count);
+                        return await FinishAsync(status, message).ConfigureAwait(false);
                     }
 
                     if (!worked)
@@ -231,6 +253,18 @@ public sealed class DistributedWorker
                 await Store.ReleaseClaimAsync(run.Name, TaskKey.Of(task), Options.Owner, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
+            finally
+            {
+                while (_retries.TryDequeue(out var retry))
+                {
+                    worker._observer.TaskRetried(retry);
+                }
+
+                while (_repairs.TryDequeue(out var repair))
+                {
+                    worker._observer.CheckpointRepaired(repair);
+                }
+            }
 
             if (result is null)
             {
@@ -254,7 +288,7 @@ public sealed class DistributedWorker
             {
                 try
                 {
-                    _ = _scheduler.Tell(stored.Result);
+                    RunFailures.Collect(_scheduler.Tell(stored.Result), _failed);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -275,18 +309,28 @@ public sealed class DistributedWorker
         private async Task ReportAsync(TaskResult? mine, CancellationToken cancellationToken)
         {
             var finished = new List<TaskResult>();
+            var dead = new HashSet<string>(StringComparer.Ordinal);
+            HashSet<string>? live = null;
+            var reportedMine = true;
+            var completed = false;
             _decided = false;
             var (acquired, _) = await Store.TryCoordinateAsync(
                 run.Name,
                 async (c, ct) =>
                 {
-                    if (mine is not null)
-                    {
-                        await c.ReportAsync(mine, ct).ConfigureAwait(false);
-                    }
+                    reportedMine = mine is null || await c.ReportAsync(mine, ct).ConfigureAwait(false);
 
                     Replay(await c.ReadResultsAfterAsync(_cursor, ct).ConfigureAwait(false));
+                    dead.Clear();
+                    dead.UnionWith(_live.Compute(_scheduler));
+                    if (!reportedMine && mine?.Checkpoint is { } rejected && !_scheduler.Pending.Contains(mine.Task))
+                    {
+                        // A duplicate of a task already told (this worker lost its lease): kept only if referenced.
+                        dead.Add(rejected.Hash);
+                    }
+
                     var reported = await c.ReadReportedAsync(ct).ConfigureAwait(false);
+                    var toAppend = new List<ToldResult>();
                     var pending = _scheduler.Pending;
                     var pendingKeys = pending.Select(TaskKey.Of).ToHashSet();
 
@@ -311,7 +355,7 @@ public sealed class DistributedWorker
                         if (position < 0)
                         {
                             // Same key, different task (the scheduler re-issued it) or no longer pending: never told.
-                            await c.DiscardReportAsync(TaskKey.Of(report.Task), ct).ConfigureAwait(false);
+                            await DiscardAsync(c, TaskKey.Of(report.Task), dead, ct).ConfigureAwait(false);
                             if (Options.TellOrder == TellOrder.PendingOrder)
                             {
                                 break;
@@ -320,8 +364,11 @@ public sealed class DistributedWorker
                             continue;
                         }
 
-                        await TellAndAppendAsync(c, report, finished, ct).ConfigureAwait(false);
+                        toAppend.Add(Tell(report));
+                        finished.Add(report);
                     }
+
+                    await AppendAsync(c, toAppend, ct).ConfigureAwait(false);
 
                     // Reports of tasks the scheduler no longer lists (withdrawn) can never be told.
                     var pendingNow = _scheduler.Pending.Select(TaskKey.Of).ToHashSet();
@@ -330,13 +377,17 @@ public sealed class DistributedWorker
                     {
                         if (!pendingNow.Contains(key) && !told.Contains(key))
                         {
-                            await c.DiscardReportAsync(key, ct).ConfigureAwait(false);
+                            await DiscardAsync(c, key, dead, ct).ConfigureAwait(false);
                         }
                     }
 
+                    live = _live.Compute(_scheduler);
+                    dead.ExceptWith(live);
                     if (_scheduler.IsFinished)
                     {
-                        await c.CompleteRunAsync(ct).ConfigureAwait(false);
+                        var (status, message) = RunFailures.Status(_failed, _scheduler, _latest.Count);
+                        await c.CompleteRunAsync(status, message, ct).ConfigureAwait(false);
+                        completed = true;
                     }
 
                     if (_decided && Options.DecisionDelay > TimeSpan.Zero)
@@ -365,6 +416,58 @@ public sealed class DistributedWorker
             {
                 ReportProgress(result);
             }
+
+            // Committed: the checkpoints the decisions let go can go (a crash here only leaves them for the sweep).
+            CollectAfterCommit(dead, live!, mine, completed);
+        }
+
+        /// <summary>Drops a report that can never be told; its checkpoint becomes a candidate for deletion.</summary>
+        private static async Task DiscardAsync(IRunCoordination c, TaskKey key, HashSet<string> dead, CancellationToken ct)
+        {
+            if (await c.DiscardReportAsync(key, ct).ConfigureAwait(false) is { } checkpoint)
+            {
+                dead.Add(checkpoint.Hash);
+            }
+        }
+
+        /// <summary>
+        /// After a committed decision: deletes the checkpoints it left unreferenced and lets go of warm trainables that
+        /// hold none of the live ones. The worker that completed the run also removes every other checkpoint of the
+        /// run that is not live (left by workers that died between storing a checkpoint and reporting it).
+        /// </summary>
+        private void CollectAfterCommit(HashSet<string> dead, HashSet<string> live, TaskResult? mine, bool completed)
+        {
+            if (completed)
+            {
+                dead.UnionWith(worker._checkpoints.List(run.Name));
+                dead.ExceptWith(live);
+            }
+
+            if (dead.Count > 0)
+            {
+                worker._checkpoints.Delete(run.Name, dead);
+                DistributedWorkerLog.Collected(worker._logger, run.Name, Options.Owner, dead.Count);
+            }
+
+            if (mine?.Checkpoint is { } own)
+            {
+                live.Add(own.Hash); // the member's next task may come back here
+            }
+
+            _executor.Evict(live);
+        }
+
+        byte[] ITaskCheckpoints.Read(CheckpointRef checkpoint) => worker._checkpoints.Read(run.Name, checkpoint);
+
+        // Stored durably before the result is reported: another worker may start from it at once.
+        void ITaskCheckpoints.Written(CheckpointBytes checkpoint) => worker._checkpoints.Put(run.Name, [checkpoint]);
+
+        byte[]? ITaskCheckpoints.Spare(int length) => null;
+
+        void ITaskCheckpoints.Repaired(CheckpointBytes checkpoint)
+        {
+            worker._checkpoints.Delete(run.Name, [checkpoint.Checkpoint.Hash]);
+            worker._checkpoints.Put(run.Name, [checkpoint]);
         }
 
         private static int IndexOf(IReadOnlyList<TrainTask> pending, TrainTask task)
@@ -380,19 +483,41 @@ public sealed class DistributedWorker
             return -1;
         }
 
-        private async Task TellAndAppendAsync(IRunCoordination c, TaskResult result, List<TaskResult> finished, CancellationToken ct)
+        private ToldResult Tell(TaskResult result)
         {
             var events = _scheduler.Tell(result);
-            var sequence = await c.AppendAsync(result, events, ct).ConfigureAwait(false)
-                ?? throw new InvalidOperationException(
-                    $"Run '{run.Name}': member {result.Task.Member} task {result.Task.Ordinal} was recorded by another worker while this one held the run lock.");
-            _cursor = sequence;
             Track(result);
-            finished.Add(result);
+            var failedBefore = _failed.Count;
+            RunFailures.Collect(events, _failed);
+            for (var i = failedBefore; i < _failed.Count; i++)
+            {
+                var excluded = _failed[i];
+                worker._observer.MemberExcluded(new MemberExcludedProgress(run.Name, excluded.Member, excluded.Step, excluded.Message ?? "no message"));
+            }
+
             if (events.Any(e => e is Exploited or Explored or Bred))
             {
                 _decided = true;
                 DistributedWorkerLog.Decided(worker._logger, run.Name, Options.Owner, result.Task.Member, result.Task.Ordinal, events.Count);
+            }
+
+            return new ToldResult(result, events);
+        }
+
+        /// <summary>Appends what this lock holder told, in one round trip; a task recorded meanwhile is a broken invariant.</summary>
+        private async Task AppendAsync(IRunCoordination c, List<ToldResult> told, CancellationToken ct)
+        {
+            if (told.Count == 0)
+            {
+                return;
+            }
+
+            var sequences = await c.AppendBatchAsync(told, ct).ConfigureAwait(false);
+            for (var i = 0; i < told.Count; i++)
+            {
+                var task = told[i].Result.Task;
+                _cursor = sequences[i] ?? throw new InvalidOperationException(
+                    $"Run '{run.Name}': member {task.Member} task {task.Ordinal} was recorded by another worker while this one held the run lock.");
             }
         }
 
@@ -400,11 +525,7 @@ public sealed class DistributedWorker
         private async Task<TaskResult?> TrainWithHeartbeatAsync(TrainTask task, CancellationToken cancellationToken)
         {
             using var training = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var work = Task.Factory.StartNew(
-                () => Execute(task, training.Token),
-                training.Token,
-                TaskCreationOptions.LongRunning,
-                TaskScheduler.Default);
+            var work = _executor.ExecuteAsync(task, training.Token);
             var lost = false;
             var key = TaskKey.Of(task);
             while (!work.IsCompleted)
@@ -447,100 +568,6 @@ public sealed class DistributedWorker
             }
         }
 
-        /// <summary>Runs a task with retries; a task that keeps throwing is reported as failed.</summary>
-        private TaskResult Execute(TrainTask task, CancellationToken cancellationToken)
-        {
-            var attempts = Options.Retries + 1;
-            string? lastError = null;
-            for (var attempt = 1; attempt <= attempts; attempt++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                try
-                {
-                    return ExecuteOnce(task, cancellationToken);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (WeightExchangeException ex)
-                {
-                    return Failed(task, ex.Message);
-                }
-                catch (Exception ex)
-                {
-                    lastError = $"{ex.GetType().Name}: {ex.Message}";
-                    DistributedWorkerLog.AttemptFailed(worker._logger, run.Name, task.Member, task.Ordinal, attempt, lastError);
-                }
-            }
-
-            return Failed(task, string.Create(
-                CultureInfo.InvariantCulture,
-                $"Member {task.Member} task {task.Ordinal} (steps {task.StartStep}..{task.EndStep}) failed after {attempts} attempt(s): {lastError}"));
-        }
-
-        private static TaskResult Failed(TrainTask task, string message) =>
-            new(task, TaskOutcome.Failed, TaskExecution.EmptyMetrics, TaskExecution.EmptyMetrics, null, message);
-
-        /// <summary>Fresh or loaded trainable → train → evaluate → checkpoint. As <see cref="ExperimentRunner"/> does it.</summary>
-        private TaskResult ExecuteOnce(TrainTask task, CancellationToken cancellationToken)
-        {
-            using var trainable = factory.Create(Randomness.Seeds.Derive(run.Seed, (ulong)task.Member, InitPurpose));
-            if (task.From is not null && task.OptimizerStateFrom is { } stateFrom)
-            {
-                // An exploit that takes only the donor's weights: the member's own state, then the donor's weights.
-                if (trainable is not IWeightTransfer transfer)
-                {
-                    throw new InvalidOperationException(
-                        $"Member {task.Member}: copy_optimizer_state false needs a trainable that can take weights alone ({trainable.GetType().Name} cannot).");
-                }
-
-                using (var stream = new MemoryStream(worker._checkpoints.Read(stateFrom), writable: false))
-                {
-                    trainable.Load(stream);
-                }
-
-                using (var stream = new MemoryStream(worker._checkpoints.Read(task.From), writable: false))
-                {
-                    transfer.LoadWeights(stream);
-                }
-            }
-            else if (task.From is not null)
-            {
-                using (var stream = new MemoryStream(worker._checkpoints.Read(task.From), writable: false))
-                {
-                    trainable.Load(stream);
-                }
-
-                if (Options.VerifyWeightExchange)
-                {
-                    var actual = Hashing.Sha256Hex(TaskExecution.SaveBytes(trainable));
-                    if (!string.Equals(actual, task.From.Hash, StringComparison.Ordinal))
-                    {
-                        throw new WeightExchangeException(
-                            $"Member {task.Member} task {task.Ordinal}: after loading checkpoint {task.From.Hash}, its state hashes to {actual}; the weights were not exchanged correctly.");
-                    }
-                }
-            }
-
-            if (trainable.Step != task.StartStep)
-            {
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Member {task.Member} task {task.Ordinal} should start at step {task.StartStep} but its state is at step {trainable.Step}."));
-            }
-
-            var (validation, test, diverged) = TaskExecution.TrainAndEvaluate(
-                trainable, task, run.Objective.Metric, TaskExecution.EvaluatesTest(task, factory.HasTestSet, Options.TestEvaluation, Options.StepsPerMember), cancellationToken);
-            if (diverged is not null)
-            {
-                return new TaskResult(task, TaskOutcome.Diverged, validation, test, null, diverged);
-            }
-
-            var checkpoint = worker._checkpoints.Put(TaskExecution.SaveBytes(trainable), trainable.Step);
-            return new TaskResult(task, TaskOutcome.Completed, validation, test, checkpoint);
-        }
-
         private void Rebuild()
         {
             _scheduler = createScheduler();
@@ -550,6 +577,8 @@ public sealed class DistributedWorker
             _best = null;
             _bestScore = double.NegativeInfinity;
             _latest.Clear();
+            _live.Clear();
+            _failed.Clear();
         }
 
         private void Track(TaskResult result)
@@ -561,6 +590,11 @@ public sealed class DistributedWorker
             }
 
             _latest[result.Task.Member] = result;
+            _live.Told(result);
+            if (result.Checkpoint is { } checkpoint)
+            {
+                _producers.TryAdd(checkpoint.Hash, result.Task);
+            }
             var score = run.Objective.Score(result);
             if (score > _bestScore)
             {
@@ -629,6 +663,9 @@ internal static partial class DistributedWorkerLog
 
     [LoggerMessage(EventId = 109, Level = LogLevel.Information, Message = "Run {Run}: worker {Owner} deciding ({Results} result(s) told, holding the run lock)")]
     public static partial void Deciding(ILogger logger, string run, string owner, int results);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Debug, Message = "Run {Run}: worker {Owner} deleted {Count} checkpoint(s) nothing references")]
+    public static partial void Collected(ILogger logger, string run, string owner, int count);
 
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Run {Run}: worker {Owner} left ({Status}); it told {Told} of {Results} result(s)")]
     public static partial void Left(ILogger logger, string run, string owner, RunStatus status, int told, int results);

@@ -21,6 +21,9 @@ public sealed record DistributedWorkerOptions
     /// <summary>Re-runs of a task that threw (same inputs) before it is reported as failed; as <see cref="RunnerOptions.Retries"/>.</summary>
     public int Retries { get; init; } = 2;
 
+    /// <summary>As <see cref="RunnerOptions.TaskTimeout"/>: the wall-clock limit of one attempt; null for none.</summary>
+    public TimeSpan? TaskTimeout { get; init; }
+
     /// <summary>
     /// How long the store may keep failing (database restart, network loss) before the worker gives up. Meanwhile it
     /// backs off and retries, rebuilding its scheduler from the store each time.
@@ -58,6 +61,11 @@ public sealed record DistributedWorkerOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
+        if (TaskTimeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TaskTimeout), t, "The task timeout must be positive.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(StoreOutage, TimeSpan.Zero, nameof(StoreOutage));
         ArgumentOutOfRangeException.ThrowIfLessThan(DecisionDelay, TimeSpan.Zero, nameof(DecisionDelay));
         if (StepsPerMember is { } s && s <= 0)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
@@ -11,17 +12,21 @@ namespace Cohort.Core.Execution;
 /// Runs one run — an <see cref="IScheduler"/> — to completion on a pool of workers (DESIGN.md: workers execute pure
 /// tasks and know nothing about PBT).
 /// <list type="bullet">
-/// <item>The scheduler is only touched from the driver loop, one call at a time: workers run tasks, the driver tells
-/// results and appends each result with the events it triggered to the store in one call, in telling order.</item>
-/// <item>Every member keeps one live <see cref="ITrainable"/> in memory. A task starting from the member's own last
-/// checkpoint reuses it; one starting from a checkpoint another member holds live copies it in memory
-/// (<see cref="ITrainable.CopyFrom"/>); otherwise it is loaded from the checkpoint store. After a copy or load the
-/// receiver's state is saved and its SHA-256 compared with the checkpoint's hash.</item>
-/// <item>Starting is also resuming: the stored results of the run are replayed into the (fresh) scheduler first, and
-/// tasks that were in flight are simply run again.</item>
+/// <item>The scheduler is only touched from the driver loop, one call at a time: a <see cref="TaskExecutor"/> runs
+/// tasks (members' trainables kept warm, weights exchanged in memory, retries, timeout), the driver tells results in a
+/// deterministic order (<see cref="RunnerOptions.TellOrder"/>) and hands out what the scheduler asks for next.</item>
+/// <item>Durability comes in groups (issue 12): told results and the events they triggered are appended to the store
+/// in one transaction per batch (<see cref="RunnerOptions.CommitInterval"/>, <see cref="RunnerOptions.CommitBatchSize"/>),
+/// written behind while training goes on. A task's checkpoint stays in memory; a commit first stores the checkpoints
+/// the run still references (<see cref="LiveCheckpoints"/>) and are not stored yet, then the results, then deletes the
+/// stored checkpoints nothing references any more. A crash loses at most the batches not committed; tasks are pure,
+/// so resuming runs them again with the same results (docs/determinism.md, "What a crash costs").</item>
+/// <item>Starting is also resuming: the run's stored checkpoints are listed (the only scan, which removes what a crash
+/// left behind), its stored results are replayed into the (fresh) scheduler, and tasks that were in flight or not
+/// committed are simply run again.</item>
 /// <item>A task that throws or times out is retried with the same inputs, then reported as failed; a non-finite
-/// objective is reported as diverged. Cancellation stops the workers between steps and records the run as
-/// cancelled; a result is stored whole or not at all.</item>
+/// objective is reported as diverged. Cancellation stops the workers between steps, commits what was told and
+/// records the run as cancelled; a result is stored whole or not at all.</item>
 /// </list>
 /// </summary>
 public sealed class ExperimentRunner
@@ -33,12 +38,12 @@ public sealed class ExperimentRunner
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    /// <param name="checkpoints">Where checkpoints are written and read.</param>
+    /// <param name="checkpoints">Where checkpoints are stored durably and read.</param>
     /// <param name="store">Where results and events are appended (and read back on resume).</param>
     /// <param name="options">Execution options; defaults when null.</param>
     /// <param name="observer">Live progress; none when null.</param>
-    /// <param name="time">Clock for wall time and timeouts; the system clock when null.</param>
-    /// <param name="logger">Retries, failures, weight exchanges and collections; nothing when null.</param>
+    /// <param name="time">Clock for wall time, timeouts and commit intervals; the system clock when null.</param>
+    /// <param name="logger">Retries, failures, weight exchanges and commits; nothing when null.</param>
     public ExperimentRunner(
         ICheckpointStore checkpoints,
         IExperimentStore store,
@@ -85,29 +90,33 @@ public sealed class ExperimentRunner
         return await session.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The state of one run while it executes; all fields but the slots and the GC set belong to the driver.</summary>
+    /// <summary>The state of one run while it executes; everything here belongs to the driver loop.</summary>
     private sealed class RunSession
     {
         private readonly ExperimentRunner _runner;
         private readonly RunDefinition _run;
         private readonly IScheduler _scheduler;
         private readonly ITrainableFactory _factory;
-        private readonly Dictionary<int, MemberSlot> _slots = [];
-        private readonly Lock _slotsGate = new();
-
-        // Checkpoints written by workers whose results are not told yet (hash → count): live for collection.
-        private readonly Dictionary<string, int> _untold = new(StringComparer.Ordinal);
-        private readonly Lock _gcGate = new();
+        private readonly CheckpointLedger _ledger;
+        private readonly LiveCheckpoints _live = new();
 
         private readonly SortedDictionary<int, TaskResult> _latest = [];
-        private readonly Dictionary<int, CheckpointRef> _latestCheckpoint = [];
+        private readonly List<MemberFinished> _failed = [];
+        private readonly ConcurrentQueue<TaskRetriedProgress> _retries = new();
+        private readonly ConcurrentQueue<CheckpointRepairedProgress> _repairs = new();
+
+        // Which told task produced each checkpoint: what recomputes a corrupt one (tasks are pure).
+        private readonly ConcurrentDictionary<string, TrainTask> _producers = new(StringComparer.Ordinal);
         private TaskResult? _best;
         private double _bestScore = double.NegativeInfinity;
         private int _results;
-        private int _sinceCollect;
         private long _stepsTrained;
         private long _startTimestamp;
-        private WorkerThreads? _threads;
+
+        // Group commit: results told since the last cut, when the first of them was told, and the commit in flight.
+        private List<ToldResult> _batch = [];
+        private long _batchStarted;
+        private Task _commit = Task.CompletedTask;
 
         public RunSession(ExperimentRunner runner, RunDefinition run, IScheduler scheduler, ITrainableFactory factory)
         {
@@ -115,11 +124,14 @@ public sealed class ExperimentRunner
             _run = run;
             _scheduler = scheduler;
             _factory = factory;
+            _ledger = new CheckpointLedger(runner._checkpoints, run.Name);
         }
 
         private RunnerOptions Options => _runner._options;
 
         private ILogger Logger => _runner._logger;
+
+        private TimeSpan Elapsed => _runner._time.GetElapsedTime(_startTimestamp);
 
         public async Task<RunOutcome> RunAsync(CancellationToken cancellationToken)
         {
@@ -137,38 +149,54 @@ public sealed class ExperimentRunner
 
             // Workers stop on the caller's token, and also when the driver fails.
             using var workers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            using var threads = new WorkerThreads(Options.Workers, _run.Name);
-            _threads = threads;
+            var inbox = new ResultInbox(lowWater: 2 * Options.Workers, wakeBatch: Math.Max(8, 4 * Options.Workers));
+            using var executor = new TaskExecutor(
+                _run,
+                _factory,
+                new TaskExecutorOptions(Options.Workers, Options.Retries, Options.TaskTimeout, Options.VerifyWeightExchange, Options.TestEvaluation, Options.StepsPerMember),
+                _ledger,
+                _runner._time,
+                Logger,
+                inbox.Add,
+                _retries.Enqueue,
+                hash => _producers.GetValueOrDefault(hash),
+                _repairs.Enqueue);
             var running = new Dictionary<(int Member, int Ordinal), InFlight>();
             var replayed = 0;
             RunStatus status;
             string? message = null;
             try
             {
+                _ledger.Scan();
                 replayed = await ReplayAsync(cancellationToken).ConfigureAwait(false);
+                await CutAsync().ConfigureAwait(false); // removes what a crash left in the checkpoint store
                 ExperimentRunnerLog.RunStarting(Logger, _run.Name, _scheduler.Method, Options.Workers, replayed);
                 _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, replayed));
-                await DriveAsync(running, workers.Token, cancellationToken).ConfigureAwait(false);
-                status = RunStatus.Completed;
+                await DriveAsync(executor, inbox, running, workers.Token, cancellationToken).ConfigureAwait(false);
+                await CutAsync().ConfigureAwait(false);
+                await _commit.ConfigureAwait(false);
+                ReportRetries();
+                (status, message) = RunFailures.Status(_failed, _scheduler, _latest.Count);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 status = RunStatus.Cancelled;
                 message = "Cancelled.";
                 await DrainAsync(running).ConfigureAwait(false);
+                await CutAsync().ConfigureAwait(false); // what was told is kept
+                await _commit.ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 ExperimentRunnerLog.RunFailed(Logger, _run.Name, ex);
                 await workers.CancelAsync().ConfigureAwait(false);
                 await DrainAsync(running).ConfigureAwait(false);
-                DisposeSlots();
+                await ObserveAsync(_commit).ConfigureAwait(false);
                 var wall = previousWall + Elapsed.TotalSeconds;
                 await store.FinishRunAsync(_run.Name, RunStatus.Failed, ex.Message, wall, CancellationToken.None).ConfigureAwait(false);
                 throw;
             }
 
-            DisposeSlots();
             var wallSeconds = previousWall + Elapsed.TotalSeconds;
             await store.FinishRunAsync(_run.Name, status, message, wallSeconds, CancellationToken.None).ConfigureAwait(false);
             var outcome = new RunOutcome(
@@ -220,6 +248,7 @@ public sealed class ExperimentRunner
                 }
 
                 Track(result);
+                RunFailures.Collect(events, _failed);
                 if (!Options.VerifyReplay)
                 {
                     continue;
@@ -249,9 +278,13 @@ public sealed class ExperimentRunner
             return stored.Count;
         }
 
-        private TimeSpan Elapsed => _runner._time.GetElapsedTime(_startTimestamp);
-
+        /// <summary>
+        /// The driver loop: tell what may be told, cut a commit when one is due, queue every pending task that is not
+        /// queued yet (one per member; the executor runs them in this order), then wait for results.
+        /// </summary>
         private async Task DriveAsync(
+            TaskExecutor executor,
+            ResultInbox inbox,
             Dictionary<(int Member, int Ordinal), InFlight> running,
             CancellationToken workerToken,
             CancellationToken cancellationToken)
@@ -259,30 +292,29 @@ public sealed class ExperimentRunner
             var completed = new Dictionary<(int Member, int Ordinal), TaskResult>();
             var completionOrder = new List<TaskResult>();
             var busyMembers = new HashSet<int>();
+            var arrived = new List<TaskResult>();
 
             while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                await TellReadyAsync(completed, completionOrder).ConfigureAwait(false);
+                TellReady(completed, completionOrder, cancellationToken);
+                if (_batch.Count >= Options.CommitBatchSize || (_batch.Count > 0 && _runner._time.GetElapsedTime(_batchStarted) >= Options.CommitInterval))
+                {
+                    await CutAsync().ConfigureAwait(false);
+                }
 
                 if (_scheduler.IsFinished && running.Count == 0)
                 {
                     foreach (var leftover in completed.Values)
                     {
-                        ReleaseUntold(leftover.Checkpoint);
+                        _ledger.Released(leftover.Checkpoint);
                     }
 
                     return;
                 }
 
-                // Hand out pending tasks in their order, at most one per member, up to the pool size.
                 foreach (var task in _scheduler.Pending)
                 {
-                    if (running.Count >= Options.Workers)
-                    {
-                        break;
-                    }
-
                     var key = (task.Member, task.Ordinal);
                     if (running.ContainsKey(key) || completed.ContainsKey(key) || busyMembers.Contains(task.Member))
                     {
@@ -291,7 +323,8 @@ public sealed class ExperimentRunner
 
                     busyMembers.Add(task.Member);
                     _runner._observer.TaskStarted(new TaskStartedProgress(_run.Name, task));
-                    running[key] = new InFlight(task, Task.Run(() => ExecuteAsync(task, workerToken), CancellationToken.None));
+                    inbox.Submitted();
+                    running[key] = new InFlight(task, executor.ExecuteAsync(task, workerToken));
                 }
 
                 if (running.Count == 0)
@@ -305,33 +338,48 @@ public sealed class ExperimentRunner
                     continue;
                 }
 
-                var done = await Task.WhenAny(running.Values.Select(r => r.Work)).WaitAsync(cancellationToken).ConfigureAwait(false);
-                var entry = running.First(kv => ReferenceEquals(kv.Value.Work, done));
-                running.Remove(entry.Key);
-                busyMembers.Remove(entry.Key.Member);
-                var result = await done.ConfigureAwait(false); // throws OperationCanceledException on cancellation
-                completed[entry.Key] = result;
-                completionOrder.Add(result);
+                // Wait for results worth a wake-up, or for the batch's commit to fall due (long tasks must not hold
+                // results back).
+                var wait = ResultInbox.MaxDelay;
+                if (_batch.Count > 0)
+                {
+                    var due = Options.CommitInterval - _runner._time.GetElapsedTime(_batchStarted);
+                    wait = due < wait ? (due > TimeSpan.Zero ? due : TimeSpan.Zero) : wait;
+                }
+
+                await inbox.WaitAsync(wait, _runner._time, cancellationToken).ConfigureAwait(false);
+                ReportRetries();
+                arrived.Clear();
+                inbox.Drain(arrived);
+                foreach (var result in arrived)
+                {
+                    var key = (result.Task.Member, result.Task.Ordinal);
+                    running.Remove(key);
+                    busyMembers.Remove(key.Member);
+                    completed[key] = result;
+                    completionOrder.Add(result);
+                }
             }
         }
 
-        /// <summary>Tells every completed result that may be told now, in the configured order.</summary>
-        private async Task TellReadyAsync(
+        /// <summary>Tells every completed result that may be told now, in the configured order; none once cancelled.</summary>
+        private void TellReady(
             Dictionary<(int Member, int Ordinal), TaskResult> completed,
-            List<TaskResult> completionOrder)
+            List<TaskResult> completionOrder,
+            CancellationToken cancellationToken)
         {
             if (Options.TellOrder == TellOrder.Completion)
             {
                 foreach (var result in completionOrder)
                 {
                     completed.Remove((result.Task.Member, result.Task.Ordinal));
-                    if (IsPending(result.Task))
+                    if (!cancellationToken.IsCancellationRequested && _scheduler.Pending.Contains(result.Task))
                     {
-                        await TellAsync(result).ConfigureAwait(false);
+                        Tell(result);
                     }
                     else
                     {
-                        ReleaseUntold(result.Checkpoint);
+                        _ledger.Released(result.Checkpoint);
                     }
                 }
 
@@ -339,7 +387,7 @@ public sealed class ExperimentRunner
                 return;
             }
 
-            while (true)
+            while (!cancellationToken.IsCancellationRequested)
             {
                 var pending = _scheduler.Pending;
                 if (pending.Count == 0
@@ -350,7 +398,7 @@ public sealed class ExperimentRunner
                 }
 
                 completed.Remove((head.Task.Member, head.Task.Ordinal));
-                await TellAsync(head).ConfigureAwait(false);
+                Tell(head);
             }
 
             completionOrder.Clear();
@@ -364,36 +412,48 @@ public sealed class ExperimentRunner
                     if (!pending.Contains(result.Task))
                     {
                         completed.Remove(key);
-                        ReleaseUntold(result.Checkpoint);
+                        _ledger.Released(result.Checkpoint);
                     }
                 }
             }
         }
 
-        private bool IsPending(TrainTask task) => _scheduler.Pending.Contains(task);
-
-        private async Task TellAsync(TaskResult result)
+        /// <summary>Tells the scheduler a result and queues it, with the decisions it triggered, for the next commit.</summary>
+        private void Tell(TaskResult result)
         {
             var events = _scheduler.Tell(result);
-
-            // Not cancellable: a told result is stored whole, with its decisions, so the store stays consistent.
-            var appended = await _runner._store.AppendAsync(_run.Name, result, events, CancellationToken.None).ConfigureAwait(false);
-            if (!appended)
+            if (_batch.Count == 0)
             {
-                ExperimentRunnerLog.AlreadyRecorded(Logger, _run.Name, result.Task.Member, result.Task.Ordinal);
+                _batchStarted = _runner._time.GetTimestamp();
             }
 
+            _batch.Add(new ToldResult(result, events));
             Track(result);
-            ReleaseUntold(result.Checkpoint);
+            _ledger.Released(result.Checkpoint);
 
             var score = _run.Objective.Score(result);
             _runner._observer.TaskFinished(new TaskFinishedProgress(
                 _run.Name, result, score, _best?.Task.Member, _bestScore, _results, _stepsTrained, Elapsed));
-
-            if (Options.CollectEvery > 0 && ++_sinceCollect >= Options.CollectEvery)
+            var failedBefore = _failed.Count;
+            RunFailures.Collect(events, _failed);
+            for (var i = failedBefore; i < _failed.Count; i++)
             {
-                _sinceCollect = 0;
-                Collect();
+                var excluded = _failed[i];
+                _runner._observer.MemberExcluded(new MemberExcludedProgress(_run.Name, excluded.Member, excluded.Step, excluded.Message ?? "no message"));
+            }
+        }
+
+        /// <summary>Passes the retries and repairs the workers reported to the observer (from the driver loop, as it expects).</summary>
+        private void ReportRetries()
+        {
+            while (_retries.TryDequeue(out var retry))
+            {
+                _runner._observer.TaskRetried(retry);
+            }
+
+            while (_repairs.TryDequeue(out var repair))
+            {
+                _runner._observer.CheckpointRepaired(repair);
             }
         }
 
@@ -406,11 +466,11 @@ public sealed class ExperimentRunner
             }
 
             _latest[result.Task.Member] = result;
-            if (result.Checkpoint is not null)
+            _live.Told(result);
+            if (result.Checkpoint is { } checkpoint)
             {
-                _latestCheckpoint[result.Task.Member] = result.Checkpoint;
+                _producers.TryAdd(checkpoint.Hash, result.Task);
             }
-
             var score = _run.Objective.Score(result);
             if (score > _bestScore)
             {
@@ -420,380 +480,66 @@ public sealed class ExperimentRunner
         }
 
         /// <summary>
-        /// Deletes every checkpoint nothing may still need: kept are each member's latest checkpoint, every pending
-        /// task's start checkpoint, and every checkpoint written by a task whose result is not told yet.
+        /// Cuts a group commit: everything told so far, the live checkpoints it needs stored first, and the stored
+        /// checkpoints it lets go. Commits run one at a time, in order, behind the driver; a cut waits for the previous
+        /// commit (back-pressure, and its failure surfaces here).
         /// </summary>
-        private void Collect()
+        private async Task CutAsync()
         {
-            var live = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var c in _latestCheckpoint.Values)
-            {
-                live.Add(c.Hash);
-            }
-
-            foreach (var task in _scheduler.Pending)
-            {
-                if (task.From is not null)
-                {
-                    live.Add(task.From.Hash);
-                }
-
-                if (task.OptimizerStateFrom is not null)
-                {
-                    live.Add(task.OptimizerStateFrom.Hash);
-                }
-            }
-
-            lock (_gcGate)
-            {
-                live.UnionWith(_untold.Keys);
-                var collected = _runner._checkpoints.Collect(live);
-                if (collected > 0)
-                {
-                    ExperimentRunnerLog.Collected(Logger, _run.Name, collected, live.Count);
-                }
-            }
-        }
-
-        private void ReleaseUntold(CheckpointRef? checkpoint)
-        {
-            if (checkpoint is null)
+            await _commit.ConfigureAwait(false);
+            var cut = _ledger.Cut(_live.Compute(_scheduler));
+            var told = _batch;
+            _batch = [];
+            if (told.Count == 0 && cut.Persist.Count == 0 && cut.Delete.Count == 0)
             {
                 return;
             }
 
-            lock (_gcGate)
-            {
-                if (_untold.TryGetValue(checkpoint.Hash, out var n))
-                {
-                    if (n <= 1)
-                    {
-                        _untold.Remove(checkpoint.Hash);
-                    }
-                    else
-                    {
-                        _untold[checkpoint.Hash] = n - 1;
-                    }
-                }
-            }
+            _commit = Task.Run(() => CommitAsync(told, cut));
         }
 
-        /// <summary>Runs one task with retries and the timeout; only throws <see cref="OperationCanceledException"/>.</summary>
-        private async Task<TaskResult> ExecuteAsync(TrainTask task, CancellationToken cancellationToken)
+        private async Task CommitAsync(List<ToldResult> told, LedgerCut cut)
         {
-            var attempts = Options.Retries + 1;
-            string? lastError = null;
-            for (var attempt = 1; attempt <= attempts; attempt++)
+            var checkpoints = _runner._checkpoints;
+            if (cut.Persist.Count > 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var state = new Attempt();
-                var token = attemptCts.Token;
-                var work = _threads!.Run(() => ExecuteOnce(task, state, token));
-                try
-                {
-                    return Options.TaskTimeout is { } timeout
-                        ? await work.WaitAsync(timeout, _runner._time, CancellationToken.None).ConfigureAwait(false)
-                        : await work.ConfigureAwait(false);
-                }
-                catch (TimeoutException)
-                {
-                    Abandon(task.Member, state, work);
-                    _threads!.AddThread(); // the abandoned attempt may keep its thread: keep the pool at strength
-                    await attemptCts.CancelAsync().ConfigureAwait(false);
-                    lastError = string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"timed out after {Options.TaskTimeout!.Value.TotalSeconds:0.###} s");
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    throw;
-                }
-                catch (WeightExchangeException ex)
-                {
-                    ExperimentRunnerLog.TaskFailed(Logger, _run.Name, ex.Message);
-                    return Failed(task, ex.Message);
-                }
-                catch (Exception ex)
-                {
-                    lastError = $"{ex.GetType().Name}: {ex.Message}";
-                }
+                checkpoints.Put(_run.Name, cut.Persist); // durable before any committed result refers to them
+            }
 
-                if (attempt < attempts)
+            if (Options.CommitDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(Options.CommitDelay, _runner._time).ConfigureAwait(false);
+            }
+
+            if (told.Count > 0)
+            {
+                // Not cancellable: a told result is stored whole, with its decisions, so the store stays consistent.
+                var appended = await _runner._store.AppendBatchAsync(_run.Name, told, CancellationToken.None).ConfigureAwait(false);
+                if (appended < told.Count)
                 {
-                    ExperimentRunnerLog.AttemptFailed(Logger, _run.Name, task.Member, task.Ordinal, attempt, lastError);
+                    ExperimentRunnerLog.AlreadyRecorded(Logger, _run.Name, told.Count - appended);
                 }
             }
 
-            var failure = Failed(task, string.Create(
-                CultureInfo.InvariantCulture,
-                $"Member {task.Member} task {task.Ordinal} (steps {task.StartStep}..{task.EndStep}) failed after {attempts} attempt(s): {lastError}"));
-            ExperimentRunnerLog.TaskFailed(Logger, _run.Name, failure.Message!);
-            return failure;
+            if (cut.Delete.Count > 0)
+            {
+                checkpoints.Delete(_run.Name, cut.Delete); // only once nothing committed needs them
+            }
+
+            _ledger.Committed(cut);
+            ExperimentRunnerLog.Committed(Logger, _run.Name, told.Count, cut.Persist.Count, cut.Delete.Count);
         }
 
-        private static TaskResult Failed(TrainTask task, string message) =>
-            new(task, TaskOutcome.Failed, TaskExecution.EmptyMetrics, TaskExecution.EmptyMetrics, null, message);
-
-        /// <summary>Marks a timed-out attempt abandoned: whatever it does when it returns is discarded.</summary>
-        private void Abandon(int member, Attempt state, Task<TaskResult> work)
+        /// <summary>Waits for a commit whose failure no longer matters (the run is failing anyway).</summary>
+        private static async Task ObserveAsync(Task commit)
         {
-            var slot = Slot(member);
-            lock (slot.Gate)
-            {
-                state.Abandoned = true;
-            }
-
-            _ = work.ContinueWith(
-                static t => _ = t.Exception, // observe the fault of an abandoned attempt
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-
-        /// <summary>One attempt: prepare the member's trainable, train, evaluate, save. Runs on a worker thread.</summary>
-        private TaskResult ExecuteOnce(TrainTask task, Attempt attempt, CancellationToken cancellationToken)
-        {
-            var slot = Slot(task.Member);
-            ITrainable? trainable;
-            string? liveHash;
-            lock (slot.Gate)
-            {
-                if (attempt.Abandoned)
-                {
-                    // Started only after its timeout (a starved thread): leave the member's trainable to the retry.
-                    throw new TimeoutException("The attempt was abandoned before it started.");
-                }
-
-                // Take the member's trainable out of its slot: while it trains it is nobody's donor.
-                trainable = slot.Trainable;
-                liveHash = slot.Hash;
-                slot.Trainable = null;
-                slot.Hash = null;
-            }
-
             try
             {
-                trainable = Prepare(task, trainable, liveHash);
-                var (validation, test, diverged) = TaskExecution.TrainAndEvaluate(
-                    trainable, task, _run.Objective.Metric, TaskExecution.EvaluatesTest(task, _factory.HasTestSet, Options.TestEvaluation, Options.StepsPerMember), cancellationToken);
-                if (diverged is not null)
-                {
-                    // A diverged state is nobody's donor and is not stored.
-                    trainable.Dispose();
-                    trainable = null;
-                    return new TaskResult(task, TaskOutcome.Diverged, validation, test, null, diverged);
-                }
-
-                var bytes = TaskExecution.SaveBytes(trainable);
-                CheckpointRef checkpoint;
-                lock (_gcGate)
-                {
-                    if (attempt.Abandoned)
-                    {
-                        throw new TimeoutException("The attempt was abandoned after its timeout.");
-                    }
-
-                    checkpoint = _runner._checkpoints.Put(bytes, trainable.Step);
-                    _untold[checkpoint.Hash] = _untold.GetValueOrDefault(checkpoint.Hash) + 1;
-                }
-
-                lock (slot.Gate)
-                {
-                    if (!attempt.Abandoned)
-                    {
-                        slot.Trainable?.Dispose();
-                        slot.Trainable = trainable;
-                        slot.Hash = checkpoint.Hash;
-                        trainable = null;
-                    }
-                }
-
-                trainable?.Dispose();
-                return new TaskResult(task, TaskOutcome.Completed, validation, test, checkpoint);
+                await commit.ConfigureAwait(false);
             }
-            catch
+            catch (Exception)
             {
-                trainable?.Dispose();
-                throw;
-            }
-        }
-
-        /// <summary>
-        /// Gives the trainable the task starts from: fresh for a first task; the member's own live one when it holds
-        /// exactly <see cref="TrainTask.From"/>; else a copy of a live donor holding it; else a load from the store.
-        /// </summary>
-        private ITrainable Prepare(TrainTask task, ITrainable? own, string? ownHash)
-        {
-            ITrainable trainable;
-            if (task.From is null)
-            {
-                own?.Dispose();
-                trainable = _factory.Create(Randomness.Seeds.Derive(_run.Seed, (ulong)task.Member, InitPurpose));
-            }
-            else if (task.OptimizerStateFrom is { } stateFrom)
-            {
-                trainable = PrepareWeightsOnly(task, task.From, stateFrom, own, ownHash);
-            }
-            else if (own is not null && string.Equals(ownHash, task.From.Hash, StringComparison.Ordinal))
-            {
-                trainable = own;
-            }
-            else
-            {
-                trainable = own ?? _factory.Create(Randomness.Seeds.Derive(_run.Seed, (ulong)task.Member, InitPurpose));
-                try
-                {
-                    var source = TryCopyFromLiveDonor(task.Member, task.From.Hash, trainable);
-                    if (source is null)
-                    {
-                        using var stream = new MemoryStream(_runner._checkpoints.Read(task.From), writable: false);
-                        trainable.Load(stream);
-                        source = "the checkpoint store";
-                    }
-
-                    ExperimentRunnerLog.WeightsTaken(Logger, _run.Name, task.Member, task.Ordinal, task.From.Hash, source);
-                    if (Options.VerifyWeightExchange)
-                    {
-                        var actual = Hashing.Sha256Hex(TaskExecution.SaveBytes(trainable));
-                        if (!string.Equals(actual, task.From.Hash, StringComparison.Ordinal))
-                        {
-                            throw new WeightExchangeException(
-                                $"Member {task.Member} task {task.Ordinal}: after taking checkpoint {task.From.Hash} from {source}, its state hashes to {actual}; the weights were not exchanged correctly.");
-                        }
-                    }
-                }
-                catch
-                {
-                    trainable.Dispose();
-                    throw;
-                }
-            }
-
-            if (trainable.Step != task.StartStep)
-            {
-                var step = trainable.Step;
-                trainable.Dispose();
-                throw new InvalidOperationException(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"Member {task.Member} task {task.Ordinal} should start at step {task.StartStep} but its state is at step {step}."));
-            }
-
-            return trainable;
-        }
-
-        /// <summary>
-        /// An exploit that takes only the donor's weights (<see cref="TrainTask.OptimizerStateFrom"/>): the member's own
-        /// state at <paramref name="stateFrom"/> (live, or loaded), then the weights of <paramref name="from"/> from a live
-        /// donor or the store. The result hashes to neither checkpoint, so there is no hash check.
-        /// </summary>
-        private ITrainable PrepareWeightsOnly(TrainTask task, CheckpointRef from, CheckpointRef stateFrom, ITrainable? own, string? ownHash)
-        {
-            ITrainable trainable;
-            if (own is not null && string.Equals(ownHash, stateFrom.Hash, StringComparison.Ordinal))
-            {
-                trainable = own;
-            }
-            else
-            {
-                trainable = own ?? _factory.Create(Randomness.Seeds.Derive(_run.Seed, (ulong)task.Member, InitPurpose));
-                try
-                {
-                    using var stream = new MemoryStream(_runner._checkpoints.Read(stateFrom), writable: false);
-                    trainable.Load(stream);
-                }
-                catch
-                {
-                    trainable.Dispose();
-                    throw;
-                }
-            }
-
-            try
-            {
-                if (trainable is not IWeightTransfer transfer)
-                {
-                    throw new InvalidOperationException(
-                        $"Member {task.Member}: copy_optimizer_state false needs a trainable that can take weights alone ({trainable.GetType().Name} cannot).");
-                }
-
-                var source = TryCopyFromLiveDonor(task.Member, from.Hash, trainable, weightsOnly: true);
-                if (source is null)
-                {
-                    using var stream = new MemoryStream(_runner._checkpoints.Read(from), writable: false);
-                    transfer.LoadWeights(stream);
-                    source = "the checkpoint store";
-                }
-
-                ExperimentRunnerLog.WeightsTaken(Logger, _run.Name, task.Member, task.Ordinal, from.Hash, source + " (weights only)");
-                return trainable;
-            }
-            catch
-            {
-                trainable.Dispose();
-                throw;
-            }
-        }
-
-        /// <summary>Copies in memory from another member whose idle live trainable holds <paramref name="hash"/>; returns a description of the donor, or null.</summary>
-        private string? TryCopyFromLiveDonor(int receiver, string hash, ITrainable trainable, bool weightsOnly = false)
-        {
-            MemberSlot[] slots;
-            lock (_slotsGate)
-            {
-                slots = _slots.Where(kv => kv.Key != receiver).OrderBy(kv => kv.Key).Select(kv => kv.Value).ToArray();
-            }
-
-            foreach (var slot in slots)
-            {
-                lock (slot.Gate)
-                {
-                    if (slot.Trainable is not null && string.Equals(slot.Hash, hash, StringComparison.Ordinal))
-                    {
-                        if (weightsOnly)
-                        {
-                            ((IWeightTransfer)trainable).CopyWeightsFrom(slot.Trainable);
-                        }
-                        else
-                        {
-                            trainable.CopyFrom(slot.Trainable);
-                        }
-
-                        return string.Create(CultureInfo.InvariantCulture, $"member {slot.Member} in memory");
-                    }
-                }
-            }
-
-            return null;
-        }
-
-        private MemberSlot Slot(int member)
-        {
-            lock (_slotsGate)
-            {
-                if (!_slots.TryGetValue(member, out var slot))
-                {
-                    slot = new MemberSlot(member);
-                    _slots[member] = slot;
-                }
-
-                return slot;
-            }
-        }
-
-        private void DisposeSlots()
-        {
-            lock (_slotsGate)
-            {
-                foreach (var slot in _slots.Values)
-                {
-                    lock (slot.Gate)
-                    {
-                        slot.Trainable?.Dispose();
-                        slot.Trainable = null;
-                        slot.Hash = null;
-                    }
-                }
+                // The run is recorded failed with the first error; what was not committed is re-run on resume.
             }
         }
 
@@ -816,27 +562,7 @@ public sealed class ExperimentRunner
                 // Cancelled, faulted or still running past the grace period: their results are discarded either way.
             }
         }
-
-        private static readonly ulong InitPurpose = Randomness.Seeds.Purpose("init");
     }
 
     private sealed record InFlight(TrainTask Task, Task<TaskResult> Work);
-
-    private sealed class Attempt
-    {
-        public volatile bool Abandoned;
-    }
-
-    private sealed class MemberSlot(int member)
-    {
-        public readonly Lock Gate = new();
-
-        public int Member { get; } = member;
-
-        /// <summary>The member's live trainable; null while a task uses it or before its first task.</summary>
-        public ITrainable? Trainable;
-
-        /// <summary>The hash of <see cref="Trainable"/>'s state: it was saved as this checkpoint and not changed since.</summary>
-        public string? Hash;
-    }
 }

@@ -17,14 +17,17 @@ internal static partial class ExperimentRunnerLog
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Run {Run}: member {Member} task {Ordinal} starts from checkpoint {Hash} taken from {Source}")]
     public static partial void WeightsTaken(ILogger logger, string run, int member, int ordinal, string hash, string source);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Run {Run}: collected {Count} checkpoint(s); {Live} live")]
-    public static partial void Collected(ILogger logger, string run, int count, int live);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Run {Run}: committed {Results} result(s); stored {Stored} checkpoint(s), deleted {Deleted}")]
+    public static partial void Committed(ILogger logger, string run, int results, int stored, int deleted);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Run {Run} ended {Status} after {Results} result(s), {WallSeconds:0.###} s")]
     public static partial void RunEnded(ILogger logger, string run, Storage.RunStatus status, int results, double wallSeconds);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Run {Run}: member {Member} task {Ordinal} was already recorded; the store kept the first result")]
-    public static partial void AlreadyRecorded(ILogger logger, string run, int member, int ordinal);
+    [LoggerMessage(EventId = 8, Level = LogLevel.Warning, Message = "Run {Run}: {Count} result(s) were already recorded; the store kept the first")]
+    public static partial void AlreadyRecorded(ILogger logger, string run, int count);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Run {Run}: checkpoint {Hash} was recomputed by re-running {Tasks} task(s): {Problem}")]
+    public static partial void CheckpointRepaired(ILogger logger, string run, string hash, int tasks, string problem);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Run {Run} failed")]
     public static partial void RunFailed(ILogger logger, string run, Exception exception);

@@ -47,10 +47,20 @@ public sealed record RunnerOptions
     public bool VerifyReplay { get; init; } = true;
 
     /// <summary>
-    /// Collect unreferenced checkpoints after every this many told results (0: never). The live set is each member's
-    /// latest checkpoint, every pending task's start checkpoint and every checkpoint written but not yet told.
+    /// Group commits: told results are appended to the store, with the checkpoints they need, at most this long after
+    /// the first of them was told. A crash loses at most the results of this interval (plus a commit in flight); they
+    /// are re-run on resume with the same outcome. 200 ms by default.
     /// </summary>
-    public int CollectEvery { get; init; } = 1;
+    public TimeSpan CommitInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Group commits: a batch is also committed once it holds this many told results. 1,000 by default.</summary>
+    public int CommitBatchSize { get; init; } = 1000;
+
+    /// <summary>
+    /// Fault injection for crash tests only: how long a commit waits between storing its checkpoints and appending its
+    /// results, so that a test can kill the process in the middle of a commit. Zero in production.
+    /// </summary>
+    public TimeSpan CommitDelay { get; init; } = TimeSpan.Zero;
 
     /// <summary>How long a cancelled run waits for its in-flight tasks to stop before it records itself cancelled.</summary>
     public TimeSpan CancellationGrace { get; init; } = TimeSpan.FromSeconds(30);
@@ -60,7 +70,9 @@ public sealed record RunnerOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Workers, 1, nameof(Workers));
         ArgumentOutOfRangeException.ThrowIfNegative(Retries, nameof(Retries));
-        ArgumentOutOfRangeException.ThrowIfNegative(CollectEvery, nameof(CollectEvery));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CommitBatchSize, 1, nameof(CommitBatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CommitInterval, TimeSpan.Zero, nameof(CommitInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CommitDelay, TimeSpan.Zero, nameof(CommitDelay));
         if (TaskTimeout is { } t && t <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(TaskTimeout), t, "The task timeout must be positive.");

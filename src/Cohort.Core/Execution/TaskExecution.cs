@@ -45,14 +45,6 @@ internal static class TaskExecution
         return (validation, test, diverged);
     }
 
-    /// <summary>The trainable's state as <see cref="ITrainable.Save"/> writes it.</summary>
-    public static byte[] SaveBytes(ITrainable trainable)
-    {
-        using var stream = new MemoryStream();
-        trainable.Save(stream);
-        return stream.ToArray();
-    }
-
     private static Dictionary<string, double> Snapshot(IReadOnlyDictionary<string, double> metrics) =>
         new(metrics, StringComparer.Ordinal);
 }

@@ -110,10 +110,19 @@ public sealed class RunLineage
     public TaskResult? FinalResult(int member) =>
         _results.LastOrDefault(r => r.Task.Member == member && r.Outcome != TaskOutcome.Failed && r.Checkpoint is not null);
 
-    /// <summary>The hyperparameters that trained the member's final weights (its initial ones when it has no result).</summary>
+    /// <summary>
+    /// The hyperparameters that trained the member's final weights; its initial ones when it has no scored result (from
+    /// its creation, or from its first task when only failed tasks were stored).
+    /// </summary>
     public HyperparameterSet FinalHyperparameters(int member) =>
         FinalResult(member)?.Task.Hyperparameters
-        ?? (_created.TryGetValue(member, out var h) ? h : throw Unknown(member));
+        ?? (_created.TryGetValue(member, out var h) ? h : null)
+        ?? _results.FirstOrDefault(r => r.Task.Member == member)?.Task.Hyperparameters
+        ?? throw Unknown(member);
+
+    /// <summary>The members excluded because their tasks kept failing, with the step they reached and the cause, in log order.</summary>
+    public IReadOnlyList<MemberFinished> FailedMembers =>
+        _events.OfType<MemberFinished>().Where(e => e.Reason == MemberStopReason.Failed).ToArray();
 
     /// <summary>The chain of tasks that produced <paramref name="checkpoint"/>, oldest first.</summary>
     public IReadOnlyList<TaskResult> Provenance(CheckpointRef checkpoint, int? preferMember = null)

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Text;
 
 namespace Cohort.Core.Storage;
 
 /// <summary>
-/// An <see cref="ICheckpointStore"/> on the file system (DESIGN.md, "Checkpoints are immutable and content-addressed"):
-/// each checkpoint is one file <c>DIR/ab/abcdef….ckpt</c> named by the lower-case hex SHA-256 of its bytes, with the
-/// first two hex digits as a fan-out folder. A file appears whole or not at all: <see cref="Put"/> writes a temporary
-/// file in the same folder, flushes it to disk, then renames it into place. Thread-safe, and safe against other
-/// processes writing the same directory (a lost rename race leaves the identical file in place).
+/// An <see cref="ICheckpointStore"/> on the file system (DESIGN.md, "Checkpoints are immutable and content-addressed"),
+/// for workers that share a directory: each checkpoint is one file <c>DIR/RUN/ab/abcdef….ckpt</c> named by the
+/// lower-case hex SHA-256 of its bytes, with the run's folder (<see cref="RunFolder"/>) and the first two hex digits as
+/// fan-out folders. A file appears whole or not at all: <see cref="Put"/> writes a temporary file in the same folder,
+/// flushes it to disk, then renames it into place. Thread-safe, and safe against other processes writing the same
+/// directory (a lost rename race leaves the identical file in place).
 /// </summary>
 public sealed class FileCheckpointStore : ICheckpointStore
 {
@@ -20,7 +22,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
     private readonly TimeProvider _time;
 
     /// <param name="directory">The root folder; created when missing.</param>
-    /// <param name="time">The clock <see cref="Collect"/> uses to age abandoned temporary files; the system clock by default.</param>
+    /// <param name="time">The clock <see cref="List"/> ages abandoned temporary files by; the system clock by default.</param>
     public FileCheckpointStore(string directory, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
@@ -32,30 +34,47 @@ public sealed class FileCheckpointStore : ICheckpointStore
     /// <summary>The absolute root folder.</summary>
     public string Directory { get; }
 
-    /// <summary>Temporary files older than this are leftovers of a crashed <see cref="Put"/> and are removed by <see cref="Collect"/>.</summary>
-    public static TimeSpan AbandonedTempAge { get; } = TimeSpan.FromHours(1);
+    /// <summary>
+    /// The folder name of <paramref name="run"/>: the name itself when it is a plain file name (letters, digits, '.', '_',
+    /// '-'; not starting with '.'), otherwise <c>run-</c> and the first 16 hex digits of the name's SHA-256.
+    /// </summary>
+    public static string RunFolder(string run)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(run);
+        var plain = run.Length <= 100 && run[0] != '.' && run.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
+        return plain ? run : "run-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(run)))[..16];
+    }
 
-    /// <summary>The full path of the file holding <paramref name="hash"/>.</summary>
-    public string PathOf(string hash)
+    /// <summary>The full path of the file holding <paramref name="hash"/> of <paramref name="run"/>.</summary>
+    public string PathOf(string run, string hash)
     {
         ValidateHash(hash);
-        return Path.Combine(Directory, hash[..2], hash + Extension);
+        return Path.Combine(Directory, RunFolder(run), hash[..2], hash + Extension);
     }
 
     /// <summary>
-    /// Stores the bytes under their hash. Idempotent: when the file exists with the right length it is kept as is; one
-    /// of the wrong length (a damaged copy) is replaced.
+    /// Writes each checkpoint to its file, flushed to disk, unless the file exists with the right length; one of the
+    /// wrong length (a damaged copy) is replaced.
     /// </summary>
-    public CheckpointRef Put(ReadOnlySpan<byte> bytes, long step)
+    public void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        var checkpoint = new CheckpointRef(hash, step, bytes.Length);
-        var path = PathOf(hash);
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        foreach (var c in checkpoints)
+        {
+            Put(run, c);
+        }
+    }
+
+    private void Put(string run, CheckpointBytes checkpoint)
+    {
+        var hash = checkpoint.Checkpoint.Hash;
+        var bytes = checkpoint.Bytes;
+        var path = PathOf(run, hash);
         var existing = new FileInfo(path);
         var repair = existing.Exists && existing.Length != bytes.Length;
         if (existing.Exists && !repair)
         {
-            return checkpoint;
+            return;
         }
 
         var folder = Path.GetDirectoryName(path)!;
@@ -86,15 +105,13 @@ public sealed class FileCheckpointStore : ICheckpointStore
                 File.Delete(temp);
             }
         }
-
-        return checkpoint;
     }
 
     /// <exception cref="CheckpointCorruptException">The file is missing, unreadable, or its bytes do not hash to the id; the message names both the id and the full path.</exception>
-    public byte[] Read(CheckpointRef checkpoint)
+    public byte[] Read(string run, CheckpointRef checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        var path = PathOf(checkpoint.Hash);
+        var path = PathOf(run, checkpoint.Hash);
         byte[] bytes;
         try
         {
@@ -119,53 +136,69 @@ public sealed class FileCheckpointStore : ICheckpointStore
         return bytes;
     }
 
-    public bool Contains(CheckpointRef checkpoint)
+    public bool Contains(string run, CheckpointRef checkpoint)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
-        return File.Exists(PathOf(checkpoint.Hash));
+        return File.Exists(PathOf(run, checkpoint.Hash));
+    }
+
+    public void Delete(string run, IReadOnlyCollection<string> hashes)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        foreach (var hash in hashes)
+        {
+            try
+            {
+                File.Delete(PathOf(run, hash)); // no error when the file is missing
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Nor when its folder is.
+            }
+        }
     }
 
     /// <summary>
-    /// Deletes every checkpoint file whose hash is not in <paramref name="live"/>, and temporary files abandoned by a
-    /// crashed writer (older than <see cref="AbandonedTempAge"/>). Returns how many checkpoints went.
+    /// Every checkpoint file of <paramref name="run"/>. Temporary files left by a writer that crashed mid-put (older
+    /// than <see cref="AbandonedTempAge"/>, so that a live writer's are spared) are removed on the way.
     /// </summary>
-    public int Collect(IReadOnlySet<string> live)
+    public IReadOnlyCollection<string> List(string run)
     {
-        ArgumentNullException.ThrowIfNull(live);
-        var removed = 0;
+        var root = Path.Combine(Directory, RunFolder(run));
+        var hashes = new List<string>();
+        if (!System.IO.Directory.Exists(root))
+        {
+            return hashes;
+        }
+
         var staleBefore = _time.GetUtcNow().UtcDateTime - AbandonedTempAge;
-        foreach (var folder in System.IO.Directory.EnumerateDirectories(Directory))
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(root))
         {
             foreach (var file in System.IO.Directory.EnumerateFiles(folder))
             {
                 var name = Path.GetFileName(file);
                 if (name.EndsWith(Extension, StringComparison.Ordinal))
                 {
-                    if (!live.Contains(name[..^Extension.Length]) && TryDelete(file))
-                    {
-                        removed++;
-                    }
+                    hashes.Add(name[..^Extension.Length]);
                 }
                 else if (name.EndsWith(TempExtension, StringComparison.Ordinal) && File.GetLastWriteTimeUtc(file) < staleBefore)
                 {
-                    TryDelete(file);
+                    File.Delete(file);
                 }
             }
         }
 
-        return removed;
+        return hashes;
     }
 
-    private static bool TryDelete(string file)
+    public string Describe(string run, CheckpointRef checkpoint)
     {
-        if (!File.Exists(file))
-        {
-            return false;
-        }
-
-        File.Delete(file);
-        return true;
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return PathOf(run, checkpoint.Hash);
     }
+
+    /// <summary>Temporary files older than this are leftovers of a crashed <see cref="Put"/>; <see cref="List"/> removes them.</summary>
+    public static TimeSpan AbandonedTempAge { get; } = TimeSpan.FromHours(1);
 
     private static void ValidateHash(string hash)
     {

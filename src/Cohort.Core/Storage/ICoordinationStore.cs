@@ -72,8 +72,8 @@ public interface IRunCoordination
     /// </summary>
     Task<bool> ReportAsync(TaskResult result, CancellationToken cancellationToken);
 
-    /// <summary>Drops a report whose task the scheduler no longer lists.</summary>
-    Task DiscardReportAsync(TaskKey task, CancellationToken cancellationToken);
+    /// <summary>Drops a report whose task the scheduler no longer lists; returns the checkpoint it carried, if any.</summary>
+    Task<CheckpointRef?> DiscardReportAsync(TaskKey task, CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends a told result and its events (as <see cref="IExperimentStore.AppendAsync"/>), removing its report;
@@ -81,8 +81,18 @@ public interface IRunCoordination
     /// </summary>
     Task<long?> AppendAsync(TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken);
 
-    /// <summary>Marks the run completed; its wall time runs from its first claim to now, by the store's clock.</summary>
-    Task CompleteRunAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Appends many told results with their events, in order, in one round trip (as
+    /// <see cref="IExperimentStore.AppendBatchAsync"/>), removing their reports; returns each one's sequence number, or
+    /// null for one whose task was already recorded.
+    /// </summary>
+    Task<IReadOnlyList<long?>> AppendBatchAsync(IReadOnlyList<ToldResult> told, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records the run finished with <paramref name="status"/> (completed, or completed with failures; failed when every
+    /// member failed) and <paramref name="message"/>; its wall time runs from its first claim to now, by the store's clock.
+    /// </summary>
+    Task CompleteRunAsync(RunStatus status, string? message, CancellationToken cancellationToken);
 }
 
 /// <summary>Identifies a task within a run.</summary>

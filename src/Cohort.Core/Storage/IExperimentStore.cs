@@ -22,6 +22,13 @@ public interface IExperimentStore : IAsyncDisposable
     /// <summary>Appends a task result and the events it triggered atomically. False when the task was already recorded.</summary>
     Task<bool> AppendAsync(string run, TaskResult result, IReadOnlyList<RunEvent> events, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends many told results, each with its events, in their order, in one transaction (a group commit: one sync for
+    /// the whole batch). A result whose task is already recorded is skipped with its events. Returns how many were
+    /// appended.
+    /// </summary>
+    Task<int> AppendBatchAsync(string run, IReadOnlyList<ToldResult> told, CancellationToken cancellationToken);
+
     /// <summary>The run's results in append order: replaying them into a fresh scheduler rebuilds its state.</summary>
     Task<IReadOnlyList<TaskResult>> ReadResultsAsync(string run, CancellationToken cancellationToken);
 
@@ -42,6 +49,11 @@ public interface IExperimentStore : IAsyncDisposable
     Task<string?> GetMetadataAsync(string key, CancellationToken cancellationToken);
 }
 
+/// <summary>A result as told to the scheduler, with the events the telling triggered: what the store appends.</summary>
+/// <param name="Result">The task's result.</param>
+/// <param name="Events">The decisions it triggered, in the order they were taken.</param>
+public sealed record ToldResult(TaskResult Result, IReadOnlyList<RunEvent> Events);
+
 /// <summary>A run: one search method of an experiment.</summary>
 /// <param name="Name">Unique within the experiment.</param>
 /// <param name="Method"><c>pbt</c>, <c>grid</c>, <c>random</c>, …</param>
@@ -57,12 +69,26 @@ public sealed record RunRecord(
     string? Message = null,
     double WallSeconds = 0);
 
+/// <summary>How a run stands, or why it stopped.</summary>
 public enum RunStatus
 {
+    /// <summary>Not finished (or interrupted without a record: resume it).</summary>
     Running,
+
+    /// <summary>Every member trained to its end (or stopped as the method decided: diverged, exploited away, …).</summary>
     Completed,
+
+    /// <summary>The run stopped on an internal failure, or every member failed; the message says why.</summary>
     Failed,
+
+    /// <summary>Interrupted by the user; resume continues it.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The scheduler finished, but some members were excluded because their tasks kept failing; the message names them
+    /// and the cause. Their steps are missing from the run.
+    /// </summary>
+    CompletedWithFailures,
 }
 
 /// <summary>An event with its store-assigned, monotonically increasing id.</summary>

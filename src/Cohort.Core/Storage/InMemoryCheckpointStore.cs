@@ -3,49 +3,58 @@ using System.Security.Cryptography;
 
 namespace Cohort.Core.Storage;
 
-/// <summary>An <see cref="ICheckpointStore"/> in memory, keyed by content hash.</summary>
+/// <summary>An <see cref="ICheckpointStore"/> in memory, keyed by run and content hash.</summary>
 public sealed class InMemoryCheckpointStore : ICheckpointStore
 {
-    private readonly ConcurrentDictionary<string, byte[]> _blobs = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Run, string Hash), byte[]> _blobs = new();
 
+    /// <summary>How many checkpoints are stored, over every run.</summary>
     public int Count => _blobs.Count;
 
-    public CheckpointRef Put(ReadOnlySpan<byte> bytes, long step)
+    public void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints)
     {
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        _blobs.TryAdd(hash, bytes.ToArray());
-        return new CheckpointRef(hash, step, bytes.Length);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(checkpoints);
+        foreach (var c in checkpoints)
+        {
+            _blobs.TryAdd((run, c.Checkpoint.Hash), c.Bytes.ToArray()); // a copy: the caller may reuse its buffer
+        }
     }
 
-    public byte[] Read(CheckpointRef checkpoint)
+    public byte[] Read(string run, CheckpointRef checkpoint)
     {
-        if (!_blobs.TryGetValue(checkpoint.Hash, out var bytes))
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        if (!_blobs.TryGetValue((run, checkpoint.Hash), out var bytes))
         {
-            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} is not in the in-memory store.");
+            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} is missing from {Describe(run, checkpoint)}.");
         }
 
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        if (actual != checkpoint.Hash)
+        if (!string.Equals(actual, checkpoint.Hash, StringComparison.Ordinal))
         {
-            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} in the in-memory store hashes to {actual}.");
+            throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} in {Describe(run, checkpoint)} is corrupt: its bytes hash to {actual}.");
         }
 
         return bytes;
     }
 
-    public bool Contains(CheckpointRef checkpoint) => _blobs.ContainsKey(checkpoint.Hash);
-
-    public int Collect(IReadOnlySet<string> live)
+    public bool Contains(string run, CheckpointRef checkpoint)
     {
-        var removed = 0;
-        foreach (var hash in _blobs.Keys)
-        {
-            if (!live.Contains(hash) && _blobs.TryRemove(hash, out _))
-            {
-                removed++;
-            }
-        }
-
-        return removed;
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        return _blobs.ContainsKey((run, checkpoint.Hash));
     }
+
+    public void Delete(string run, IReadOnlyCollection<string> hashes)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        foreach (var hash in hashes)
+        {
+            _blobs.TryRemove((run, hash), out _);
+        }
+    }
+
+    public IReadOnlyCollection<string> List(string run) =>
+        _blobs.Keys.Where(k => string.Equals(k.Run, run, StringComparison.Ordinal)).Select(k => k.Hash).ToList();
+
+    public string Describe(string run, CheckpointRef checkpoint) => $"the in-memory checkpoint store (run '{run}')";
 }

@@ -59,6 +59,33 @@ public sealed class InMemoryExperimentStore(TimeProvider? time = null) : IExperi
         }
     }
 
+    public Task<int> AppendBatchAsync(string run, IReadOnlyList<ToldResult> told, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(told);
+        lock (_gate)
+        {
+            var results = RunResults(run);
+            var appended = 0;
+            foreach (var t in told)
+            {
+                if (!_recorded.Add((run, t.Result.Task.Member, t.Result.Task.Ordinal)))
+                {
+                    continue;
+                }
+
+                results.Add(t.Result);
+                foreach (var e in t.Events)
+                {
+                    _events.Add(new StoredEvent(_events.Count + 1, run, e));
+                }
+
+                appended++;
+            }
+
+            return Task.FromResult(appended);
+        }
+    }
+
     public Task<IReadOnlyList<TaskResult>> ReadResultsAsync(string run, CancellationToken cancellationToken)
     {
         lock (_gate)

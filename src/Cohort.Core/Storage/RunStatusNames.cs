@@ -1,6 +1,6 @@
 namespace Cohort.Core.Storage;
 
-/// <summary>The text a database store keeps for a <see cref="RunStatus"/>: running, completed, failed, cancelled.</summary>
+/// <summary>The text a store, the summary and the console use for a <see cref="RunStatus"/>: running, completed, failed, cancelled, completed-with-failures.</summary>
 public static class RunStatusNames
 {
     /// <summary>The stored text of <paramref name="status"/>.</summary>
@@ -10,6 +10,7 @@ public static class RunStatusNames
         RunStatus.Completed => "completed",
         RunStatus.Failed => "failed",
         RunStatus.Cancelled => "cancelled",
+        RunStatus.CompletedWithFailures => "completed-with-failures",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Unknown run status."),
     };
 
@@ -20,6 +21,7 @@ public static class RunStatusNames
         "completed" => RunStatus.Completed,
         "failed" => RunStatus.Failed,
         "cancelled" => RunStatus.Cancelled,
+        "completed-with-failures" => RunStatus.CompletedWithFailures,
         _ => throw new InvalidDataException($"Unknown run status '{text}' in {where}."),
     };
 }

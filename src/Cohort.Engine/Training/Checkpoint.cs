@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -46,44 +47,52 @@ internal static class Checkpoint
             throw new InvalidOperationException($"A checkpoint of {total} bytes is too large.");
         }
 
-        var buffer = new byte[total];
-        var span = buffer.AsSpan();
-        Magic.CopyTo(span);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], Version);
-        BinaryPrimitives.WriteUInt64LittleEndian(span[12..], (ulong)payload);
-        var w = new SpanWriter(span[HeaderLength..]);
-        w.U64(trainer.Fingerprint);
-        w.I32(description.Length);
-        w.Bytes(description);
-        w.Byte((byte)trainer.Optimizer);
-        w.Byte((byte)trainer.Loss);
-        var h = trainer.Hyperparameters;
-        w.Byte(h.Nesterov ? (byte)1 : (byte)0);
-        w.Byte(0);
-        w.I64(trainer.Step);
-        Span<ulong> state = stackalloc ulong[EngineRandom.StateLength];
-        trainer.Random.GetState(state);
-        foreach (var s in state)
+        // Rented, not allocated: a checkpoint is saved after every task, and the stream copies what it is given.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)total);
+        try
         {
-            w.U64(s);
-        }
+            var span = buffer.AsSpan(0, (int)total);
+            Magic.CopyTo(span);
+            BinaryPrimitives.WriteUInt32LittleEndian(span[8..], Version);
+            BinaryPrimitives.WriteUInt64LittleEndian(span[12..], (ulong)payload);
+            var w = new SpanWriter(span[HeaderLength..]);
+            w.U64(trainer.Fingerprint);
+            w.I32(description.Length);
+            w.Bytes(description);
+            w.Byte((byte)trainer.Optimizer);
+            w.Byte((byte)trainer.Loss);
+            var h = trainer.Hyperparameters;
+            w.Byte(h.Nesterov ? (byte)1 : (byte)0);
+            w.Byte(0);
+            w.I64(trainer.Step);
+            Span<ulong> state = stackalloc ulong[EngineRandom.StateLength];
+            trainer.Random.GetState(state);
+            foreach (var s in state)
+            {
+                w.U64(s);
+            }
 
-        foreach (var f in (ReadOnlySpan<float>)[h.LearningRate, h.Momentum, h.Beta1, h.Beta2, h.Epsilon, h.WeightDecay, h.L1, h.L2, h.Dropout])
+            foreach (var f in (ReadOnlySpan<float>)[h.LearningRate, h.Momentum, h.Beta1, h.Beta2, h.Epsilon, h.WeightDecay, h.L1, h.L2, h.Dropout])
+            {
+                w.F32(f);
+            }
+
+            w.I32(p);
+            w.I32(k);
+            w.Floats(trainer.Parameters);
+            w.Floats(trainer.FirstMoment);
+            if (k == 2)
+            {
+                w.Floats(trainer.SecondMoment);
+            }
+
+            SHA256.HashData(span[..(HeaderLength + (int)payload)], span[(HeaderLength + (int)payload)..]);
+            stream.Write(span);
+        }
+        finally
         {
-            w.F32(f);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        w.I32(p);
-        w.I32(k);
-        w.Floats(trainer.Parameters);
-        w.Floats(trainer.FirstMoment);
-        if (k == 2)
-        {
-            w.Floats(trainer.SecondMoment);
-        }
-
-        SHA256.HashData(span[..(HeaderLength + (int)payload)], span[(HeaderLength + (int)payload)..]);
-        stream.Write(buffer);
     }
 
     public static void Read(Trainer trainer, Stream stream, string sourceName)

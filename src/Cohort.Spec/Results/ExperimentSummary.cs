@@ -28,6 +28,7 @@ public sealed record RunSummary(
     HyperparameterSet? BestHyperparameters,
     IReadOnlyList<ScheduleSegment> BestSchedule,
     TopologySummary? Topology = null,
+    IReadOnlyList<MemberFinished>? FailedMembers = null,
     TargetTimes? TimeToTarget = null);
 
 /// <summary>
@@ -77,6 +78,7 @@ public static class ExperimentSummary
                 best is { } m ? lineage.FinalHyperparameters(m) : null,
                 best is { } m2 ? lineage.Schedule(m2) : [],
                 Topology(spec, record.Name, results, objective),
+                lineage.FailedMembers,
                 spec.Target is { } target ? TargetTimes.Of(results, objective, target) : null));
         }
 
@@ -115,7 +117,7 @@ public static class ExperimentSummary
             {
                 ["name"] = r.Name,
                 ["method"] = r.Method,
-                ["status"] = r.Status.ToString().ToLowerInvariant(),
+                ["status"] = RunStatusNames.Name(r.Status),
                 ["population"] = r.Population,
                 ["steps_per_member"] = r.StepsPerMember,
                 ["total_steps"] = r.TotalSteps,
@@ -137,6 +139,14 @@ public static class ExperimentSummary
             else
             {
                 run["best"] = null;
+            }
+
+            if (r.FailedMembers is { Count: > 0 } failed)
+            {
+                // Members excluded because their tasks kept failing: their steps are missing from the run.
+                run["failed_members"] = new JsonArray(failed
+                    .Select(f => (JsonNode)new JsonObject { ["member"] = f.Member, ["step"] = f.Step, ["cause"] = f.Message })
+                    .ToArray());
             }
 
             if (r.Topology is { } topology)

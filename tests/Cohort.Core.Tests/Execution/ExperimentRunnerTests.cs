@@ -66,7 +66,9 @@ public sealed class ExperimentRunnerTests
         // Given a run in which the worst member copies the best one's checkpoint at each barrier
         var factory = new CountingFactory();
         var scheduler = new SyncTestScheduler(FourXs, generations: 3, steps: 4);
-        var (_, store, checkpoints) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 3, CollectEvery = 0 });
+        var checkpoints = new RetainingCheckpointStore();
+        var store = new InMemoryExperimentStore();
+        _ = await new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = 3, CommitBatchSize = 1 }).RunAsync(Run(), scheduler, factory, CancellationToken.None);
         var results = await store.ReadResultsAsync("r", CancellationToken.None);
         var exploits = (await StoredEventsAsync(store)).OfType<Exploited>().ToList();
         Assert.Equal(2, exploits.Count);
@@ -80,7 +82,7 @@ public sealed class ExperimentRunnerTests
 
             // ...and its result equals training the donor's stored weights independently with the receiver's task.
             var replica = (CountingTrainable)new CountingFactory().Create(0);
-            using (var s = new MemoryStream(checkpoints.Read(exploit.Checkpoint)))
+            using (var s = new MemoryStream(checkpoints.Read("r", exploit.Checkpoint)))
             {
                 replica.Load(s);
             }
@@ -89,9 +91,7 @@ public sealed class ExperimentRunnerTests
             replica.Train(task.Steps, task.Seed, CancellationToken.None);
             var result = results.Single(r => r.Task == task);
             Assert.Equal(replica.Value, result.Validation["score"]);
-            using var saved = new MemoryStream();
-            replica.Save(saved);
-            Assert.Equal(checkpoints.Put(saved.ToArray(), replica.Step), result.Checkpoint);
+            Assert.Equal(CheckpointWriter.Capture(replica.Save, replica.Step).Checkpoint, result.Checkpoint);
         }
 
         Assert.True(factory.Behaviour.Copies + factory.Behaviour.Loads >= 2);
@@ -124,13 +124,16 @@ public sealed class ExperimentRunnerTests
         // When
         var (outcome, store, _) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 1, Retries = 3 });
 
-        // Then the exploit is reported as failed with the hash mismatch, without retries, and the run still ends
+        // Then the exploit is reported as failed with the hash mismatch, without retries, and the run still ends,
+        // saying that a member failed
         var failed = (await store.ReadResultsAsync("r", CancellationToken.None)).Single(r => r.Outcome == TaskOutcome.Failed);
         Assert.Equal(0, failed.Task.Member);
         Assert.Contains("not exchanged correctly", failed.Message, StringComparison.Ordinal);
         Assert.Contains("member 3 in memory", failed.Message, StringComparison.Ordinal);
         Assert.Equal(1, factory.Behaviour.Copies);
-        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.Equal(RunStatus.CompletedWithFailures, outcome.Status);
+        Assert.Contains("1 of 4 members failed and were excluded: member 0", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("not exchanged correctly", outcome.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,18 +174,31 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
-    public async Task Should_ReportFailedWithoutHanging_When_ATaskAlwaysThrows()
+    public async Task Should_ReportEveryRetryAndExclusionAndEndFailed_When_EveryTaskThrows()
     {
         // Given a trainable that always throws and one retry
         var factory = new CountingFactory(new Behaviour { AlwaysFail = true });
         var scheduler = new SyncTestScheduler(FourXs, generations: 3, steps: 3);
+        var observer = new RecordingObserver();
 
         // When
-        var (outcome, store, _) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 2, Retries = 1 });
+        var (outcome, store, _) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 2, Retries = 1 }, observer);
 
-        // Then each member's first task fails after two attempts and the scheduler excludes it
+        // Then each member's first task fails after two attempts, the scheduler excludes it, the observer hears of the
+        // retry and the exclusion with the cause, and the run ends failed, saying why
+        Assert.Equal(4, observer.Retried.Count);
+        Assert.All(observer.Retried, r =>
+        {
+            Assert.Equal((1, 2), (r.Attempt, r.Attempts));
+            Assert.Equal("InvalidOperationException: flaky trainable", r.Error);
+        });
+        Assert.Equal([0, 1, 2, 3], observer.Excluded.Select(e => e.Member).Order());
+        Assert.All(observer.Excluded, e => Assert.Contains("flaky trainable", e.Cause, StringComparison.Ordinal));
+        Assert.Equal(RunStatus.Failed, outcome.Status);
+        Assert.StartsWith("Every member failed (4 of 4): member ", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("flaky trainable", outcome.Message, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.Failed, (await store.GetRunsAsync(CancellationToken.None)).Single().Status);
         var results = await store.ReadResultsAsync("r", CancellationToken.None);
-        Assert.Equal(RunStatus.Completed, outcome.Status);
         Assert.Equal(4, results.Count);
         Assert.All(results, r =>
         {
@@ -214,9 +230,10 @@ public sealed class ExperimentRunnerTests
                 new CountingFactory(behaviour),
                 new RunnerOptions { Workers = 2, Retries = 1, TaskTimeout = TimeSpan.FromMilliseconds(150) });
 
-            // Then both members are reported failed with the timeout and the run ends
+            // Then both members are reported failed with the timeout and the run ends failed
             var results = await store.ReadResultsAsync("r", CancellationToken.None);
-            Assert.Equal(RunStatus.Completed, outcome.Status);
+            Assert.Equal(RunStatus.Failed, outcome.Status);
+            Assert.Contains("timed out after 0.15 s", outcome.Message, StringComparison.Ordinal);
             Assert.Equal(2, results.Count);
             Assert.All(results, r => Assert.Contains("timed out after 0.15 s", r.Message, StringComparison.Ordinal));
             // (an attempt starved past its timeout before reaching Train may not have counted yet)
@@ -328,6 +345,71 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
+    public async Task Should_RecomputeCorruptCheckpointsAndEndLikeAnUninterruptedRun_When_ResumedAfterCancellation()
+    {
+        // Given an uninterrupted run, and the same run cancelled half-way
+        var options = new RunnerOptions { Workers = 2 };
+        var (expected, expectedStore, _) = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options);
+        var store = new InMemoryExperimentStore();
+        var checkpoints = new InMemoryCheckpointStore();
+        using var cts = new CancellationTokenSource();
+        _ = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options, new RecordingObserver(cts, 9), store, checkpoints, cts.Token);
+
+        // When every stored checkpoint is damaged (one byte flipped) before the run is resumed
+        var stored = checkpoints.List("r");
+        Assert.NotEmpty(stored);
+        foreach (var hash in stored)
+        {
+            var result = (await store.ReadResultsAsync("r", CancellationToken.None)).First(r => r.Checkpoint?.Hash == hash);
+            var bytes = checkpoints.Read("r", result.Checkpoint!).ToArray();
+            bytes[^1] ^= 1;
+            checkpoints.Delete("r", [hash]);
+            checkpoints.Put("r", [new CheckpointBytes(result.Checkpoint!, bytes)]);
+        }
+
+        var observer = new RecordingObserver();
+        var resumed = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options, observer, store, checkpoints);
+
+        // Then each damaged checkpoint the run needs is recomputed from its producing task (hash verified), reported,
+        // and the run ends exactly as the uninterrupted one
+        // (checkpoints no longer referenced were deleted when the run resumed: the chains behind them are re-run too)
+        Assert.Contains(observer.Repaired, r => r.Problem.Contains("is corrupt", StringComparison.Ordinal));
+        Assert.All(observer.Repaired, r => Assert.Matches("is corrupt|is missing", r.Problem));
+        Assert.Equal(RunStatus.Completed, resumed.Outcome.Status);
+        Assert.Equal(await StoredResultsAsync(expectedStore), await StoredResultsAsync(store));
+        Assert.Equal(await StoredEventsAsync(expectedStore), await StoredEventsAsync(store));
+        Assert.Equal(Fingerprint(expected.Best!), Fingerprint(resumed.Outcome.Best!));
+    }
+
+    [Fact]
+    public async Task Should_FailNamingTheCheckpoint_When_ACorruptCheckpointCannotBeRecomputed()
+    {
+        // Given a run cancelled half-way whose stored checkpoints are then damaged, and a trainable that no longer
+        // trains the same way (so recomputing gives other bytes)
+        var options = new RunnerOptions { Workers = 1 };
+        var store = new InMemoryExperimentStore();
+        var checkpoints = new InMemoryCheckpointStore();
+        using var cts = new CancellationTokenSource();
+        _ = await RunAsync(new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(), options, new RecordingObserver(cts, 9), store, checkpoints, cts.Token);
+        foreach (var hash in checkpoints.List("r"))
+        {
+            var result = (await store.ReadResultsAsync("r", CancellationToken.None)).First(r => r.Checkpoint?.Hash == hash);
+            checkpoints.Delete("r", [hash]);
+            checkpoints.Put("r", [new CheckpointBytes(result.Checkpoint!, [1, 2, 3])]);
+        }
+
+        // When it is resumed
+        var resumed = await RunAsync(
+            new SyncTestScheduler(FourXs, 4, 3), new CountingFactory(new Behaviour { Offset = 0.5 }), options, store: store, checkpoints: checkpoints);
+
+        // Then it does not end completed: the members that needed them fail, naming the checkpoint and the store
+        Assert.True(resumed.Outcome.Status != RunStatus.Completed, resumed.Outcome.Message);
+        Assert.Matches("Checkpoint [0-9a-f]{64} (is missing|in .* is corrupt)", resumed.Outcome.Message);
+        Assert.Contains("cannot be repaired", resumed.Outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("the in-memory checkpoint store (run 'r')", resumed.Outcome.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_RefuseToResume_When_TheRebuiltSchedulerDecidesDifferently()
     {
         // Given a cancelled run whose log holds exploit decisions
@@ -369,15 +451,16 @@ public sealed class ExperimentRunnerTests
     }
 
     [Fact]
-    public async Task Should_KeepACheckpointThatAPendingExploitNeeds_When_CollectingAfterEveryResult()
+    public async Task Should_KeepACheckpointThatAPendingExploitNeeds_When_CommittingAfterEveryResult()
     {
         // Given exploits from the donor's previous-generation checkpoint (nobody's latest once the donor has moved on),
-        // one worker so the donor's next task is told before the receiver runs, and collection after every result
+        // one worker so the donor's next task is told before the receiver runs, and a commit (which deletes what is no
+        // longer referenced) after every result
         var factory = new CountingFactory();
         var scheduler = new SyncTestScheduler([4.0, 3.0, 2.0, 1.0], generations: 4, steps: 2, exploitFromPreviousGeneration: true);
 
         // When
-        var (outcome, store, checkpoints) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 1, CollectEvery = 1 });
+        var (outcome, store, checkpoints) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 1, CommitBatchSize = 1 });
 
         // Then every exploit loaded its (old) checkpoint from the store successfully...
         var results = await store.ReadResultsAsync("r", CancellationToken.None);
@@ -395,9 +478,8 @@ public sealed class ExperimentRunnerTests
 
         // ...and collection did run: only the members' latest checkpoints remain
         Assert.Equal(
-            outcome.Latest.Select(r => r.Checkpoint!.Hash).Distinct().Count(),
-            checkpoints.Count);
-        Assert.All(outcome.Latest, r => Assert.True(checkpoints.Contains(r.Checkpoint!)));
+            outcome.Latest.Select(r => r.Checkpoint!.Hash).Order(),
+            checkpoints.List("r").Order());
     }
 
     [Fact]

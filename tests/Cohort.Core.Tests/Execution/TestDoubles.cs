@@ -43,6 +43,9 @@ internal sealed class Behaviour
 
     public bool HasTestSet { get; init; }
 
+    /// <summary>Added to the value at every step: a trainable that no longer trains as it did (not deterministic across versions).</summary>
+    public double Offset { get; init; }
+
     public int Creates;
     public int Trains;
     public int Loads;
@@ -95,7 +98,7 @@ internal sealed class CountingTrainable(Behaviour behaviour, ulong seed) : ITrai
             }
 
             var rng = new Rng(Seeds.Derive(seed, (ulong)Step));
-            Value += _x * (1.0 + (0.1 * rng.NextDouble()));
+            Value += (_x * (1.0 + (0.1 * rng.NextDouble()))) + behaviour.Offset;
             Step++;
         }
     }
@@ -289,6 +292,10 @@ internal sealed class RecordingObserver(CancellationTokenSource? cancelAfter = n
 
     public RunOutcome? Outcome { get; private set; }
 
+    public ConcurrentQueue<CheckpointRepairedProgress> Repaired { get; } = new();
+
+    public void CheckpointRepaired(CheckpointRepairedProgress progress) => Repaired.Enqueue(progress);
+
     public int Replayed { get; private set; } = -1;
 
     public void RunStarted(RunStartedProgress progress) => Replayed = progress.Replayed;
@@ -305,6 +312,14 @@ internal sealed class RecordingObserver(CancellationTokenSource? cancelAfter = n
     }
 
     public void RunFinished(RunOutcome outcome) => Outcome = outcome;
+
+    public ConcurrentQueue<TaskRetriedProgress> Retried { get; } = new();
+
+    public List<MemberExcludedProgress> Excluded { get; } = [];
+
+    public void TaskRetried(TaskRetriedProgress progress) => Retried.Enqueue(progress);
+
+    public void MemberExcluded(MemberExcludedProgress progress) => Excluded.Add(progress);
 }
 
 /// <summary>
@@ -374,4 +389,27 @@ internal sealed class AsyncTestScheduler : IScheduler
 
     private void Issue(int member, int ordinal, CheckpointRef? from, long startStep) =>
         _pending.Add(new TrainTask(member, ordinal, ordinal, from, _h[member], startStep, _steps, Seeds.Derive(11, (ulong)member, (ulong)ordinal)));
+}
+
+/// <summary>
+/// A checkpoint store that ignores deletions, so a test can read every checkpoint a run ever stored (with
+/// <see cref="RunnerOptions.CommitBatchSize"/> 1, every checkpoint that was live at some commit, exploited ones included).
+/// </summary>
+internal sealed class RetainingCheckpointStore : ICheckpointStore
+{
+    private readonly InMemoryCheckpointStore _inner = new();
+
+    public void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints) => _inner.Put(run, checkpoints);
+
+    public byte[] Read(string run, CheckpointRef checkpoint) => _inner.Read(run, checkpoint);
+
+    public bool Contains(string run, CheckpointRef checkpoint) => _inner.Contains(run, checkpoint);
+
+    public void Delete(string run, IReadOnlyCollection<string> hashes)
+    {
+    }
+
+    public IReadOnlyCollection<string> List(string run) => _inner.List(run);
+
+    public string Describe(string run, CheckpointRef checkpoint) => _inner.Describe(run, checkpoint);
 }

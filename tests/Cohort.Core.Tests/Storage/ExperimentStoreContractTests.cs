@@ -106,6 +106,39 @@ public abstract class ExperimentStoreContractTests
     }
 
     [Fact]
+    public async Task AppendBatch_Should_AppendInOrderAndSkipRecordedTasksWithTheirEvents_When_GivenMany()
+    {
+        // Given a run where task (2, 0) is already recorded
+        await using var store = await CreateStoreAsync(new ManualTimeProvider());
+        await store.CreateRunAsync(new RunRecord("pbt", "pbt", "{}"), None);
+        var recorded = StoreTestData.Result(2, 0);
+        Assert.True(await store.AppendAsync("pbt", recorded, StoreTestData.Events(2, 10, 1), None));
+
+        // When a batch holding it again, between new results with events, is appended
+        ToldResult[] batch =
+        [
+            new(StoreTestData.Result(0, 0), StoreTestData.Events(0, 10, 2)),
+            new(recorded with { Validation = new Dictionary<string, double> { ["loss"] = 99 } }, StoreTestData.Events(2, 10, 2)),
+            new(StoreTestData.Result(1, 0), []),
+            new(StoreTestData.Result(0, 1), StoreTestData.Events(0, 20, 1)),
+        ];
+        var appended = await store.AppendBatchAsync("pbt", batch, None);
+
+        // Then the new ones are appended in batch order with their events, and the duplicate is skipped with its own
+        Assert.Equal(3, appended);
+        var results = await store.ReadResultsAsync("pbt", None);
+        Assert.Equal(4, results.Count);
+        StoreTestData.AssertSameResult(recorded, results[0]);
+        StoreTestData.AssertSameResult(batch[0].Result, results[1]);
+        StoreTestData.AssertSameResult(batch[2].Result, results[2]);
+        StoreTestData.AssertSameResult(batch[3].Result, results[3]);
+        var events = (await store.ReadEventsAsync("pbt", None)).Select(e => e.Event);
+        Assert.Equal(StoreTestData.Events(2, 10, 1).Concat(batch[0].Events).Concat(batch[3].Events), events, StoreTestData.EventComparer);
+        Assert.Equal(0, await store.AppendBatchAsync("pbt", [batch[0]], None));
+        Assert.Equal(0, await store.AppendBatchAsync("pbt", [], None));
+    }
+
+    [Fact]
     public async Task Append_Should_ReturnFalseAndWriteNothing_When_TheTaskWasRecorded()
     {
         await using var store = await CreateStoreAsync(new ManualTimeProvider());

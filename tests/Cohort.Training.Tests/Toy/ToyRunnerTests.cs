@@ -13,12 +13,14 @@ public sealed class ToyRunnerTests
 {
     private static readonly Objective Q = new("q", ObjectiveMode.Maximize);
 
-    private static async Task<(RunOutcome Outcome, InMemoryExperimentStore Store, InMemoryCheckpointStore Checkpoints)> RunAsync(
-        bool exchange, int workers, int collectEvery = 1)
+    private static async Task<(RunOutcome Outcome, InMemoryExperimentStore Store, KeepEveryCheckpoint Checkpoints)> RunAsync(
+        bool exchange, int workers)
     {
         var store = new InMemoryExperimentStore();
-        var checkpoints = new InMemoryCheckpointStore();
-        var runner = new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = workers, CollectEvery = collectEvery });
+        var checkpoints = new KeepEveryCheckpoint();
+
+        // A commit after every result stores every checkpoint that is ever referenced, the exploited ones included.
+        var runner = new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = workers, CommitBatchSize = 1 });
         var outcome = await runner.RunAsync(
             new RunDefinition("toy", 1, Q),
             new ToyScheduler(exchange, readyEvery: 4, stepsPerMember: 300),
@@ -44,7 +46,7 @@ public sealed class ToyRunnerTests
     {
         // Given the same members, where at every ready point (4 steps) the worse one continues from the better one's
         // checkpoint with its own h: only a correct weight exchange combines progress on both coordinates
-        var (outcome, store, checkpoints) = await RunAsync(exchange: true, workers: 2, collectEvery: 0);
+        var (outcome, store, checkpoints) = await RunAsync(exchange: true, workers: 2);
 
         // Then Q approaches 1.2, and every exploit started from exactly the donor's stored weights
         Assert.True(outcome.BestScore > 1.19, $"best Q = {outcome.BestScore}");
@@ -55,7 +57,7 @@ public sealed class ToyRunnerTests
         {
             var task = results.Single(r => r.Task.Member == exploit.Member && r.Task.From == exploit.Checkpoint).Task;
             var replica = new ToyTrainable(0, 0);
-            replica.Load(new MemoryStream(checkpoints.Read(exploit.Checkpoint)));
+            replica.Load(new MemoryStream(checkpoints.Read("toy", exploit.Checkpoint)));
             replica.Apply(task.Hyperparameters);
             replica.Train(task.Steps, task.Seed, CancellationToken.None);
             Assert.Equal(replica.Q, results.Single(r => r.Task == task).Validation["q"]);
@@ -141,5 +143,25 @@ public sealed class ToyRunnerTests
         private void Issue(int member, CheckpointRef? from, long start) =>
             _pending[member] = new TrainTask(
                 member, _generation, _generation, from, _h[member], start, _readyEvery, Seeds.Derive(3, (ulong)member, (ulong)start));
+    }
+
+    /// <summary>Stores checkpoints in memory and never deletes one, so the test can read every exploited checkpoint.</summary>
+    private sealed class KeepEveryCheckpoint : ICheckpointStore
+    {
+        private readonly InMemoryCheckpointStore _inner = new();
+
+        public void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints) => _inner.Put(run, checkpoints);
+
+        public byte[] Read(string run, CheckpointRef checkpoint) => _inner.Read(run, checkpoint);
+
+        public bool Contains(string run, CheckpointRef checkpoint) => _inner.Contains(run, checkpoint);
+
+        public void Delete(string run, IReadOnlyCollection<string> hashes)
+        {
+        }
+
+        public IReadOnlyCollection<string> List(string run) => _inner.List(run);
+
+        public string Describe(string run, CheckpointRef checkpoint) => _inner.Describe(run, checkpoint);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -40,6 +41,12 @@ public static class CohortJson
     public const string EvaluatorStoppedKind = "evaluator-stopped";
 
     private static readonly JsonWriterOptions s_writerOptions = new() { Indented = false };
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>The event kinds this version reads and writes.</summary>
     public static IReadOnlyList<string> EventKinds { get; } = [MemberCreatedKind, ExploitedKind, ExploredKind, MemberFinishedKind, BredKind,
@@ -510,15 +517,31 @@ public static class CohortJson
         }
     }
 
+    /// <summary>
+    /// Writes with this thread's reused buffer and writer (the store serialises every result and event: a fresh
+    /// stream and writer each time cost several kilobytes of garbage per task); only the string is allocated.
+    /// </summary>
     private static string WriteToString(Action<Utf8JsonWriter> write)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, s_writerOptions))
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, s_writerOptions);
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        try
         {
             write(writer);
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
         }
-
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, checked((int)stream.Length));
+        finally
+        {
+            if (buffer.Capacity > 1 << 20)
+            {
+                // A huge document (a spec): do not keep its buffer for the life of the thread.
+                t_buffer = null;
+                t_writer = null;
+            }
+        }
     }
 
     private static T Parse<T>(string json, Func<JsonElement, string, T> read)

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Cohort.Core.Storage;
+
+/// <summary>
+/// The checksum every store keeps beside each result and event row, and verifies when it reads the row back (issue 13):
+/// a bit flipped in a stored score must not become a silently different result. It is the first 128 bits of the
+/// SHA-256 of the row's stored columns (the run and, for a result, member, ordinal, generation, start and end step,
+/// outcome and JSON document; for an event, member, step, kind and JSON document), joined by a unit separator and
+/// encoded as UTF-8, written as 32 lower-case hexadecimal digits. Stores compute it the same way, so a row reads back the
+/// same from SQLite and PostgreSQL.
+/// </summary>
+public static class RowChecksum
+{
+    private const char Separator = '\u001f';
+
+    /// <summary>The checksum of a result row.</summary>
+    public static string OfResult(string run, int member, int ordinal, int generation, long startStep, long endStep, string outcome, string json) =>
+        Of(string.Join(
+            Separator,
+            run,
+            member.ToString(CultureInfo.InvariantCulture),
+            ordinal.ToString(CultureInfo.InvariantCulture),
+            generation.ToString(CultureInfo.InvariantCulture),
+            startStep.ToString(CultureInfo.InvariantCulture),
+            endStep.ToString(CultureInfo.InvariantCulture),
+            outcome,
+            json));
+
+    /// <summary>The checksum of an event row.</summary>
+    public static string OfEvent(string run, int member, long step, string kind, string json) =>
+        Of(string.Join(
+            Separator,
+            run,
+            member.ToString(CultureInfo.InvariantCulture),
+            step.ToString(CultureInfo.InvariantCulture),
+            kind,
+            json));
+
+    /// <summary>
+    /// Checks a row read back from <paramref name="store"/>: throws when its stored checksum is present and differs
+    /// from <paramref name="actual"/>, the checksum of its content as read. A row written before the store kept
+    /// checksums (<paramref name="stored"/> null) is accepted unverified.
+    /// </summary>
+    /// <param name="stored">The checksum stored with the row; null for a row written without one.</param>
+    /// <param name="actual">The checksum of the row's columns as read (<see cref="OfResult"/>, <see cref="OfEvent"/>).</param>
+    /// <param name="store">The store, for the message (a file path, a database and experiment).</param>
+    /// <param name="run">The run the row belongs to.</param>
+    /// <param name="table">The row's table.</param>
+    /// <param name="id">The row's id.</param>
+    /// <exception cref="StoreException">The checksums differ.</exception>
+    public static void Verify(string? stored, string actual, string store, string run, string table, long id)
+    {
+        if (stored is not null && !string.Equals(stored, actual, StringComparison.Ordinal))
+        {
+            throw new StoreException(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{store}: row {id} of table {table} (run '{run}') fails its checksum: it was stored with {stored}, its content now hashes to {actual}. The row changed after it was written (a disk or memory fault, or an edit); nothing read from it is used. Restore the file from a copy, or run the experiment again."),
+                store,
+                run,
+                string.Create(CultureInfo.InvariantCulture, $"{table} {id}"));
+        }
+    }
+
+    /// <summary>
+    /// Decodes a row's JSON document with <paramref name="decode"/>; a document that no longer decodes (a row written
+    /// without a checksum and damaged since) throws a <see cref="StoreException"/> naming the store, run and row.
+    /// </summary>
+    /// <typeparam name="T">What the row holds.</typeparam>
+    /// <param name="decode">The decoder (for example <c>CohortJson.DeserializeTaskResult</c>).</param>
+    /// <param name="json">The row's document.</param>
+    /// <param name="store">The store, for the message.</param>
+    /// <param name="run">The run the row belongs to.</param>
+    /// <param name="table">The row's table.</param>
+    /// <param name="id">The row's id.</param>
+    /// <exception cref="StoreException">The document does not decode.</exception>
+    public static T Decode<T>(Func<string, T> decode, string json, string store, string run, string table, long id)
+    {
+        ArgumentNullException.ThrowIfNull(decode);
+        try
+        {
+            return decode(json);
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new StoreException(
+                string.Create(CultureInfo.InvariantCulture, $"{store}: row {id} of table {table} (run '{run}') cannot be read: {ex.Message}"),
+                store,
+                run,
+                string.Create(CultureInfo.InvariantCulture, $"{table} {id}"),
+                ex);
+        }
+    }
+
+    private static string Of(string text)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(text, rented);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(rented.AsSpan(0, written), hash);
+            return Convert.ToHexStringLower(hash[..16]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}
