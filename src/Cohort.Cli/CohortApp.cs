@@ -15,7 +15,8 @@ namespace Cohort.Cli;
 /// <summary>
 /// The <c>cohort</c> command: run, resume, replay, validate, show, report, export, worker. The only place that writes
 /// to the console. Exit codes (<see cref="ExitCodes"/>): 0 success, 1 internal failure or failed run (one line here,
-/// details in the run directory's cohort.log), 2 bad input (spec, options, files, directory), 130 interrupted.
+/// details in the run directory's cohort.log), 2 bad input (spec, options, files, directory) or a trainable this system cannot run
+/// (<see cref="PlatformNotSupportedException"/>: for example LibTorch that does not load), 130 interrupted.
 /// </summary>
 internal static class CohortApp
 {
@@ -65,7 +66,7 @@ internal static class CohortApp
         };
         var runsOption = new Option<string?>("--runs") { Description = "Runs only the named runs of the spec, comma-separated: --runs grid,pbt-6." };
         var overwriteOption = new Option<bool>("--overwrite") { Description = "Deletes the experiment already in --out (its store, checkpoints, outputs and log; nothing else) and starts afresh." };
-        var workersOption = new Option<int?>("--workers") { Description = "Members trained at once (default: one per core)." };
+        var workersOption = new Option<int?>("--workers") { Description = "Members trained at once (default: as many as fit the cores, given the threads each member uses)." };
         var dataOption = new Option<DirectoryInfo?>("--data-dir")
         {
             Description = $"Where datasets are looked up and downloaded (default: the one the experiment was run with, else ${DataDirectory.EnvironmentVariable} or {DataDirectory.DefaultRoot}); stored with the experiment.",
@@ -271,7 +272,7 @@ internal static class CohortApp
             terminal.Problem($"cohort: {ex.Message}{hint}");
             return ExitCodes.Usage;
         }
-        catch (Exception ex) when (ex is UsageException or FileNotFoundException or DirectoryNotFoundException or RunLockedException)
+        catch (Exception ex) when (ex is UsageException or FileNotFoundException or DirectoryNotFoundException or RunLockedException or PlatformNotSupportedException)
         {
             terminal.Problem($"cohort: {ex.Message}");
             return ExitCodes.Usage;

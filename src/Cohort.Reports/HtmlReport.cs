@@ -13,7 +13,7 @@ namespace Cohort.Reports;
 /// Figures 3 and 6), each searched hyperparameter per member over steps (Figures 4, 7, 10), for PBT runs the explored
 /// hyperparameter values coloured by step beside the grid's cells (Figures 5, 8, 11), why each member stopped, and the
 /// best member's lineage and schedule. Several runs, or a target, add the runs compared (<see cref="RunComparison"/>)
-/// after the summary.
+/// after the summary; a run whose best member generates images shows samples of them (<see cref="SampleGrid"/>).
 /// </summary>
 public static class HtmlReport
 {
@@ -31,7 +31,8 @@ public static class HtmlReport
             var results = await store.ReadResultsAsync(record.Name, cancellationToken).ConfigureAwait(false);
             var events = await store.ReadEventsAsync(record.Name, cancellationToken).ConfigureAwait(false);
             var logged = events.Select(e => e.Event).ToArray();
-            runs.Add(new RunData(record, results, RunLineage.Build(logged, results, options.Objective)) { Events = logged });
+            var samples = SampleGrid.FromJson(await store.GetMetadataAsync(SampleGrid.MetadataKey(record.Name), cancellationToken).ConfigureAwait(false));
+            runs.Add(new RunData(record, results, RunLineage.Build(logged, results, options.Objective)) { Events = logged, Samples = samples });
         }
 
         return Build(runs, options);
@@ -83,6 +84,11 @@ public static class HtmlReport
                 {
                     Figure(sb, FireReport.SubPopulationChart(run.Lineage, run.Results, h, options.LogScaled.Contains(h), run.Record.Name, id));
                 }
+            }
+
+            if (run.Samples is { } samples)
+            {
+                Figure(sb, samples.ToHtml(run.Record.Name, metric));
             }
 
             if (string.Equals(run.Record.Method, "ga", StringComparison.OrdinalIgnoreCase) && run.Lineage.BestMember() is { } gaBest)
@@ -384,7 +390,7 @@ public static class HtmlReport
         "h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}" +
         "h2 small{font-weight:normal;color:#666;font-size:14px}h3{font-size:15px;margin:12px 0 6px}.meta{color:#555}" +
         ".figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(560px,1fr));gap:12px}" +
-        "figcaption{font-size:12px;color:#666;padding:0 12px 8px}figure{margin:0;border:1px solid #e3e3e3;border-radius:4px;background:#fff}figure svg{display:block;width:100%;height:auto}" +
+        "img.samples{display:block;width:100%;max-width:484px;margin:8px auto;image-rendering:pixelated}figcaption{font-size:12px;color:#666;padding:0 12px 8px}figure{margin:0;border:1px solid #e3e3e3;border-radius:4px;background:#fff}figure svg{display:block;width:100%;height:auto}" +
         "table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ddd;padding:3px 8px;text-align:left}th{background:#f4f4f4}" +
         "td.n{text-align:right;font-variant-numeric:tabular-nums}.tables{display:flex;flex-wrap:wrap;gap:32px}" +
         ".scroll{max-height:420px;overflow:auto}footer{margin:32px 0;color:#888;font-size:12px}";
@@ -393,5 +399,8 @@ public static class HtmlReport
     {
         /// <summary>The run's event log (FIRE's evaluator table reads it).</summary>
         public IReadOnlyList<RunEvent> Events { get; init; } = [];
+
+        /// <summary>Samples drawn from the best member when the run ended, if its trainable generates images.</summary>
+        public SampleGrid? Samples { get; init; }
     }
 }

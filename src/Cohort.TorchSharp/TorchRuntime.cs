@@ -106,11 +106,15 @@ public static partial class TorchRuntime
             + $"for the build-time patch Cohort's own tests use. The loader said: {detail}";
     }
 
-    private static string FirstLine(Exception ex) => ex.Message.Split('\n')[0].Trim();
+    private static string FirstLine(Exception ex) => ex.GetBaseException().Message.Split('\n')[0].Trim();
 }
 
-/// <summary>TorchSharp's native backend cannot be used here; the message says why and what to do.</summary>
-public sealed class TorchUnavailableException : Exception
+/// <summary>
+/// TorchSharp's native backend cannot be used here; the message says why and what to do. A
+/// <see cref="PlatformNotSupportedException"/>, so that a host reports it as a problem of this system (the <c>cohort</c>
+/// command: one line, exit code 2), not as an internal error.
+/// </summary>
+public sealed class TorchUnavailableException : PlatformNotSupportedException
 {
     /// <summary>Creates the exception with <paramref name="message"/> and its cause.</summary>
     public TorchUnavailableException(string message, Exception innerException)

@@ -72,6 +72,8 @@ public sealed record TorchTrainableOptions(
 /// </summary>
 public sealed class TorchTrainableFactory : ITrainableFactory
 {
+    private readonly Lazy<TrainableDeclaration> _declaration;
+
     /// <summary>Creates the factory; loads TorchSharp's backend (throws <see cref="TorchUnavailableException"/>).</summary>
     public TorchTrainableFactory(TorchTrainableOptions options, DatasetSplits splits)
     {
@@ -93,6 +95,7 @@ public sealed class TorchTrainableFactory : ITrainableFactory
         Splits = splits;
         Metrics = splits.Train.Task == TaskKind.Classification ? ["loss", "accuracy"] : ["loss", "mse", "rmse"];
         TargetVarianceScale = splits.TargetScaler is { Std.Count: 1 } scaler ? (double)scaler.Std[0] * scaler.Std[0] : 1.0;
+        _declaration = new Lazy<TrainableDeclaration>(Declare);
     }
 
     /// <summary>The options members are built with.</summary>
@@ -107,6 +110,14 @@ public sealed class TorchTrainableFactory : ITrainableFactory
     /// <summary>σ² of the targets when they were standardised (MSE in training units × this = MSE in target units); 1 otherwise.</summary>
     public double TargetVarianceScale { get; }
 
+    /// <summary>
+    /// What members accept (<see cref="TorchHyperparameters.Supervised"/>: the optimizer's options, the penalties of the
+    /// module's layers with weights, <c>dropout</c> when it has dropout layers, the <see cref="TorchTrainableOptions.ModuleSettings"/>)
+    /// and report; worked out once from a module built for the purpose. A user's optimizer other than SGD, Adam or AdamW
+    /// declares the metrics only (its names are checked when a member applies them).
+    /// </summary>
+    public TrainableDeclaration Declaration => _declaration.Value;
+
     /// <inheritdoc />
     public bool HasTestSet => Splits.Test.Count > 0;
 
@@ -116,11 +127,42 @@ public sealed class TorchTrainableFactory : ITrainableFactory
     /// <inheritdoc />
     public ITrainable Create(ulong seed) => new TorchTrainable(this, seed);
 
+    private TrainableDeclaration Declare()
+    {
+        using var generator = new torch.Generator(0);
+        using var module = Options.Model(generator);
+        var optimizer = Options.CreateOptimizer?.Invoke(module.parameters());
+        try
+        {
+            TorchOptimizerKind? kind = optimizer switch
+            {
+                null => Options.Optimizer,
+                SGD => TorchOptimizerKind.Sgd,
+                AdamW => TorchOptimizerKind.AdamW,
+                Adam => TorchOptimizerKind.Adam,
+                _ => null,
+            };
+            if (kind is null)
+            {
+                return TrainableDeclaration.AnyHyperparameter(Options.Architecture, Metrics);
+            }
+
+            var dropout = module.modules().Any(m => m is GeneratorDropout or Dropout);
+            return TorchHyperparameters.Supervised(
+                Options.Architecture, kind.Value, TorchModels.PenalizedWeights(module).Count, dropout, Splits.Train.Task, Options.ModuleSettings.Keys);
+        }
+        finally
+        {
+            optimizer?.Dispose();
+        }
+    }
+
     /// <summary>
     /// A factory for a built-in model by name over <paramref name="splits"/>: <c>mlp</c> (<paramref name="hidden"/> units,
     /// default [64]; paper 000's Boston 13-64-1), <c>fc</c> (hidden [1024, 1024]; paper 003) or <c>lenet5</c>
-    /// ([1, 28, 28] images). Inputs and outputs follow the dataset (classes for classification, target columns for
-    /// regression).
+    /// ([1, 28, 28] images); <paramref name="activation"/> for the hidden layers of mlp and fc; at most
+    /// <paramref name="evaluationSamples"/> validation samples per evaluation (0: all). Inputs and outputs follow the
+    /// dataset (classes for classification, target columns for regression).
     /// </summary>
     public static TorchTrainableFactory Builtin(
         string model,
@@ -129,7 +171,9 @@ public sealed class TorchTrainableFactory : ITrainableFactory
         int batchSize = 32,
         IReadOnlyList<int>? hidden = null,
         bool dropout = false,
-        int threads = 1)
+        int threads = 1,
+        ActivationKind activation = ActivationKind.Relu,
+        int evaluationSamples = 0)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(splits);
@@ -149,10 +193,10 @@ public sealed class TorchTrainableFactory : ITrainableFactory
 
         var architecture = model == "lenet5"
             ? "lenet5" + (dropout ? "-dropout" : "")
-            : $"mlp-{train.SampleSize}-{string.Join('-', units)}-{outputs}" + (dropout ? "-dropout" : "");
+            : $"mlp-{train.SampleSize}-{string.Join('-', units)}-{outputs}" + (activation == ActivationKind.Relu ? "" : "-" + activation.ToString().ToLowerInvariant()) + (dropout ? "-dropout" : "");
         Func<torch.Generator, nn.Module<Tensor, Tensor>> build = model == "lenet5"
             ? g => TorchModels.LeNet5(g, dropout)
-            : g => TorchModels.Mlp(train.SampleSize, units, outputs, g, ActivationKind.Relu, dropout);
-        return new TorchTrainableFactory(new TorchTrainableOptions(architecture, build, optimizer, batchSize, Threads: threads), splits);
+            : g => TorchModels.Mlp(train.SampleSize, units, outputs, g, activation, dropout);
+        return new TorchTrainableFactory(new TorchTrainableOptions(architecture, build, optimizer, batchSize, evaluationSamples, threads), splits);
     }
 }

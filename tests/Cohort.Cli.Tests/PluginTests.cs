@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Cohort.Cli.Tests;
@@ -11,25 +10,7 @@ public sealed class PluginTests
 {
     private static readonly Lazy<Task<string>> s_assembly = new(BuildAsync);
 
-    private static async Task<string> BuildAsync()
-    {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-        var project = Path.Combine(TestPaths.RepositoryRoot, "examples", "plugin", "Cohort.Examples.Plugin.csproj");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "build", project, "-c", configuration, "--nologo", "-v", "q", "-nodeReuse:false" })
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"dotnet build {project} failed:\n{await output}\n{await error}");
-        var dll = Path.Combine(TestPaths.RepositoryRoot, "examples", "plugin", "bin", configuration, "net10.0", "Cohort.Examples.Plugin.dll");
-        Assert.True(File.Exists(dll), dll);
-        return dll;
-    }
+    private static Task<string> BuildAsync() => ExampleProjects.BuildAsync("plugin", "Cohort.Examples.Plugin");
 
     private static async Task<string> SpecAsync(string trainable, string hyperparameters = "learning_rate: {type: float, scale: log, min: 0.01, max: 1.9}", string metric = "log_loss", string plugins = "")
     {

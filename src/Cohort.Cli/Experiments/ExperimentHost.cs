@@ -14,7 +14,7 @@ using Microsoft.Extensions.Logging;
 namespace Cohort.Cli.Experiments;
 
 /// <summary>Options of <c>cohort run</c> and <c>cohort resume</c> that are not part of the spec.</summary>
-/// <param name="Workers">Worker threads; null = one per core.</param>
+/// <param name="Workers">Members trained at once; null = as many as fit the cores (<see cref="WorkerBudget"/>).</param>
 /// <param name="DataDirectory">Explicit data directory (<c>--data-dir</c>); null = the one the experiment stored, else COHORT_DATA or the default.</param>
 /// <param name="Overwrite"><c>--overwrite</c>: delete the experiment already in the directory first.</param>
 /// <param name="TrainDelay">Fault injection for tests (hidden <c>--fault-train-delay-ms</c>): every Train call sleeps this long first.</param>
@@ -100,6 +100,7 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
         // Checkpoints live in cohort.db; a directory from before that (a checkpoints/ folder) has its live checkpoints
         // recomputed on resume, as any missing checkpoint is (tasks are pure).
         await using var checkpoints = await SqliteCheckpointStore.OpenAsync(directory.Database, cancellationToken).ConfigureAwait(false);
+        var workers = WorkerBudget.Choose(options.Workers, factory.ThreadsPerTrainable, Environment.ProcessorCount, terminal.Problem);
         var objective = spec.Objective;
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
             .Where(r => r.Status is RunStatus.Completed or RunStatus.CompletedWithFailures)
@@ -131,7 +132,7 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
                 store,
                 new RunnerOptions
                 {
-                    Workers = options.Workers ?? Environment.ProcessorCount,
+                    Workers = workers,
                     Retries = run.Retries,
                     TaskTimeout = run.TimeoutSeconds > 0 ? TimeSpan.FromSeconds(run.TimeoutSeconds) : null,
                     StepsPerMember = spec.Steps,
@@ -152,6 +153,10 @@ internal sealed class ExperimentHost(Terminal terminal, HostOptions options)
             if (outcome.Status != RunStatus.Completed)
             {
                 status = ExitCodes.Failure;
+            }
+            else
+            {
+                await RunSamples.StoreAsync(store, factory, c => checkpoints.Read(run.Name, c), run.Name, objective, terminal, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -16,6 +16,8 @@ internal sealed class SlowTrainableFactory(ITrainableFactory inner, TimeSpan del
 
     public bool HasTestSet => inner.HasTestSet;
 
+    public int ThreadsPerTrainable => inner.ThreadsPerTrainable;
+
     public ITrainable Create(ulong seed) => new Slow(inner.Create(seed), delay);
 
     private sealed class Slow(ITrainable inner, TimeSpan delay) : ITrainable

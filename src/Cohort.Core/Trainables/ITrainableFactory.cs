@@ -17,5 +17,12 @@ public interface ITrainableFactory
     /// <summary>Whether <see cref="DataSplit.Test"/> evaluations are meaningful (the trainable has a test set).</summary>
     bool HasTestSet { get; }
 
+    /// <summary>
+    /// The threads one trainable keeps busy while it trains or evaluates (its kernels' threads, or a framework's
+    /// intra-op threads). A host running members in parallel runs at most ⌊cores / this⌋ of them at once, so that
+    /// workers × threads do not oversubscribe the machine. The default is 1.
+    /// </summary>
+    int ThreadsPerTrainable => 1;
+
     ITrainable Create(ulong seed);
 }

@@ -20,7 +20,7 @@ namespace Cohort.TorchSharp.Gan;
 /// images as a PNG for reports.
 /// </para>
 /// </summary>
-public sealed class GanTrainable : ITrainable, IWeightTransfer
+public sealed class GanTrainable : ITrainable, IWeightTransfer, ISampleImages
 {
     private const ulong GeneratorPurpose = 0x47414EUL; // "GAN"
     private const int LossBatch = 256;
@@ -199,6 +199,9 @@ public sealed class GanTrainable : ITrainable, IWeightTransfer
 
         GrayscalePng.Write(png, pixels, width, height);
     }
+
+    /// <summary>An 8 × 8 grid of generated images (<see cref="WriteSampleGrid"/> with seed 0).</summary>
+    public void WriteSamples(Stream png) => WriteSampleGrid(png);
 
     /// <inheritdoc />
     public void Save(Stream destination) => _member.Save(destination);

@@ -60,6 +60,7 @@ public sealed class GanTrainableFactory : ITrainableFactory
         Options = options;
         Splits = splits;
         Classifier = classifier;
+        Declaration = TorchHyperparameters.Gan(options.Shape.Describe());
     }
 
     /// <summary>The options members are built with.</summary>
@@ -72,7 +73,10 @@ public sealed class GanTrainableFactory : ITrainableFactory
     public MnistClassifier Classifier { get; }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Metrics { get; } = [ScoreMetric, "d_loss", "g_loss"];
+    public IReadOnlyList<string> Metrics => Declaration.Metrics;
+
+    /// <summary>What members accept and report: <see cref="TorchHyperparameters.Gan"/>.</summary>
+    public TrainableDeclaration Declaration { get; }
 
     /// <inheritdoc />
     public bool HasTestSet => Splits.Test.Count > 0;

@@ -49,6 +49,9 @@ public sealed class ConvNetTrainableFactory : ITrainableFactory
 
     public bool HasTestSet => Splits.Test.Count > 0;
 
+    /// <inheritdoc />
+    public int ThreadsPerTrainable => Options.Threads;
+
     public ITrainable Create(ulong seed) => new ConvNetTrainable(this, seed);
 
     /// <summary>What a conv net trained with <paramref name="optimizer"/> accepts and reports; the same for every shape and dataset.</summary>

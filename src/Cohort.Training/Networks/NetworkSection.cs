@@ -145,8 +145,7 @@ public sealed partial class NetworkSection : TrainableSection<NetworkSettings>
     /// <inheritdoc/>
     protected override async Task<ITrainableFactory> CreateFactoryAsync(NetworkSettings settings, TrainableContext context, CancellationToken cancellationToken)
     {
-        var data = DataDirectory.Resolve(context.DataDirectory);
-        var splits = await SplitsAsync(settings, data, context, cancellationToken).ConfigureAwait(false);
+        var splits = await SplitsAsync(settings, context, cancellationToken).ConfigureAwait(false);
         var train = splits.Train;
         var classification = train.Task == TaskKind.Classification;
         if (settings.Model.Kind == NetworkModelKind.Convnet)
@@ -174,14 +173,28 @@ public sealed partial class NetworkSection : TrainableSection<NetworkSettings>
         _ => ModelSpec.Mlp(inputs, settings.Model.Hidden.ToArray(), outputs, settings.Model.Activation, settings.Model.Dropout),
     };
 
-    private static async Task<DatasetSplits> SplitsAsync(NetworkSettings n, DataDirectory data, TrainableContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// The data directory of <paramref name="context"/> with every file of <paramref name="dataset"/> in it: missing
+    /// files are downloaded (checksums verified), and the download is logged. For any trainable kind that reads one of
+    /// <see cref="Datasets"/>.
+    /// </summary>
+    public static async Task<DataDirectory> EnsureDatasetAsync(string dataset, TrainableContext context, CancellationToken cancellationToken)
     {
-        var present = DatasetCatalog.Requirements(n.Dataset).All(alternatives => alternatives.Any(data.Contains));
-        if (!present)
+        ArgumentNullException.ThrowIfNull(context);
+        var data = DataDirectory.Resolve(context.DataDirectory);
+        if (!DatasetCatalog.Requirements(dataset).All(alternatives => alternatives.Any(data.Contains)))
         {
-            Downloading(context.Logger, n.Dataset, data.Root);
+            Downloading(context.Logger, dataset, data.Root);
+            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+            await DatasetCatalog.EnsureFilesAsync(dataset, data, new DatasetDownloader(http), cancellationToken).ConfigureAwait(false);
         }
 
+        return data;
+    }
+
+    private static async Task<DatasetSplits> SplitsAsync(NetworkSettings n, TrainableContext context, CancellationToken cancellationToken)
+    {
+        var data = await EnsureDatasetAsync(n.Dataset, context, cancellationToken).ConfigureAwait(false);
         if (n.Split == DataSplitKind.Keras)
         {
             // The split: keras protocol (paper 000's code): see KerasSplitter.
@@ -190,30 +203,17 @@ public sealed partial class NetworkSection : TrainableSection<NetworkSettings>
                 throw new ArgumentException("split: keras keeps targets raw; standardize_targets must be false with it.", nameof(n));
             }
 
-            if (!present)
-            {
-                using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-                await DatasetCatalog.EnsureFilesAsync(n.Dataset, data, new DatasetDownloader(http), cancellationToken).ConfigureAwait(false);
-            }
-
             return KerasSplitter.Split(DatasetCatalog.LoadRaw(n.Dataset, data), new KerasSplitOptions(n.TestFraction, n.ValidationFraction, n.SplitSeed, n.StandardizeFeatures));
         }
 
-        var options = new SplitOptions
+        return DatasetCatalog.Load(n.Dataset, data, new SplitOptions
         {
             ValidationFraction = n.ValidationFraction,
             TestFraction = n.TestFraction,
             Seed = context.Seed,
             StandardizeTargets = n.StandardizeTargets,
             FeatureScaling = n.StandardizeFeatures ? FeatureScaling.Auto : FeatureScaling.None,
-        };
-        if (present)
-        {
-            return DatasetCatalog.Load(n.Dataset, data, options);
-        }
-
-        using var client = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        return await DatasetCatalog.LoadAsync(n.Dataset, data, new DatasetDownloader(client), options, cancellationToken).ConfigureAwait(false);
+        });
     }
 
     private static NetworkModel? Model(SpecNode node)

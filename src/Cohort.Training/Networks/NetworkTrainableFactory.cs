@@ -82,5 +82,8 @@ public sealed class NetworkTrainableFactory : ITrainableFactory
 
     public bool HasTestSet => Splits.Test.Count > 0;
 
+    /// <inheritdoc />
+    public int ThreadsPerTrainable => Options.Threads;
+
     public ITrainable Create(ulong seed) => new NetworkTrainable(this, seed);
 }

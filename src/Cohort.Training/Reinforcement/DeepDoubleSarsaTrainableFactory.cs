@@ -125,6 +125,9 @@ public sealed class DeepDoubleSarsaTrainableFactory : ITrainableFactory
 
     public bool HasTestSet => true;
 
+    /// <inheritdoc />
+    public int ThreadsPerTrainable => Options.Threads;
+
     /// <summary>A member whose two networks start from the same weights, drawn from <paramref name="seed"/>.</summary>
     public ITrainable Create(ulong seed) => new DeepDoubleSarsaTrainable(this, seed);
 }
