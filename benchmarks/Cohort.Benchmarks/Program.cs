@@ -16,6 +16,8 @@ using Cohort.Benchmarks;
 //   pb2-replay [--data-dir D] [--repeats R] [--lean]
 //                              PB2's decisions alone: one PB2 run of pb2-cost's setting, its results replayed R times
 //   pb2-vs-pbt [--seeds N]     PB2 against PBT at population 4 on the noisy quadratic and the toy
+//   torch [--seconds S]        the engine against TorchSharp (LibTorch CPU) on the papers' networks, 1 and 2 threads:
+//                              a Markdown table, then the same as JSON
 var mode = args.Length > 0 && !args[0].StartsWith('-') ? args[0] : "throughput";
 var seconds = 3.0;
 var at = Array.IndexOf(args, "--seconds");
@@ -40,6 +42,12 @@ switch (mode)
         return 0;
     case "gemm-shapes":
         Console.WriteLine(JsonSerializer.Serialize(new { threads1 = GemmBench.RunShapes(seconds, 1), threads2 = GemmBench.RunShapes(seconds, 2) }, json));
+        return 0;
+    case "torch":
+        var comparison = TorchBench.Run(seconds);
+        Console.WriteLine(TorchBench.Table(comparison));
+        Console.WriteLine();
+        Console.WriteLine(JsonSerializer.Serialize(new { comparison }, json));
         return 0;
     case "conv":
         ConvBench.Run(seconds, 1);
@@ -68,6 +76,6 @@ switch (mode)
         Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-replay or pb2-vs-pbt");
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-replay, pb2-vs-pbt or torch");
         return 2;
 }

@@ -14,9 +14,11 @@ public sealed record CaseResult(string Case, int Threads, double SamplesPerSecon
 /// </summary>
 public static class TrainingBench
 {
-    private sealed record Case(string Name, Func<ModelSpec> Spec, int Batch, bool Classify);
+    /// <summary>One network and batch size: the papers' cases.</summary>
+    internal sealed record Case(string Name, Func<ModelSpec> Spec, int Batch, bool Classify);
 
-    private static readonly Case[] Cases =
+    /// <summary>The cases, in the order they are run.</summary>
+    internal static IReadOnlyList<Case> Cases { get; } =
     [
         new("lenet5_b32", () => ModelSpec.LeNet5(), 32, true),
         new("lenet5_b128", () => ModelSpec.LeNet5(), 128, true),
@@ -39,7 +41,8 @@ public static class TrainingBench
         return results;
     }
 
-    private static CaseResult Measure(Case c, int threads, double seconds)
+    /// <summary>The engine's training throughput on <paramref name="c"/> with <paramref name="threads"/> kernel threads.</summary>
+    internal static CaseResult Measure(Case c, int threads, double seconds)
     {
         var loss = c.Classify ? LossKind.SoftmaxCrossEntropy : LossKind.MeanSquaredError;
         var trainer = new Trainer(c.Spec(), OptimizerKind.Adam, loss, 0, threads, c.Batch);

@@ -12,7 +12,7 @@ namespace Cohort.Reports;
 /// store alone: a summary table, then per run the members' training curves with the mean of the top 5 (paper 000
 /// Figures 3 and 6), each searched hyperparameter per member over steps (Figures 4, 7, 10), for PBT runs the explored
 /// hyperparameter values coloured by step beside the grid's cells (Figures 5, 8, 11), and the best member's lineage
-/// and schedule.
+/// and schedule. Several runs, or a target, add the runs compared (<see cref="RunComparison"/>) after the summary.
 /// </summary>
 public static class HtmlReport
 {
@@ -57,6 +57,7 @@ public static class HtmlReport
             .Append(". Searched: ").Append(Svg.Escape(string.Join(", ", hyperparameters.Select(h => options.LogScaled.Contains(h) ? h + " (log)" : h))))
             .Append(".</p>\n");
         AppendSummary(sb, runs, options);
+        RunComparison.Append(sb, runs.Select(r => (r.Record.Name, r.Results)).ToArray(), options);
         var grid = runs.FirstOrDefault(r => string.Equals(r.Record.Method, "grid", StringComparison.OrdinalIgnoreCase));
         foreach (var run in runs)
         {

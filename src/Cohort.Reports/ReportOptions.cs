@@ -11,4 +11,8 @@ public sealed record ReportOptions(
     string Experiment,
     Objective Objective,
     IReadOnlyList<string> Hyperparameters,
-    IReadOnlySet<string> LogScaled);
+    IReadOnlySet<string> LogScaled)
+{
+    /// <summary>A target value of the objective (the spec's <c>objective.target</c>): drawn on the comparison of runs, with each run's time to it; null for none.</summary>
+    public double? Target { get; init; }
+}

@@ -36,6 +36,13 @@ public sealed record ExperimentSpec(
     /// when there are none.
     /// </summary>
     public SpecList<string> Plugins { get; init; } = SpecList<string>.Empty;
+
+    /// <summary>
+    /// A value of the objective that counts as reached (<c>objective.target</c>; null when absent), for example
+    /// CartPole-v1's solved threshold 475: the summary and the report give each run's time to it
+    /// (<see cref="Cohort.Core.Scheduling.TargetTimes"/>). It changes no decision of any method.
+    /// </summary>
+    public double? Target { get; init; }
 }
 
 /// <summary>What is trained: the name of a registered trainable kind (<see cref="ITrainableSection"/>) and its settings.</summary>

@@ -131,6 +131,10 @@ public sealed class SpecCatalog
             {
                 o.Write("metric", spec.Objective.Metric);
                 o.Write("mode", spec.Objective.Mode == ObjectiveMode.Maximize ? "maximize" : "minimize");
+                if (spec.Target is { } target)
+                {
+                    o.Write("target", target);
+                }
             });
             w.Nested("trainable", t =>
             {

@@ -22,7 +22,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
     internal static readonly string[] CommonRunKeys = ["name", "method", "population", "points", "timeout_seconds", "retries"];
 
     private static readonly string[] s_rootKeys = ["version", "experiment", "seed", "objective", "trainable", "hyperparameters", "constants", "steps", "ready", "runs", "plugins"];
-    private static readonly string[] s_objectiveKeys = ["metric", "mode"];
+    private static readonly string[] s_objectiveKeys = ["metric", "mode", "target"];
     private static readonly string[] s_hyperparameterKeys = ["type", "scale", "min", "max", "grid", "prior", "choices"];
     private static readonly string[] s_readyKeys = ["every", "burn_in"];
     private static readonly (string, ObjectiveMode)[] s_directions = [("minimize", ObjectiveMode.Minimize), ("maximize", ObjectiveMode.Maximize)];
@@ -59,7 +59,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
         var experiment = root.Required("experiment")?.Name();
         var seed = root.Get("seed") is { } seedNode ? seedNode.Seed() : 0UL;
         var objectiveNode = root.Required("objective");
-        var objective = objectiveNode is null ? null : Objective(objectiveNode);
+        var (objective, target) = objectiveNode is null ? (null, null) : Objective(objectiveNode);
         var trainableNode = root.Required("trainable");
         var trainable = trainableNode is null ? null : Trainable(trainableNode);
         var hyperparameters = root.Get("hyperparameters") is { } h ? Hyperparameters(h) : SpecList<HyperparameterSpec>.Empty;
@@ -81,6 +81,7 @@ internal sealed partial class SpecReader(SpecReadSession session)
         var spec = new ExperimentSpec((int)version.Value, experiment, seed.Value, objective, trainable, hyperparameters, constants, steps.Value, ready, runs)
         {
             Plugins = plugins,
+            Target = target,
         };
         BuildSchedulers(spec, root.Get("runs")!);
         return session.Errors.Count > 0 ? null : spec;
@@ -181,17 +182,19 @@ internal sealed partial class SpecReader(SpecReadSession session)
         return ok ? SpecList<string>.From(paths) : null;
     }
 
-    private Objective? Objective(SpecNode node)
+    /// <summary><c>objective</c>: the metric, its direction and an optional target value (null when absent).</summary>
+    private (Objective? Objective, double? Target) Objective(SpecNode node)
     {
         var map = node.AsMap(s_objectiveKeys);
         if (map is null)
         {
-            return null;
+            return (null, null);
         }
 
         var metric = map.Required("metric")?.Text();
         var mode = map.Choice("mode", ObjectiveMode.Minimize, s_directions);
-        return metric is null || mode is null ? null : new Objective(metric, mode.Value);
+        var target = map.Get("target")?.Number(double.IsFinite, "a finite number");
+        return metric is null || mode is null || (map.Has("target") && target is null) ? (null, null) : (new Objective(metric, mode.Value), target);
     }
 
     /// <summary><c>trainable</c>: the kind picks the section; keys of other kinds are reported as such.</summary>

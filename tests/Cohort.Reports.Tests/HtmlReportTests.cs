@@ -88,6 +88,10 @@ public sealed class HtmlReportTests
 
     private static XDocument Parse(string html) => XDocument.Parse(html.Replace("<!DOCTYPE html>", "", StringComparison.Ordinal));
 
+    /// <summary>The report's per-run sections, in run order.</summary>
+    private static XElement[] RunSections(XDocument doc) =>
+        doc.Descendants("section").Where(s => ((string?)s.Attribute("id"))?.StartsWith("run-", StringComparison.Ordinal) == true).ToArray();
+
     [Fact]
     public async Task BuildAsync_Should_BeWellFormedWithOneSvgPerFigure_When_StoreHasPbtAndGridRuns()
     {
@@ -96,7 +100,7 @@ public sealed class HtmlReportTests
         var html = await HtmlReport.BuildAsync(store, s_options, CancellationToken.None);
         var doc = Parse(html);
 
-        var sections = doc.Descendants("section").ToArray();
+        var sections = RunSections(doc);
         Assert.Equal(2, sections.Length);
         // PBT: curves, lr, momentum, explored scatter. Grid: curves, lr, momentum.
         Assert.Equal(4, sections[0].Descendants(s_svg + "svg").Count());
@@ -115,7 +119,7 @@ public sealed class HtmlReportTests
 
         var doc = Parse(await HtmlReport.BuildAsync(store, s_options, CancellationToken.None));
 
-        var curves = doc.Descendants("section").First().Descendants(s_svg + "svg").First();
+        var curves = RunSections(doc)[0].Descendants(s_svg + "svg").First();
         Assert.Contains("line-chart", (string?)curves.Attribute("class"), StringComparison.Ordinal);
         var paths = curves.Descendants(s_svg + "path").ToArray();
         Assert.Equal(4, paths.Count(p => (string?)p.Attribute("class") == "member"));
@@ -130,7 +134,7 @@ public sealed class HtmlReportTests
 
         var doc = Parse(await HtmlReport.BuildAsync(store, s_options, CancellationToken.None));
 
-        var charts = doc.Descendants("section").First().Descendants(s_svg + "svg").Where(s => ((string?)s.Attribute("class") ?? "").Contains("step-chart", StringComparison.Ordinal)).ToArray();
+        var charts = RunSections(doc)[0].Descendants(s_svg + "svg").Where(s => ((string?)s.Attribute("class") ?? "").Contains("step-chart", StringComparison.Ordinal)).ToArray();
         Assert.Equal(2, charts.Length);
         var lr = charts[0];
         var momentum = charts[1];
@@ -166,7 +170,7 @@ public sealed class HtmlReportTests
         var rows = summary.Descendants("tr").Skip(1).Select(r => r.Elements("td").Select(td => td.Value).ToArray()).ToArray();
         Assert.Equal(["pbt-4", "pbt", "completed", "4", "160", "3", "0.025", "0.0275", "1.5 s"], rows[0]);
         Assert.Equal("grid", rows[1][0]);
-        var section = doc.Descendants("section").First();
+        var section = RunSections(doc)[0];
         Assert.Contains(section.Descendants("h3"), h => h.Value == "Best member 3: lineage");
         var tables = section.Descendants("table").Select(t => t.Descendants("tr").Skip(1).Select(r => string.Join("|", r.Elements("td").Select(td => td.Value))).ToArray()).ToArray();
         Assert.Equal(["member 0|0|20", "member 3|20|40"], tables[0]);

@@ -3,12 +3,13 @@ using Cohort.Spec;
 using Cohort.Spec.Methods;
 using Cohort.Spec.Sections;
 using Cohort.Training.NoisyQuadratic;
+using Cohort.Training.Reinforcement;
 using Cohort.Training.Synthetic;
 using Cohort.Training.Toy;
 
 namespace Cohort.Training.Tests;
 
-/// <summary>The toy, synthetic and noisy-quadratic sections: settings round-trip, and the declaration from settings is the factory's.</summary>
+/// <summary>The toy, synthetic, noisy-quadratic and Deep Double Sarsa sections: settings round-trip, and the declaration from settings is the factory's.</summary>
 public sealed class TrainingSectionsTests
 {
     private static readonly SpecCatalog s_catalog = SpecCatalog.Empty.Add(BuiltInMethods.All).Add(TrainingSections.All);
@@ -17,6 +18,7 @@ public sealed class TrainingSectionsTests
     [InlineData("{kind: toy}", "h0: {type: float, min: 0, max: 1}\n  h1: {type: float, min: 0, max: 1}", "q", typeof(ToyTrainableFactory))]
     [InlineData("{kind: synthetic, dimensions: 2, noise: 0.1}", "h0: {type: float, min: 0, max: 1}\n  h1: {type: float, min: 0, max: 1}", "score", typeof(SyntheticTrainableFactory))]
     [InlineData("{kind: noisy_quadratic, dimensions: 5, curvature_power: 1, batch_size: 10, noise: expected}", "lr: {type: float, scale: log, min: 0.01, max: 1}", "loss", typeof(NoisyQuadraticTrainableFactory))]
+    [InlineData("{kind: deep_double_sarsa, environment: Acrobot-v1, hidden: [16]}", "discount: {type: float, min: 0.9, max: 0.999}\n  target_sync: {type: int, min: 20, max: 2000}", "return", typeof(DeepDoubleSarsaTrainableFactory))]
     public async Task Section_Should_RoundTripAndDeclareWhatTheFactoryDeclares_When_TheKindIsBuiltIn(string trainable, string hyperparameters, string metric, Type factoryType)
     {
         var text = $$"""

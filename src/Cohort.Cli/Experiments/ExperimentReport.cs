@@ -16,7 +16,10 @@ internal static class ExperimentReport
         spec.Experiment,
         spec.Objective,
         spec.Hyperparameters.Where(h => h.Type != HyperparameterType.Categorical).Select(h => h.Name).ToArray(),
-        spec.Hyperparameters.Where(h => h.Scale == ParameterScale.Log).Select(h => h.Name).ToHashSet(StringComparer.Ordinal));
+        spec.Hyperparameters.Where(h => h.Scale == ParameterScale.Log).Select(h => h.Name).ToHashSet(StringComparer.Ordinal))
+    {
+        Target = spec.Target,
+    };
 
     public static async Task<string> WriteAsync(IExperimentStore store, ExperimentSpec spec, string directory, CancellationToken cancellationToken)
     {

@@ -10,7 +10,10 @@ using Cohort.Spec.Methods;
 
 namespace Cohort.Spec.Results;
 
-/// <summary>One run's outcome as the summary reports it: a projection of the stored results and events.</summary>
+/// <summary>
+/// One run's outcome as the summary reports it: a projection of the stored results and events. <see cref="TimeToTarget"/>
+/// is there when the spec sets <c>objective.target</c>.
+/// </summary>
 public sealed record RunSummary(
     string Name,
     string Method,
@@ -24,7 +27,8 @@ public sealed record RunSummary(
     double? BestTestScore,
     HyperparameterSet? BestHyperparameters,
     IReadOnlyList<ScheduleSegment> BestSchedule,
-    TopologySummary? Topology = null);
+    TopologySummary? Topology = null,
+    TargetTimes? TimeToTarget = null);
 
 /// <summary>
 /// A topology-mode GA run (paper 004 sec. 4.2): how many individuals trained, how many reached the target, the best
@@ -72,7 +76,8 @@ public static class ExperimentSummary
                 final is not null && final.Test.TryGetValue(objective.Metric, out var t) ? t : null,
                 best is { } m ? lineage.FinalHyperparameters(m) : null,
                 best is { } m2 ? lineage.Schedule(m2) : [],
-                Topology(spec, record.Name, results, objective)));
+                Topology(spec, record.Name, results, objective),
+                spec.Target is { } target ? TargetTimes.Of(results, objective, target) : null));
         }
 
         return summaries;
@@ -155,6 +160,18 @@ public static class ExperimentSummary
                         }
                         : null,
                     ["best_time_by_generation"] = new JsonArray(topology.BestTimeByGeneration.Select(t => (JsonNode?)Number(t)).ToArray()),
+                };
+            }
+
+            if (r.TimeToTarget is { } times)
+            {
+                run["time_to_target"] = new JsonObject
+                {
+                    ["target"] = times.Target,
+                    ["first"] = Point(times.First),
+                    ["successive"] = Point(times.Successive),
+                    ["sustained"] = Point(times.Sustained),
+                    ["population_mean"] = Point(times.PopulationMean),
                 };
             }
 
@@ -266,6 +283,9 @@ public static class ExperimentSummary
 
     private static string Csv(string field) =>
         field.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : field;
+
+    private static JsonObject? Point(TargetPoint? point) =>
+        point is null ? null : new JsonObject { ["step"] = point.Step, ["total_steps"] = point.TotalSteps };
 
     private static JsonNode? Number(double? value) =>
         value is { } v && double.IsFinite(v) ? JsonValue.Create(v) : null;

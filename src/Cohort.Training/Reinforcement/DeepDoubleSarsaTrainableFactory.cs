@@ -117,6 +117,12 @@ public sealed class DeepDoubleSarsaTrainableFactory : ITrainableFactory
 
     public IReadOnlyList<string> Metrics => s_metrics;
 
+    /// <summary>The hyperparameters of <see cref="SarsaHyperparameters.Declarations"/> (none required) and the metrics; the same for every setting.</summary>
+    public static TrainableDeclaration Declared { get; } = new("deep_double_sarsa", SarsaHyperparameters.Declarations, s_metrics);
+
+    /// <inheritdoc cref="Declared"/>
+    public TrainableDeclaration Declaration => Declared;
+
     public bool HasTestSet => true;
 
     /// <summary>A member whose two networks start from the same weights, drawn from <paramref name="seed"/>.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cohort.Core.Hyperparameters;
+using Cohort.Core.Trainables;
 
 namespace Cohort.Training.Reinforcement;
 
@@ -32,6 +33,19 @@ public static class SarsaHyperparameters
     /// <summary>Every name <see cref="ToSettings"/> reads.</summary>
     public static IReadOnlyList<string> Names { get; } = [LearningRate, Discount, TargetSync, EpsilonDecay, EpsilonFinal];
 
+    /// <summary>
+    /// What a Deep Double Sarsa trainable accepts: each name of <see cref="Names"/> with its type and range (none
+    /// required). <see cref="ToSettings"/> checks values against these ranges.
+    /// </summary>
+    public static IReadOnlyList<HyperparameterDeclaration> Declarations { get; } =
+    [
+        HyperparameterDeclaration.Real(LearningRate, ValueRange.Above(0), "the behaviour network's step size (default 1e-3)"),
+        HyperparameterDeclaration.Real(Discount, ValueRange.Closed(0, 1), "γ of the temporal-difference target (default 0.99)"),
+        HyperparameterDeclaration.Whole(TargetSync, new ValueRange(1, int.MaxValue), "environment steps between two copies of the behaviour network into the target network (default 500)"),
+        HyperparameterDeclaration.Real(EpsilonDecay, ValueRange.AtLeast(0), "environment steps of the linear decay of ε from 1 to epsilon_final (default 10 000)"),
+        HyperparameterDeclaration.Real(EpsilonFinal, ValueRange.Closed(0, 1), "ε after the decay (default 0.1)"),
+    ];
+
     /// <summary>Reads <paramref name="h"/>; throws naming the key and the value for an unknown name or a value out of range.</summary>
     public static SarsaSettings ToSettings(HyperparameterSet h)
     {
@@ -45,21 +59,16 @@ public static class SarsaHyperparameters
         }
 
         var d = new SarsaSettings();
-        var lr = Read(LearningRate, d.LearningRate, v => v > 0, "> 0");
-        var gamma = Read(Discount, d.Discount, v => v is >= 0 and <= 1, "in [0, 1]");
-        var sync = Read(TargetSync, d.TargetSync, v => v >= 1 && v <= int.MaxValue && v == Math.Round(v), "a whole number >= 1");
-        var decay = Read(EpsilonDecay, d.EpsilonDecay, v => v >= 0, ">= 0");
-        var final = Read(EpsilonFinal, d.EpsilonFinal, v => v is >= 0 and <= 1, "in [0, 1]");
         return new SarsaSettings
         {
-            LearningRate = lr,
-            Discount = gamma,
-            TargetSync = (int)sync,
-            EpsilonDecay = decay,
-            EpsilonFinal = final,
+            LearningRate = Read(LearningRate, d.LearningRate),
+            Discount = Read(Discount, d.Discount),
+            TargetSync = (int)Read(TargetSync, d.TargetSync),
+            EpsilonDecay = Read(EpsilonDecay, d.EpsilonDecay),
+            EpsilonFinal = Read(EpsilonFinal, d.EpsilonFinal),
         };
 
-        double Read(string name, double fallback, Func<double, bool> valid, string expected)
+        double Read(string name, double fallback)
         {
             if (!h.ContainsKey(name))
             {
@@ -67,9 +76,12 @@ public static class SarsaHyperparameters
             }
 
             var value = h.GetNumber(name);
-            return double.IsFinite(value) && valid(value)
+            var declaration = Declarations.First(x => x.Name == name);
+            var whole = declaration.Type == HyperparameterType.Integral;
+            return declaration.Range.Contains(value) && (!whole || value == Math.Round(value))
                 ? value
-                : throw new ArgumentOutOfRangeException(nameof(h), value, string.Create(CultureInfo.InvariantCulture, $"Hyperparameter '{name}' must be {expected}; got {value}."));
+                : throw new ArgumentOutOfRangeException(nameof(h), value, string.Create(
+                    CultureInfo.InvariantCulture, $"Hyperparameter '{name}' must be {(whole ? "a whole number" : "a number")} in {declaration.Range}; got {value}."));
         }
     }
 }

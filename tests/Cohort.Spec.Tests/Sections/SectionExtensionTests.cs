@@ -62,7 +62,7 @@ public sealed class SectionExtensionTests
         var errors = Assert.Throws<SpecException>(() => TestCatalog.Cohort.Parse(Spec, "extension.yaml")).Errors;
 
         Assert.Equal(["trainable.target", "trainable.kind", "runs[0].draws", "runs[0].method"], errors.Select(e => e.Path));
-        Assert.Contains("expected one of toy, network, synthetic, noisy_quadratic, plugin", errors[1].Message, StringComparison.Ordinal);
+        Assert.Contains("expected one of toy, network, synthetic, noisy_quadratic, deep_double_sarsa, plugin", errors[1].Message, StringComparison.Ordinal);
         Assert.Contains("expected one of grid, random, pbt, ga, fire", errors[3].Message, StringComparison.Ordinal);
         Assert.All([errors[0], errors[2]], e => Assert.StartsWith("unknown key", e.Message, StringComparison.Ordinal));
     }

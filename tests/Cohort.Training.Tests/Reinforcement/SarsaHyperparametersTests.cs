@@ -28,12 +28,12 @@ public sealed class SarsaHyperparametersTests
 
     [Theory]
     [InlineData("momentum", 0.9, "no hyperparameter 'momentum'")]
-    [InlineData("discount", 1.5, "'discount' must be in [0, 1]")]
-    [InlineData("target_sync", 0, "'target_sync' must be a whole number >= 1")]
-    [InlineData("target_sync", 2.5, "'target_sync' must be a whole number >= 1")]
-    [InlineData("learning_rate", -1, "'learning_rate' must be > 0")]
-    [InlineData("epsilon_final", 2, "'epsilon_final' must be in [0, 1]")]
-    [InlineData("epsilon_decay", double.NaN, "'epsilon_decay' must be >= 0")]
+    [InlineData("discount", 1.5, "'discount' must be a number in [0, 1]")]
+    [InlineData("target_sync", 0, "'target_sync' must be a whole number in [1, 2147483647]")]
+    [InlineData("target_sync", 2.5, "'target_sync' must be a whole number in [1, 2147483647]")]
+    [InlineData("learning_rate", -1, "'learning_rate' must be a number in (0, ∞)")]
+    [InlineData("epsilon_final", 2, "'epsilon_final' must be a number in [0, 1]")]
+    [InlineData("epsilon_decay", double.NaN, "'epsilon_decay' must be a number in [0, ∞)")]
     public void ToSettings_Should_NameTheKey_When_ValueIsInvalid(string name, double value, string message)
     {
         var h = HyperparameterSet.Empty.With(name, HyperValue.Of(value));
