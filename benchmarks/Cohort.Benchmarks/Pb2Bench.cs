@@ -59,13 +59,7 @@ public static class Pb2Bench
 
     public static IReadOnlyList<DecisionCost> Cost(string dataDirectory, IReadOnlyList<ulong> seeds, int workers, bool lean = false, int population = 36, int generations = 100)
     {
-        var splits = DatasetCatalog.Load("boston", new DataDirectory(dataDirectory), new SplitOptions
-        {
-            ValidationFraction = 0.2,
-            TestFraction = 0.2,
-            StandardizeTargets = true,
-        });
-        var factory = new NetworkTrainableFactory(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), splits);
+        var factory = BostonMlp(dataDirectory);
         const int ready = 50;
         var steps = (long)generations * ready;
         var results = new List<DecisionCost>();
@@ -118,13 +112,7 @@ public static class Pb2Bench
     /// </summary>
     public static IReadOnlyList<double> Replay(string dataDirectory, ulong seed, int repeats, Pb2ExploreOptions? explore = null, int population = 36, int generations = 100)
     {
-        var splits = DatasetCatalog.Load("boston", new DataDirectory(dataDirectory), new SplitOptions
-        {
-            ValidationFraction = 0.2,
-            TestFraction = 0.2,
-            StandardizeTargets = true,
-        });
-        var factory = new NetworkTrainableFactory(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), splits);
+        var factory = BostonMlp(dataDirectory);
         const int ready = 50;
         var steps = (long)generations * ready;
         var method = new Pb2Options { ReadyInterval = ready, Explore = explore ?? new Pb2ExploreOptions() };
@@ -147,6 +135,18 @@ public static class Pb2Bench
         }
 
         return seconds;
+    }
+
+    /// <summary>The Boston MLP 13-64-1 (Adam, batch 32) on standardised targets: the trainable of pb2-cost and pb2-replay.</summary>
+    private static NetworkTrainableFactory BostonMlp(string dataDirectory)
+    {
+        var splits = DatasetCatalog.Load("boston", new DataDirectory(dataDirectory), new SplitOptions
+        {
+            ValidationFraction = 0.2,
+            TestFraction = 0.2,
+            StandardizeTargets = true,
+        });
+        return new NetworkTrainableFactory(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), splits);
     }
 
     public static IReadOnlyList<SanityResult> Sanity(IReadOnlyList<ulong> seeds, int population = 4)
