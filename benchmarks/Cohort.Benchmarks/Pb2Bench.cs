@@ -59,13 +59,7 @@ public static class Pb2Bench
 
     public static IReadOnlyList<DecisionCost> Cost(string dataDirectory, IReadOnlyList<ulong> seeds, int workers, bool lean = false, int population = 36, int generations = 100)
     {
-        var splits = DatasetCatalog.Load("boston", new DataDirectory(dataDirectory), new SplitOptions
-        {
-            ValidationFraction = 0.2,
-            TestFraction = 0.2,
-            StandardizeTargets = true,
-        });
-        var factory = new NetworkTrainableFactory(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), splits);
+        var factory = BostonMlp(dataDirectory);
         const int ready = 50;
         var steps = (long)generations * ready;
         var results = new List<DecisionCost>();
@@ -109,6 +103,50 @@ public static class Pb2Bench
             return new DecisionCost(label ?? method.Method, seed, population, s_boston.Parameters.Count, (int)(steps / ready), workers,
                 Math.Round(wall, 3), Math.Round(timed.TellSeconds, 3), Math.Round(timed.TellSeconds / wall, 4), Math.Round(replaySeconds, 3), explores, Math.Round(best, 3));
         }
+    }
+
+    /// <summary>
+    /// PB2's decisions alone: one PB2 run of the <see cref="Cost"/> setting is trained, then its stored results are
+    /// replayed <paramref name="repeats"/> times into fresh schedulers; returns the seconds of each replay (the first
+    /// includes JIT warm-up). For profiling (perf) and for comparing PB2 settings without the noise of training.
+    /// </summary>
+    public static IReadOnlyList<double> Replay(string dataDirectory, ulong seed, int repeats, Pb2ExploreOptions? explore = null, int population = 36, int generations = 100)
+    {
+        var factory = BostonMlp(dataDirectory);
+        const int ready = 50;
+        var steps = (long)generations * ready;
+        var method = new Pb2Options { ReadyInterval = ready, Explore = explore ?? new Pb2ExploreOptions() };
+        var store = new InMemoryExperimentStore();
+        var runner = new ExperimentRunner(new InMemoryCheckpointStore(), store, new RunnerOptions { Workers = 2, StepsPerMember = steps });
+        runner.RunAsync(new RunDefinition("pb2", seed, s_mse), SchedulerFactory.Create(method, s_boston, s_mse, steps, population, seed), factory, CancellationToken.None)
+            .GetAwaiter().GetResult();
+        var stored = store.ReadResultsAsync("pb2", CancellationToken.None).GetAwaiter().GetResult();
+        var seconds = new List<double>();
+        for (var i = 0; i < repeats; i++)
+        {
+            var fresh = SchedulerFactory.Create(method, s_boston, s_mse, steps, population, seed);
+            var watch = Stopwatch.StartNew();
+            foreach (var r in stored)
+            {
+                fresh.Tell(r);
+            }
+
+            seconds.Add(Math.Round(watch.Elapsed.TotalSeconds, 4));
+        }
+
+        return seconds;
+    }
+
+    /// <summary>The Boston MLP 13-64-1 (Adam, batch 32) on standardised targets: the trainable of pb2-cost and pb2-replay.</summary>
+    private static NetworkTrainableFactory BostonMlp(string dataDirectory)
+    {
+        var splits = DatasetCatalog.Load("boston", new DataDirectory(dataDirectory), new SplitOptions
+        {
+            ValidationFraction = 0.2,
+            TestFraction = 0.2,
+            StandardizeTargets = true,
+        });
+        return new NetworkTrainableFactory(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), splits);
     }
 
     public static IReadOnlyList<SanityResult> Sanity(IReadOnlyList<ulong> seeds, int population = 4)

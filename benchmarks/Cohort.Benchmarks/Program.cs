@@ -16,6 +16,8 @@ using Cohort.Benchmarks;
 //                              PB2's decision cost (population 36, 5 hyperparameters, 100 generations) on the Boston MLP
 //                              against the run's wall time, beside PBT's (and a cheaper PB2 setting with --lean);
 //                              D holds boston/housing.data
+//   pb2-replay [--data-dir D] [--repeats R] [--lean]
+//                              PB2's decisions alone: one PB2 run of pb2-cost's setting, its results replayed R times
 //   pb2-vs-pbt [--seeds N]     PB2 against PBT at population 4 on the noisy quadratic and the toy
 //   torch [--seconds S]        the engine against TorchSharp (LibTorch CPU) on the papers' networks, 1 and 2 threads:
 //                              a Markdown table, then the same as JSON
@@ -77,10 +79,15 @@ switch (mode)
         var workers = int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--lean")) }, json));
         return 0;
+    case "pb2-replay":
+        var replayData = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";
+        var repeats = int.Parse(Option("--repeats") ?? "10", CultureInfo.InvariantCulture);
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_replay_seconds = Pb2Bench.Replay(replayData, 1, repeats, args.Contains("--lean") ? Pb2Bench.Lean : null) }, json));
+        return 0;
     case "pb2-vs-pbt":
         Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-vs-pbt, torch or bookkeeping");
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-replay, pb2-vs-pbt, torch or bookkeeping");
         return 2;
 }

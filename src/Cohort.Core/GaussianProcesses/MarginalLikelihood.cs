@@ -37,7 +37,32 @@ public static class MarginalLikelihood
         int maxEvaluations,
         double tolerance,
         double step = 0.5) =>
-        Maximize(points, y, priorMean, family, starts, GaussianProcess.LogLikelihood, (f, start) => NelderMead.Minimize(f, start, step, maxEvaluations, tolerance).Point);
+        Maximize(points, y, priorMean, family, starts, null, maxEvaluations, tolerance, step);
+
+    /// <summary>
+    /// As the public overload, with the log likelihood of a model computed by <paramref name="logLikelihood"/> (NaN when
+    /// not positive definite) when given: for a family whose covariance can be built faster than pair by pair through
+    /// its kernel (PB2's, from precomputed pairwise terms).
+    /// </summary>
+    internal static MarginalLikelihoodFit Maximize(
+        IReadOnlyList<double[]> points,
+        IReadOnlyList<double> y,
+        double priorMean,
+        GpModelFamily family,
+        IReadOnlyList<IReadOnlyList<double>> starts,
+        Func<GpModel, double>? logLikelihood,
+        int maxEvaluations,
+        double tolerance,
+        double step = 0.5) =>
+        Maximize(
+            points,
+            y,
+            priorMean,
+            family,
+            starts,
+            (xs, ys, mean, model) => GaussianProcess.TryFit(xs, ys, model.Kernel, model.NoiseVariance, mean),
+            logLikelihood is null ? (xs, ys, mean, model) => GaussianProcess.LogLikelihood(xs, ys, mean, model.Kernel, model.NoiseVariance) : (_, _, _, model) => logLikelihood(model),
+            (f, start) => NelderMead.Minimize(f, start, step, maxEvaluations, tolerance).Point);
 
     /// <summary>
     /// As the public overload, with MathNet's Nelder–Mead simplex (relative <paramref name="tolerance"/>, at most
@@ -52,7 +77,7 @@ public static class MarginalLikelihood
         IReadOnlyList<IReadOnlyList<double>> starts,
         int maxIterations,
         double tolerance) =>
-        Maximize(points, y, priorMean, family, starts, (xs, ys, mean, kernel, noise) => GaussianProcess.Build(xs, ys, mean, kernel, noise)?.LogMarginalLikelihood ?? double.NaN, (f, start) =>
+        Maximize(points, y, priorMean, family, starts, (xs, ys, mean, model) => GaussianProcess.Build(xs, ys, mean, model.Kernel, model.NoiseVariance), (xs, ys, mean, model) => GaussianProcess.Build(xs, ys, mean, model.Kernel, model.NoiseVariance)?.LogMarginalLikelihood ?? double.NaN, (f, start) =>
         {
             var initial = Vector<double>.Build.DenseOfArray(start);
             try
@@ -72,7 +97,8 @@ public static class MarginalLikelihood
         double priorMean,
         GpModelFamily family,
         IReadOnlyList<IReadOnlyList<double>> starts,
-        Func<double[][], double[], double, IKernel, double, double> logLikelihood,
+        Func<double[][], double[], double, GpModel, GaussianProcess?> build,
+        Func<double[][], double[], double, GpModel, double> logLikelihood,
         Func<Func<double[], double>, double[], double[]> minimize)
     {
         ArgumentNullException.ThrowIfNull(family);
@@ -91,8 +117,7 @@ public static class MarginalLikelihood
                 return Infeasible;
             }
 
-            var model = family.Model(theta);
-            var lml = logLikelihood(xs, ys, priorMean, model.Kernel, model.NoiseVariance);
+            var lml = logLikelihood(xs, ys, priorMean, family.Model(theta));
             return double.IsNaN(lml) ? Infeasible : -lml;
         }
 
@@ -115,7 +140,7 @@ public static class MarginalLikelihood
         }
 
         var fitted = family.Model(best!);
-        var process = GaussianProcess.Build(xs, ys, priorMean, fitted.Kernel, fitted.NoiseVariance);
+        var process = build(xs, ys, priorMean, fitted);
         return process is null
             ? throw new InvalidOperationException("No start gave a positive-definite covariance.")
             : new MarginalLikelihoodFit(process, best!);

@@ -16,7 +16,8 @@ internal sealed class CandidatePool
     /// <param name="key">What the pool is valid for: the model and conditioning lineage it was built on.</param>
     /// <param name="point">The fixed coordinates (time, categories) of every candidate.</param>
     /// <param name="candidates">The continuous coordinates of each candidate.</param>
-    public CandidatePool(object key, double[] point, double[][] candidates)
+    /// <param name="previous">The last round's pool, whose buffers this one takes over (it must not be used afterwards).</param>
+    public CandidatePool(object key, double[] point, double[][] candidates, CandidatePool? previous = null)
     {
         Key = key;
         Point = point;
@@ -26,8 +27,8 @@ internal sealed class CandidatePool
         _quad = new double[candidates.Length];
         for (var c = 0; c < candidates.Length; c++)
         {
-            _k[c] = [];
-            _v[c] = [];
+            _k[c] = previous is not null && c < previous._k.Length ? previous._k[c] : [];
+            _v[c] = previous is not null && c < previous._v.Length ? previous._v[c] : [];
         }
     }
 

@@ -145,7 +145,7 @@ public sealed class Pb2Explore : IExploreStrategy
     {
         var encoding = surrogate.Encoding;
         var p = encoding.Continuous.Length;
-        var value = surrogate.AcquisitionAt(point);
+        var value = surrogate.AcquisitionAt(point).Evaluate;
         var pool = run.Pool;
         if (pool is null || !pool.Matches(lineage, point))
         {
@@ -159,27 +159,36 @@ public sealed class Pb2Explore : IExploreStrategy
                 }
             }
 
-            pool = run.Pool = new CandidatePool(lineage, (double[])point.Clone(), drawn);
+            pool = run.Pool = new CandidatePool(lineage, (double[])point.Clone(), drawn, run.Pool);
         }
 
         // The pool first, then the current point: on a flat acquisition (no data yet) ties go to a random candidate,
         // so the first round explores instead of keeping what it has.
-        var candidates = new List<double[]>();
-        var values = new List<double>();
         var pooled = surrogate.Acquisition(pool);
+        var current = encoding.Encode(context.Current, 0);
+        var count = pool.Count + (current is null ? 0 : 1);
+        var candidates = new double[count][];
+        var values = new double[count];
         for (var c = 0; c < pool.Count; c++)
         {
-            candidates.Add(pool.Candidate(c));
-            values.Add(pooled?[c] ?? value(pool.Candidate(c)));
+            candidates[c] = pool.Candidate(c);
+            values[c] = pooled?[c] ?? value(pool.Candidate(c));
         }
 
-        if (encoding.Encode(context.Current, 0) is { } current)
+        if (current is not null)
         {
-            candidates.Add(current[1..(1 + p)]);
-            values.Add(value(candidates[^1]));
+            candidates[^1] = current[1..(1 + p)];
+            values[^1] = value(candidates[^1]);
         }
 
-        var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => values[i]).ThenBy(i => i).ToArray();
+        // Best first, ties in candidate order: a total order, so the unstable sort is deterministic.
+        var order = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => values[a] != values[b] ? values[b].CompareTo(values[a]) : a.CompareTo(b));
         var best = candidates[order[0]];
         var bestValue = values[order[0]];
         foreach (var start in order.Take(Options.LocalSearches))
@@ -204,6 +213,7 @@ public sealed class Pb2Explore : IExploreStrategy
     private static (double[] U, double Value) CompassSearch(double[] start, double value, Func<double[], double> f, int budget)
     {
         var u = (double[])start.Clone();
+        var trial = (double[])start.Clone();
         var step = 0.1;
         var evaluations = 0;
         while (evaluations < budget && step >= 1e-3)
@@ -213,22 +223,24 @@ public sealed class Pb2Explore : IExploreStrategy
             {
                 foreach (var sign in (ReadOnlySpan<double>)[1.0, -1.0])
                 {
-                    var trial = (double[])u.Clone();
-                    trial[i] = Math.Clamp(u[i] + (sign * step), 0.0, 1.0);
-                    if (trial[i] == u[i] || evaluations >= budget)
+                    var moved = Math.Clamp(u[i] + (sign * step), 0.0, 1.0);
+                    if (moved == u[i] || evaluations >= budget)
                     {
                         continue;
                     }
 
                     evaluations++;
+                    trial[i] = moved;
                     var v = f(trial);
                     if (v > value)
                     {
-                        u = trial;
+                        u[i] = moved;
                         value = v;
                         improved = true;
                         break;
                     }
+
+                    trial[i] = u[i];
                 }
             }
 
@@ -296,10 +308,9 @@ public sealed class Pb2Explore : IExploreStrategy
             if (pending.Count > added)
             {
                 var fresh = pending.Skip(added).ToArray();
-                var means = fresh.Select(x => model.Process?.PredictMean(x) ?? 0.0).ToArray();
                 process = process is { } p
-                    ? p.Condition(fresh, means)
-                    : GaussianProcess.TryFit(fresh, means, gp.Kernel, gp.NoiseVariance);
+                    ? p.ConditionOnMean(fresh)
+                    : GaussianProcess.TryFit(fresh, new double[fresh.Length], gp.Kernel, gp.NoiseVariance);
             }
 
             if (remember)
@@ -390,8 +401,10 @@ public sealed class Pb2Explore : IExploreStrategy
                     ? [family.Inside(warm, 1e-6)]
                     : [.. from l in new[] { 0.2, 0.8 } from noise in new[] { 0.05, 0.5 }
                           select (IReadOnlyList<double>)[0.0, Math.Log(l), Math.Log(0.1), Math.Log(noise), 0.0]];
-                var fit = MarginalLikelihood.Maximize(
-                    subset.Select(k => points[k]).ToArray(), subset.Select(k => targets[k]).ToArray(), 0.0, family, starts, options.FitEvaluations, 1e-3);
+                var fitPoints = subset.Select(k => points[k]).ToArray();
+                var fitTargets = subset.Select(k => targets[k]).ToArray();
+                var gram = new Pb2Gram(fitPoints, encoding.Continuous.Length);
+                var fit = MarginalLikelihood.Maximize(fitPoints, fitTargets, 0.0, family, starts, model => gram.LogLikelihood(model, fitTargets), options.FitEvaluations, 1e-3);
                 theta = family.Inside(fit.Parameters, 0.0);
                 if (remember)
                 {

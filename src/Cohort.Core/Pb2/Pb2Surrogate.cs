@@ -81,127 +81,52 @@ public sealed class Pb2Surrogate
     public double Acquisition(HyperparameterSet h)
     {
         var point = Encode(h);
-        return AcquisitionAt(point)(point.AsSpan(1, _encoding.Continuous.Length).ToArray());
+        return AcquisitionAt(point).Evaluate(point.AsSpan(1, _encoding.Continuous.Length).ToArray());
     }
 
     internal double[] CategoryProbabilities(int index) => _categoryProbabilities[index];
 
-    /// <summary>
-    /// The acquisition as a function of the continuous coordinates u, with the time and categorical coordinates of
-    /// <paramref name="point"/> fixed. The kernel factors that do not depend on u — (1 − ε)^{|t − tᵢ|/2} and the
-    /// categorical overlap — are computed once per observation, so each evaluation costs one exponential per
-    /// observation plus the triangular solve.
-    /// </summary>
-    internal Func<double[], double> AcquisitionAt(double[] point)
-    {
-        var root = Math.Sqrt(Beta);
-        if (_process is not { } process)
-        {
-            var prior = root * Math.Sqrt(_model.Kernel.Variance);
-            return _ => prior;
-        }
-
-        if (Factors.Of(_model.Kernel, _encoding.Continuous.Length) is not { } factors)
-        {
-            return u =>
-            {
-                var z = (double[])point.Clone();
-                u.CopyTo(z, 1);
-                var (mean, variance) = process.Predict(z);
-                return mean + (root * Math.Sqrt(variance));
-            };
-        }
-
-        var weights = _points.Select(x => factors.Weight(point, x)).ToArray();
-        var kStar = new double[_points.Length];
-        return u =>
-        {
-            for (var i = 0; i < kStar.Length; i++)
-            {
-                kStar[i] = factors.Covariance(u, weights[i], _points[i]);
-            }
-
-            var (mean, variance) = process.Predict(kStar, factors.Signal);
-            return mean + (root * Math.Sqrt(variance));
-        };
-    }
+    /// <summary>The acquisition as a function of the continuous coordinates u, with the time and categorical coordinates of <paramref name="point"/> fixed.</summary>
+    internal Pb2Acquisition AcquisitionAt(double[] point) =>
+        new(_process, _points, Pb2Kernel.Of(_model.Kernel, _encoding.Continuous.Length), point, Beta);
 
     /// <summary>
     /// The acquisition at every candidate of <paramref name="pool"/> (its time and categories fixed). The pool keeps
     /// each candidate's k* and L⁻¹k* from earlier calls in the same round, so only the rows of choices added since are
-    /// computed. Null when the kernel has no fast form or there is no process yet.
+    /// computed. Null when there is no process yet (the prior: every candidate scores the same).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal double[]? Acquisition(CandidatePool pool)
     {
-        if (_process is not { } process || Factors.Of(_model.Kernel, _encoding.Continuous.Length) is not { } factors)
+        if (_process is not { } process)
         {
             return null;
         }
 
+        var kernel = Pb2Kernel.Of(_model.Kernel, _encoding.Continuous.Length);
         var root = Math.Sqrt(Beta);
         var values = new double[pool.Count];
+        var logWeights = new double[_points.Length];
+        for (var i = pool.Solved; i < _points.Length; i++)
+        {
+            logWeights[i] = kernel.LogWeight(pool.Point, _points[i]);
+        }
+
         for (var c = 0; c < pool.Count; c++)
         {
             var (k, v) = pool.Rows(c, _points.Length);
             for (var i = pool.Solved; i < _points.Length; i++)
             {
-                k[i] = factors.Covariance(pool.Candidate(c), factors.Weight(pool.Point, _points[i]), _points[i]);
-                v[i] = k[i];
+                k[i] = kernel.Covariance(pool.Candidate(c), logWeights[i], _points[i]);
             }
 
-            pool.AddQuad(c, process.ForwardSolve(v.AsSpan(0, _points.Length), pool.Solved));
-            var variance = Math.Max(0.0, factors.Signal - pool.Quad(c));
+            pool.AddQuad(c, process.Whiten(k.AsSpan(0, _points.Length), v, pool.Solved));
+            var variance = Math.Max(0.0, kernel.Signal - pool.Quad(c));
             values[c] = process.MeanFrom(k.AsSpan(0, _points.Length)) + (root * Math.Sqrt(variance));
         }
 
         pool.Solved = _points.Length;
         return values;
-    }
-
-    /// <summary>
-    /// The PB2 kernel σ_f² exp(−‖u − u'‖²/(2ℓ²) − m/(2ℓ_c²)) (1 − ε)^{|t − t'|/2} split into the factor that depends on
-    /// the continuous coordinates u and the rest (a weight per pair of fixed coordinates).
-    /// </summary>
-    private sealed record Factors(double Signal, double ExponentScale, double HalfLogDecay, double CategoricalScale, int Continuous)
-    {
-        public static Factors? Of(IKernel kernel, int continuous) =>
-            kernel is TimeVaryingKernel { Inner: var inner } time
-            && (inner is OverlapKernel o ? o.Continuous : inner) is SquaredExponentialKernel se
-                ? new Factors(
-                    se.SignalVariance,
-                    -0.5 / (se.LengthScale * se.LengthScale),
-                    0.5 * Math.Log(1.0 - time.Epsilon),
-                    inner is OverlapKernel overlap ? -0.5 / (overlap.CategoricalLengthScale * overlap.CategoricalLengthScale) : 0.0,
-                    continuous)
-                : null;
-
-        /// <summary>σ_f² exp(½ log(1 − ε) |t − t'| − m/(2ℓ_c²)) for the query's fixed coordinates and observation x.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public double Weight(double[] point, double[] x)
-        {
-            var mismatches = 0;
-            for (var j = 1 + Continuous; j < x.Length; j++)
-            {
-                mismatches += x[j] != point[j] ? 1 : 0;
-            }
-
-            return Signal * Math.Exp((HalfLogDecay * Math.Abs(point[0] - x[0])) + (CategoricalScale * mismatches));
-        }
-
-        /// <summary>k((t, u, c), x) given the weight of the fixed coordinates.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public double Covariance(double[] u, double weight, double[] x)
-        {
-            var d2 = 0.0;
-            for (var k = 0; k < Continuous; k++)
-            {
-                var d = u[k] - x[1 + k];
-                d2 += d * d;
-            }
-
-            return weight * Math.Exp(ExponentScale * d2);
-        }
     }
 
     private double[] Encode(HyperparameterSet h)

@@ -5,7 +5,7 @@ namespace Cohort.Spec.Methods;
 /// <summary>The search methods Cohort.Spec ships, in the order the spec reference lists them. A new method is one line here.</summary>
 public static class BuiltInMethods
 {
-    /// <summary>grid, random, pbt, ga, fire.</summary>
+    /// <summary>grid, random, pbt, ga, fire, pb2.</summary>
     public static IReadOnlyList<IMethodSection> All { get; } =
     [
         new GridSection(),
@@ -13,5 +13,6 @@ public static class BuiltInMethods
         new PbtSection(),
         new GaSection(),
         new FireSection(),
+        new Pb2Section(),
     ];
 }

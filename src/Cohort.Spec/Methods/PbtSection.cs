@@ -28,9 +28,6 @@ public sealed record PbtSettings(
 public sealed class PbtSection : MethodSection<PbtSettings>
 {
     private static readonly (string, PbtMode)[] s_modes = [("synchronous", PbtMode.Synchronous), ("asynchronous", PbtMode.Asynchronous)];
-    private static readonly (string, InitializationKind)[] s_inits =
-        [("grid-subsample", InitializationKind.SubsampledGrid), ("grid", InitializationKind.Grid), ("random", InitializationKind.Random), ("points", InitializationKind.Explicit)];
-
     private static readonly (string, BoundaryPolicy)[] s_boundaries = [("clamp", BoundaryPolicy.Clamp), ("reflect", BoundaryPolicy.Reflect)];
     private static readonly (string, PbtAblation)[] s_ablations = [("none", PbtAblation.None), ("explore-only", PbtAblation.ExploreOnly), ("exploit-only", PbtAblation.ExploitOnly)];
 
@@ -44,57 +41,10 @@ public sealed class PbtSection : MethodSection<PbtSettings>
     protected override (PbtSettings? Settings, long? Population) ReadSettings(MethodReadContext context)
     {
         var run = context.Run;
-        var points = context.Points;
-        var hasGrid = context.Hyperparameters.All(h => h.Grid.Count > 0);
         var mode = run.Choice("mode", PbtMode.Synchronous, s_modes);
-        var init = run.Choice("init", points.Count > 0 ? InitializationKind.Explicit : hasGrid ? InitializationKind.SubsampledGrid : InitializationKind.Random, s_inits);
         var boundary = run.Choice("boundary", BoundaryPolicy.Clamp, s_boundaries);
         var ablation = run.Choice("ablation", PbtAblation.None, s_ablations);
-
-        long? population = null;
-        switch (init)
-        {
-            case InitializationKind.Explicit:
-                if (points.Count == 0)
-                {
-                    (run.Get("init") ?? run.Node).ErrorAt(SpecNode.Join(context.Path, "points"), "init points needs a points list");
-                }
-                else
-                {
-                    population = context.Agree(points.Count, "the number of points");
-                }
-
-                break;
-            case InitializationKind.Grid:
-                population = context.Agree(context.GridSize("init grid"), "the grid size");
-                break;
-            case InitializationKind.SubsampledGrid:
-                var size = context.GridSize("init grid-subsample");
-                if (context.RequirePopulation("a pbt run sub-sampling the grid needs a population") is { } given)
-                {
-                    if (size is not null && given > size)
-                    {
-                        run.Error("population", string.Create(CultureInfo.InvariantCulture, $"a sub-sample of the grid has at most the grid size ({size}) members"), given.ToString(CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        population = given;
-                    }
-                }
-
-                break;
-            case InitializationKind.Random:
-                population = context.RequirePopulation("a pbt run with random init needs a population");
-                break;
-        }
-
-        if (init is not null and not InitializationKind.Explicit && points.Count > 0)
-        {
-            context.NoPoints("points are used only with init: points");
-            population = null;
-        }
-
-        population = context.AtLeast(population, 2, "a pbt run needs a population of at least 2 (members exploit each other)");
+        var (init, population) = PopulationInit.Read(context);
         context.RequireReadyBeforeEnd("exploits");
         var exploit = run.Get("exploit") is { } ex ? StrategyKeys.ReadExploit(ex, population) : new TruncationExploit(0.2);
         var explore = run.Get("explore") is { } xp ? StrategyKeys.ReadExplore(xp) : new PerturbSettings(StrategyKeys.DefaultFactors, 0);
@@ -119,7 +69,7 @@ public sealed class PbtSection : MethodSection<PbtSettings>
     protected override void Write(PbtSettings settings, SpecWriter writer)
     {
         writer.Write("mode", settings.Mode == PbtMode.Asynchronous ? "asynchronous" : "synchronous");
-        writer.Write("init", s_inits.First(i => i.Item2 == settings.Init).Item1);
+        writer.Write("init", PopulationInit.Name(settings.Init));
         StrategyKeys.Write(writer, settings.Exploit, settings.Explore);
         writer.Write("boundary", settings.Boundary == BoundaryPolicy.Reflect ? "reflect" : "clamp");
         writer.Write("ablation", s_ablations.First(a => a.Item2 == settings.Ablation).Item1);

@@ -4,7 +4,7 @@ using Cohort.Spec.Sections;
 
 namespace Cohort.Spec.Methods;
 
-/// <summary>Reads and writes the <c>exploit</c> and <c>explore</c> mappings that pbt and fire share.</summary>
+/// <summary>Reads and writes the <c>exploit</c> and <c>explore</c> mappings that pbt and fire share (pb2 shares the exploit).</summary>
 internal static class StrategyKeys
 {
     /// <summary>Default perturbation factors (issue 2: {0.8, 1.2}).</summary>
@@ -88,6 +88,11 @@ internal static class StrategyKeys
 
     public static void Write(SpecWriter w, ExploitSettings exploit, ExploreSettings explore)
     {
+        WriteExploit(w, exploit);
+        WriteExplore(w, explore);
+    }
+
+    public static void WriteExploit(SpecWriter w, ExploitSettings exploit) =>
         w.Nested("exploit", x =>
         {
             switch (exploit)
@@ -106,6 +111,8 @@ internal static class StrategyKeys
                     break;
             }
         });
+
+    private static void WriteExplore(SpecWriter w, ExploreSettings explore) =>
         w.Nested("explore", x =>
         {
             switch (explore)
@@ -127,7 +134,6 @@ internal static class StrategyKeys
 
             x.Write("resample_probability", explore.ResampleProbability);
         });
-    }
 
     private static SpecList<double>? Factors(SpecNode node)
     {

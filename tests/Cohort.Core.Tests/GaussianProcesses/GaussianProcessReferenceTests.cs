@@ -100,6 +100,86 @@ public sealed class GaussianProcessReferenceTests
     }
 
     [Fact]
+    public void Should_MatchConditionOnTheMean_When_ConditionedOnMeanDirectly()
+    {
+        // Given a process over 9 points (enough for the blocked and vectorised factor paths) and two batch choices
+        var kernel = new TimeVaryingKernel(new SquaredExponentialKernel(1.3, 0.35), 0.15);
+        var random = new Random(5);
+        var points = Enumerable.Range(0, 9).Select(i => new[] { i / 3, random.NextDouble(), random.NextDouble() }).ToArray();
+        var gp = GaussianProcess.Fit(points, points.Select(p => Math.Sin(3 * p[1]) - p[2]).ToArray(), kernel, 0.03);
+        double[][] chosen = [[3.0, 0.2, 0.7], [3.0, 0.8, 0.1]];
+
+        // When conditioned on the posterior means by the shortcut and by a full solve
+        var direct = gp.ConditionOnMean(chosen);
+        var solved = gp.Condition(chosen, chosen.Select(c => gp.PredictMean(c)).ToArray());
+
+        // Then means, variances and the likelihood agree
+        Assert.Equal(solved.LogMarginalLikelihood, direct.LogMarginalLikelihood, 9);
+        foreach (double[] q in new[] { chosen[0], chosen[1], [2.0, 0.5, 0.5], [4.0, 0.1, 0.9] })
+        {
+            Assert.Equal(solved.Predict(q).Mean, direct.Predict(q).Mean, 10);
+            Assert.Equal(solved.Predict(q).Variance, direct.Predict(q).Variance, 10);
+        }
+    }
+
+    [Fact]
+    public void Should_LeaveEveryProcessUnchanged_When_ExtendedAlongSeveralBranches()
+    {
+        // Given a process and the posteriors of processes fitted from scratch on the same data plus a or b
+        var kernel = new TimeVaryingKernel(new SquaredExponentialKernel(1.0, 0.4), 0.1);
+        double[][] points = [[0.0, 0.1, 0.5], [1.0, 0.4, 0.5], [1.0, 0.8, 0.2], [2.0, 0.3, 0.3], [2.0, 0.6, 0.9]];
+        double[] y = [0.5, -0.2, 1.1, 0.3, -0.7];
+        var gp = GaussianProcess.Fit(points, y, kernel, 0.05);
+        double[] a = [3.0, 0.6, 0.4];
+        double[] b = [3.0, 0.1, 0.9];
+        double[] q = [3.0, 0.35, 0.6];
+        var before = gp.Predict(q);
+
+        // When the process is extended by a, that extension by b, and the process again by b (rows share storage)
+        var withA = gp.Condition([a], [0.2]);
+        var withAb = withA.Condition([b], [-0.1]);
+        var withB = gp.Condition([b], [-0.1]);
+
+        // Then each agrees with a process fitted from scratch on its own data, and the original is unchanged
+        Assert.Equal(before, gp.Predict(q));
+        AssertSame(GaussianProcess.Fit([.. points, a], [.. y, 0.2], kernel, 0.05), withA);
+        AssertSame(GaussianProcess.Fit([.. points, a, b], [.. y, 0.2, -0.1], kernel, 0.05), withAb);
+        AssertSame(GaussianProcess.Fit([.. points, b], [.. y, -0.1], kernel, 0.05), withB);
+
+        void AssertSame(GaussianProcess expected, GaussianProcess actual)
+        {
+            Assert.Equal(expected.LogMarginalLikelihood, actual.LogMarginalLikelihood, 10);
+            Assert.Equal(expected.Predict(q).Mean, actual.Predict(q).Mean, 10);
+            Assert.Equal(expected.Predict(q).Variance, actual.Predict(q).Variance, 10);
+        }
+    }
+
+    [Fact]
+    public void Should_MatchAnExplicitInverse_When_FortyPointsInThreeDimensions()
+    {
+        // Given 40 points (every path of the blocked factorisation and the inverse factor) and an explicit inverse
+        var kernel = new SquaredExponentialKernel(0.9, 0.5);
+        var random = new Random(11);
+        var points = Enumerable.Range(0, 40).Select(_ => new[] { random.NextDouble(), random.NextDouble(), random.NextDouble() }).ToArray();
+        var y = points.Select(p => p[0] - (2 * p[1] * p[2])).ToArray();
+        var gp = GaussianProcess.Fit(points, y, kernel, 0.02, priorMean: 0.1);
+        var covariance = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.Dense(40, 40, (i, j) => kernel.Evaluate(points[i], points[j]) + (i == j ? 0.02 : 0.0));
+        var inverse = covariance.Inverse();
+        var centred = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(40, i => y[i] - 0.1);
+        var lml = (-0.5 * centred.DotProduct(inverse * centred)) - (0.5 * Math.Log(covariance.Determinant())) - (20 * Math.Log(2 * Math.PI));
+
+        // When / Then the posterior at a few points and the likelihood match
+        Assert.Equal(lml, gp.LogMarginalLikelihood, 6);
+        foreach (double[] x in new[] { [0.5, 0.5, 0.5], [0.0, 1.0, 0.2], new[] { 0.9, 0.1, 0.7 } })
+        {
+            var k = MathNet.Numerics.LinearAlgebra.Vector<double>.Build.Dense(40, i => kernel.Evaluate(x, points[i]));
+            var (m, v) = gp.Predict(x);
+            Assert.Equal(0.1 + k.DotProduct(inverse * centred), m, 7);
+            Assert.Equal(0.9 - k.DotProduct(inverse * k), v, 7);
+        }
+    }
+
+    [Fact]
     public void Should_ReachAtLeastEveryStartsLikelihood_When_MaximizingOverAFamily()
     {
         // Given 25 noisy observations of a smooth function of two inputs and an SE family over (log σ_f², log ℓ, log σ_n²)

@@ -107,6 +107,31 @@ public sealed class Pb2ExploreTests
     }
 
     [Fact]
+    public void Should_AgreeWithThePosterior_When_TheAcquisitionIsEvaluatedThroughTheKernelFactors()
+    {
+        // Given a mixed space with history and two choices pending (the surrogate's fast acquisition path)
+        var history = History(s_mixed, 5, 8, (h, _) => (h.GetCategory("optimizer") == "adam" ? 1.0 : 0.5) - Distance2(h));
+        var rng = new Rng(4);
+        var context = new ExploreContext(s_mixed.Sample(rng), s_mixed)
+        {
+            Step = 250,
+            History = history,
+            Pending = [new PendingExplore(1, 250, s_mixed.Sample(rng)), new PendingExplore(2, 250, s_mixed.Sample(rng))],
+        };
+
+        // When
+        var surrogate = new Pb2Explore().Surrogate(context);
+
+        // Then μ + √β σ from the kernel's posterior equals the acquisition at several points
+        for (var i = 0; i < 6; i++)
+        {
+            var h = s_mixed.Sample(rng);
+            var (mean, sd) = surrogate.Predict(h);
+            Assert.Equal(mean + (Math.Sqrt(surrogate.Beta) * sd), surrogate.Acquisition(h), 9);
+        }
+    }
+
+    [Fact]
     public void Should_StayLegalAndReplayExactly_When_HistoriesAreHostile()
     {
         // Property-style: random histories with diverged members (−∞), unknown starts (NaN), ties and tiny sizes
