@@ -107,6 +107,7 @@ public static class CohortApp
         root.Subcommands.Add(show);
         root.Subcommands.Add(report);
         root.Subcommands.Add(DistributedOptionsSet.WorkerCommand(output, error, interactive, dataOption));
+        root.Subcommands.Add(DashboardCommand.Create(output, error));
         return root;
     }
 
