@@ -64,7 +64,8 @@ public sealed class DashboardServerTests
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        Assert.Contains("No run 'pbt' in experiment 'x'", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var error = JsonDocument.Parse(await missing.Content.ReadAsStringAsync());
+        Assert.Equal("No run 'pbt' in experiment 'x'.", error.RootElement.GetProperty("error").GetString());
     }
 
     [Fact]
@@ -86,8 +87,10 @@ public sealed class DashboardServerTests
         var next = await NextEvaluationsAsync(reader, timeout.Token);
 
         // Then the stream sends exactly the new rows, with the cursor as the event id
-        Assert.Equal(([1L, 2L, 3L, 4L], 4L), first);
-        Assert.Equal(([5L, 6L, 7L, 8L], 8L), next);
+        Assert.Equal([1L, 2L, 3L, 4L], first.Ids);
+        Assert.Equal(4L, first.EventId);
+        Assert.Equal([5L, 6L, 7L, 8L], next.Ids);
+        Assert.Equal(8L, next.EventId);
     }
 
     [Fact]

@@ -69,13 +69,14 @@ internal sealed class TestExperiment : IAsyncDisposable
     public async Task AppendGenerationAsync()
     {
         var g = Generations;
+        var previous = new Dictionary<int, CheckpointRef>(_latest); // what each member held when the generation began
         for (var m = 0; m < Population; m++)
         {
             List<RunEvent> events = [];
-            var from = _latest.GetValueOrDefault(m);
+            var from = previous.GetValueOrDefault(m);
             if (g == 2 && m == 3)
             {
-                var donor = _latest[0];
+                var donor = previous[0];
                 var before = Hyperparameters(m);
                 _lr[3] = _lr[0] * 1.2;
                 events.Add(new Exploited(3, donor.Step, 0, donor, before, Hyperparameters(3)));
