@@ -156,6 +156,11 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
 
     private async Task<int> PollExperimentAsync(ExperimentState experiment, CancellationToken cancellationToken)
     {
+        if (experiment.Unreadable)
+        {
+            return 0;
+        }
+
         if (experiment.Spec is null)
         {
             var json = await store.SpecJsonAsync(experiment.Name, cancellationToken).ConfigureAwait(false);
@@ -164,16 +169,35 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
                 return 0;
             }
 
-            var spec = StoredSpec.Parse(json);
+            StoredSpec spec;
+            try
+            {
+                spec = StoredSpec.Parse(json);
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                // Not a spec this dashboard can read (another tool's row, a newer format): leave the experiment out.
+                lock (_lock)
+                {
+                    experiment.Unreadable = true;
+                }
+
+                return 0;
+            }
+
             lock (_lock)
             {
                 experiment.Spec = spec;
             }
         }
 
-        var runs = await store.RunsAsync(experiment.Name, cancellationToken).ConfigureAwait(false);
         var results = await ReadAllAsync(experiment.ResultsCursor, (c, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, ct), cancellationToken).ConfigureAwait(false);
         var events = await ReadAllAsync(experiment.EventsCursor, (c, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, ct), cancellationToken).ConfigureAwait(false);
+
+        // The runs' status changes when a run starts or ends: read it with new rows, and every 8th poll otherwise.
+        var runs = results.Count + events.Count > 0 || experiment.Polls++ % 8 == 0
+            ? await store.RunsAsync(experiment.Name, cancellationToken).ConfigureAwait(false)
+            : experiment.Records;
 
         List<EvaluationView> added = [];
         Channel<FeedBatch>[] subscribers;
@@ -290,6 +314,11 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         public StoredSpec? Spec { get; set; }
 
         public IReadOnlyList<RunRecord> Records { get; set; } = [];
+
+        public int Polls { get; set; }
+
+        /// <summary>Its stored spec could not be read: it is left out.</summary>
+        public bool Unreadable { get; set; }
 
         public Dictionary<string, RunState> Runs { get; } = new(StringComparer.Ordinal);
 

@@ -27,8 +27,11 @@ public sealed record DashboardOptions
     /// <summary>The port; 0 picks a free one.</summary>
     public int Port { get; init; } = 8080;
 
-    /// <summary>How often the store is polled for new rows.</summary>
+    /// <summary>How often the store is polled for new rows while a page follows it.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often the store is polled while no page is open (the read model stays this fresh for the next one).</summary>
+    public TimeSpan IdlePollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The clock polls wait on; the system clock by default.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
@@ -62,7 +65,7 @@ public sealed class DashboardServer : IAsyncDisposable
         _app = app;
         _store = store;
         Feed = feed;
-        _poller = PollLoopAsync(options.PollInterval, options.Time, _stop.Token);
+        _poller = PollLoopAsync(options, _stop.Token);
     }
 
     /// <summary>Where the page is served (the actual port when 0 was asked for).</summary>
@@ -147,12 +150,13 @@ public sealed class DashboardServer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task PollLoopAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
+    private async Task PollLoopAsync(DashboardOptions options, CancellationToken cancellationToken)
     {
         await Task.Yield();
         while (!cancellationToken.IsCancellationRequested)
         {
-            await Task.Delay(interval, time, cancellationToken).ConfigureAwait(false);
+            var interval = Feed.Subscribers > 0 ? options.PollInterval : options.IdlePollInterval;
+            await Task.Delay(interval, options.Time, cancellationToken).ConfigureAwait(false);
             try
             {
                 await Feed.PollAsync(cancellationToken).ConfigureAwait(false);

@@ -24,12 +24,14 @@ internal sealed record StoredRow<T>(long Id, string Experiment, string Run, T Va
 /// SQLite: one database per experiment (<c>DIR/cohort.db</c>, or every <c>DIR/*/cohort.db</c>). PostgreSQL: every
 /// experiment of the database.
 /// </para>
+/// Not thread-safe: one poller calls it (<see cref="DashboardFeed"/>).
 /// </summary>
 internal sealed class DashboardStore : IAsyncDisposable
 {
     private const string SpecKey = "spec";
 
     private readonly Dictionary<string, string> _sqliteFiles; // experiment → database file
+    private readonly Dictionary<string, SqliteConnection> _sqliteOpen = new(StringComparer.Ordinal); // kept open between polls
     private readonly NpgsqlDataSource? _postgres;
 
     private DashboardStore(Dictionary<string, string> sqliteFiles, NpgsqlDataSource? postgres, string display)
@@ -155,6 +157,12 @@ internal sealed class DashboardStore : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var connection in _sqliteOpen.Values)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _sqliteOpen.Clear();
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync().ConfigureAwait(false);
@@ -181,7 +189,30 @@ internal sealed class DashboardStore : IAsyncDisposable
     private async Task<IReadOnlyList<T>> ReadAsync<T>(
         string? experiment, string sql, IReadOnlyList<(string Name, object Value)> parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
-        await using var connection = await ConnectAsync(experiment, cancellationToken).ConfigureAwait(false);
+        var (connection, owned) = await ConnectAsync(experiment, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadAsync(connection, sql, parameters, experiment, map, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException) when (!owned)
+        {
+            // A SQLite connection kept open between polls: drop it, so the next poll opens the file afresh.
+            _sqliteOpen.Remove(experiment!);
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            if (owned)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> ReadAsync<T>(
+        DbConnection connection, string sql, IReadOnlyList<(string Name, object Value)> parameters, string? experiment, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
@@ -212,11 +243,12 @@ internal sealed class DashboardStore : IAsyncDisposable
         }
     }
 
-    private async Task<DbConnection> ConnectAsync(string? experiment, CancellationToken cancellationToken)
+    /// <summary>A PostgreSQL connection from the pool (owned: dispose it), or the experiment's SQLite connection kept open between polls.</summary>
+    private async Task<(DbConnection Connection, bool Owned)> ConnectAsync(string? experiment, CancellationToken cancellationToken)
     {
         if (_postgres is not null)
         {
-            return await _postgres.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return (await _postgres.OpenConnectionAsync(cancellationToken).ConfigureAwait(false), true);
         }
 
         if (experiment is null || !_sqliteFiles.TryGetValue(experiment, out var file))
@@ -224,15 +256,21 @@ internal sealed class DashboardStore : IAsyncDisposable
             throw new KeyNotFoundException(string.Create(CultureInfo.InvariantCulture, $"No experiment '{experiment}' in {Display}."));
         }
 
-        // Read-only and pooled: a poll reuses the pooled connection; WAL lets it read while the run writes.
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        if (!_sqliteOpen.TryGetValue(experiment, out var connection))
         {
-            DataSource = file,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = true,
-            DefaultTimeout = 5,
-        }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
+            // Read-only: the dashboard cannot write, and (WAL) it reads while the run writes. Between statements it
+            // holds no read transaction, so it never keeps the writer from checkpointing.
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = file,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+                DefaultTimeout = 5,
+            }.ToString());
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            _sqliteOpen[experiment] = connection;
+        }
+
+        return (connection, false);
     }
 }

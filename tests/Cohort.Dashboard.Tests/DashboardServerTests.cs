@@ -105,7 +105,7 @@ public sealed class DashboardServerTests
     }
 
     internal static Task<DashboardServer> StartAsync(TestExperiment experiment) =>
-        DashboardServer.StartAsync(new DashboardOptions { Directory = experiment.Directory, Port = 0, PollInterval = TimeSpan.FromMilliseconds(100) }, CancellationToken.None);
+        DashboardServer.StartAsync(new DashboardOptions { Directory = experiment.Directory, Port = 0 }, CancellationToken.None);
 
     /// <summary>Reads server-sent events until an <c>evaluations</c> event; returns its ids and its event id.</summary>
     private static async Task<(long[] Ids, long EventId)> NextEvaluationsAsync(StreamReader reader, CancellationToken cancellationToken)
