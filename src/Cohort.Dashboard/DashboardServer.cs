@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Cohort.Dashboard;
@@ -106,6 +107,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name });
             builder.Logging.ClearProviders();
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>(); // Ctrl+C and SIGTERM belong to the caller (the CLI), not to the web host
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
                 if (string.Equals(options.Host, "localhost", StringComparison.OrdinalIgnoreCase))
@@ -279,5 +281,16 @@ public sealed class DashboardServer : IAsyncDisposable
             : $"event: {name}\ndata: {json}\n\n";
         await response.WriteAsync(text, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A host lifetime that leaves process signals alone: the default one would take Ctrl+C and SIGTERM, stop only the
+    /// web host, and leave the process that embeds it waiting. The server stops when it is disposed.
+    /// </summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
