@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Cohort.Cli.Console;
 using Cohort.Cli.Experiments;
 using Cohort.Dashboard;
 using Npgsql;
@@ -9,69 +10,76 @@ namespace Cohort.Cli;
 /// <summary><c>cohort dashboard [DIR | --storage …] [--port N] [--host H]</c>: serves Cohort.Dashboard until Ctrl+C (docs/dashboard.md).</summary>
 internal static class DashboardCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    private static readonly Argument<DirectoryInfo?> s_dir = new("dir") { Description = "An experiment directory written by 'cohort run', or a directory of them.", Arity = ArgumentArity.ZeroOrOne };
+    private static readonly Option<string?> s_storage = new("--storage") { Description = $"A PostgreSQL database: postgresql://user:password@host:port/database (default: ${StorageLocation.EnvironmentVariable})." };
+    private static readonly Option<FileInfo?> s_storageFile = new("--storage-file") { Description = "Read the PostgreSQL connection string from this file (first line)." };
+    private static readonly Option<int> s_port = new("--port") { Description = "The port to serve on (0: any free port).", DefaultValueFactory = _ => 8080 };
+    private static readonly Option<string> s_host = new("--host") { Description = "The address to bind; 0.0.0.0 exposes the dashboard to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+
+    public static Command Create(Func<ParseResult, Terminal> terminalFor)
     {
-        var dir = new Argument<DirectoryInfo?>("dir") { Description = "An experiment directory written by 'cohort run', or a directory of them.", Arity = ArgumentArity.ZeroOrOne };
-        var storage = new Option<string?>("--storage") { Description = $"A PostgreSQL database: postgresql://user:password@host:port/database (default: ${StorageLocation.EnvironmentVariable})." };
-        var storageFile = new Option<FileInfo?>("--storage-file") { Description = "Read the PostgreSQL connection string from this file (first line)." };
-        var port = new Option<int>("--port") { Description = "The port to serve on (0: any free port).", DefaultValueFactory = _ => 8080 };
-        var host = new Option<string>("--host") { Description = "The address to bind; 0.0.0.0 exposes the dashboard to the network.", DefaultValueFactory = _ => "127.0.0.1" };
         var command = new Command("dashboard", "Serve a live, read-only web dashboard of an experiment store (SQLite directory or PostgreSQL).")
         {
-            dir, storage, storageFile, port, host,
+            s_dir, s_storage, s_storageFile, s_port, s_host,
         };
-        command.SetAction((parse, ct) => CohortApp.Guard(error, null, async () =>
+        command.SetAction((parse, ct) =>
         {
-            var directory = parse.GetValue(dir)?.FullName;
-            var location = directory is null ? StorageLocation.Resolve(parse.GetValue(storage), parse.GetValue(storageFile)?.FullName) : null;
-            if (directory is null && location is null)
-            {
-                throw new UsageException($"Give an experiment directory (cohort dashboard runs/NAME) or --storage postgresql://… (or ${StorageLocation.EnvironmentVariable}).");
-            }
+            var terminal = terminalFor(parse);
+            return CohortApp.Guard(terminal, (ExperimentDirectory?)null, () => ServeAsync(parse, terminal, ct));
+        });
+        return command;
+    }
 
-            var options = new DashboardOptions
-            {
-                Directory = directory,
-                Storage = location?.ConnectionString,
-                Port = parse.GetValue(port),
-                Host = parse.GetValue(host)!,
-            };
-            if (options.Port is < 0 or > 65535)
-            {
-                throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--port must be between 0 and 65535 (got {options.Port})."));
-            }
+    private static async Task<int> ServeAsync(ParseResult parse, Terminal terminal, CancellationToken cancellationToken)
+    {
+        var directory = parse.GetValue(s_dir)?.FullName;
+        var location = directory is null ? StorageLocation.Resolve(parse.GetValue(s_storage), parse.GetValue(s_storageFile)?.FullName) : null;
+        if (directory is null && location is null)
+        {
+            throw new UsageException($"Give an experiment directory (cohort dashboard runs/NAME) or --storage postgresql://… (or ${StorageLocation.EnvironmentVariable}).");
+        }
 
-            if (!DashboardServer.IsLoopback(options.Host))
-            {
-                await error.WriteLineAsync(
-                    $"warning: --host {options.Host} serves the dashboard to every machine that reaches this one, without authentication; it shows experiment names, hyperparameters and scores (never credentials).").ConfigureAwait(false);
-            }
+        var options = new DashboardOptions
+        {
+            Directory = directory,
+            Storage = location?.ConnectionString,
+            Port = parse.GetValue(s_port),
+            Host = parse.GetValue(s_host)!,
+        };
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"--port must be between 0 and 65535 (got {options.Port})."));
+        }
 
-            DashboardServer server;
+        if (!DashboardServer.IsLoopback(options.Host))
+        {
+            terminal.Problem(
+                $"warning: --host {options.Host} serves the dashboard to every machine that reaches this one, without authentication; it shows experiment names, hyperparameters and scores (never credentials).");
+        }
+
+        DashboardServer server;
+        try
+        {
+            server = await DashboardServer.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or NpgsqlException)
+        {
+            throw new UsageException(ex.Message.Split(" (Parameter", 2)[0]);
+        }
+
+        await using (server.ConfigureAwait(false))
+        {
+            terminal.Write(terminal.Out, $"Dashboard of {server.Source} at {server.Address} (read-only; Ctrl+C to stop)");
             try
             {
-                server = await DashboardServer.StartAsync(options, ct).ConfigureAwait(false);
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ArgumentException or IOException or NpgsqlException)
+            catch (OperationCanceledException)
             {
-                throw new UsageException(ex.Message.Split(" (Parameter", 2)[0]);
+                // Ctrl+C: the normal way to stop a server.
             }
+        }
 
-            await using (server.ConfigureAwait(false))
-            {
-                await output.WriteLineAsync($"Dashboard of {server.Source} at {server.Address} (read-only; Ctrl+C to stop)").ConfigureAwait(false);
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Ctrl+C: the normal way to stop a server.
-                }
-            }
-
-            return ExitCodes.Success;
-        }));
-        return command;
+        return ExitCodes.Success;
     }
 }

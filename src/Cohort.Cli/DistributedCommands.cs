@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Cohort.Cli.Console;
 using Cohort.Cli.Experiments;
 
 namespace Cohort.Cli;
@@ -29,8 +30,6 @@ internal sealed class DistributedOptionsSet
         Description = "With --storage: seconds a claim on a task lasts without a heartbeat (default 30); a dead worker's task is taken over after this.",
     };
 
-    private readonly Option<bool> _verbose = new("--verbose") { Description = "With --storage: log every claim and decision." };
-
     // Fault injection for the crash tests; hidden from help.
     private readonly Option<int> _trainDelay = new("--fault-train-delay-ms") { Hidden = true };
 
@@ -44,13 +43,19 @@ internal sealed class DistributedOptionsSet
         command.Options.Add(_storageFile);
         command.Options.Add(_checkpoints);
         command.Options.Add(_lease);
-        command.Options.Add(_verbose);
         command.Options.Add(_trainDelay);
         command.Options.Add(_decisionDelay);
     }
 
+    /// <summary>Fault injection (hidden): how long every Train call sleeps first; zero when not given.</summary>
+    public TimeSpan TrainDelay(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        return TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(_trainDelay)));
+    }
+
     /// <summary>The distributed options, or null when no PostgreSQL storage is given (option, file or environment).</summary>
-    public DistributedOptions? Resolve(ParseResult parse, string? dataDirectory, bool interactive)
+    public DistributedOptions? Resolve(ParseResult parse, string? dataDirectory)
     {
         var storage = StorageLocation.Resolve(parse.GetValue(_storage), parse.GetValue(_storageFile)?.FullName);
         if (storage is null)
@@ -78,15 +83,13 @@ internal sealed class DistributedOptionsSet
             storage,
             parse.GetValue(_checkpoints)?.FullName,
             dataDirectory,
-            interactive,
             lease,
-            parse.GetValue(_verbose),
-            TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(_trainDelay))),
+            TrainDelay(parse),
             TimeSpan.FromMilliseconds(Math.Max(0, parse.GetValue(_decisionDelay))));
     }
 
     /// <summary><c>cohort worker</c>: join an experiment in a PostgreSQL database and work until it is complete.</summary>
-    public static Command WorkerCommand(TextWriter output, TextWriter error, bool interactive, Option<DirectoryInfo?> dataOption)
+    public static Command WorkerCommand(Option<DirectoryInfo?> dataOption, VerbosityOptions verbosity, Func<ParseResult, Terminal> terminal)
     {
         var set = Create();
         var experiment = new Option<string?>("--experiment") { Description = "The experiment to join (waits until it is created); default: every experiment not complete." };
@@ -95,11 +98,12 @@ internal sealed class DistributedOptionsSet
             experiment, dataOption,
         };
         set.AddTo(worker);
-        worker.SetAction((parse, ct) => CohortApp.Guard(error, null, async () =>
+        verbosity.AddTo(worker);
+        worker.SetAction((parse, ct) => CohortApp.Guard(terminal(parse), (ExperimentDirectory?)null, async () =>
         {
-            var options = set.Resolve(parse, parse.GetValue(dataOption)?.FullName, interactive)
+            var options = set.Resolve(parse, parse.GetValue(dataOption)?.FullName)
                 ?? throw new UsageException($"cohort worker needs a PostgreSQL database: --storage, --storage-file or ${StorageLocation.EnvironmentVariable}.");
-            return await new DistributedHost(output, options).WorkerAsync(parse.GetValue(experiment), ct).ConfigureAwait(false);
+            return await new DistributedHost(terminal(parse), options).WorkerAsync(parse.GetValue(experiment), ct).ConfigureAwait(false);
         }));
         return worker;
     }

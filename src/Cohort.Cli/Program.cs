@@ -1,3 +1,6 @@
 using Cohort.Cli;
+using Cohort.Cli.Console;
 
-return await CohortApp.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
+using var interrupt = InterruptSignal.Register(Console.Error);
+var interactive = !Console.IsOutputRedirected;
+return await CohortApp.RunAsync(args, Console.Out, Console.Error, interactive, interactive ? () => Console.WindowWidth : null, interrupt.Token);

@@ -73,8 +73,16 @@ public sealed class SpecCatalog
 
     /// <summary>Reads and validates the spec file at <paramref name="path"/>; relative paths in it start at its directory.</summary>
     /// <exception cref="SpecException">The file is missing or unreadable, or the spec is invalid.</exception>
-    public ExperimentSpec Load(string path)
+    public ExperimentSpec Load(string path) => Load(path, []);
+
+    /// <summary>
+    /// Reads the spec file at <paramref name="path"/> with <paramref name="overrides"/> applied in order (the CLI's
+    /// <c>--set</c>), and validates the result like a file; errors in an override name it.
+    /// </summary>
+    /// <exception cref="SpecException">The file is missing or unreadable, an override does not apply, or the spec is invalid.</exception>
+    public ExperimentSpec Load(string path, IReadOnlyList<SpecOverride> overrides)
     {
+        ArgumentNullException.ThrowIfNull(overrides);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string text;
         try
@@ -87,7 +95,7 @@ public sealed class SpecCatalog
             throw new SpecException([new SpecError(path, "", null, message, 0, 0)]);
         }
 
-        return Parse(text, path, Path.GetDirectoryName(Path.GetFullPath(path)));
+        return Read(text, path, Path.GetDirectoryName(Path.GetFullPath(path)), overrides);
     }
 
     /// <summary>
@@ -99,7 +107,12 @@ public sealed class SpecCatalog
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(fileName);
-        var session = new SpecReadSession(fileName, baseDirectory, this);
+        return Read(text, fileName, baseDirectory, []);
+    }
+
+    private ExperimentSpec Read(string text, string fileName, string? baseDirectory, IReadOnlyList<SpecOverride> overrides)
+    {
+        var session = new SpecReadSession(fileName, baseDirectory, this, overrides);
         var spec = new SpecReader(session).Read(text);
         if (session.Errors.Count > 0 || spec is null)
         {

@@ -128,7 +128,14 @@ internal sealed partial class SpecReader(SpecReadSession session)
             session.Error("", stream.Documents[1].RootNode, "expected one YAML document, found " + stream.Documents.Count.ToString(CultureInfo.InvariantCulture));
         }
 
-        return new SpecNode(stream.Documents[0].RootNode, "", session);
+        var root = stream.Documents[0].RootNode;
+        var applied = true;
+        foreach (var change in session.Overrides)
+        {
+            applied &= change.ApplyTo(root, session);
+        }
+
+        return applied ? new SpecNode(root, "", session) : null;
     }
 
     /// <summary>The first line whose indentation holds a tab (1-based line and column), or null.</summary>

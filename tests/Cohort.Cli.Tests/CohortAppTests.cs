@@ -25,8 +25,16 @@ public sealed class CohortAppTests
             Assert.True(scores[ablation] < scores["pbt"], $"{ablation} {scores[ablation]} vs pbt {scores["pbt"]}");
         }
 
-        Assert.True(File.Exists(Path.Combine(dir, "events.csv")));
         Assert.True(File.Exists(Path.Combine(dir, "cohort.db")));
+
+        // And events.csv writes hyperparameter sets (constants included) as JSON objects, one number per hyperparameter
+        var exploit = File.ReadLines(Path.Combine(dir, "events.csv")).First(l => l.StartsWith("pbt,exploit,", StringComparison.Ordinal));
+        var fields = CsvFields(exploit);
+        using var before = JsonDocument.Parse(fields[10]);
+        using var after = JsonDocument.Parse(fields[11]);
+        Assert.Equal(["h0", "h1", "lr"], before.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.InRange(after.RootElement.GetProperty("h0").GetDouble(), 0, 1);
+        Assert.Equal(0.01, after.RootElement.GetProperty("lr").GetDouble());
     }
 
     [Fact]
@@ -193,5 +201,38 @@ public sealed class CohortAppTests
         }
 
         return node.ToJsonString();
+    }
+
+    /// <summary>The fields of one CSV line (RFC 4180 quoting).</summary>
+    private static List<string> CsvFields(string line)
+    {
+        var fields = new List<string>();
+        var field = new System.Text.StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"')
+            {
+                field.Append('"');
+                i++;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+            }
+            else if (c == ',' && !quoted)
+            {
+                fields.Add(field.ToString());
+                field.Clear();
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        fields.Add(field.ToString());
+        return fields;
     }
 }

@@ -28,7 +28,7 @@ public sealed class DashboardCommandTests
         var error = new StringWriter();
         var syncOutput = TextWriter.Synchronized(output); // its writes lock the wrapper: reading under the same lock is safe
         using var stop = new CancellationTokenSource();
-        var serving = CohortApp.RunAsync(["dashboard", dir, "--port", "0", "--host", "0.0.0.0"], syncOutput, TextWriter.Synchronized(error), interactive: false, stop.Token);
+        var serving = CohortApp.RunAsync(["dashboard", dir, "--port", "0", "--host", "0.0.0.0"], syncOutput, TextWriter.Synchronized(error), interactive: false, cancellationToken: stop.Token);
         Match address = Match.Empty;
         for (var i = 0; i < 300 && !address.Success && !serving.IsCompleted; i++)
         {

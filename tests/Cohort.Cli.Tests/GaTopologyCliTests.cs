@@ -42,26 +42,6 @@ public sealed class GaTopologyCliTests
             migration_rate: 0.5
         """;
 
-    private static string? DataRoot()
-    {
-        var env = Environment.GetEnvironmentVariable("COHORT_DATA");
-        if (!string.IsNullOrWhiteSpace(env) && File.Exists(Path.Combine(env, "mnist", "t10k-labels-idx1-ubyte.gz")))
-        {
-            return env;
-        }
-
-        for (var dir = new DirectoryInfo(TestPaths.RepositoryRoot); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (File.Exists(Path.Combine(candidate, "mnist", "train-images-idx3-ubyte.gz")))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
     [Fact]
     public void Parse_Should_ReadTopologyModeAndDemes_When_GaRunSetsThem()
     {
@@ -87,14 +67,10 @@ public sealed class GaTopologyCliTests
         Assert.Contains(errors, e => e.Path.EndsWith("demes", StringComparison.Ordinal) && e.Message.Contains("more demes than members", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Run_Should_TrainIndividualsFromScratchAndSummariseTheBestTopology_When_ModeIsTopology()
     {
-        var data = DataRoot();
-        if (data is null)
-        {
-            return; // No shared/data checkout: nothing to train on (the parse tests above still run).
-        }
+        var data = SharedData.Root!;
 
         var dir = TestPaths.NewDirectory();
         var specPath = Path.Combine(dir, "topology.yaml");

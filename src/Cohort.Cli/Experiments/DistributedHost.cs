@@ -14,19 +14,15 @@ namespace Cohort.Cli.Experiments;
 /// <summary>Options of <c>cohort run --storage</c> and <c>cohort worker</c>.</summary>
 /// <param name="Storage">The PostgreSQL database.</param>
 /// <param name="Checkpoints">A checkpoint directory every worker reaches (same path on every machine); null: the database (or what the experiment recorded).</param>
-/// <param name="DataDirectory">Explicit data directory; null = COHORT_DATA or the default.</param>
-/// <param name="Interactive">Rewrite the progress line in place.</param>
+/// <param name="DataDirectory">Explicit data directory; null = the one the experiment stored (when it exists on this machine), else COHORT_DATA or the default.</param>
 /// <param name="Lease">Claim lease; null = 30 s.</param>
-/// <param name="Verbose">Log every claim and decision.</param>
 /// <param name="TrainDelay">Fault injection: sleep before every Train call.</param>
 /// <param name="DecisionDelay">Fault injection: hold the run lock this long in a decision transaction.</param>
 internal sealed record DistributedOptions(
     StorageLocation Storage,
     string? Checkpoints,
     string? DataDirectory,
-    bool Interactive,
     TimeSpan? Lease,
-    bool Verbose,
     TimeSpan TrainDelay,
     TimeSpan DecisionDelay);
 
@@ -37,20 +33,20 @@ internal sealed record DistributedOptions(
 /// exactly as an embedded run does. <c>cohort worker --storage …</c> joins from any machine and leaves when the
 /// experiment is complete. Runs are worked on in spec order.
 /// </summary>
-internal sealed class DistributedHost(TextWriter output, DistributedOptions options)
+internal sealed class DistributedHost(Terminal terminal, DistributedOptions options)
 {
-    /// <summary>Metadata key: where checkpoints live ("database" or an absolute directory).</summary>
-    public const string CheckpointsKey = "checkpoints";
-
+    /// <summary>Metadata value of <see cref="ExperimentDirectory.CheckpointsKey"/>: checkpoints live in the database.</summary>
     public const string DatabaseCheckpoints = "database";
 
+    private TextWriter Output => terminal.Out;
+
     /// <summary><c>cohort run SPEC --storage</c>: create or rejoin the experiment, work, then write the summary.</summary>
-    public async Task<int> RunAsync(ExperimentSpec spec, string directory, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(ExperimentSpec spec, ExperimentDirectory directory, CancellationToken cancellationToken)
     {
         await using var store = await OpenAsync(spec.Experiment, cancellationToken).ConfigureAwait(false);
         var catalog = CohortCatalog.Instance;
         var specJson = catalog.ToJson(spec);
-        var stored = await store.GetMetadataAsync(ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false);
+        var stored = await store.GetMetadataAsync(ExperimentDirectory.SpecKey, cancellationToken).ConfigureAwait(false);
         if (stored is not null && !ExperimentHost.IsStored(stored, spec))
         {
             throw new UsageException(
@@ -58,10 +54,19 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
         }
 
         var location = options.Checkpoints is { } dir ? Path.GetFullPath(dir) : DatabaseCheckpoints;
-        if (await store.GetMetadataAsync(CheckpointsKey, cancellationToken).ConfigureAwait(false) is null)
+        if (await store.GetMetadataAsync(ExperimentDirectory.CheckpointsKey, cancellationToken).ConfigureAwait(false) is null)
         {
-            await store.SetMetadataAsync(CheckpointsKey, location, cancellationToken).ConfigureAwait(false);
+            await store.SetMetadataAsync(ExperimentDirectory.CheckpointsKey, location, cancellationToken).ConfigureAwait(false);
         }
+
+        if (options.DataDirectory is { } data)
+        {
+            await store.SetMetadataAsync(ExperimentDirectory.DataKey, Path.GetFullPath(data), cancellationToken).ConfigureAwait(false);
+        }
+
+        // The output folder says where the experiment lives, so that `cohort resume DIR` can tell how to continue it.
+        directory.Prepare();
+        directory.WriteStorageMarker(spec.Experiment, options.Storage.Display);
 
         // Runs first, then the spec: a worker that sees the spec sees every run.
         foreach (var run in spec.Runs)
@@ -72,20 +77,25 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
 
         if (stored is null)
         {
-            await store.SetMetadataAsync(ExperimentHost.SpecKey, specJson, cancellationToken).ConfigureAwait(false);
+            await store.SetMetadataAsync(ExperimentDirectory.SpecKey, specJson, cancellationToken).ConfigureAwait(false);
         }
 
-        output.WriteLine($"Experiment '{spec.Experiment}' in {options.Storage.Display}; join with: cohort worker --storage <url> --experiment {spec.Experiment}");
+        terminal.Line($"Experiment '{spec.Experiment}' in {options.Storage.Display}; join with: cohort worker --storage <url> --experiment {spec.Experiment}");
         var status = await WorkAsync(store, spec, cancellationToken).ConfigureAwait(false);
         if (status != ExitCodes.Success)
         {
             return status;
         }
 
-        Directory.CreateDirectory(directory);
-        await ExperimentSummary.WriteAsync(store, spec, directory, cancellationToken).ConfigureAwait(false);
-        await ExperimentReport.WriteAsync(store, spec, directory, cancellationToken).ConfigureAwait(false);
-        output.WriteLine($"Wrote {Path.Combine(directory, "summary.json")}, events.csv and {ExperimentReport.FileName}");
+        await ExperimentSummary.WriteAsync(store, spec, directory.FullPath, cancellationToken).ConfigureAwait(false);
+        await ExperimentReport.WriteAsync(store, spec, directory.FullPath, cancellationToken).ConfigureAwait(false);
+        if (terminal.Verbosity != Verbosity.Quiet)
+        {
+            Output.WriteLine();
+            ResultsTable.Write(Output, terminal.Width, spec, await ExperimentSummary.ReadAsync(store, spec, cancellationToken).ConfigureAwait(false));
+        }
+
+        terminal.Line($"Wrote {Path.Combine(directory.Display, "summary.json")}, events.csv and {ExperimentReport.FileName}");
         return ExitCodes.Success;
     }
 
@@ -103,7 +113,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
         IReadOnlyList<string> names;
         await using (var dataSource = Npgsql.NpgsqlDataSource.Create(PostgresConnection.ToNpgsql(options.Storage.ConnectionString)))
         {
-            names = await PostgresExperimentStore.ListExperimentsAsync(dataSource, ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false);
+            names = await PostgresExperimentStore.ListExperimentsAsync(dataSource, ExperimentDirectory.SpecKey, cancellationToken).ConfigureAwait(false);
         }
 
         var worked = 0;
@@ -120,7 +130,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
 
         if (worked == 0)
         {
-            output.WriteLine($"No experiment in {options.Storage.Display}; start one with: cohort run SPEC --storage <url>");
+            terminal.Line($"No experiment in {options.Storage.Display}; start one with: cohort run SPEC --storage <url>");
         }
 
         return ExitCodes.Success;
@@ -131,7 +141,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
         await using var store = await OpenAsync(experiment, cancellationToken).ConfigureAwait(false);
         string? json;
         var announced = false;
-        while ((json = await store.GetMetadataAsync(ExperimentHost.SpecKey, cancellationToken).ConfigureAwait(false)) is null)
+        while ((json = await store.GetMetadataAsync(ExperimentDirectory.SpecKey, cancellationToken).ConfigureAwait(false)) is null)
         {
             if (!wait)
             {
@@ -140,7 +150,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
 
             if (!announced)
             {
-                output.WriteLine($"Waiting for experiment '{experiment}' to be created in {options.Storage.Display} (cohort run SPEC --storage …)");
+                terminal.Line($"Waiting for experiment '{experiment}' to be created in {options.Storage.Display} (cohort run SPEC --storage …)");
                 announced = true;
             }
 
@@ -156,14 +166,16 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
     {
         var checkpoints = await CheckpointsAsync(store, cancellationToken).ConfigureAwait(false);
         var catalog = CohortCatalog.Instance;
-        var factory = await catalog.CreateFactoryAsync(spec, ExperimentHost.TrainableContextFor(spec, options.DataDirectory, output), cancellationToken).ConfigureAwait(false);
+        var storedData = await store.GetMetadataAsync(ExperimentDirectory.DataKey, cancellationToken).ConfigureAwait(false);
+        var data = options.DataDirectory ?? (storedData is not null && Directory.Exists(storedData) ? storedData : null);
+        var factory = await catalog.CreateFactoryAsync(spec, ExperimentHost.TrainableContextFor(spec, data, terminal), cancellationToken).ConfigureAwait(false);
         if (options.TrainDelay > TimeSpan.Zero)
         {
             factory = new SlowTrainableFactory(factory, options.TrainDelay);
         }
 
         var objective = spec.Objective;
-        var logger = new LineLogger<DistributedWorker>(output, options.Verbose ? LogLevel.Debug : LogLevel.Warning);
+        var logger = new LineLogger<DistributedWorker>(Output, terminal.Verbosity == Verbosity.Verbose ? LogLevel.Debug : LogLevel.Warning);
         var workerOptions = new DistributedWorkerOptions
         {
             StepsPerMember = spec.Steps,
@@ -174,29 +186,32 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
             workerOptions = workerOptions with { Lease = lease, Heartbeat = lease / 3 };
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Worker {workerOptions.Owner} on experiment '{spec.Experiment}'"));
+        terminal.Line(string.Create(CultureInfo.InvariantCulture, $"Worker {workerOptions.Owner} on experiment '{spec.Experiment}'"));
         var completed = (await store.GetRunsAsync(cancellationToken).ConfigureAwait(false))
             .Where(r => r.Status == RunStatus.Completed)
             .Select(r => r.Name)
             .ToHashSet(StringComparer.Ordinal);
-        foreach (var run in spec.Runs)
+        for (var i = 0; i < spec.Runs.Count; i++)
         {
+            var run = spec.Runs[i];
             if (completed.Contains(run.Name))
             {
                 continue;
             }
 
-            var population = catalog.CreateScheduler(spec, run).Population;
-            var progress = new ConsoleProgress(output, options.Interactive, objective, spec.Steps, population);
-            var worker = new DistributedWorker(store, checkpoints, workerOptions with { Retries = run.Retries }, progress, logger: logger);
+            // The worker rebuilds its scheduler from the store from time to time: the display counts the latest one's decisions.
+            var latest = new DecisionCounter(catalog.CreateScheduler(spec, run));
+            var info = new RunInfo(run.Name, latest.Method, i, spec.Runs.Count, latest.Population, spec.Steps, () => latest.Exploits);
+            using var display = new ProgressDisplay(terminal, objective, info);
+            var worker = new DistributedWorker(store, checkpoints, workerOptions with { Retries = run.Retries }, display, logger: logger);
             var outcome = await worker.RunAsync(
                 new RunDefinition(run.Name, SpecMapping.RunSeed(spec, run), objective, catalog.ToJson(spec, run)),
-                () => catalog.CreateScheduler(spec, run),
+                () => latest = new DecisionCounter(catalog.CreateScheduler(spec, run)),
                 factory,
                 cancellationToken).ConfigureAwait(false);
             if (outcome.Status == RunStatus.Cancelled)
             {
-                output.WriteLine("Interrupted. The other workers carry on; rejoin with: cohort worker --storage <url> --experiment " + spec.Experiment);
+                terminal.Problem($"interrupted; the other workers carry on. Rejoin with `cohort worker --storage <url> --experiment {spec.Experiment}`.");
                 return ExitCodes.Cancelled;
             }
         }
@@ -208,7 +223,7 @@ internal sealed class DistributedHost(TextWriter output, DistributedOptions opti
     {
         var location = options.Checkpoints is { } dir
             ? Path.GetFullPath(dir)
-            : await store.GetMetadataAsync(CheckpointsKey, cancellationToken).ConfigureAwait(false) ?? DatabaseCheckpoints;
+            : await store.GetMetadataAsync(ExperimentDirectory.CheckpointsKey, cancellationToken).ConfigureAwait(false) ?? DatabaseCheckpoints;
         return string.Equals(location, DatabaseCheckpoints, StringComparison.Ordinal)
             ? new PostgresCheckpointStore(store.DataSource, store.Experiment)
             : new FileCheckpointStore(location);

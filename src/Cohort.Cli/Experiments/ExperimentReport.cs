@@ -3,7 +3,6 @@ using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
 using Cohort.Spec;
 using Cohort.Reports;
-using Cohort.Storage.Sqlite;
 
 namespace Cohort.Cli.Experiments;
 
@@ -29,12 +28,17 @@ internal static class ExperimentReport
     }
 
     /// <summary><c>cohort report DIR</c>: regenerates the report from the stored spec and store.</summary>
-    public static async Task<int> RegenerateAsync(string directory, TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RegenerateAsync(ExperimentDirectory directory, TextWriter output, CancellationToken cancellationToken)
     {
-        var spec = await ExperimentHost.ReadStoredSpecAsync(directory, cancellationToken).ConfigureAwait(false);
-        await using var store = await SqliteExperimentStore.OpenAsync(Path.Combine(directory, ExperimentHost.DatabaseFile), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var path = await WriteAsync(store, spec, directory, cancellationToken).ConfigureAwait(false);
-        output.WriteLine($"Wrote {path}");
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(output);
+        var (store, spec) = await directory.OpenExistingAsync(cancellationToken).ConfigureAwait(false);
+        await using (store.ConfigureAwait(false))
+        {
+            await WriteAsync(store, spec, directory.FullPath, cancellationToken).ConfigureAwait(false);
+        }
+
+        output.WriteLine($"Wrote {Path.Combine(directory.Display, FileName)}");
         return ExitCodes.Success;
     }
 }

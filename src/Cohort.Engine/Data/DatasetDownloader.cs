@@ -40,12 +40,13 @@ public sealed class DatasetDownloader
             return target;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var created = CreateDirectories(Path.GetDirectoryName(target)!);
         var temp = target + "." + Path.GetRandomFileName() + ".part";
         var url = UrlFor(file);
+        var placed = false;
         try
         {
-            await DownloadAsync(url, temp, file.RelativePath, cancellationToken).ConfigureAwait(false);
+            await DownloadAsync(url, temp, file.RelativePath, ByHand(file, target), cancellationToken).ConfigureAwait(false);
             Verify(temp, file, url);
             try
             {
@@ -56,6 +57,7 @@ public sealed class DatasetDownloader
                 // Another process placed the same file first; keep theirs.
             }
 
+            placed = true;
             return target;
         }
         finally
@@ -63,6 +65,60 @@ public sealed class DatasetDownloader
             if (File.Exists(temp))
             {
                 File.Delete(temp);
+            }
+
+            if (!placed)
+            {
+                RemoveEmpty(created);
+            }
+        }
+    }
+
+    /// <summary>How to provide <paramref name="file"/> without a download: where to put it and how to check it.</summary>
+    private static string ByHand(DatasetFile file, string target)
+    {
+        var check = file.Sha256 is null
+            ? ""
+            : file.RelativePath.EndsWith(".gz", StringComparison.OrdinalIgnoreCase)
+                ? $" (SHA-256 of its decompressed content: {file.Sha256})"
+                : $" (SHA-256: {file.Sha256})";
+        return $"To provide it by hand, download {file.Url} elsewhere and save it as {target}{check}.";
+    }
+
+    /// <summary>Creates <paramref name="directory"/> and any missing parent; returns the folders created, outermost first.</summary>
+    private static List<string> CreateDirectories(string directory)
+    {
+        var created = new List<string>();
+        for (var dir = new DirectoryInfo(directory); dir is not null && !dir.Exists; dir = dir.Parent)
+        {
+            created.Insert(0, dir.FullName);
+        }
+
+        Directory.CreateDirectory(directory);
+        return created;
+    }
+
+    /// <summary>Removes the folders a failed download created, innermost first, as long as they are empty.</summary>
+    private static void RemoveEmpty(List<string> created)
+    {
+        for (var i = created.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                if (!Directory.Exists(created[i]) || Directory.EnumerateFileSystemEntries(created[i]).Any())
+                {
+                    return;
+                }
+
+                Directory.Delete(created[i]);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
             }
         }
     }
@@ -90,13 +146,15 @@ public sealed class DatasetDownloader
         }
 
         var archivePath = directory.GetPath(archive.RelativePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(archivePath)!);
+        var created = CreateDirectories(Path.GetDirectoryName(archivePath)!);
         var archiveTemp = archivePath + "." + Path.GetRandomFileName() + ".part";
         var extracted = new Dictionary<ArchiveMember, string>();
         var url = UrlFor(archive);
+        var placed = false;
+        var byHand = $"To provide the files by hand, download {archive.Url} elsewhere and extract {string.Join(", ", missing.Select(m => m.EntryName))} as {string.Join(", ", missing.Select(m => directory.GetPath(m.File.RelativePath)))}.";
         try
         {
-            await DownloadAsync(url, archiveTemp, archive.RelativePath, cancellationToken).ConfigureAwait(false);
+            await DownloadAsync(url, archiveTemp, archive.RelativePath, byHand, cancellationToken).ConfigureAwait(false);
             await ExtractAsync(directory, archive, archiveTemp, missing, extracted, cancellationToken).ConfigureAwait(false);
             foreach (var member in missing)
             {
@@ -120,6 +178,8 @@ public sealed class DatasetDownloader
                     // Placed by another process meanwhile; keep it.
                 }
             }
+
+            placed = true;
         }
         finally
         {
@@ -129,6 +189,11 @@ public sealed class DatasetDownloader
                 {
                     File.Delete(temp);
                 }
+            }
+
+            if (!placed)
+            {
+                RemoveEmpty(created);
             }
         }
     }
@@ -227,14 +292,15 @@ public sealed class DatasetDownloader
         }
     }
 
-    private async Task DownloadAsync(Uri url, string temp, string name, CancellationToken cancellationToken)
+    /// <summary>Downloads <paramref name="url"/> to <paramref name="temp"/>; a failure names the file and says <paramref name="byHand"/>.</summary>
+    private async Task DownloadAsync(Uri url, string temp, string name, string byHand, CancellationToken cancellationToken)
     {
         try
         {
             using var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new DatasetException(name, $"download from {url} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+                throw new DatasetException(name, $"download from {url} failed: HTTP {(int)response.StatusCode} {response.ReasonPhrase}. {byHand}");
             }
 
             var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -249,11 +315,15 @@ public sealed class DatasetDownloader
         }
         catch (HttpRequestException ex)
         {
-            throw new DatasetException(name, $"download from {url} failed: {ex.Message}", ex);
+            throw new DatasetException(name, $"download from {url} failed: {ex.Message}. {byHand}", ex);
         }
         catch (IOException ex)
         {
-            throw new DatasetException(name, $"download from {url} failed: {ex.Message}", ex);
+            throw new DatasetException(name, $"download from {url} failed: {ex.Message}. {byHand}", ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new DatasetException(name, $"download from {url} timed out. {byHand}", ex);
         }
     }
 }

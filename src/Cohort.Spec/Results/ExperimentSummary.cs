@@ -203,7 +203,8 @@ public static class ExperimentSummary
 
     /// <summary>
     /// Every evaluation (one row per task result, with its validation and test metrics) and every scheduler event, run
-    /// by run in stored order.
+    /// by run in stored order. Hyperparameter sets are JSON objects (<c>{"l1":0.01,"l2":0.2}</c>, numbers round-trip);
+    /// <c>cohort export</c> writes the evaluations with one column per hyperparameter and metric.
     /// </summary>
     public static async Task<string> EventsCsvAsync(IExperimentStore store, ExperimentSpec spec, CancellationToken cancellationToken)
     {
@@ -216,7 +217,7 @@ public static class ExperimentSummary
             {
                 Row(sb, record.Name, "evaluation", r.Task.Member, r.Task.EndStep, r.Task.Generation.ToString(CultureInfo.InvariantCulture),
                     r.Outcome.ToString().ToLowerInvariant(), Metric(r.Validation, metric), Metric(r.Test, metric), "",
-                    r.Checkpoint?.Hash ?? "", "", r.Task.Hyperparameters.ToString(), r.Message ?? "");
+                    r.Checkpoint?.Hash ?? "", "", Json(r.Task.Hyperparameters), r.Message ?? "");
             }
 
             foreach (var stored in await store.ReadEventsAsync(record.Name, cancellationToken).ConfigureAwait(false))
@@ -225,21 +226,21 @@ public static class ExperimentSummary
                 {
                     case Exploited e:
                         Row(sb, record.Name, "exploit", e.Member, e.Step, "", "", "", "", e.Donor.ToString(CultureInfo.InvariantCulture),
-                            e.Checkpoint.Hash, e.Before.ToString(), e.After.ToString(), "");
+                            e.Checkpoint.Hash, Json(e.Before), Json(e.After), "");
                         break;
                     case Bred e:
                         Row(sb, record.Name, "bred", e.Member, e.Step, "", "", "", "", e.WeightsParent.ToString(CultureInfo.InvariantCulture),
-                            e.Checkpoint?.Hash ?? "", e.Before.ToString(), e.After.ToString(),
+                            e.Checkpoint?.Hash ?? "", Json(e.Before), Json(e.After),
                             string.Create(CultureInfo.InvariantCulture, $"hyperparameter parents {e.HyperparameterParentA} {e.HyperparameterParentB}; {e.Operators}"));
                         break;
                     case Explored e:
-                        Row(sb, record.Name, "explore", e.Member, e.Step, "", "", "", "", "", "", e.Before.ToString(), e.After.ToString(), e.Operator);
+                        Row(sb, record.Name, "explore", e.Member, e.Step, "", "", "", "", "", "", Json(e.Before), Json(e.After), e.Operator);
                         break;
                     case MemberFinished e:
                         Row(sb, record.Name, "finished", e.Member, e.Step, "", e.Reason.ToString().ToLowerInvariant(), "", "", "", "", "", "", e.Message ?? "");
                         break;
                     case MemberCreated e:
-                        Row(sb, record.Name, "created", e.Member, e.Step, "", "", "", "", "", "", "", e.Hyperparameters.ToString(), "");
+                        Row(sb, record.Name, "created", e.Member, e.Step, "", "", "", "", "", "", "", Json(e.Hyperparameters), "");
                         break;
                     case SubPopulationJoined e:
                         Row(sb, record.Name, "sub-population", e.Member, e.Step, "", "", "", "", "", "", "", "",
@@ -247,11 +248,11 @@ public static class ExperimentSummary
                         break;
                     case EvaluatorStarted e:
                         Row(sb, record.Name, "evaluator-started", e.Member, e.Step, "", "", "", "", e.Parent.ToString(CultureInfo.InvariantCulture),
-                            e.Checkpoint.Hash, "", e.Hyperparameters.ToString(), string.Create(CultureInfo.InvariantCulture, $"parent {e.Parent}, target {e.Target}"));
+                            e.Checkpoint.Hash, "", Json(e.Hyperparameters), string.Create(CultureInfo.InvariantCulture, $"parent {e.Parent}, target {e.Target}"));
                         break;
                     case EvaluatorSucceeded e:
                         Row(sb, record.Name, "evaluator-succeeded", e.Member, e.Step, "", "", "", "", e.Evaluator.ToString(CultureInfo.InvariantCulture),
-                            e.Checkpoint.Hash, "", e.Hyperparameters.ToString(),
+                            e.Checkpoint.Hash, "", Json(e.Hyperparameters),
                             string.Create(CultureInfo.InvariantCulture, $"evaluator {e.Evaluator} of parent {e.Parent}; best_score_diff {e.BestScoreDiff:R}, p {e.PValue:R}"));
                         break;
                     case EvaluatorStopped e:
@@ -264,6 +265,8 @@ public static class ExperimentSummary
 
         return sb.ToString();
     }
+
+    private static string Json(HyperparameterSet hyperparameters) => Hyperparameters(hyperparameters).ToJsonString();
 
     private static string Metric(IReadOnlyDictionary<string, double> metrics, string name) =>
         metrics.TryGetValue(name, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "";

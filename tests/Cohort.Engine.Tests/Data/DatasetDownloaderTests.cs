@@ -84,8 +84,13 @@ public sealed class DatasetDownloaderTests
 
         var ex = await Assert.ThrowsAsync<DatasetException>(() => downloader.EnsureAsync(new DataDirectory(temp.Root), Registered("boston/housing.data")));
 
-        Assert.Equal($"boston/housing.data: download from {server.BaseUrl}boston/housing.data failed: HTTP 404 Not Found", ex.Message);
-        Assert.Empty(Directory.GetFiles(temp.Root, "*", SearchOption.AllDirectories));
+        // Then the message names the file, says where to put it by hand and how to check it, and no folder is left
+        var target = Path.Combine(temp.Root, "boston", "housing.data");
+        Assert.Equal(
+            $"boston/housing.data: download from {server.BaseUrl}boston/housing.data failed: HTTP 404 Not Found. " +
+            $"To provide it by hand, download {Registered("boston/housing.data").Url} elsewhere and save it as {target} (SHA-256: {Registered("boston/housing.data").Sha256}).",
+            ex.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(temp.Root, "*", SearchOption.AllDirectories));
     }
 
     [Fact]
