@@ -8,19 +8,22 @@ using Npgsql;
 namespace Cohort.Cli;
 
 /// <summary><c>cohort dashboard [DIR | --storage …] [--port N] [--host H]</c>: serves Cohort.Dashboard until Ctrl+C (docs/dashboard.md).</summary>
-internal static class DashboardCommand
+internal sealed class DashboardCommand
 {
-    private static readonly Argument<DirectoryInfo?> s_dir = new("dir") { Description = "An experiment directory written by 'cohort run', or a directory of them.", Arity = ArgumentArity.ZeroOrOne };
-    private static readonly Option<string?> s_storage = new("--storage") { Description = $"A PostgreSQL database: postgresql://user:password@host:port/database (default: ${StorageLocation.EnvironmentVariable})." };
-    private static readonly Option<FileInfo?> s_storageFile = new("--storage-file") { Description = "Read the PostgreSQL connection string from this file (first line)." };
-    private static readonly Option<int> s_port = new("--port") { Description = "The port to serve on (0: any free port).", DefaultValueFactory = _ => 8080 };
-    private static readonly Option<string> s_host = new("--host") { Description = "The address to bind; 0.0.0.0 exposes the dashboard to the network.", DefaultValueFactory = _ => "127.0.0.1" };
+    // One set of symbols per command built (as DistributedOptionsSet does): parses of separate roots share nothing.
+    private readonly Argument<DirectoryInfo?> _dir = new("dir") { Description = "An experiment directory written by 'cohort run', or a directory of them.", Arity = ArgumentArity.ZeroOrOne };
+    private readonly Option<string?> _storage = new("--storage") { Description = $"A PostgreSQL database: postgresql://user:password@host:port/database (default: ${StorageLocation.EnvironmentVariable})." };
+    private readonly Option<FileInfo?> _storageFile = new("--storage-file") { Description = "Read the PostgreSQL connection string from this file (first line)." };
+    private readonly Option<int> _port = new("--port") { Description = "The port to serve on (0: any free port).", DefaultValueFactory = _ => 8080 };
+    private readonly Option<string> _host = new("--host") { Description = "The address to bind; 0.0.0.0 exposes the dashboard to the network.", DefaultValueFactory = _ => "127.0.0.1" };
 
-    public static Command Create(Func<ParseResult, Terminal> terminalFor)
+    public static Command Create(Func<ParseResult, Terminal> terminalFor) => new DashboardCommand().Build(terminalFor);
+
+    private Command Build(Func<ParseResult, Terminal> terminalFor)
     {
         var command = new Command("dashboard", "Serve a live, read-only web dashboard of an experiment store (SQLite directory or PostgreSQL).")
         {
-            s_dir, s_storage, s_storageFile, s_port, s_host,
+            _dir, _storage, _storageFile, _port, _host,
         };
         command.SetAction((parse, ct) =>
         {
@@ -30,10 +33,10 @@ internal static class DashboardCommand
         return command;
     }
 
-    private static async Task<int> ServeAsync(ParseResult parse, Terminal terminal, CancellationToken cancellationToken)
+    private async Task<int> ServeAsync(ParseResult parse, Terminal terminal, CancellationToken cancellationToken)
     {
-        var directory = parse.GetValue(s_dir)?.FullName;
-        var location = directory is null ? StorageLocation.Resolve(parse.GetValue(s_storage), parse.GetValue(s_storageFile)?.FullName) : null;
+        var directory = parse.GetValue(_dir)?.FullName;
+        var location = directory is null ? StorageLocation.Resolve(parse.GetValue(_storage), parse.GetValue(_storageFile)?.FullName) : null;
         if (directory is null && location is null)
         {
             throw new UsageException($"Give an experiment directory (cohort dashboard runs/NAME) or --storage postgresql://… (or ${StorageLocation.EnvironmentVariable}).");
@@ -43,8 +46,8 @@ internal static class DashboardCommand
         {
             Directory = directory,
             Storage = location?.ConnectionString,
-            Port = parse.GetValue(s_port),
-            Host = parse.GetValue(s_host)!,
+            Port = parse.GetValue(_port),
+            Host = parse.GetValue(_host)!,
         };
         if (options.Port is < 0 or > 65535)
         {
