@@ -196,6 +196,7 @@ internal static class CohortApp
         root.Subcommands.Add(report);
         root.Subcommands.Add(export);
         root.Subcommands.Add(DistributedOptionsSet.WorkerCommand(dataOption, verbosity, TerminalFor));
+        root.Subcommands.Add(DashboardCommand.Create(TerminalFor));
         return root;
     }
 

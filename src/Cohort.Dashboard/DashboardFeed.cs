@@ -1,0 +1,429 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Lineage;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
+
+namespace Cohort.Dashboard;
+
+/// <summary>New evaluations of one experiment, as the stream sends them.</summary>
+internal sealed record FeedBatch(string Experiment, IReadOnlyList<EvaluationView> Evaluations);
+
+/// <summary>
+/// The dashboard's read model: follows the store with a cursor per table and experiment (<see cref="PollAsync"/> reads
+/// only rows it has not read; nothing is ever re-read), keeps what it read in memory, and hands new evaluations to
+/// every subscribed stream. Views are projections of what it holds; the lineage is <see cref="RunLineage"/>'s.
+/// Thread-safe: one poller writes, request threads read under the same lock.
+/// </summary>
+internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
+{
+    private const int PageSize = 5000;
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, ExperimentState> _experiments = new(StringComparer.Ordinal);
+    private readonly List<Channel<FeedBatch>> _subscribers = [];
+    private int _polls;
+
+    /// <summary>Reads what was stored since the last poll and publishes new evaluations. Returns how many rows it read.</summary>
+    public async Task<int> PollAsync(CancellationToken cancellationToken)
+    {
+        // New experiments appear rarely: look for them on the first poll and then every 20th.
+        if (_polls++ % 20 == 0)
+        {
+            foreach (var name in await store.ExperimentsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                lock (_lock)
+                {
+                    _experiments.TryAdd(name, new ExperimentState(name, store.Settle));
+                }
+            }
+        }
+
+        ExperimentState[] experiments;
+        lock (_lock)
+        {
+            experiments = [.. _experiments.Values];
+        }
+
+        var read = 0;
+        foreach (var experiment in experiments)
+        {
+            read += await PollExperimentAsync(experiment, cancellationToken).ConfigureAwait(false);
+        }
+
+        return read;
+    }
+
+    /// <summary>Subscribes to new evaluations; complete the subscription by calling <see cref="Unsubscribe"/>.</summary>
+    public ChannelReader<FeedBatch> Subscribe()
+    {
+        var channel = Channel.CreateBounded<FeedBatch>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        lock (_lock)
+        {
+            _subscribers.Add(channel);
+        }
+
+        return channel.Reader;
+    }
+
+    public void Unsubscribe(ChannelReader<FeedBatch> reader)
+    {
+        lock (_lock)
+        {
+            _subscribers.RemoveAll(c => c.Reader == reader);
+        }
+    }
+
+    /// <summary>How many streams are open.</summary>
+    public int Subscribers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    public IReadOnlyList<ExperimentView> Experiments()
+    {
+        lock (_lock)
+        {
+            var now = time.GetTimestamp();
+            return _experiments.Values.Where(e => e.Spec is not null).Select(e => e.View(now, time)).ToArray();
+        }
+    }
+
+    /// <summary>The run's evaluations with an id above <paramref name="after"/>; null when there is no such experiment or run.</summary>
+    public RunDataView? RunData(string experiment, string run, long after = 0)
+    {
+        lock (_lock)
+        {
+            if (!_experiments.TryGetValue(experiment, out var e) || e.Spec is null || !e.Spec.Runs.ContainsKey(run))
+            {
+                return null;
+            }
+
+            var rows = e.Runs.TryGetValue(run, out var r) ? r.Evaluations.Where(v => v.Id > after).ToArray() : [];
+            return new RunDataView(experiment, run, rows);
+        }
+    }
+
+    /// <summary>Every evaluation of <paramref name="experiment"/> with an id above <paramref name="after"/> (a stream's catch-up).</summary>
+    public IReadOnlyList<EvaluationView> EvaluationsAfter(string experiment, long after)
+    {
+        lock (_lock)
+        {
+            return _experiments.TryGetValue(experiment, out var e)
+                ? e.Runs.Values.SelectMany(r => r.Evaluations.Where(v => v.Id > after)).OrderBy(v => v.Id).ToArray()
+                : [];
+        }
+    }
+
+    /// <summary>The member's lineage; null when the experiment, run or member is unknown.</summary>
+    public LineageView? Lineage(string experiment, string run, int member)
+    {
+        TaskResult[] results;
+        RunEvent[] events;
+        Objective objective;
+        lock (_lock)
+        {
+            if (!_experiments.TryGetValue(experiment, out var e) || e.Spec is null || !e.Runs.TryGetValue(run, out var r)
+                || r.Evaluations.All(v => v.Member != member))
+            {
+                return null;
+            }
+
+            results = [.. r.Results];
+            events = [.. r.Events];
+            objective = e.Spec.Objective;
+        }
+
+        var lineage = RunLineage.Build(events, results, objective);
+        var finished = lineage.Finished(member);
+        return new LineageView(
+            member,
+            lineage.Ancestry(member),
+            lineage.Exploits(member).Select(x => new ExploitView(x.Step, x.Donor, x.Checkpoint.Hash, x.Checkpoint.Step, Values(x.Before), Values(x.After))).ToArray(),
+            lineage.Explores(member).Select(x => new ExploreView(x.Step, x.Operator, Values(x.Before), Values(x.After))).ToArray(),
+            lineage.Schedule(member).Select(s => new ScheduleView(s.Step, Values(s.Hyperparameters))).ToArray(),
+            finished is null ? null : $"{finished.Reason.ToString().ToLowerInvariant()} at step {finished.Step.ToString(CultureInfo.InvariantCulture)}{(finished.Message is null ? "" : ": " + finished.Message)}");
+    }
+
+    private async Task<int> PollExperimentAsync(ExperimentState experiment, CancellationToken cancellationToken)
+    {
+        if (experiment.Unreadable)
+        {
+            return 0;
+        }
+
+        if (experiment.Spec is null)
+        {
+            var json = await store.SpecJsonAsync(experiment.Name, cancellationToken).ConfigureAwait(false);
+            if (json is null)
+            {
+                return 0;
+            }
+
+            StoredSpec spec;
+            try
+            {
+                spec = StoredSpec.Parse(json);
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                // Not a spec this dashboard can read (another tool's row, a newer format): leave the experiment out.
+                lock (_lock)
+                {
+                    experiment.Unreadable = true;
+                }
+
+                return 0;
+            }
+
+            lock (_lock)
+            {
+                experiment.Spec = spec;
+            }
+        }
+
+        var results = await ReadAllAsync(experiment.ResultsCursor, (c, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, ct), cancellationToken).ConfigureAwait(false);
+        var events = await ReadAllAsync(experiment.EventsCursor, (c, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, ct), cancellationToken).ConfigureAwait(false);
+
+        // The runs' status changes when a run starts or ends: read it with new rows, and every 8th poll otherwise.
+        var runs = results.Count + events.Count > 0 || experiment.Polls++ % 8 == 0
+            ? await store.RunsAsync(experiment.Name, cancellationToken).ConfigureAwait(false)
+            : experiment.Records;
+
+        List<EvaluationView> added = [];
+        Channel<FeedBatch>[] subscribers;
+        lock (_lock)
+        {
+            var now = time.GetTimestamp();
+            experiment.Records = runs;
+            foreach (var row in events)
+            {
+                experiment.Run(row.Run).Events.Add(row.Value);
+            }
+
+            foreach (var row in results)
+            {
+                added.Add(experiment.Run(row.Run).Add(row, experiment.Spec!));
+            }
+
+            foreach (var run in experiment.Runs.Values)
+            {
+                run.MarkSeen(now);
+            }
+
+            subscribers = [.. _subscribers];
+        }
+
+        if (added.Count > 0)
+        {
+            var batch = new FeedBatch(experiment.Name, added);
+            foreach (var subscriber in subscribers)
+            {
+                subscriber.Writer.TryWrite(batch);
+            }
+        }
+
+        return results.Count + events.Count;
+    }
+
+    /// <summary>Reads pages after the cursor until a short page; moves the cursor past each row read.</summary>
+    private async Task<List<StoredRow<T>>> ReadAllAsync<T>(
+        RowCursor cursor, Func<RowCursor, CancellationToken, Task<IReadOnlyList<StoredRow<T>>>> read, CancellationToken cancellationToken)
+    {
+        var rows = new List<StoredRow<T>>();
+        while (true)
+        {
+            cursor.Settle(time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency);
+            var page = await read(cursor, cancellationToken).ConfigureAwait(false);
+            var now = time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency;
+            foreach (var row in page)
+            {
+                cursor.Saw(row.Id, now);
+            }
+
+            rows.AddRange(page);
+            if (page.Count < PageSize)
+            {
+                return rows;
+            }
+        }
+    }
+
+    private static IReadOnlyDictionary<string, object> Values(HyperparameterSet hyperparameters) =>
+        hyperparameters.ToDictionary(kv => kv.Key, kv => kv.Value.IsCategorical ? (object)kv.Value.Category! : kv.Value.Number, StringComparer.Ordinal);
+
+    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
+
+    /// <summary>What the dashboard needs from the stored spec: objective, steps, runs and their populations, searched names.</summary>
+    private sealed record StoredSpec(string Experiment, Objective Objective, long Steps, IReadOnlyDictionary<string, (string Method, int Population)> Runs, IReadOnlyList<string> RunOrder, IReadOnlyList<string> Hyperparameters, IReadOnlyList<string> LogScale)
+    {
+        /// <summary>Reads the resolved spec's JSON (written by the spec library; defaults filled in) without needing its sections.</summary>
+        public static StoredSpec Parse(string json)
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            var objective = root.GetProperty("objective");
+            var mode = string.Equals(objective.GetProperty("mode").GetString(), "maximize", StringComparison.Ordinal) ? ObjectiveMode.Maximize : ObjectiveMode.Minimize;
+            var runs = new Dictionary<string, (string, int)>(StringComparer.Ordinal);
+            var order = new List<string>();
+            if (root.TryGetProperty("runs", out var list))
+            {
+                foreach (var run in list.EnumerateArray())
+                {
+                    var name = run.GetProperty("name").GetString()!;
+                    order.Add(name);
+                    runs[name] = (
+                        run.TryGetProperty("method", out var m) ? m.GetString() ?? "" : "",
+                        run.TryGetProperty("population", out var p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : 0);
+                }
+            }
+
+            var names = new List<string>();
+            var log = new List<string>();
+            if (root.TryGetProperty("hyperparameters", out var hyperparameters) && hyperparameters.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var h in hyperparameters.EnumerateObject())
+                {
+                    names.Add(h.Name);
+                    if (h.Value.ValueKind == JsonValueKind.Object && h.Value.TryGetProperty("scale", out var scale) && scale.GetString() == "log")
+                    {
+                        log.Add(h.Name);
+                    }
+                }
+            }
+
+            var steps = root.TryGetProperty("steps", out var s) && s.ValueKind == JsonValueKind.Number ? s.GetInt64() : 0;
+            var title = root.TryGetProperty("experiment", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString()! : "";
+            return new StoredSpec(title, new Objective(objective.GetProperty("metric").GetString()!, mode), steps, runs, order, names, log);
+        }
+    }
+
+    private sealed class ExperimentState(string name, TimeSpan settle)
+    {
+        public string Name { get; } = name;
+
+        public StoredSpec? Spec { get; set; }
+
+        public IReadOnlyList<RunRecord> Records { get; set; } = [];
+
+        public int Polls { get; set; }
+
+        /// <summary>Its stored spec could not be read: it is left out.</summary>
+        public bool Unreadable { get; set; }
+
+        public Dictionary<string, RunState> Runs { get; } = new(StringComparer.Ordinal);
+
+        public RowCursor ResultsCursor { get; } = new(settle);
+
+        public RowCursor EventsCursor { get; } = new(settle);
+
+        public RunState Run(string run)
+        {
+            if (!Runs.TryGetValue(run, out var state))
+            {
+                Runs[run] = state = new RunState();
+            }
+
+            return state;
+        }
+
+        public ExperimentView View(long now, TimeProvider time)
+        {
+            Debug.Assert(Spec is not null);
+            var views = new List<RunView>();
+            var stored = Records.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var record in Records)
+            {
+                views.Add(RunView(record.Name, record.Method, RunStatusNames.Name(record.Status), record.Message, record.WallSeconds, record.Status == RunStatus.Running, now, time));
+            }
+
+            foreach (var name in Spec.RunOrder.Where(n => !stored.Contains(n)))
+            {
+                views.Add(RunView(name, Spec.Runs[name].Method, "pending", null, 0, running: false, now, time));
+            }
+
+            return new ExperimentView(
+                Name, Spec.Experiment.Length > 0 ? Spec.Experiment : Name, Spec.Objective.Metric, Spec.Objective.Mode.ToString().ToLowerInvariant(), Spec.Steps, Spec.Hyperparameters, Spec.LogScale, views);
+        }
+
+        private RunView RunView(string run, string method, string status, string? message, double wall, bool running, long now, TimeProvider time)
+        {
+            var population = Spec!.Runs.TryGetValue(run, out var r) ? r.Population : 0;
+            var state = Runs.GetValueOrDefault(run);
+            var done = state?.StepsDone ?? 0;
+            var total = Math.Max(population * Spec.Steps, done);
+            double? eta = null;
+            if (running && state is { FirstSeen: { } first } && done > first.Steps && done < total)
+            {
+                var seconds = time.GetElapsedTime(first.Timestamp, now).TotalSeconds;
+                eta = seconds > 0 ? (total - done) / ((done - first.Steps) / seconds) : null;
+            }
+
+            return new RunView(
+                run, method, status, message, population, done, total, eta, state?.Best, state?.BestMember, state?.Evaluations.Count ?? 0, wall);
+        }
+    }
+
+    private sealed class RunState
+    {
+        private readonly Dictionary<int, long> _furthest = [];
+        private double _bestScore = double.NegativeInfinity;
+
+        public List<TaskResult> Results { get; } = [];
+
+        public List<RunEvent> Events { get; } = [];
+
+        public List<EvaluationView> Evaluations { get; } = [];
+
+        public long StepsDone { get; private set; }
+
+        public double? Best { get; private set; }
+
+        public int? BestMember { get; private set; }
+
+        /// <summary>When the dashboard first saw this run train, and how far it was: the ETA's rate is measured from here.</summary>
+        public (long Timestamp, long Steps)? FirstSeen { get; private set; }
+
+        /// <summary>Starts the ETA's clock after the first poll that saw the run (what was stored before is not a rate).</summary>
+        public void MarkSeen(long now) => FirstSeen ??= (now, StepsDone);
+
+        public EvaluationView Add(StoredRow<TaskResult> row, StoredSpec spec)
+        {
+            var result = row.Value;
+            var task = result.Task;
+            Results.Add(result);
+            var value = result.Validation.TryGetValue(spec.Objective.Metric, out var v) ? v : double.NaN;
+            if (result.Outcome != TaskOutcome.Failed)
+            {
+                var previous = _furthest.GetValueOrDefault(task.Member);
+                if (task.EndStep > previous)
+                {
+                    _furthest[task.Member] = task.EndStep;
+                    StepsDone += task.EndStep - previous;
+                }
+
+                var score = spec.Objective.Score(result);
+                if (double.IsFinite(score) && score > _bestScore)
+                {
+                    _bestScore = score;
+                    Best = value;
+                    BestMember = task.Member;
+                }
+            }
+
+            var view = new EvaluationView(
+                row.Id, row.Run, task.Member, task.StartStep, task.EndStep, Finite(value), result.Outcome.ToString().ToLowerInvariant(), Values(task.Hyperparameters));
+            Evaluations.Add(view);
+            return view;
+        }
+    }
+}

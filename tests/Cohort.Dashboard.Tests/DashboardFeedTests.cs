@@ -1,0 +1,132 @@
+using Cohort.Storage.Sqlite;
+
+namespace Cohort.Dashboard.Tests;
+
+public sealed class DashboardFeedTests
+{
+    [Fact]
+    public async Task PollAsync_Should_ReadOnlyRowsStoredSinceTheLastPoll_When_ARunIsWritten()
+    {
+        // Given a run being written (the writer's store stays open) and a feed following it read-only
+        await using var experiment = await TestExperiment.CreateAsync();
+        await experiment.AppendGenerationAsync();
+        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
+        var feed = new DashboardFeed(store, TimeProvider.System);
+
+        // When it polls, polls again with nothing new, then after a generation with an exploit
+        var first = await feed.PollAsync(CancellationToken.None);
+        var idle = await feed.PollAsync(CancellationToken.None);
+        await experiment.AppendGenerationAsync();
+        await experiment.AppendGenerationAsync();
+        var next = await feed.PollAsync(CancellationToken.None);
+
+        // Then each row is read once: 4 results; nothing; 8 results and the exploit event
+        Assert.Equal(TestExperiment.Population, first);
+        Assert.Equal(0, idle);
+        Assert.Equal((2 * TestExperiment.Population) + 1, next);
+        var data = feed.RunData(Path.GetFileName(experiment.Directory), TestExperiment.Run);
+        Assert.NotNull(data);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), data.Evaluations.Select(e => e.Id));
+        Assert.Equal(0.001, (double)data.Evaluations[0].Hyperparameters["lr"], 12);
+    }
+
+    [Fact]
+    public async Task Experiments_Should_ShowProgressBestAndPendingRuns_When_ARunIsHalfway()
+    {
+        // Given 2 of the pbt run's 10 generations stored, and a grid run not started
+        await using var experiment = await TestExperiment.CreateAsync("progress <b>test</b>");
+        await experiment.AppendGenerationAsync();
+        await experiment.AppendGenerationAsync();
+        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
+        var feed = new DashboardFeed(store, TimeProvider.System);
+
+        // When
+        await feed.PollAsync(CancellationToken.None);
+        var view = Assert.Single(feed.Experiments());
+
+        // Then: the spec's name, objective and runs; 4 members x 40 of 4 x 200 steps; best loss 0.5 by member 0
+        Assert.Equal("progress <b>test</b>", view.Title);
+        Assert.Equal(("loss", "minimize", 200L), (view.Metric, view.Mode, view.Steps));
+        Assert.Equal(["lr"], view.Hyperparameters);
+        Assert.Equal(["lr"], view.LogScale);
+        var pbt = view.Runs[0];
+        Assert.Equal(("pbt", "running", 160L, 800L, 0.5, 0), (pbt.Name, pbt.Status, pbt.StepsDone, pbt.StepsTotal, pbt.Best!.Value, pbt.BestMember!.Value));
+        Assert.Equal(("grid", "pending", 0L), (view.Runs[1].Name, view.Runs[1].Status, view.Runs[1].StepsDone));
+    }
+
+    [Fact]
+    public async Task Subscribe_Should_ReceiveOnlyNewEvaluations_When_TheFeedReadsThem()
+    {
+        // Given a subscriber that joined after the first generation was read
+        await using var experiment = await TestExperiment.CreateAsync();
+        await experiment.AppendGenerationAsync();
+        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
+        var feed = new DashboardFeed(store, TimeProvider.System);
+        await feed.PollAsync(CancellationToken.None);
+        var reader = feed.Subscribe();
+
+        // When a generation is stored and read
+        await experiment.AppendGenerationAsync();
+        await feed.PollAsync(CancellationToken.None);
+
+        // Then it receives that generation's 4 evaluations and nothing else; unsubscribing closes the stream's slot
+        Assert.True(reader.TryRead(out var batch));
+        Assert.Equal([5L, 6L, 7L, 8L], batch.Evaluations.Select(e => e.Id));
+        Assert.All(batch.Evaluations, e => Assert.Equal(40, e.Step));
+        Assert.False(reader.TryRead(out _));
+        Assert.Equal(1, feed.Subscribers);
+        feed.Unsubscribe(reader);
+        Assert.Equal(0, feed.Subscribers);
+    }
+
+    [Fact]
+    public async Task Lineage_Should_ShowTheExploitDonorAndWeightsHash_When_AMemberExploited()
+    {
+        // Given member 3 exploited member 0 at step 40
+        await using var experiment = await TestExperiment.CreateAsync();
+        for (var g = 0; g < 4; g++)
+        {
+            await experiment.AppendGenerationAsync();
+        }
+
+        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
+        var feed = new DashboardFeed(store, TimeProvider.System);
+        await feed.PollAsync(CancellationToken.None);
+
+        // When
+        var lineage = feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 3);
+
+        // Then its weights are member 0's up to step 40, then its own; the exploit names the donor and the hash
+        Assert.NotNull(lineage);
+        var exploit = Assert.Single(lineage.Exploits);
+        Assert.Equal((40L, 0, experiment.ExploitHash), (exploit.Step, exploit.Donor, exploit.Hash));
+        Assert.Equal([(0, 0L, 40L), (3, 40L, 80L)], lineage.Ancestry.Select(a => (a.Member, a.FromStep, a.ToStep)));
+        Assert.Null(feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9));
+        Assert.Null(feed.Lineage("no-such-experiment", TestExperiment.Run, 3));
+    }
+
+    [Fact]
+    public void OpenDirectory_Should_FailNamingTheDirectory_When_ItHoldsNoExperiment()
+    {
+        var empty = Directory.CreateTempSubdirectory("cohort-dashboard-empty").FullName;
+        try
+        {
+            var ex = Assert.Throws<DirectoryNotFoundException>(() => DashboardStore.OpenDirectory(empty));
+            Assert.Contains(empty, ex.Message, StringComparison.Ordinal);
+            Assert.Contains(SqliteExperimentStore.DefaultFileName, ex.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
+    [Fact]
+    public async Task OpenPostgres_Should_MaskThePassword_When_ShowingTheSource()
+    {
+        // The source is shown on the page: the password must never be in it. Opening a data source connects nowhere.
+        await using var store = DashboardStore.OpenPostgres("postgresql://cohort:hunter2@127.0.0.1:5999/cohort");
+        Assert.DoesNotContain("hunter2", store.Display, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", store.Display, StringComparison.Ordinal);
+    }
+}
