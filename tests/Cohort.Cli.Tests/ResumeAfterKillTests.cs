@@ -117,9 +117,11 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         // Then the damaged checkpoints the run needs are recomputed (hash verified) and reported, naming the store, and
         // the run ends with the uninterrupted summary
         Assert.True(resumed.ExitCode == 0, resumed.Output + resumed.Error);
-        Assert.True(resumed.Output.Contains("[pbt] pbt: 2 members x 48000 steps on 2 workers, resuming after", StringComparison.Ordinal), resumed.Output);
-        Assert.True(resumed.Output.Contains("recomputed by re-running member", StringComparison.Ordinal), resumed.Output);
-        Assert.Contains(Path.Combine(killed, "cohort.db"), resumed.Output, StringComparison.Ordinal);
+        Assert.True(resumed.Output.Contains("[pbt] pbt: 2 members x 48,000 steps on 2 workers, resuming after", StringComparison.Ordinal), resumed.Output);
+
+        // A repair is a problem worth seeing: it goes to standard error, naming the checkpoint's store.
+        Assert.True(resumed.Error.Contains("recomputed by re-running member", StringComparison.Ordinal), resumed.Output + resumed.Error);
+        Assert.Contains(Path.Combine(killed, "cohort.db"), resumed.Error, StringComparison.Ordinal);
         Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(killed));
     }
 

@@ -17,9 +17,14 @@ public sealed class ExperimentDirectoryTests
         var show = await Cli.RunAsync("show", dir);
         var resume = await Cli.RunAsync("resume", dir);
 
-        Assert.Equal((2, 2), (show.ExitCode, resume.ExitCode));
-        Assert.Contains($"{db} is damaged and cannot be read", show.Error, StringComparison.Ordinal);
-        Assert.Contains($"{db} is damaged and cannot be read", resume.Error, StringComparison.Ordinal);
+        // The store names the file and says what to do (StoreException): a failure, exit 1, but no "internal error".
+        Assert.Equal((1, 1), (show.ExitCode, resume.ExitCode));
+        foreach (var error in new[] { show.Error, resume.Error })
+        {
+            Assert.Contains($"SQLite database {db}: ", error, StringComparison.Ordinal);
+            Assert.Contains("The file is damaged or is not a Cohort database", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("internal error", error, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
