@@ -1,13 +1,17 @@
+using Cohort.Core.Execution;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
+using Cohort.Core.Strategies;
 using Cohort.Storage.Postgres;
+using Cohort.Training.Toy;
 
 namespace Cohort.Dashboard.Tests;
 
 /// <summary>
 /// The dashboard's read model against PostgreSQL (<c>COHORT_TEST_POSTGRES</c>, set by .ci/postgres.sh; skipped, saying
-/// why, without it): two experiments written at once into one database, as <c>cohort worker</c> processes write them.
+/// why, without it): two experiments written at once into one database, and a run trained by two
+/// <see cref="DistributedWorker"/>s (what <c>cohort worker</c> runs) while the feed follows it.
 /// </summary>
 public sealed class PostgresDashboardTests
 {
@@ -54,6 +58,88 @@ public sealed class PostgresDashboardTests
             var password = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnection.ToNpgsql(connection)).Password;
             Assert.False(string.IsNullOrEmpty(password), "the test database has a password");
             Assert.DoesNotContain(password, source.Display, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [PostgresFact]
+    public async Task PollAsync_Should_ReadEveryResultOnce_When_TwoDistributedWorkersTrainWhileItFollows()
+    {
+        // Given a 4-member toy PBT run in PostgreSQL, ready every 5 of 200 steps (160 results), and a feed following it
+        var connection = Environment.GetEnvironmentVariable(Variable)!;
+        var name = Unique("dash-workers");
+        const int population = 4;
+        const long steps = 200;
+        var objective = new Objective(ToyTrainable.MetricQ, ObjectiveMode.Maximize);
+        var run = new RunDefinition("pbt", 7, objective);
+        var space = new SearchSpace(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
+        var points = Enumerable.Range(0, population)
+            .Select(m => HyperparameterSet.Empty.With("h0", 0.2 * m).With("h1", 0.9 - (0.2 * m))).ToArray();
+        IScheduler Scheduler() => new PbtScheduler(
+            new PbtOptions { ReadyInterval = 5, Exploit = new TruncationSelection(0.25), Explore = new NoiseExplore(0.1) }, space, points, objective, steps, 7);
+
+        var stores = new List<PostgresExperimentStore>();
+        for (var i = 0; i < 2; i++)
+        {
+            stores.Add(await PostgresExperimentStore.OpenAsync(connection, name, cancellationToken: CancellationToken.None));
+        }
+
+        try
+        {
+            await stores[0].SetMetadataAsync("spec", $$$"""{"experiment":"{{{name}}}","objective":{"metric":"q","mode":"maximize"},"hyperparameters":{"h0":{"type":"float","min":0,"max":1},"h1":{"type":"float","min":0,"max":1}},"steps":{{{steps}}},"runs":[{"name":"pbt","method":"pbt","population":{{{population}}}}]}""", CancellationToken.None);
+            await stores[0].CreateRunAsync(new RunRecord(run.Name, "pbt", "{}"), CancellationToken.None);
+            await using var source = DashboardStore.OpenPostgres(connection);
+            var feed = new DashboardFeed(source, TimeProvider.System);
+            await feed.PollAsync(CancellationToken.None);
+
+            // When two workers, each with its own connection pool, train the run while the feed polls every 20 ms
+            using var done = new CancellationTokenSource();
+            var batches = 0;
+            var following = Task.Run(async () =>
+            {
+                while (!done.IsCancellationRequested)
+                {
+                    if (await feed.PollAsync(CancellationToken.None) > 0)
+                    {
+                        batches++;
+                    }
+
+                    await Task.Delay(20, CancellationToken.None);
+                }
+            });
+            var outcomes = await Task.WhenAll(stores.Select((store, i) => Task.Run(() => new DistributedWorker(
+                    store,
+                    new PostgresCheckpointStore(store.DataSource, name),
+                    new DistributedWorkerOptions { Owner = "w" + i, PollInterval = TimeSpan.FromMilliseconds(20), StepsPerMember = steps })
+                .RunAsync(run, Scheduler, new ToyTrainableFactory(), CancellationToken.None))))
+                .WaitAsync(TimeSpan.FromSeconds(90));
+            await done.CancelAsync();
+            await following;
+            await feed.PollAsync(CancellationToken.None);
+
+            // Then the feed read the results in several batches while they were written, and holds each stored result
+            // once, the run's progress complete and its exploits in the lineage
+            Assert.All(outcomes, o => Assert.Equal(RunStatus.Completed, o.Status));
+            var stored = await stores[0].ReadResultsAsync(run.Name, CancellationToken.None);
+            Assert.Equal(population * (steps / 5), stored.Count);
+            Assert.True(batches >= 2, $"the feed read the run in {batches} batch(es) while the workers trained");
+            var data = feed.RunData(name, run.Name);
+            Assert.NotNull(data);
+            Assert.Equal(stored.Count, data.Evaluations.Count);
+            Assert.Equal(stored.Count, data.Evaluations.Select(e => e.Id).Distinct().Count());
+            Assert.Equal(
+                stored.Select(r => (r.Task.Member, r.Task.EndStep)).Order(),
+                data.Evaluations.Select(e => (e.Member, e.Step)).Order());
+            var view = Assert.Single(feed.Experiments(), e => e.Name == name).Runs.Single();
+            Assert.Equal(population * steps, view.StepsDone);
+            Assert.Equal(stored.Count, view.Evaluations);
+            Assert.Contains(Enumerable.Range(0, population), m => feed.Lineage(name, run.Name, m)!.Exploits.Count > 0);
         }
         finally
         {
