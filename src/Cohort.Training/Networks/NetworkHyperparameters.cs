@@ -53,6 +53,10 @@ public static class NetworkHyperparameters
     /// <summary>The metrics a network reports: <c>loss</c> and <c>accuracy</c> (classification) or <c>loss</c>, <c>mse</c> and <c>rmse</c> (regression).</summary>
     public static IReadOnlyList<string> Metrics(TaskKind task) => task == TaskKind.Classification ? ["loss", "accuracy"] : ["loss", "mse", "rmse"];
 
+    // The engine computes in single precision: a larger value would become infinite there, so it is out of range here.
+    private static readonly ValueRange s_nonNegative = ValueRange.Closed(0, float.MaxValue);
+    private static readonly ValueRange s_positive = new(0, float.MaxValue, MinimumInclusive: false);
+
     /// <summary>
     /// The training hyperparameters a network of <paramref name="model"/> trained with <paramref name="optimizer"/>
     /// really uses (the engine's checks as ranges): <c>learning_rate</c>; <c>momentum</c> for SGD; <c>beta1</c>,
@@ -65,7 +69,7 @@ public static class NetworkHyperparameters
         var d = new TrainingHyperparameters();
         var list = new List<HyperparameterDeclaration>
         {
-            HyperparameterDeclaration.Real(LearningRate, ValueRange.AtLeast(0), $"step size α (default {d.LearningRate})"),
+            HyperparameterDeclaration.Real(LearningRate, s_nonNegative, $"step size α (default {d.LearningRate})"),
         };
         if (optimizer == OptimizerKind.Sgd)
         {
@@ -75,17 +79,17 @@ public static class NetworkHyperparameters
         {
             list.Add(HyperparameterDeclaration.Real(Beta1, ValueRange.HalfOpen(0, 1), $"Adam β₁ (default {d.Beta1})"));
             list.Add(HyperparameterDeclaration.Real(Beta2, ValueRange.HalfOpen(0, 1), $"Adam β₂ (default {d.Beta2})"));
-            list.Add(HyperparameterDeclaration.Real(Epsilon, ValueRange.Above(0), $"Adam ε (default {d.Epsilon})"));
+            list.Add(HyperparameterDeclaration.Real(Epsilon, s_positive, $"Adam ε (default {d.Epsilon})"));
         }
 
-        list.Add(HyperparameterDeclaration.Real(WeightDecay, ValueRange.AtLeast(0), optimizer == OptimizerKind.AdamW ? "decoupled weight decay λ (default 0)" : "weight decay λ added to the gradient (default 0)"));
-        list.Add(HyperparameterDeclaration.Real(L1, ValueRange.AtLeast(0), "λ₁ of every layer's weights (default 0)"));
-        list.Add(HyperparameterDeclaration.Real(L2, ValueRange.AtLeast(0), "λ₂ of every layer's weights (default 0)"));
+        list.Add(HyperparameterDeclaration.Real(WeightDecay, s_nonNegative, optimizer == OptimizerKind.AdamW ? "decoupled weight decay λ (default 0)" : "weight decay λ added to the gradient (default 0)"));
+        list.Add(HyperparameterDeclaration.Real(L1, s_nonNegative, "λ₁ of every layer's weights (default 0)"));
+        list.Add(HyperparameterDeclaration.Real(L2, s_nonNegative, "λ₂ of every layer's weights (default 0)"));
         var layers = model.Layers.Count(l => l is DenseSpec or Conv2dSpec);
         for (var k = 0; k < layers; k++)
         {
-            list.Add(HyperparameterDeclaration.Real(LayerName(L1, k), ValueRange.AtLeast(0), $"λ₁ of layer {k}'s weights (default l1)"));
-            list.Add(HyperparameterDeclaration.Real(LayerName(L2, k), ValueRange.AtLeast(0), $"λ₂ of layer {k}'s weights (default l2)"));
+            list.Add(HyperparameterDeclaration.Real(LayerName(L1, k), s_nonNegative, $"λ₁ of layer {k}'s weights (default l1)"));
+            list.Add(HyperparameterDeclaration.Real(LayerName(L2, k), s_nonNegative, $"λ₂ of layer {k}'s weights (default l2)"));
         }
 
         if (model.Layers.Any(l => l is DropoutSpec))

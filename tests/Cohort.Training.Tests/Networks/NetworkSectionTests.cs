@@ -137,4 +137,16 @@ public sealed class NetworkSectionTests
         Assert.Contains("(only when the model has dropout: set model.dropout: true)", errors[0].Message, StringComparison.Ordinal);
         Assert.Contains("(only with optimizer sgd)", errors[2].Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Declare_Should_RejectABound_When_TheEngineWouldSeeItAsInfinite()
+    {
+        // The engine trains in single precision: a log-scale bound of 1e300 (valid as a double) would reach it as
+        // infinity, and every task drawing near it would fail (found by the spec fuzzer, under PB2).
+        var errors = Errors(Boston.Replace("max: 0.2", "max: 1.0e300", StringComparison.Ordinal));
+
+        var error = Assert.Single(errors);
+        Assert.Equal("hyperparameters.l1.max", error.Path);
+        Assert.Contains("takes 'l1' in [0, 3.4028234663852886E+38]", error.Message, StringComparison.Ordinal);
+    }
 }
