@@ -1,6 +1,9 @@
 using System.Security.Cryptography;
 using Cohort.Core.Trainables;
 using Cohort.Engine.Data;
+using Cohort.Spec;
+using Cohort.Spec.Methods;
+using Cohort.Training;
 
 namespace Cohort.TorchSharp.Tests;
 
@@ -56,4 +59,11 @@ internal static class Checkpoints
         using var stream = new MemoryStream(bytes);
         trainable.Load(stream);
     }
+}
+
+/// <summary>The spec catalog with the built-in methods and kinds and <c>kind: torch</c>.</summary>
+internal static class TorchCatalog
+{
+    public static SpecCatalog Instance { get; } =
+        SpecCatalog.Empty.Add(BuiltInMethods.All).Add(TrainingSections.All).Add(new TorchSection(GanSupport.CacheDirectory));
 }

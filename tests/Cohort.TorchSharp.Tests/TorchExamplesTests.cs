@@ -1,14 +1,11 @@
 using Cohort.Spec;
-using Cohort.Spec.Methods;
-using Cohort.Training;
 
 namespace Cohort.TorchSharp.Tests;
 
 /// <summary>The examples of <c>kind: torch</c> are valid and survive the trip through the stored JSON (Cohort.Spec.Tests reads the others).</summary>
 public sealed class TorchExamplesTests
 {
-    private static readonly SpecCatalog s_catalog =
-        SpecCatalog.Empty.Add(BuiltInMethods.All).Add(TrainingSections.All).Add(new TorchSection(GanSupport.CacheDirectory));
+    private static readonly SpecCatalog s_catalog = TorchCatalog.Instance;
 
     [Theory]
     [InlineData("gan-mnist.yaml")]

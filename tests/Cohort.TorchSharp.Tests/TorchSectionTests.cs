@@ -2,18 +2,15 @@ using Cohort.Core.Execution;
 using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
 using Cohort.Spec;
-using Cohort.Spec.Methods;
 using Cohort.Spec.Sections;
 using Cohort.TorchSharp.Gan;
-using Cohort.Training;
 
 namespace Cohort.TorchSharp.Tests;
 
 /// <summary><c>kind: torch</c>: reading, writing, validation against the declaration, and factories that run.</summary>
 public sealed class TorchSectionTests
 {
-    private static readonly SpecCatalog s_catalog =
-        SpecCatalog.Empty.Add(BuiltInMethods.All).Add(TrainingSections.All).Add(new TorchSection(GanSupport.CacheDirectory));
+    private static readonly SpecCatalog s_catalog = TorchCatalog.Instance;
 
     private static string Spec(string trainable, string hyperparameters = "learning_rate: {type: float, scale: log, min: 1.0e-4, max: 0.1}", string objective = "{metric: mse, mode: minimize}") => $$"""
         version: 1
