@@ -18,7 +18,7 @@ namespace Cohort.Storage.Postgres.Tests;
 public sealed partial class WorkerCrashTests : IDisposable
 {
     private const int Population = 4;
-    private const int Steps = 48;
+    private const int Steps = 96; // long enough that exploit decisions remain after the mid-step kill, however fast the workers
     private const int Ready = 4;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "cohort-crash-" + Guid.NewGuid().ToString("N")[..8]);
