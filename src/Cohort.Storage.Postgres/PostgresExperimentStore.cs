@@ -251,16 +251,7 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var id = reader.GetInt64(0);
-            var json = reader.GetString(4);
-            RowChecksum.Verify(
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                RowChecksum.OfEvent(run, reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), json),
-                Description,
-                run,
-                "cohort_events",
-                id);
-            events.Add(new StoredEvent(id, run, RowChecksum.Decode(CohortJson.DeserializeEvent, json, Description, run, "cohort_events", id)));
+            events.Add(RowChecksum.ReadEvent(reader, Description, run, "cohort_events"));
         }
 
         return events;
@@ -770,16 +761,8 @@ public sealed class PostgresExperimentStore : ICoordinationStore
         var results = new List<SequencedResult>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var id = reader.GetInt64(0);
-            var json = reader.GetString(7);
-            RowChecksum.Verify(
-                reader.IsDBNull(8) ? null : reader.GetString(8),
-                RowChecksum.OfResult(run, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6), json),
-                Description,
-                run,
-                "cohort_results",
-                id);
-            results.Add(new SequencedResult(id, RowChecksum.Decode(CohortJson.DeserializeTaskResult, json, Description, run, "cohort_results", id)));
+            var (id, result) = RowChecksum.ReadResult(reader, Description, run, "cohort_results");
+            results.Add(new SequencedResult(id, result));
         }
 
         return results;

@@ -241,16 +241,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var id = reader.GetInt64(0);
-                var json = reader.GetString(7);
-                RowChecksum.Verify(
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    RowChecksum.OfResult(run, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6), json),
-                    Description,
-                    run,
-                    "results",
-                    id);
-                results.Add(RowChecksum.Decode(CohortJson.DeserializeTaskResult, json, Description, run, "results", id));
+                results.Add(RowChecksum.ReadResult(reader, Description, run, "results").Result);
             }
 
             return results;
@@ -276,16 +267,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                var id = reader.GetInt64(0);
-                var json = reader.GetString(4);
-                RowChecksum.Verify(
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    RowChecksum.OfEvent(run, reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), json),
-                    Description,
-                    run,
-                    "events",
-                    id);
-                events.Add(new StoredEvent(id, run, RowChecksum.Decode(CohortJson.DeserializeEvent, json, Description, run, "events", id)));
+                events.Add(RowChecksum.ReadEvent(reader, Description, run, "events"));
             }
 
             return events;

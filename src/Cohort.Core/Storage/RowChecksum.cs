@@ -1,7 +1,10 @@
 using System.Buffers;
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Storage.Serialization;
 
 namespace Cohort.Core.Storage;
 
@@ -94,6 +97,41 @@ public static class RowChecksum
                 string.Create(CultureInfo.InvariantCulture, $"{table} {id}"),
                 ex);
         }
+    }
+
+    /// <summary>
+    /// The result in the reader's current row, its checksum verified and its document decoded. The columns are, in
+    /// order: id, member, ordinal, generation, start_step, end_step, outcome, json, checksum (every store's results
+    /// table, read the same way).
+    /// </summary>
+    /// <exception cref="StoreException">The row is damaged; the message names the store, run, table and row.</exception>
+    public static (long Id, TaskResult Result) ReadResult(DbDataReader reader, string store, string run, string table)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var id = reader.GetInt64(0);
+        var json = reader.GetString(7);
+        Verify(
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            OfResult(run, reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt64(4), reader.GetInt64(5), reader.GetString(6), json),
+            store,
+            run,
+            table,
+            id);
+        return (id, Decode(CohortJson.DeserializeTaskResult, json, store, run, table, id));
+    }
+
+    /// <summary>
+    /// The event in the reader's current row, its checksum verified and its document decoded. The columns are, in
+    /// order: id, member, step, kind, json, checksum.
+    /// </summary>
+    /// <exception cref="StoreException">The row is damaged; the message names the store, run, table and row.</exception>
+    public static StoredEvent ReadEvent(DbDataReader reader, string store, string run, string table)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var id = reader.GetInt64(0);
+        var json = reader.GetString(4);
+        Verify(reader.IsDBNull(5) ? null : reader.GetString(5), OfEvent(run, reader.GetInt32(1), reader.GetInt64(2), reader.GetString(3), json), store, run, table, id);
+        return new StoredEvent(id, run, Decode(CohortJson.DeserializeEvent, json, store, run, table, id));
     }
 
     private static string Of(string text)
