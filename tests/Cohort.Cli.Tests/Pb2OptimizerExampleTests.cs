@@ -16,7 +16,7 @@ public sealed class Pb2OptimizerExampleTests
         var result = await Cli.RunAsync("validate", Example);
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
-        Assert.Contains("2 runs (pbt: pbt x8, pb2: pb2 x8)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("2 runs (pbt-8: pbt x8, pb2-8: pb2 x8)", result.Output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -45,7 +45,7 @@ public sealed class Pb2OptimizerExampleTests
 
         Assert.True(result.ExitCode == 0, result.Error + result.Output);
         var report = await File.ReadAllTextAsync(Path.Combine(dir, "report.html"));
-        foreach (var run in new[] { "pbt", "pb2" })
+        foreach (var run in new[] { "pbt-8", "pb2-8" })
         {
             // The optimizer over steps on an axis of its choices, and the batch size as numbers
             var optimizer = Svg(report, $"optimizer per member ({run})");
@@ -60,7 +60,7 @@ public sealed class Pb2OptimizerExampleTests
         Assert.Matches("<td class=\"n\">(adam|sgd)</td>", report);
 
         // PB2's choices beside PBT's, and its acquisition surface, with data
-        var choices = Svg(report, "Chosen batch_size × learning_rate: pb2 beside pbt");
+        var choices = Svg(report, "Chosen batch_size × learning_rate: pb2-8 beside pbt-8");
         Assert.Contains("class=\"point\"", choices, StringComparison.Ordinal);
         Assert.Contains("class=\"hollow\"", choices, StringComparison.Ordinal);
         var surface = Svg(report, "PB2 acquisition at step");
