@@ -71,9 +71,7 @@ internal sealed record HeatMapChart(
         var ly = plot.Top + 6;
         if (marks.Length > 0)
         {
-            sb.Append("<circle cx=\"").Append(Svg.N(lx + 5)).Append("\" cy=\"").Append(Svg.N(ly)).Append("\" r=\"5\" fill=\"none\" stroke=\"#D55E00\" stroke-width=\"2\"/>");
-            sb.Append("<text x=\"").Append(Svg.N(lx + 16)).Append("\" y=\"").Append(Svg.N(ly + 4)).Append("\">")
-                .Append(Svg.Escape(Plot.Clip(MarksName, (Width - lx - 20) / (Plot.FontSize * 0.58)))).Append("</text>");
+            plot.LegendCircle(sb, ly, 5, "fill=\"none\" stroke=\"#D55E00\" stroke-width=\"2\"", MarksName);
             ly += 18;
         }
 

@@ -127,6 +127,18 @@ internal sealed class Plot
         sb.Append("<text x=\"").Append(Svg.N(x + 24)).Append("\" y=\"").Append(Svg.N(y + 4)).Append("\">").Append(Svg.Escape(Clip(label, (Width - x - 28) / (FontSize * 0.58)))).Append("</text>");
     }
 
+    /// <summary>
+    /// A legend entry in the right margin at height <paramref name="y"/>: a circle of radius <paramref name="radius"/>
+    /// drawn with <paramref name="style"/> (fill and stroke attributes) and its label, clipped to the chart's width.
+    /// </summary>
+    public void LegendCircle(StringBuilder sb, double y, double radius, string style, string label)
+    {
+        var x = Right + 14;
+        sb.Append("<circle cx=\"").Append(Svg.N(x + 5)).Append("\" cy=\"").Append(Svg.N(y)).Append("\" r=\"").Append(Svg.N(radius)).Append("\" ").Append(style).Append("/>");
+        sb.Append("<text x=\"").Append(Svg.N(x + 16)).Append("\" y=\"").Append(Svg.N(y + 4)).Append("\">")
+            .Append(Svg.Escape(Clip(label, (Width - x - 20) / (FontSize * 0.58)))).Append("</text>");
+    }
+
     public void ClipPath(StringBuilder sb, string id) =>
         sb.Append("<clipPath id=\"").Append(Svg.Escape(id)).Append("\"><rect x=\"").Append(Svg.N(Left)).Append("\" y=\"").Append(Svg.N(Top - 2))
             .Append("\" width=\"").Append(Svg.N(Right - Left)).Append("\" height=\"").Append(Svg.N(Bottom - Top + 4)).Append("\"/></clipPath>");

@@ -58,18 +58,15 @@ public sealed record ScatterChart(
         // Legend: the two point sets, then the colour bar.
         var lx = plot.Right + 14;
         var ly = plot.Top + 6;
-        var maxChars = (Width - lx - 20) / (Plot.FontSize * 0.58);
         if (points.Length > 0)
         {
-            sb.Append("<circle cx=\"").Append(Svg.N(lx + 5)).Append("\" cy=\"").Append(Svg.N(ly)).Append("\" r=\"3.5\" fill=\"").Append(Palette.Continuous(0.5)).Append("\"/>");
-            sb.Append("<text x=\"").Append(Svg.N(lx + 16)).Append("\" y=\"").Append(Svg.N(ly + 4)).Append("\">").Append(Svg.Escape(Plot.Clip(PointsName, maxChars))).Append("</text>");
+            plot.LegendCircle(sb, ly, 3.5, "fill=\"" + Palette.Continuous(0.5) + "\"", PointsName);
             ly += 18;
         }
 
         if (hollow.Length > 0)
         {
-            sb.Append("<circle cx=\"").Append(Svg.N(lx + 5)).Append("\" cy=\"").Append(Svg.N(ly)).Append("\" r=\"5\" fill=\"none\" stroke=\"#D55E00\" stroke-width=\"1.5\"/>");
-            sb.Append("<text x=\"").Append(Svg.N(lx + 16)).Append("\" y=\"").Append(Svg.N(ly + 4)).Append("\">").Append(Svg.Escape(Plot.Clip(HollowName, maxChars))).Append("</text>");
+            plot.LegendCircle(sb, ly, 5, "fill=\"none\" stroke=\"#D55E00\" stroke-width=\"1.5\"", HollowName);
             ly += 18;
         }
 
