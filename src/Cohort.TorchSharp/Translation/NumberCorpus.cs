@@ -41,11 +41,7 @@ internal static class NumberCorpus
     /// <summary><paramref name="n"/> (1 … 999 999 999) in English words: "two million three hundred forty-two thousand one".</summary>
     public static string English(int n)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, Largest);
-        var millions = n / 1_000_000;
-        var thousands = n / 1000 % 1000;
-        var rest = n % 1000;
+        var (millions, thousands, rest) = Groups(n);
         var words = new List<string>(3);
         if (millions > 0)
         {
@@ -72,11 +68,7 @@ internal static class NumberCorpus
     /// </summary>
     public static string French(int n)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, Largest);
-        var millions = n / 1_000_000;
-        var thousands = n / 1000 % 1000;
-        var rest = n % 1000;
+        var (millions, thousands, rest) = Groups(n);
         var words = new List<string>(3);
         if (millions > 0)
         {
@@ -152,6 +144,14 @@ internal static class NumberCorpus
         }
 
         return numbers;
+    }
+
+    /// <summary>The three-digit groups of <paramref name="n"/> (1 … <see cref="Largest"/>).</summary>
+    private static (int Millions, int Thousands, int Below1000) Groups(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(n, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(n, Largest);
+        return (n / 1_000_000, n / 1000 % 1000, n % 1000);
     }
 
     private static int Pow10(int e)

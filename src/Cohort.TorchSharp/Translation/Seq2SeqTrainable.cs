@@ -86,7 +86,12 @@ internal sealed class Seq2SeqTrainable : ITrainable, IWeightTransfer
             {
                 if (next == order.Length)
                 {
-                    Shuffle(order, rng);
+                    for (var k = 0; k < order.Length; k++)
+                    {
+                        order[k] = k;
+                    }
+
+                    rng.Shuffle(order.AsSpan());
                     next = 0;
                 }
 
@@ -259,20 +264,6 @@ internal sealed class Seq2SeqTrainable : ITrainable, IWeightTransfer
 
         var source = tensor(ids, [sources.Count, length]);
         return (source, source.eq(Vocabulary.Pad));
-    }
-
-    private static void Shuffle(int[] order, Rng rng)
-    {
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        for (var i = order.Length - 1; i > 0; i--)
-        {
-            var j = rng.NextInt(i + 1);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
     }
 
     private Seq2SeqTrainable Same(ITrainable other) =>

@@ -104,12 +104,7 @@ internal sealed class TranslationCorpus
 
         // Shuffled after the draw: the short numbers, all taken within the first draws, land in every split.
         var numbers = NumberCorpus.Draw(NumbersSeed, NumbersCount);
-        var rng = new Rng(Seeds.Derive(NumbersSeed, Seeds.Purpose("split")));
-        for (var i = numbers.Length - 1; i > 0; i--)
-        {
-            var j = rng.NextInt(i + 1);
-            (numbers[i], numbers[j]) = (numbers[j], numbers[i]);
-        }
+        new Rng(Seeds.Derive(NumbersSeed, Seeds.Purpose("split"))).Shuffle(numbers.AsSpan());
 
         var pairs = numbers.Select(n => new SentencePair(NumberCorpus.Tokenize(NumberCorpus.English(n)), NumberCorpus.Tokenize(NumberCorpus.French(n)))).ToArray();
         var validation = (int)Math.Round(validationFraction * pairs.Length);
