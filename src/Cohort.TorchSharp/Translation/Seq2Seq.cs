@@ -30,6 +30,10 @@ internal sealed record Seq2SeqShape(int SourceVocabulary, int TargetVocabulary, 
 /// </summary>
 internal sealed class Seq2Seq : nn.Module
 {
+    // Held for the process: a Scalar converted implicitly at a call can be finalised while LibTorch still reads it
+    // (TorchSharp 0.107 keeps no reference across the native call), which shows as "Unknown scalar type" under GC load.
+    private static readonly Scalar s_minusInfinity = double.NegativeInfinity;
+
     private readonly Embedding _sourceEmbedding;
     private readonly Embedding _targetEmbedding;
     private readonly GRU _encoder;
@@ -74,7 +78,7 @@ internal sealed class Seq2Seq : nn.Module
         var (states, last) = _decoder.call(_dropout.call(_targetEmbedding.call(input)), state);
 
         // Luong's dot score: a = softmax(h_t · h̄_s) over the source positions; context c_t = Σ a h̄_s.
-        var scores = states.bmm(encoded.transpose(1, 2)).masked_fill(sourcePadding.unsqueeze(1), double.NegativeInfinity);
+        var scores = states.bmm(encoded.transpose(1, 2)).masked_fill(sourcePadding.unsqueeze(1), s_minusInfinity);
         var context = scores.softmax(-1).bmm(encoded);
         var attended = _attention.call(cat([context, states], -1)).tanh();
         return (_prediction.call(_dropout.call(attended)), last);

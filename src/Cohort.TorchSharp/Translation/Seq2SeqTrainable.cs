@@ -25,6 +25,10 @@ internal sealed class Seq2SeqTrainable : ITrainable, IWeightTransfer
     private const ulong GeneratorPurpose = 0x4E4D54UL; // "NMT"
     private const int EvaluationBatch = 250;
 
+    // Held for the process, as Seq2Seq's: an implicitly converted Scalar can be finalised during the native call.
+    private static readonly Scalar s_bos = Vocabulary.Bos;
+    private static readonly Scalar s_pad = Vocabulary.Pad;
+
     private readonly Seq2SeqTrainableFactory _factory;
     private readonly torch.Generator _generator;
     private readonly Seq2Seq _model;
@@ -168,7 +172,7 @@ internal sealed class Seq2SeqTrainable : ITrainable, IWeightTransfer
             words[b] = [];
         }
 
-        var input = full([sources.Count, 1], Vocabulary.Bos, ScalarType.Int64);
+        var input = full([sources.Count, 1], s_bos, ScalarType.Int64);
         var limit = _factory.Corpus.MaxTargetLength + 5;
         for (var t = 0; t < limit && !done.All(d => d); t++)
         {
@@ -263,7 +267,7 @@ internal sealed class Seq2SeqTrainable : ITrainable, IWeightTransfer
         }
 
         var source = tensor(ids, [sources.Count, length]);
-        return (source, source.eq(Vocabulary.Pad));
+        return (source, source.eq(s_pad));
     }
 
     private Seq2SeqTrainable Same(ITrainable other) =>
