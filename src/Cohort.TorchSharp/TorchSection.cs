@@ -12,7 +12,8 @@ namespace Cohort.TorchSharp;
 
 /// <summary>
 /// <c>kind: torch</c>: a built-in TorchSharp model — <c>mlp</c>, <c>fc</c>, <c>lenet5</c> (<see cref="TorchTrainable"/>)
-/// or paper 002's <c>dcgan</c> (<see cref="GanTrainable"/>) and <c>seq2seq</c> (translation, on a generated corpus) — on one of the datasets of the engine's <c>network</c> kind.
+/// or paper 002's <c>dcgan</c> (<see cref="GanTrainable"/>) on one of the datasets of the engine's <c>network</c> kind,
+/// or paper 002's translation model <c>seq2seq</c> on the generated <c>numbers-en-fr</c> corpus.
 /// What it accepts is declared from the settings alone (<see cref="TorchHyperparameters"/>), so <c>cohort validate</c>
 /// works without LibTorch; building the factory loads LibTorch and fails with <see cref="TorchUnavailableException"/>
 /// (a <see cref="PlatformNotSupportedException"/>) when it cannot. Register it with <c>catalog.Add(new TorchSection())</c>
