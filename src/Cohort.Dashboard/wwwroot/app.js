@@ -391,7 +391,12 @@ function renderLineageGraph() {
     if (role && !n.roles.includes(role)) n.roles.push(role);
     return index.get(key);
   };
-  for (const r of rows) { node(r.member, r.start); node(r.member, r.step); }
+  const extent = new Map(); // member → [first step, furthest step]: its row runs between them
+  for (const r of rows) {
+    const x = extent.get(r.member);
+    extent.set(r.member, x ? [Math.min(x[0], r.start), Math.max(x[1], r.step)] : [r.start, r.step]);
+  }
+  for (const [m, [first, last]] of extent) { node(m, first); node(m, last); }
   const links = [];
   for (const t of shown) links.push({ source: node(t.from, t.step, 'gave'), target: node(t.member, t.step, 'took'), kind: t.kind, hash: t.hash, from: t.from, member: t.member, step: t.step });
   // Each member's own training between the points where something happened; training whose weights were then
@@ -467,6 +472,8 @@ function axisFor(name, values) {
 function renderExplored() {
   const e = experimentView();
   const { x, y } = state.explored;
+  $('explored-panel').hidden = !e || e.hyperparameters.length < 2;
+  if ($('explored-panel').hidden) return;
   const grid = e ? e.runs.find(r => r.method === 'grid') : null;
   const runIsGrid = grid && grid.name === state.run;
   $('explored-run').textContent = runIsGrid ? 'select another run' : (state.run || '—');
@@ -549,6 +556,7 @@ function renderBestSchedule() {
     tooltip: { trigger: 'item', confine: true, formatter: p => `${escapeHtml(p.seriesName)} = ${escapeHtml(fmt(p.value[1]))} from step ${escapeHtml(fmt(p.value[0]))}` },
   }, { replaceMerge: ['grid', 'xAxis', 'yAxis', 'series'] });
   dom.dataset.member = best ? String(best.member) : '';
+  dom.dataset.run = best ? state.best.run : '';
   dom.dataset.segments = best ? String(best.schedule.length) : '0';
 }
 
