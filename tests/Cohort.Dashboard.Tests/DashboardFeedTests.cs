@@ -94,53 +94,31 @@ public sealed class DashboardFeedTests
         await feed.PollAsync(CancellationToken.None);
 
         // When
-        var lineage = feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 3);
+        var key = Path.GetFileName(experiment.Directory);
+        var lineage = feed.Lineage(key, TestExperiment.Run, 3);
+        var best = feed.BestLineage(key, TestExperiment.Run);
 
         // Then its weights are member 0's up to step 40, then its own; the exploit names the donor and the hash
         Assert.NotNull(lineage);
         var exploit = Assert.Single(lineage.Exploits);
         Assert.Equal((40L, 0, experiment.ExploitHash), (exploit.Step, exploit.Donor, exploit.Hash));
         Assert.Equal([(0, 0L, 40L), (3, 40L, 80L)], lineage.Ancestry.Select(a => (a.Member, a.FromStep, a.ToStep)));
-        Assert.Null(feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9));
-        Assert.Null(feed.Lineage("no-such-experiment", TestExperiment.Run, 3));
-    }
 
-    [Fact]
-    public async Task Lineage_Should_ListEachCheckpointOfTheFinalWeights_When_AMemberExploited()
-    {
-        // Given member 3 exploited member 0 at step 40, and a subscriber following the feed
-        await using var experiment = await TestExperiment.CreateAsync();
-        await experiment.AppendGenerationAsync();
-        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
-        await feed.PollAsync(CancellationToken.None);
-        var reader = feed.Subscribe();
-        for (var g = 1; g < 4; g++)
-        {
-            await experiment.AppendGenerationAsync();
-        }
-
-        // When the feed reads the rest
-        await feed.PollAsync(CancellationToken.None);
-        var key = Path.GetFileName(experiment.Directory);
-        var lineage = feed.Lineage(key, TestExperiment.Run, 3);
-        var best = feed.BestLineage(key, TestExperiment.Run);
-
-        // Then the exploit is streamed as a decision with donor and hash, and the lineage names every checkpoint on the
-        // way to member 3's final weights: member 0's two tasks, then its own two, each with the hash it wrote
-        Assert.True(reader.TryRead(out var batch));
-        var decision = Assert.Single(batch.Decisions);
-        Assert.Equal(("exploit", 3, 40L, (int?)0, experiment.ExploitHash), (decision.Kind, decision.Member, decision.Step, decision.From, decision.Hash));
-        Assert.Equal([decision], feed.DecisionsAfter(key, 0));
-        Assert.NotNull(lineage);
+        // And every checkpoint on the way to its final weights is listed: member 0's two tasks, then its own two
         Assert.Equal([(0, 0L, 20L), (0, 20L, 40L), (3, 40L, 60L), (3, 60L, 80L)], lineage.Checkpoints.Select(c => (c.Member, c.Start, c.Step)));
         Assert.Equal(experiment.ExploitHash, lineage.Checkpoints[1].Hash);
         Assert.Null(lineage.Family);
 
-        // And the best final weights are member 0's (loss 0.25 at step 80), a schedule of one segment
+        // And the exploit is a decision the stream sends, with donor and hash
+        var decision = Assert.Single(feed.DecisionsAfter(key, 0));
+        Assert.Equal(("exploit", 3, 40L, (int?)0, experiment.ExploitHash), (decision.Kind, decision.Member, decision.Step, decision.From, decision.Hash));
+
+        // And the best final weights are member 0's (loss 0.25 at step 80), trained with one set of hyperparameters
         Assert.NotNull(best);
         Assert.Equal((0, 0.25), (best.Member, best.Value!.Value));
         Assert.Equal(0L, Assert.Single(best.Schedule).Step);
+        Assert.Null(feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9));
+        Assert.Null(feed.Lineage("no-such-experiment", TestExperiment.Run, 3));
     }
 
     [Fact]

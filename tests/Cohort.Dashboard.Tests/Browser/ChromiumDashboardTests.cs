@@ -18,13 +18,8 @@ public sealed class ChromiumDashboardTests
         await experiment.AppendGenerationAsync();
         await experiment.AppendGenerationAsync();
         await using var server = await DashboardServerTests.StartAsync(experiment);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium.Path, Headless = true });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        var dialogs = new List<string>();
-        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
+        await using var browser = await BrowserPage.OpenAsync();
+        var (page, dialogs, errors) = (browser.Page, browser.Dialogs, browser.Errors);
 
         // When the page loads and the charts draw the stored generations
         await page.GotoAsync(server.Address.AbsoluteUri);
@@ -66,6 +61,12 @@ public sealed class ChromiumDashboardTests
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page reloaded");
         await page.WaitForFunctionAsync("() => document.querySelector('#curves').dataset.evaluations === '20'", null, new PageWaitForFunctionOptions { Timeout = 5_000 });
 
+        // And the views drawn from decisions and projections follow too: the exploit stored while the page was open is
+        // an arrow on the lineage graph, the parallel coordinates have a line per member, the best schedule is drawn
+        await page.WaitForFunctionAsync(
+            "() => document.querySelector('#lineage-graph').dataset.transfers === '1' && document.querySelector('#best-schedule').dataset.run === 'pbt'", null, Wait(10_000));
+        Assert.Equal(TestExperiment.Population.ToString(CultureInfo.InvariantCulture), await page.Locator("#parallel").GetAttributeAsync("data-lines"));
+
         // And clicking member 3 in the table opens its lineage: the exploit of member 0 with the weights' hash
         await page.Locator("#members tbody tr:has(td:first-child:text-is('3'))").ClickAsync();
         await page.Locator("#lineage-details").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 5_000 });
@@ -87,13 +88,8 @@ public sealed class ChromiumDashboardTests
         await using var server = await DashboardServer.StartAsync(new DashboardOptions { Directory = experiment.Directory, Port = 0 }, CancellationToken.None);
         using var client = new HttpClient { BaseAddress = server.Address };
         var query = "experiment=" + Uri.EscapeDataString(experiment.Name) + "&run=";
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium.Path, Headless = true });
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-        var dialogs = new List<string>();
-        page.Dialog += (_, dialog) => dialogs.Add(dialog.Message);
-        var errors = new List<string>();
-        page.PageError += (_, error) => errors.Add(error);
+        await using var browser = await BrowserPage.OpenAsync();
+        var (page, dialogs, errors) = (browser.Page, browser.Dialogs, browser.Errors);
         await page.GotoAsync(server.Address.AbsoluteUri);
         const int PbtEvaluations = MethodsExperiment.Population * (int)(MethodsExperiment.Steps / 10);
         await page.WaitForFunctionAsync($"() => window.cohortDashboard && (window.cohortDashboard.rows.get('pbt') || []).length === {PbtEvaluations} && (window.cohortDashboard.rows.get('grid') || []).length === 180", null, Wait(15_000));
@@ -233,5 +229,41 @@ internal sealed class ChromiumFactAttribute : FactAttribute
         {
             Skip = Chromium.SkipReason;
         }
+    }
+}
+
+/// <summary>A headless Chromium page, 1400 × 1000, that records the dialogs it opened and the script errors it raised.</summary>
+internal sealed class BrowserPage : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private BrowserPage(IPlaywright playwright, IBrowser browser, IPage page)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        Page = page;
+        page.Dialog += (_, dialog) => Dialogs.Add(dialog.Message);
+        page.PageError += (_, error) => Errors.Add(error);
+    }
+
+    public IPage Page { get; }
+
+    public List<string> Dialogs { get; } = [];
+
+    public List<string> Errors { get; } = [];
+
+    public static async Task<BrowserPage> OpenAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium.Path, Headless = true });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        return new BrowserPage(playwright, browser, page);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
     }
 }
