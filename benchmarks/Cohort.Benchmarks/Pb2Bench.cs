@@ -64,10 +64,10 @@ public static class Pb2Bench
 
     private static readonly Objective s_mse = new("mse", ObjectiveMode.Minimize);
 
-    /// <summary>A cheaper PB2 setting (smaller window and fit subset, fewer acquisition evaluations), measured with <c>--lean</c>.</summary>
-    public static Pb2ExploreOptions Lean { get; } = new() { Window = 32, FitWindow = 24, Candidates = 16, LocalEvaluations = 16 };
+    /// <summary>PB2's defaults before 2026-12-06 (a larger window and fit subset, more acquisition evaluations), measured beside the current ones with <c>--previous-defaults</c>.</summary>
+    public static Pb2ExploreOptions PreviousDefaults { get; } = new() { Window = 48, FitWindow = 32, Candidates = 32, LocalEvaluations = 24 };
 
-    public static IReadOnlyList<DecisionCost> Cost(string dataDirectory, IReadOnlyList<ulong> seeds, int workers, bool lean = false, int population = 36, int generations = 100, int rounds = 1)
+    public static IReadOnlyList<DecisionCost> Cost(string dataDirectory, IReadOnlyList<ulong> seeds, int workers, bool previousDefaults = false, int population = 36, int generations = 100, int rounds = 1)
     {
         var factory = BostonMlp(dataDirectory);
         const int ready = 50;
@@ -79,9 +79,9 @@ public static class Pb2Bench
         _ = Measure(new PbtOptions { ReadyInterval = ready }, 0, steps);
         var warm = new List<InMemoryExperimentStore>();
         _ = Measure(new Pb2Options { ReadyInterval = ready }, 0, steps, kept: warm);
-        if (lean)
+        if (previousDefaults)
         {
-            _ = Measure(new Pb2Options { ReadyInterval = ready, Explore = Lean }, 0, steps);
+            _ = Measure(new Pb2Options { ReadyInterval = ready, Explore = PreviousDefaults }, 0, steps);
         }
 
         var previous = double.PositiveInfinity;
@@ -103,9 +103,9 @@ public static class Pb2Bench
             {
                 results.Add(Measure(new PbtOptions { ReadyInterval = ready, Exploit = new TruncationSelection(0.25) }, seed, steps) with { Round = round });
                 results.Add(Measure(new Pb2Options { ReadyInterval = ready }, seed, steps) with { Round = round });
-                if (lean)
+                if (previousDefaults)
                 {
-                    results.Add(Measure(new Pb2Options { ReadyInterval = ready, Explore = Lean }, seed, steps, "pb2-lean") with { Round = round });
+                    results.Add(Measure(new Pb2Options { ReadyInterval = ready, Explore = PreviousDefaults }, seed, steps, "pb2-previous-defaults") with { Round = round });
                 }
             }
         }

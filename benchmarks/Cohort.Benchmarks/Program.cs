@@ -12,11 +12,11 @@ using Cohort.Benchmarks;
 //                              issue 12: PBT with its ready interval against one task per member, side by side,
 //                              through the SQLite store and the run directory's checkpoints, as `cohort run` does
 //   datasets --data DIR        verifying MNIST's SHA-256 on load against loading it (DIR: a data directory with mnist/)
-//   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--lean] [--rounds R]
+//   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--previous-defaults] [--rounds R]
 //                              PB2's decision cost (population 36, 5 hyperparameters, 100 generations) on the Boston MLP
-//                              against the run's wall time, beside PBT's (and a cheaper PB2 setting with --lean);
+//                              against the run's wall time, beside PBT's (and PB2's previous defaults with --previous-defaults);
 //                              D holds boston/housing.data
-//   pb2-replay [--data-dir D] [--repeats R] [--lean]
+//   pb2-replay [--data-dir D] [--repeats R] [--previous-defaults]
 //                              PB2's decisions alone: one PB2 run of pb2-cost's setting, its results replayed R times
 //   pb2-vs-pbt [--seeds N]     PB2 against PBT at population 4 on the noisy quadratic and the toy
 //   torch [--seconds S]        the engine against TorchSharp (LibTorch CPU) on the papers' networks, 1 and 2 threads:
@@ -77,12 +77,12 @@ switch (mode)
     case "pb2-cost":
         var dataDirectory = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";
         var workers = int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--lean"), rounds: int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture)) }, json));
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--previous-defaults"), rounds: int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture)) }, json));
         return 0;
     case "pb2-replay":
         var replayData = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";
         var repeats = int.Parse(Option("--repeats") ?? "10", CultureInfo.InvariantCulture);
-        Console.WriteLine(JsonSerializer.Serialize(new { pb2_replay_seconds = Pb2Bench.Replay(replayData, 1, repeats, args.Contains("--lean") ? Pb2Bench.Lean : null) }, json));
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_replay_seconds = Pb2Bench.Replay(replayData, 1, repeats, args.Contains("--previous-defaults") ? Pb2Bench.PreviousDefaults : null) }, json));
         return 0;
     case "pb2-vs-pbt":
         Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));

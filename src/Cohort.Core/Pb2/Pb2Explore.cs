@@ -14,8 +14,8 @@ namespace Cohort.Core.Pb2;
 /// <list type="number">
 /// <item><b>Data</b>: each scored task of the run (<see cref="ExploreContext.History"/>) whose start checkpoint's score
 /// is known gives (t, h, y): t its start step in ready intervals (the run's longest task), h its hyperparameters
-/// normalised to [0, 1] (log-scaled ones in log space), y = Δscore/Δsteps. The last <see cref="Pb2ExploreOptions.Window"/>
-/// told are kept (the data bound: the GP's cost is cubic in it, and the time kernel discounts older data anyway). y is
+/// normalised to [0, 1] (log-scaled ones in log space), y = Δscore/Δsteps. The <see cref="Pb2ExploreOptions.Window"/> latest
+/// by start step (ties by member, so not by the order one round's results were told) are kept (the data bound: the GP's cost is cubic in it, and the time kernel discounts older data anyway). y is
 /// standardised and clipped to ±<see cref="Pb2ExploreOptions.TargetClip"/>; a diverged task
 /// counts as the worst, −clip (so the GP learns where training blows up instead of crashing on it).</item>
 /// <item><b>Model</b>: k((t, h, c), (t', h', c')) = σ_f² exp(−‖h − h'‖²/(2ℓ²)) · exp(−m(c, c')/(2ℓ_c²)) · (1 − ε)^{|t−t'|/2}
@@ -357,7 +357,7 @@ public sealed class Pb2Explore : IExploreStrategy
                 if (!double.IsNaN(rate) && !double.IsPositiveInfinity(rate) && double.IsFinite(o.StartScore)
                     && _encoding.Encode(o.Hyperparameters, o.StartStep) is { } point)
                 {
-                    _usable.Add((o, point));
+                    InsertInOrder((o, point));
                 }
             }
 
@@ -371,15 +371,31 @@ public sealed class Pb2Explore : IExploreStrategy
             return model;
         }
 
+        /// <summary>
+        /// Adds an observation to <see cref="_usable"/>, kept ordered by (start step, member): after every observation with
+        /// a smaller or equal key, so results told in step order are appended (the usual case) and the order never depends
+        /// on which of one round's results arrived first.
+        /// </summary>
+        private void InsertInOrder((ExploreObservation Observation, double[] Point) item)
+        {
+            var at = _usable.Count;
+            while (at > 0 && Compare(_usable[at - 1].Observation, item.Observation) > 0)
+            {
+                at--;
+            }
+
+            _usable.Insert(at, item);
+
+            static int Compare(ExploreObservation a, ExploreObservation b) =>
+                a.StartStep != b.StartStep ? a.StartStep.CompareTo(b.StartStep) : a.Member.CompareTo(b.Member);
+        }
+
         /// <summary>The model at the current history; with <paramref name="remember"/> false the fit is not kept.</summary>
         private Model Build(Pb2Encoding encoding, Pb2ExploreOptions options, bool remember)
         {
-            // The window: the last observations told, ordered by start step (ties in the order told), time in ready intervals.
-            var first = Math.Max(0, _usable.Count - options.Window);
-            var window = Enumerable.Range(first, _usable.Count - first)
-                .OrderBy(i => _usable[i].Observation.StartStep).ThenBy(i => i)
-                .Select(i => _usable[i])
-                .ToArray();
+            // The window: the latest observations by start step (ties by member), time in ready intervals. Which ones it
+            // holds, and their order, do not depend on the order one generation's results were told.
+            var window = _usable.GetRange(Math.Max(0, _usable.Count - options.Window), Math.Min(options.Window, _usable.Count)).ToArray();
             var targets = Standardize(window.Select(w => w.Observation.RewardRate).ToArray(), options.TargetClip, out var constant);
             var points = window.Select(w =>
             {

@@ -13,13 +13,13 @@ public sealed record Pb2ExploreOptions
     /// a shorter suffix by likelihood; with the time-varying kernel old data says little anyway, and the cost is
     /// cubic in this number.
     /// </summary>
-    public int Window { get; init; } = 48;
+    public int Window { get; init; } = 32;
 
     /// <summary>
     /// How many of the window's observations, evenly spread over it in time, the GP's hyperparameters are fitted to (the
     /// posterior then uses the whole window).
     /// </summary>
-    public int FitWindow { get; init; } = 32;
+    public int FitWindow { get; init; } = 24;
 
     /// <summary>c₁ in β_t = c₁ · max(1, ln(c₂ · t)), t the number of observations in the window (authors' code: 0.2).</summary>
     public double BetaScale { get; init; } = 0.2;
@@ -28,13 +28,13 @@ public sealed record Pb2ExploreOptions
     public double BetaGrowth { get; init; } = 0.4;
 
     /// <summary>Random points (from the run's generator) at which the acquisition is evaluated before local search.</summary>
-    public int Candidates { get; init; } = 32;
+    public int Candidates { get; init; } = 16;
 
     /// <summary>How many of the best candidates are refined by local search (the paper's code: 10 L-BFGS restarts).</summary>
     public int LocalSearches { get; init; } = 1;
 
     /// <summary>Acquisition evaluations each local search may spend.</summary>
-    public int LocalEvaluations { get; init; } = 24;
+    public int LocalEvaluations { get; init; } = 16;
 
     /// <summary>Likelihood evaluations of one marginal-likelihood fit (Nelder–Mead, warm-started from the previous fit).</summary>
     public int FitEvaluations { get; init; } = 100;
