@@ -21,27 +21,45 @@ public static class RowChecksum
     private const char Separator = '\u001f';
 
     /// <summary>The checksum of a result row.</summary>
-    public static string OfResult(string run, int member, int ordinal, int generation, long startStep, long endStep, string outcome, string json) =>
-        Of(string.Join(
-            Separator,
-            run,
-            member.ToString(CultureInfo.InvariantCulture),
-            ordinal.ToString(CultureInfo.InvariantCulture),
-            generation.ToString(CultureInfo.InvariantCulture),
-            startStep.ToString(CultureInfo.InvariantCulture),
-            endStep.ToString(CultureInfo.InvariantCulture),
-            outcome,
-            json));
+    public static string OfResult(string run, int member, int ordinal, int generation, long startStep, long endStep, string outcome, string json)
+    {
+        var row = new RowText(run.Length + outcome.Length + json.Length + (5 * 21));
+        try
+        {
+            row.Text(run);
+            row.Number(member);
+            row.Number(ordinal);
+            row.Number(generation);
+            row.Number(startStep);
+            row.Number(endStep);
+            row.Text(outcome);
+            row.Text(json);
+            return row.Checksum();
+        }
+        finally
+        {
+            row.Dispose();
+        }
+    }
 
     /// <summary>The checksum of an event row.</summary>
-    public static string OfEvent(string run, int member, long step, string kind, string json) =>
-        Of(string.Join(
-            Separator,
-            run,
-            member.ToString(CultureInfo.InvariantCulture),
-            step.ToString(CultureInfo.InvariantCulture),
-            kind,
-            json));
+    public static string OfEvent(string run, int member, long step, string kind, string json)
+    {
+        var row = new RowText(run.Length + kind.Length + json.Length + (2 * 21));
+        try
+        {
+            row.Text(run);
+            row.Number(member);
+            row.Number(step);
+            row.Text(kind);
+            row.Text(json);
+            return row.Checksum();
+        }
+        finally
+        {
+            row.Dispose();
+        }
+    }
 
     /// <summary>
     /// Checks a row read back from <paramref name="store"/>: throws when its stored checksum is present and differs
@@ -134,20 +152,55 @@ public static class RowChecksum
         return new StoredEvent(id, run, Decode(CohortJson.DeserializeEvent, json, store, run, table, id));
     }
 
-    private static string Of(string text)
+    /// <summary>
+    /// A row's columns, joined by <see cref="Separator"/> and encoded as UTF-8 straight into a rented buffer: the same
+    /// bytes as encoding the joined string (every column is a whole string or an invariant integer, and the separator
+    /// is one byte), without building it. A row is checksummed on every write and read, so this is a hot path.
+    /// </summary>
+    private struct RowText(int maxChars)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
+        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(maxChars + 8));
+        private int _length;
+        private bool _separated;
+
+        public void Text(string value)
         {
-            var written = Encoding.UTF8.GetBytes(text, rented);
+            Separate();
+            _length += Encoding.UTF8.GetBytes(value, _bytes.AsSpan(_length));
+        }
+
+        public void Number(long value)
+        {
+            Separate();
+            if (!value.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture))
+            {
+                throw new InvalidOperationException("The row checksum buffer is too small."); // sized for 21 bytes per number
+            }
+
+            _length += written;
+        }
+
+        public readonly string Checksum()
+        {
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(rented.AsSpan(0, written), hash);
+            SHA256.HashData(_bytes.AsSpan(0, _length), hash);
             return Convert.ToHexStringLower(hash[..16]);
         }
-        finally
+
+        public void Dispose()
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            ArrayPool<byte>.Shared.Return(_bytes);
+            _bytes = [];
+        }
+
+        private void Separate()
+        {
+            if (_separated)
+            {
+                _bytes[_length++] = (byte)Separator;
+            }
+
+            _separated = true;
         }
     }
 }
