@@ -161,8 +161,28 @@ internal sealed class PopulationState
 
             if (changed)
             {
-                _pendingOf = members.Select(m => m.Pending).ToArray();
-                _pending = members.Where(m => m.Pending is not null).Select(m => m.Pending!).OrderBy(t => t.StartStep).ThenBy(t => t.Member).ToArray();
+                _pendingOf ??= new TrainTask?[members.Length];
+                var pending = new List<TrainTask>(members.Length);
+                var sorted = true;
+                for (var i = 0; i < members.Length; i++)
+                {
+                    var task = members[i].Pending;
+                    _pendingOf[i] = task;
+                    if (task is not null)
+                    {
+                        // Members are visited in id order, so only the start steps can be out of order (never in
+                        // synchronous mode, where a generation's tasks all start at the same step).
+                        sorted &= pending.Count == 0 || pending[^1].StartStep <= task.StartStep;
+                        pending.Add(task);
+                    }
+                }
+
+                if (!sorted)
+                {
+                    pending.Sort(static (a, b) => a.StartStep != b.StartStep ? a.StartStep.CompareTo(b.StartStep) : a.Member.CompareTo(b.Member));
+                }
+
+                _pending = pending.ToArray();
             }
 
             return _pending;
