@@ -155,7 +155,7 @@ internal static class CohortApp
             var spec = LoadSpec(parse);
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"{path}: valid — experiment '{spec.Experiment}', {spec.Runs.Count} runs ({string.Join(", ", spec.Runs.Select(r => $"{r.Name}: {r.Method} x{PopulationOf(spec, r)}"))}), {spec.Steps} steps per member, {spec.Objective.Metric}: {ResultsTable.Direction(spec.Objective)}"));
+                $"{path}: valid — experiment '{spec.Experiment}', {spec.Runs.Count} run{(spec.Runs.Count == 1 ? "" : "s")} ({string.Join(", ", spec.Runs.Select(r => $"{r.Name}: {r.Method} x{PopulationOf(spec, r)}"))}), {spec.Steps} steps per member, {spec.Objective.Metric}: {ResultsTable.Direction(spec.Objective)}"));
             return Task.FromResult(ExitCodes.Success);
         }));
 

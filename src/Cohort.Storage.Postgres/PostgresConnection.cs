@@ -38,7 +38,9 @@ public static class PostgresConnection
 
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new FormatException($"Not a PostgreSQL URI: {SecretMasker.Mask(text)}. Expected postgresql://user:password@host:port/database.");
+            // As in libpq, the first '@' ends the user information: one inside a password must be written %40.
+            var hint = text.Count(c => c == '@') > 1 ? " A '@', ':' or '/' inside the user name or password must be percent-encoded (%40, %3A, %2F)." : "";
+            throw new FormatException($"Not a PostgreSQL URI: {SecretMasker.Mask(text)}. Expected postgresql://user:password@host:port/database.{hint}");
         }
 
         var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host };
@@ -71,13 +73,17 @@ public static class PostgresConnection
             switch (key.ToLowerInvariant())
             {
                 case "sslmode":
-                    builder.SslMode = Enum.Parse<SslMode>(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
+                    builder.SslMode = Enum.TryParse<SslMode>(value.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+                        ? mode
+                        : throw new FormatException($"PostgreSQL URI parameter sslmode={value} is not one of {string.Join(", ", Enum.GetNames<SslMode>().Select(n => n.ToLowerInvariant()))} in {SecretMasker.Mask(text)}.");
                     break;
                 case "application_name":
                     builder.ApplicationName = value;
                     break;
                 case "connect_timeout":
-                    builder.Timeout = int.Parse(value, CultureInfo.InvariantCulture);
+                    builder.Timeout = int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                        ? seconds
+                        : throw new FormatException($"PostgreSQL URI parameter connect_timeout={value} is not a whole number of seconds in {SecretMasker.Mask(text)}.");
                     break;
                 default:
                     try

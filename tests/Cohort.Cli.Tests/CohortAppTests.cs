@@ -170,7 +170,17 @@ public sealed class CohortAppTests
         var result = await Cli.RunAsync("validate", TestPaths.Example("toy.yaml"));
 
         Assert.Equal(0, result.ExitCode);
+        Assert.Contains("4 runs (", result.Output, StringComparison.Ordinal);
         Assert.Contains("pbt: pbt x2", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_SayOneRun_When_ValidatingASpecWithOneRun()
+    {
+        var result = await Cli.RunAsync("validate", TestPaths.Example("lenet5-mnist.yaml"));
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("1 run (", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -51,6 +51,25 @@ public sealed class PostgresConnectionTests
         Assert.Contains("frobnicate", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void ToNpgsql_Should_SayHowToEncodeIt_When_APasswordHoldsARawAt()
+    {
+        var error = Assert.Throws<FormatException>(() => PostgresConnection.ToNpgsql("postgresql://u:p@ss-hunter2@h/d"));
+
+        Assert.Contains("%40", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("sslmode=bogus", "sslmode=bogus")]
+    [InlineData("connect_timeout=soon", "connect_timeout=soon")]
+    public void ToNpgsql_Should_NameTheParameter_When_ItsValueIsInvalid(string query, string named)
+    {
+        var error = Assert.Throws<FormatException>(() => PostgresConnection.ToNpgsql("postgresql://u:hunter2@h/d?" + query));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("postgresql://h/d", true)]
     [InlineData("Host=h;Database=d", true)]

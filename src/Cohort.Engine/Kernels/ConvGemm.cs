@@ -56,91 +56,9 @@ internal static unsafe class ConvGemm
     /// (overlapping when fewer than 8 remain). Every element is the same chain as in <see cref="Panel"/>, so the
     /// bits do not depend on the vector width.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Panel512(int mr, int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, float* init)
     {
-        var o1 = (long)Math.Min(1, mr - 1) * aRow;
-        var o2 = (long)Math.Min(2, mr - 1) * aRow;
-        var o3 = (long)Math.Min(3, mr - 1) * aRow;
-        var o4 = (long)Math.Min(4, mr - 1) * aRow;
-        var o5 = (long)Math.Min(5, mr - 1) * aRow;
-        Vector512<float> i0 = default, i1 = default, i2 = default, i3 = default, i4 = default, i5 = default;
-        if (init != null)
-        {
-            i0 = Vector512.Create(init[0]);
-            i1 = Vector512.Create(init[Math.Min(1, mr - 1)]);
-            i2 = Vector512.Create(init[Math.Min(2, mr - 1)]);
-            i3 = Vector512.Create(init[Math.Min(3, mr - 1)]);
-            i4 = Vector512.Create(init[Math.Min(4, mr - 1)]);
-            i5 = Vector512.Create(init[Math.Min(5, mr - 1)]);
-        }
-
-        const int W = 16;
-        var j = 0;
-        for (; j + 2 * W <= n; j += 2 * W)
-        {
-            Vector512<float> c00 = i0, c01 = i0, c10 = i1, c11 = i1, c20 = i2, c21 = i2;
-            Vector512<float> c30 = i3, c31 = i3, c40 = i4, c41 = i4, c50 = i5, c51 = i5;
-            var ap = a;
-            var bp = b + j;
-            for (var p = 0; p < k; p++, ap += aCol, bp += ldb)
-            {
-                var b0 = Vector512.Load(bp);
-                var b1 = Vector512.Load(bp + W);
-                var x = Vector512.Create(ap[0]);
-                c00 = Vector512.FusedMultiplyAdd(x, b0, c00);
-                c01 = Vector512.FusedMultiplyAdd(x, b1, c01);
-                x = Vector512.Create(ap[o1]);
-                c10 = Vector512.FusedMultiplyAdd(x, b0, c10);
-                c11 = Vector512.FusedMultiplyAdd(x, b1, c11);
-                x = Vector512.Create(ap[o2]);
-                c20 = Vector512.FusedMultiplyAdd(x, b0, c20);
-                c21 = Vector512.FusedMultiplyAdd(x, b1, c21);
-                x = Vector512.Create(ap[o3]);
-                c30 = Vector512.FusedMultiplyAdd(x, b0, c30);
-                c31 = Vector512.FusedMultiplyAdd(x, b1, c31);
-                x = Vector512.Create(ap[o4]);
-                c40 = Vector512.FusedMultiplyAdd(x, b0, c40);
-                c41 = Vector512.FusedMultiplyAdd(x, b1, c41);
-                x = Vector512.Create(ap[o5]);
-                c50 = Vector512.FusedMultiplyAdd(x, b0, c50);
-                c51 = Vector512.FusedMultiplyAdd(x, b1, c51);
-            }
-
-            var cj = c + j;
-            c00.Store(cj);
-            c01.Store(cj + W);
-            if (mr > 1)
-            {
-                c10.Store(cj + ldc);
-                c11.Store(cj + ldc + W);
-            }
-
-            if (mr > 2)
-            {
-                c20.Store(cj + 2 * ldc);
-                c21.Store(cj + 2 * ldc + W);
-            }
-
-            if (mr > 3)
-            {
-                c30.Store(cj + 3 * ldc);
-                c31.Store(cj + 3 * ldc + W);
-            }
-
-            if (mr > 4)
-            {
-                c40.Store(cj + 4 * ldc);
-                c41.Store(cj + 4 * ldc + W);
-            }
-
-            if (mr > 5)
-            {
-                c50.Store(cj + 5 * ldc);
-                c51.Store(cj + 5 * ldc + W);
-            }
-        }
-
+        var j = DoubleBlocks<Width512, Vector512<float>>(mr, n, k, a, aRow, aCol, b, ldb, c, ldc, init);
         if (j < n)
         {
             var start = Math.Min(j, n - Lanes);
@@ -148,94 +66,116 @@ internal static unsafe class ConvGemm
         }
     }
 
-    /// <summary>Up to 6 rows; missing rows reuse the last real row's A (computed, never stored).</summary>
+    /// <summary>
+    /// Up to 6 rows in blocks of two vectors' width, from column 0 while a whole block fits; returns the first column
+    /// left. Missing rows reuse the last real row's A (computed, never stored).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Panel(int mr, int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, float* init)
+    private static int DoubleBlocks<TWidth, TVector>(int mr, int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, float* init)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
     {
+        var w = TWidth.Count;
         var o1 = (long)Math.Min(1, mr - 1) * aRow;
         var o2 = (long)Math.Min(2, mr - 1) * aRow;
         var o3 = (long)Math.Min(3, mr - 1) * aRow;
         var o4 = (long)Math.Min(4, mr - 1) * aRow;
         var o5 = (long)Math.Min(5, mr - 1) * aRow;
-        Vector256<float> i0 = default, i1 = default, i2 = default, i3 = default, i4 = default, i5 = default;
-        if (init != null)
-        {
-            i0 = Vector256.Create(init[0]);
-            i1 = Vector256.Create(init[Math.Min(1, mr - 1)]);
-            i2 = Vector256.Create(init[Math.Min(2, mr - 1)]);
-            i3 = Vector256.Create(init[Math.Min(3, mr - 1)]);
-            i4 = Vector256.Create(init[Math.Min(4, mr - 1)]);
-            i5 = Vector256.Create(init[Math.Min(5, mr - 1)]);
-        }
-
+        var (i0, i1, i2, i3, i4, i5) = RowInits<TWidth, TVector>(mr, init);
         var j = 0;
-        for (; j + 2 * Lanes <= n; j += 2 * Lanes)
+        for (; j + 2 * w <= n; j += 2 * w)
         {
-            Vector256<float> c00 = i0, c01 = i0, c10 = i1, c11 = i1, c20 = i2, c21 = i2;
-            Vector256<float> c30 = i3, c31 = i3, c40 = i4, c41 = i4, c50 = i5, c51 = i5;
+            TVector c00 = i0, c01 = i0, c10 = i1, c11 = i1, c20 = i2, c21 = i2;
+            TVector c30 = i3, c31 = i3, c40 = i4, c41 = i4, c50 = i5, c51 = i5;
             var ap = a;
             var bp = b + j;
             for (var p = 0; p < k; p++, ap += aCol, bp += ldb)
             {
-                var b0 = Vector256.Load(bp);
-                var b1 = Vector256.Load(bp + Lanes);
-                var x = Vector256.Create(ap[0]);
-                c00 = Vector256.FusedMultiplyAdd(x, b0, c00);
-                c01 = Vector256.FusedMultiplyAdd(x, b1, c01);
-                x = Vector256.Create(ap[o1]);
-                c10 = Vector256.FusedMultiplyAdd(x, b0, c10);
-                c11 = Vector256.FusedMultiplyAdd(x, b1, c11);
-                x = Vector256.Create(ap[o2]);
-                c20 = Vector256.FusedMultiplyAdd(x, b0, c20);
-                c21 = Vector256.FusedMultiplyAdd(x, b1, c21);
-                x = Vector256.Create(ap[o3]);
-                c30 = Vector256.FusedMultiplyAdd(x, b0, c30);
-                c31 = Vector256.FusedMultiplyAdd(x, b1, c31);
-                x = Vector256.Create(ap[o4]);
-                c40 = Vector256.FusedMultiplyAdd(x, b0, c40);
-                c41 = Vector256.FusedMultiplyAdd(x, b1, c41);
-                x = Vector256.Create(ap[o5]);
-                c50 = Vector256.FusedMultiplyAdd(x, b0, c50);
-                c51 = Vector256.FusedMultiplyAdd(x, b1, c51);
+                var b0 = TWidth.Load(bp);
+                var b1 = TWidth.Load(bp + w);
+                var x = TWidth.Broadcast(ap[0]);
+                c00 = TWidth.Fma(x, b0, c00);
+                c01 = TWidth.Fma(x, b1, c01);
+                x = TWidth.Broadcast(ap[o1]);
+                c10 = TWidth.Fma(x, b0, c10);
+                c11 = TWidth.Fma(x, b1, c11);
+                x = TWidth.Broadcast(ap[o2]);
+                c20 = TWidth.Fma(x, b0, c20);
+                c21 = TWidth.Fma(x, b1, c21);
+                x = TWidth.Broadcast(ap[o3]);
+                c30 = TWidth.Fma(x, b0, c30);
+                c31 = TWidth.Fma(x, b1, c31);
+                x = TWidth.Broadcast(ap[o4]);
+                c40 = TWidth.Fma(x, b0, c40);
+                c41 = TWidth.Fma(x, b1, c41);
+                x = TWidth.Broadcast(ap[o5]);
+                c50 = TWidth.Fma(x, b0, c50);
+                c51 = TWidth.Fma(x, b1, c51);
             }
 
             var cj = c + j;
-            c00.Store(cj);
-            c01.Store(cj + Lanes);
+            TWidth.Store(c00, cj);
+            TWidth.Store(c01, cj + w);
             if (mr > 1)
             {
-                c10.Store(cj + ldc);
-                c11.Store(cj + ldc + Lanes);
+                TWidth.Store(c10, cj + ldc);
+                TWidth.Store(c11, cj + ldc + w);
             }
 
             if (mr > 2)
             {
-                c20.Store(cj + 2 * ldc);
-                c21.Store(cj + 2 * ldc + Lanes);
+                TWidth.Store(c20, cj + 2 * ldc);
+                TWidth.Store(c21, cj + 2 * ldc + w);
             }
 
             if (mr > 3)
             {
-                c30.Store(cj + 3 * ldc);
-                c31.Store(cj + 3 * ldc + Lanes);
+                TWidth.Store(c30, cj + 3 * ldc);
+                TWidth.Store(c31, cj + 3 * ldc + w);
             }
 
             if (mr > 4)
             {
-                c40.Store(cj + 4 * ldc);
-                c41.Store(cj + 4 * ldc + Lanes);
+                TWidth.Store(c40, cj + 4 * ldc);
+                TWidth.Store(c41, cj + 4 * ldc + w);
             }
 
             if (mr > 5)
             {
-                c50.Store(cj + 5 * ldc);
-                c51.Store(cj + 5 * ldc + Lanes);
+                TWidth.Store(c50, cj + 5 * ldc);
+                TWidth.Store(c51, cj + 5 * ldc + w);
             }
         }
 
+        return j;
+    }
+
+    /// <summary>Each of up to 6 rows' initial value broadcast (missing rows repeat the last real row's), or zeros.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (TVector, TVector, TVector, TVector, TVector, TVector) RowInits<TWidth, TVector>(int mr, float* init)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct =>
+        init == null
+            ? default
+            : (TWidth.Broadcast(init[0]), TWidth.Broadcast(init[Math.Min(1, mr - 1)]), TWidth.Broadcast(init[Math.Min(2, mr - 1)]),
+                TWidth.Broadcast(init[Math.Min(3, mr - 1)]), TWidth.Broadcast(init[Math.Min(4, mr - 1)]), TWidth.Broadcast(init[Math.Min(5, mr - 1)]));
+
+    /// <summary>
+    /// Up to 6 rows with 256-bit vectors: blocks of 16 columns, then 8-wide blocks, the last one shifted left to end at
+    /// n (n ≥ 8 here). Missing rows reuse the last real row's A (computed, never stored).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Panel(int mr, int n, int k, float* a, int aRow, int aCol, float* b, int ldb, float* c, int ldc, float* init)
+    {
+        var j = DoubleBlocks<Width256, Vector256<float>>(mr, n, k, a, aRow, aCol, b, ldb, c, ldc, init);
+        var o1 = (long)Math.Min(1, mr - 1) * aRow;
+        var o2 = (long)Math.Min(2, mr - 1) * aRow;
+        var o3 = (long)Math.Min(3, mr - 1) * aRow;
+        var o4 = (long)Math.Min(4, mr - 1) * aRow;
+        var o5 = (long)Math.Min(5, mr - 1) * aRow;
+        var (i0, i1, i2, i3, i4, i5) = RowInits<Width256, Vector256<float>>(mr, init);
         while (j < n)
         {
-            // 8-wide blocks; the last one is shifted left to end at n (n ≥ 8 here).
             var jj = Math.Min(j, n - Lanes);
             Vector256<float> c0 = i0, c1 = i1, c2 = i2, c3 = i3, c4 = i4, c5 = i5;
             var ap = a;
@@ -309,145 +249,8 @@ internal static unsafe class ConvGemm
     /// work. When k is not a multiple of 8 the last block is the overlapping block ending at k, with its already
     /// counted lanes masked to zero.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DotProductLanes(int m, int n, int k, float* a, int lda, float* b, int ldb, float* acc, bool first)
-    {
-        if (k < Lanes)
-        {
-            for (var i = 0; i < m; i++)
-            {
-                for (var j = 0; j < n; j++)
-                {
-                    var s = 0f;
-                    for (var p = 0; p < k; p++)
-                    {
-                        s = MathF.FusedMultiplyAdd(a[(long)i * lda + p], b[(long)j * ldb + p], s);
-                    }
-
-                    var slot = acc + ((long)i * n + j) * Lanes;
-                    if (first)
-                    {
-                        Vector256<float>.Zero.Store(slot);
-                    }
-
-                    slot[0] += s;
-                }
-            }
-
-            return;
-        }
-
-        var kv = k - k % Lanes;
-        var tailMask = Vector256.GreaterThanOrEqual(
-            Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(Lanes - k % Lanes)).AsSingle();
-        var i0 = 0;
-        for (; i0 < m; i0 += 4)
-        {
-            // Rows past m reuse the last row (computed, never stored).
-            var mr = Math.Min(4, m - i0);
-            var a0 = a + (long)i0 * lda;
-            var a1 = a + (long)(i0 + Math.Min(1, mr - 1)) * lda;
-            var a2 = a + (long)(i0 + Math.Min(2, mr - 1)) * lda;
-            var a3 = a + (long)(i0 + Math.Min(3, mr - 1)) * lda;
-            for (var j0 = 0; j0 < n; j0 += 3)
-            {
-                var nr = Math.Min(3, n - j0);
-                var b0 = b + (long)j0 * ldb;
-                var b1 = b + (long)(j0 + Math.Min(1, nr - 1)) * ldb;
-                var b2 = b + (long)(j0 + Math.Min(2, nr - 1)) * ldb;
-                Vector256<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
-                Vector256<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
-                for (var p = 0; p < kv; p += Lanes)
-                {
-                    var y0 = Vector256.Load(b0 + p);
-                    var y1 = Vector256.Load(b1 + p);
-                    var y2 = Vector256.Load(b2 + p);
-                    var x = Vector256.Load(a0 + p);
-                    s00 = Vector256.FusedMultiplyAdd(x, y0, s00);
-                    s01 = Vector256.FusedMultiplyAdd(x, y1, s01);
-                    s02 = Vector256.FusedMultiplyAdd(x, y2, s02);
-                    x = Vector256.Load(a1 + p);
-                    s10 = Vector256.FusedMultiplyAdd(x, y0, s10);
-                    s11 = Vector256.FusedMultiplyAdd(x, y1, s11);
-                    s12 = Vector256.FusedMultiplyAdd(x, y2, s12);
-                    x = Vector256.Load(a2 + p);
-                    s20 = Vector256.FusedMultiplyAdd(x, y0, s20);
-                    s21 = Vector256.FusedMultiplyAdd(x, y1, s21);
-                    s22 = Vector256.FusedMultiplyAdd(x, y2, s22);
-                    x = Vector256.Load(a3 + p);
-                    s30 = Vector256.FusedMultiplyAdd(x, y0, s30);
-                    s31 = Vector256.FusedMultiplyAdd(x, y1, s31);
-                    s32 = Vector256.FusedMultiplyAdd(x, y2, s32);
-                }
-
-                if (kv < k)
-                {
-                    var p = k - Lanes;
-                    var y0 = Vector256.Load(b0 + p) & tailMask;
-                    var y1 = Vector256.Load(b1 + p) & tailMask;
-                    var y2 = Vector256.Load(b2 + p) & tailMask;
-                    var x = Vector256.Load(a0 + p) & tailMask;
-                    s00 = Vector256.FusedMultiplyAdd(x, y0, s00);
-                    s01 = Vector256.FusedMultiplyAdd(x, y1, s01);
-                    s02 = Vector256.FusedMultiplyAdd(x, y2, s02);
-                    x = Vector256.Load(a1 + p) & tailMask;
-                    s10 = Vector256.FusedMultiplyAdd(x, y0, s10);
-                    s11 = Vector256.FusedMultiplyAdd(x, y1, s11);
-                    s12 = Vector256.FusedMultiplyAdd(x, y2, s12);
-                    x = Vector256.Load(a2 + p) & tailMask;
-                    s20 = Vector256.FusedMultiplyAdd(x, y0, s20);
-                    s21 = Vector256.FusedMultiplyAdd(x, y1, s21);
-                    s22 = Vector256.FusedMultiplyAdd(x, y2, s22);
-                    x = Vector256.Load(a3 + p) & tailMask;
-                    s30 = Vector256.FusedMultiplyAdd(x, y0, s30);
-                    s31 = Vector256.FusedMultiplyAdd(x, y1, s31);
-                    s32 = Vector256.FusedMultiplyAdd(x, y2, s32);
-                }
-
-                var row = acc + ((long)i0 * n + j0) * Lanes;
-                var rowStride = (long)n * Lanes;
-                Put(row, s00, first);
-                Put(row + Lanes, s01, first, nr > 1);
-                Put(row + 2 * Lanes, s02, first, nr > 2);
-                if (mr > 1)
-                {
-                    Put(row + rowStride, s10, first);
-                    Put(row + rowStride + Lanes, s11, first, nr > 1);
-                    Put(row + rowStride + 2 * Lanes, s12, first, nr > 2);
-                }
-
-                if (mr > 2)
-                {
-                    Put(row + 2 * rowStride, s20, first);
-                    Put(row + 2 * rowStride + Lanes, s21, first, nr > 1);
-                    Put(row + 2 * rowStride + 2 * Lanes, s22, first, nr > 2);
-                }
-
-                if (mr > 3)
-                {
-                    Put(row + 3 * rowStride, s30, first);
-                    Put(row + 3 * rowStride + Lanes, s31, first, nr > 1);
-                    Put(row + 3 * rowStride + 2 * Lanes, s32, first, nr > 2);
-                }
-            }
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put(float* slot, Vector256<float> v, bool first, bool store = true)
-    {
-        if (!store)
-        {
-            return;
-        }
-
-        if (!first)
-        {
-            v += Vector256.Load(slot);
-        }
-
-        v.Store(slot);
-    }
+    public static void DotProductLanes(int m, int n, int k, float* a, int lda, float* b, int ldb, float* acc, bool first) =>
+        DotProductLanes<Width256, Vector256<float>>(m, n, k, a, lda, b, ldb, acc, first);
 
     /// <summary>Lane partials per weight that <see cref="DotProductLanes512"/> keeps.</summary>
     public const int Wide = 16;
@@ -456,10 +259,17 @@ internal static unsafe class ConvGemm
     public static bool UseWideLanes => Vector512.IsHardwareAccelerated;
 
     /// <summary><see cref="DotProductLanes"/> with 16 lanes (16 partials per (i, j)).</summary>
+    public static void DotProductLanes512(int m, int n, int k, float* a, int lda, float* b, int ldb, float* acc, bool first) =>
+        DotProductLanes<Width512, Vector512<float>>(m, n, k, a, lda, b, ldb, acc, first);
+
+    /// <summary><see cref="DotProductLanes"/> with as many lanes as <typeparamref name="TWidth"/>'s vectors have.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void DotProductLanes512(int m, int n, int k, float* a, int lda, float* b, int ldb, float* acc, bool first)
+    private static void DotProductLanes<TWidth, TVector>(int m, int n, int k, float* a, int lda, float* b, int ldb, float* acc, bool first)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
     {
-        if (k < Wide)
+        var lanes = TWidth.Count;
+        if (k < lanes)
         {
             for (var i = 0; i < m; i++)
             {
@@ -471,10 +281,10 @@ internal static unsafe class ConvGemm
                         s = MathF.FusedMultiplyAdd(a[(long)i * lda + p], b[(long)j * ldb + p], s);
                     }
 
-                    var slot = acc + ((long)i * n + j) * Wide;
+                    var slot = acc + ((long)i * n + j) * lanes;
                     if (first)
                     {
-                        Vector512<float>.Zero.Store(slot);
+                        TWidth.Store(default, slot);
                     }
 
                     slot[0] += s;
@@ -484,9 +294,8 @@ internal static unsafe class ConvGemm
             return;
         }
 
-        var kv = k - k % Wide;
-        var tailMask = Vector512.GreaterThanOrEqual(
-            Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(Wide - k % Wide)).AsSingle();
+        var kv = k - k % lanes;
+        var tailMask = TWidth.KeepFrom(lanes - k % lanes);
         var i0 = 0;
         for (; i0 < m; i0 += 4)
         {
@@ -502,98 +311,95 @@ internal static unsafe class ConvGemm
                 var b0 = b + (long)j0 * ldb;
                 var b1 = b + (long)(j0 + Math.Min(1, nr - 1)) * ldb;
                 var b2 = b + (long)(j0 + Math.Min(2, nr - 1)) * ldb;
-                Vector512<float> s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
-                Vector512<float> s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
-                for (var p = 0; p < kv; p += Wide)
+                TVector s00 = default, s01 = default, s02 = default, s10 = default, s11 = default, s12 = default;
+                TVector s20 = default, s21 = default, s22 = default, s30 = default, s31 = default, s32 = default;
+                for (var p = 0; p < kv; p += lanes)
                 {
-                    var y0 = Vector512.Load(b0 + p);
-                    var y1 = Vector512.Load(b1 + p);
-                    var y2 = Vector512.Load(b2 + p);
-                    var x = Vector512.Load(a0 + p);
-                    s00 = Vector512.FusedMultiplyAdd(x, y0, s00);
-                    s01 = Vector512.FusedMultiplyAdd(x, y1, s01);
-                    s02 = Vector512.FusedMultiplyAdd(x, y2, s02);
-                    x = Vector512.Load(a1 + p);
-                    s10 = Vector512.FusedMultiplyAdd(x, y0, s10);
-                    s11 = Vector512.FusedMultiplyAdd(x, y1, s11);
-                    s12 = Vector512.FusedMultiplyAdd(x, y2, s12);
-                    x = Vector512.Load(a2 + p);
-                    s20 = Vector512.FusedMultiplyAdd(x, y0, s20);
-                    s21 = Vector512.FusedMultiplyAdd(x, y1, s21);
-                    s22 = Vector512.FusedMultiplyAdd(x, y2, s22);
-                    x = Vector512.Load(a3 + p);
-                    s30 = Vector512.FusedMultiplyAdd(x, y0, s30);
-                    s31 = Vector512.FusedMultiplyAdd(x, y1, s31);
-                    s32 = Vector512.FusedMultiplyAdd(x, y2, s32);
+                    var y0 = TWidth.Load(b0 + p);
+                    var y1 = TWidth.Load(b1 + p);
+                    var y2 = TWidth.Load(b2 + p);
+                    var x = TWidth.Load(a0 + p);
+                    s00 = TWidth.Fma(x, y0, s00);
+                    s01 = TWidth.Fma(x, y1, s01);
+                    s02 = TWidth.Fma(x, y2, s02);
+                    x = TWidth.Load(a1 + p);
+                    s10 = TWidth.Fma(x, y0, s10);
+                    s11 = TWidth.Fma(x, y1, s11);
+                    s12 = TWidth.Fma(x, y2, s12);
+                    x = TWidth.Load(a2 + p);
+                    s20 = TWidth.Fma(x, y0, s20);
+                    s21 = TWidth.Fma(x, y1, s21);
+                    s22 = TWidth.Fma(x, y2, s22);
+                    x = TWidth.Load(a3 + p);
+                    s30 = TWidth.Fma(x, y0, s30);
+                    s31 = TWidth.Fma(x, y1, s31);
+                    s32 = TWidth.Fma(x, y2, s32);
                 }
 
                 if (kv < k)
                 {
-                    var p = k - Wide;
-                    var y0 = Vector512.Load(b0 + p) & tailMask;
-                    var y1 = Vector512.Load(b1 + p) & tailMask;
-                    var y2 = Vector512.Load(b2 + p) & tailMask;
-                    var x = Vector512.Load(a0 + p) & tailMask;
-                    s00 = Vector512.FusedMultiplyAdd(x, y0, s00);
-                    s01 = Vector512.FusedMultiplyAdd(x, y1, s01);
-                    s02 = Vector512.FusedMultiplyAdd(x, y2, s02);
-                    x = Vector512.Load(a1 + p) & tailMask;
-                    s10 = Vector512.FusedMultiplyAdd(x, y0, s10);
-                    s11 = Vector512.FusedMultiplyAdd(x, y1, s11);
-                    s12 = Vector512.FusedMultiplyAdd(x, y2, s12);
-                    x = Vector512.Load(a2 + p) & tailMask;
-                    s20 = Vector512.FusedMultiplyAdd(x, y0, s20);
-                    s21 = Vector512.FusedMultiplyAdd(x, y1, s21);
-                    s22 = Vector512.FusedMultiplyAdd(x, y2, s22);
-                    x = Vector512.Load(a3 + p) & tailMask;
-                    s30 = Vector512.FusedMultiplyAdd(x, y0, s30);
-                    s31 = Vector512.FusedMultiplyAdd(x, y1, s31);
-                    s32 = Vector512.FusedMultiplyAdd(x, y2, s32);
+                    var p = k - lanes;
+                    var y0 = TWidth.And(TWidth.Load(b0 + p), tailMask);
+                    var y1 = TWidth.And(TWidth.Load(b1 + p), tailMask);
+                    var y2 = TWidth.And(TWidth.Load(b2 + p), tailMask);
+                    var x = TWidth.And(TWidth.Load(a0 + p), tailMask);
+                    s00 = TWidth.Fma(x, y0, s00);
+                    s01 = TWidth.Fma(x, y1, s01);
+                    s02 = TWidth.Fma(x, y2, s02);
+                    x = TWidth.And(TWidth.Load(a1 + p), tailMask);
+                    s10 = TWidth.Fma(x, y0, s10);
+                    s11 = TWidth.Fma(x, y1, s11);
+                    s12 = TWidth.Fma(x, y2, s12);
+                    x = TWidth.And(TWidth.Load(a2 + p), tailMask);
+                    s20 = TWidth.Fma(x, y0, s20);
+                    s21 = TWidth.Fma(x, y1, s21);
+                    s22 = TWidth.Fma(x, y2, s22);
+                    x = TWidth.And(TWidth.Load(a3 + p), tailMask);
+                    s30 = TWidth.Fma(x, y0, s30);
+                    s31 = TWidth.Fma(x, y1, s31);
+                    s32 = TWidth.Fma(x, y2, s32);
                 }
 
-                var row = acc + ((long)i0 * n + j0) * Wide;
-                var rowStride = (long)n * Wide;
-                Put512(row, s00, first);
-                Put512(row + Wide, s01, first, nr > 1);
-                Put512(row + 2 * Wide, s02, first, nr > 2);
+                var row = acc + ((long)i0 * n + j0) * lanes;
+                var rowStride = (long)n * lanes;
+                Put<TWidth, TVector>(row, s00, first);
+                Put<TWidth, TVector>(row + lanes, s01, first, nr > 1);
+                Put<TWidth, TVector>(row + 2 * lanes, s02, first, nr > 2);
                 if (mr > 1)
                 {
-                    Put512(row + rowStride, s10, first);
-                    Put512(row + rowStride + Wide, s11, first, nr > 1);
-                    Put512(row + rowStride + 2 * Wide, s12, first, nr > 2);
+                    Put<TWidth, TVector>(row + rowStride, s10, first);
+                    Put<TWidth, TVector>(row + rowStride + lanes, s11, first, nr > 1);
+                    Put<TWidth, TVector>(row + rowStride + 2 * lanes, s12, first, nr > 2);
                 }
 
                 if (mr > 2)
                 {
-                    Put512(row + 2 * rowStride, s20, first);
-                    Put512(row + 2 * rowStride + Wide, s21, first, nr > 1);
-                    Put512(row + 2 * rowStride + 2 * Wide, s22, first, nr > 2);
+                    Put<TWidth, TVector>(row + 2 * rowStride, s20, first);
+                    Put<TWidth, TVector>(row + 2 * rowStride + lanes, s21, first, nr > 1);
+                    Put<TWidth, TVector>(row + 2 * rowStride + 2 * lanes, s22, first, nr > 2);
                 }
 
                 if (mr > 3)
                 {
-                    Put512(row + 3 * rowStride, s30, first);
-                    Put512(row + 3 * rowStride + Wide, s31, first, nr > 1);
-                    Put512(row + 3 * rowStride + 2 * Wide, s32, first, nr > 2);
+                    Put<TWidth, TVector>(row + 3 * rowStride, s30, first);
+                    Put<TWidth, TVector>(row + 3 * rowStride + lanes, s31, first, nr > 1);
+                    Put<TWidth, TVector>(row + 3 * rowStride + 2 * lanes, s32, first, nr > 2);
                 }
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Put512(float* slot, Vector512<float> v, bool first, bool store = true)
+    private static void Put<TWidth, TVector>(float* slot, TVector v, bool first, bool store = true)
+        where TWidth : struct, ISimdWidth<TVector>
+        where TVector : struct
     {
         if (!store)
         {
             return;
         }
 
-        if (!first)
-        {
-            v += Vector512.Load(slot);
-        }
-
-        v.Store(slot);
+        TWidth.Store(first ? v : TWidth.Add(v, TWidth.Load(slot)), slot);
     }
 
     /// <summary>

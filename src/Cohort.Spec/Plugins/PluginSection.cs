@@ -19,8 +19,10 @@ public sealed record PluginSettings(string Assembly, string Type, SpecList<KeyVa
 /// <summary>
 /// <c>kind: plugin</c>: a trainable from the user's own assembly, loaded in its own load context
 /// (<see cref="PluginAssemblies"/>). The type implements <see cref="ITrainableFactory"/> and has a public constructor
-/// taking the options (<c>IReadOnlyDictionary&lt;string, string&gt;</c>) or none; it should be cheap (load data in
-/// <see cref="ITrainableFactory.Create"/> or lazily), because validation builds one to read its
+/// taking the options (<c>IReadOnlyDictionary&lt;string, string&gt;</c>) and the run's <see cref="TrainableContext"/>
+/// (seed, data directory, logger), or the options only, or nothing; it should be cheap (load data in
+/// <see cref="ITrainableFactory.Create"/> or lazily), because validation builds one, with
+/// <see cref="TrainableContext.Quiet"/> for seed 0 and the default data directory, to read its
 /// <see cref="ITrainableFactory.Declaration"/>.
 /// </summary>
 public sealed class PluginSection : TrainableSection<PluginSettings>
@@ -32,8 +34,10 @@ public sealed class PluginSection : TrainableSection<PluginSettings>
     public override IReadOnlyList<string> Keys { get; } = ["assembly", "type", "options"];
 
     /// <summary>Builds the plugin's factory: loads the assembly, finds the type and calls its constructor.</summary>
+    /// <param name="settings">The plugin's settings.</param>
+    /// <param name="context">The run's seed, data directory and logger; null: <see cref="TrainableContext.Quiet"/> for seed 0, as validation uses.</param>
     /// <exception cref="ArgumentException">The assembly, the type or the constructor fails; the message says which.</exception>
-    public static ITrainableFactory Create(PluginSettings settings)
+    public static ITrainableFactory Create(PluginSettings settings, TrainableContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var assembly = PluginAssemblies.Load(settings.Assembly);
@@ -41,6 +45,11 @@ public sealed class PluginSection : TrainableSection<PluginSettings>
         var options = settings.OptionsDictionary();
         try
         {
+            if (type.GetConstructor([typeof(IReadOnlyDictionary<string, string>), typeof(TrainableContext)]) is { } withContext)
+            {
+                return (ITrainableFactory)withContext.Invoke([options, context ?? TrainableContext.Quiet(0)]);
+            }
+
             if (type.GetConstructor([typeof(IReadOnlyDictionary<string, string>)]) is { } withOptions)
             {
                 return (ITrainableFactory)withOptions.Invoke([options]);
@@ -61,7 +70,7 @@ public sealed class PluginSection : TrainableSection<PluginSettings>
             throw new ArgumentException($"{settings.Type} rejected its options: {inner.Message}", nameof(settings), inner);
         }
 
-        throw new ArgumentException($"{settings.Type} needs a public constructor taking IReadOnlyDictionary<string, string> (the options) or none.", nameof(settings));
+        throw new ArgumentException($"{settings.Type} needs a public constructor taking IReadOnlyDictionary<string, string> (the options) and TrainableContext, the options only, or nothing.", nameof(settings));
     }
 
     /// <inheritdoc/>
@@ -140,5 +149,5 @@ public sealed class PluginSection : TrainableSection<PluginSettings>
 
     /// <inheritdoc/>
     protected override Task<ITrainableFactory> CreateFactoryAsync(PluginSettings settings, TrainableContext context, CancellationToken cancellationToken) =>
-        Task.FromResult(Create(settings));
+        Task.FromResult(Create(settings, context));
 }
