@@ -21,45 +21,12 @@ public static class RowChecksum
     private const char Separator = '\u001f';
 
     /// <summary>The checksum of a result row.</summary>
-    public static string OfResult(string run, int member, int ordinal, int generation, long startStep, long endStep, string outcome, string json)
-    {
-        var row = new RowText(run.Length + outcome.Length + json.Length + (5 * 21));
-        try
-        {
-            row.Text(run);
-            row.Number(member);
-            row.Number(ordinal);
-            row.Number(generation);
-            row.Number(startStep);
-            row.Number(endStep);
-            row.Text(outcome);
-            row.Text(json);
-            return row.Checksum();
-        }
-        finally
-        {
-            row.Dispose();
-        }
-    }
+    public static string OfResult(string run, int member, int ordinal, int generation, long startStep, long endStep, string outcome, string json) =>
+        Of(run, [member, ordinal, generation, startStep, endStep], outcome, json);
 
     /// <summary>The checksum of an event row.</summary>
-    public static string OfEvent(string run, int member, long step, string kind, string json)
-    {
-        var row = new RowText(run.Length + kind.Length + json.Length + (2 * 21));
-        try
-        {
-            row.Text(run);
-            row.Number(member);
-            row.Number(step);
-            row.Text(kind);
-            row.Text(json);
-            return row.Checksum();
-        }
-        finally
-        {
-            row.Dispose();
-        }
-    }
+    public static string OfEvent(string run, int member, long step, string kind, string json) =>
+        Of(run, [member, step], kind, json);
 
     /// <summary>
     /// Checks a row read back from <paramref name="store"/>: throws when its stored checksum is present and differs
@@ -153,54 +120,40 @@ public static class RowChecksum
     }
 
     /// <summary>
-    /// A row's columns, joined by <see cref="Separator"/> and encoded as UTF-8 straight into a rented buffer: the same
-    /// bytes as encoding the joined string (every column is a whole string or an invariant integer, and the separator
-    /// is one byte), without building it. A row is checksummed on every write and read, so this is a hot path.
+    /// The checksum of a row whose columns are <paramref name="run"/>, <paramref name="numbers"/>, <paramref name="name"/>
+    /// and <paramref name="json"/>: they are joined by <see cref="Separator"/> and encoded as UTF-8 straight into a rented
+    /// buffer, the same bytes as encoding the joined string (each column is a whole string or an invariant integer, and
+    /// the separator is one byte) without building it. Every row is checksummed when written and when read.
     /// </summary>
-    private struct RowText(int maxChars)
+    private static string Of(string run, ReadOnlySpan<long> numbers, string name, string json)
     {
-        private byte[] _bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(maxChars + 8));
-        private int _length;
-        private bool _separated;
-
-        public void Text(string value)
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(run.Length + name.Length + json.Length + (numbers.Length * 21) + 8));
+        try
         {
-            Separate();
-            _length += Encoding.UTF8.GetBytes(value, _bytes.AsSpan(_length));
-        }
-
-        public void Number(long value)
-        {
-            Separate();
-            if (!value.TryFormat(_bytes.AsSpan(_length), out var written, default, CultureInfo.InvariantCulture))
+            var bytes = rented.AsSpan();
+            var length = Encoding.UTF8.GetBytes(run, bytes);
+            foreach (var number in numbers)
             {
-                throw new InvalidOperationException("The row checksum buffer is too small."); // sized for 21 bytes per number
+                bytes[length++] = (byte)Separator;
+                if (!number.TryFormat(bytes[length..], out var written, default, CultureInfo.InvariantCulture))
+                {
+                    throw new InvalidOperationException("The row checksum buffer is too small."); // sized for 21 bytes per number
+                }
+
+                length += written;
             }
 
-            _length += written;
-        }
-
-        public readonly string Checksum()
-        {
+            bytes[length++] = (byte)Separator;
+            length += Encoding.UTF8.GetBytes(name, bytes[length..]);
+            bytes[length++] = (byte)Separator;
+            length += Encoding.UTF8.GetBytes(json, bytes[length..]);
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(_bytes.AsSpan(0, _length), hash);
+            SHA256.HashData(bytes[..length], hash);
             return Convert.ToHexStringLower(hash[..16]);
         }
-
-        public void Dispose()
+        finally
         {
-            ArrayPool<byte>.Shared.Return(_bytes);
-            _bytes = [];
-        }
-
-        private void Separate()
-        {
-            if (_separated)
-            {
-                _bytes[_length++] = (byte)Separator;
-            }
-
-            _separated = true;
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 }
