@@ -69,6 +69,11 @@ internal sealed class DashboardCommand
         {
             throw new UsageException(ex.Message.Split(" (Parameter", 2)[0]);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl+C or SIGTERM before it served: stopping a server is its normal end (exit 0), not an interrupted run (130).
+            return ExitCodes.Success;
+        }
 
         await using (server.ConfigureAwait(false))
         {
@@ -79,7 +84,7 @@ internal sealed class DashboardCommand
             }
             catch (OperationCanceledException)
             {
-                // Ctrl+C: the normal way to stop a server.
+                // Ctrl+C or SIGTERM (Program's InterruptSignal): the normal way to stop a server, exit 0.
             }
         }
 

@@ -9,8 +9,8 @@ using Cohort.Core.Storage;
 
 namespace Cohort.Dashboard;
 
-/// <summary>New evaluations of one experiment, as the stream sends them.</summary>
-internal sealed record FeedBatch(string Experiment, IReadOnlyList<EvaluationView> Evaluations);
+/// <summary>New evaluations and decisions of one experiment, as the stream sends them.</summary>
+internal sealed record FeedBatch(string Experiment, IReadOnlyList<EvaluationView> Evaluations, IReadOnlyList<DecisionView> Decisions);
 
 /// <summary>
 /// The dashboard's read model: follows the store with a cursor per table and experiment (<see cref="PollAsync"/> reads
@@ -124,35 +124,90 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         }
     }
 
-    /// <summary>The member's lineage; null when the experiment, run or member is unknown.</summary>
-    public LineageView? Lineage(string experiment, string run, int member)
+    /// <summary>Every decision of <paramref name="experiment"/> with an id above <paramref name="after"/> (a stream's catch-up).</summary>
+    public IReadOnlyList<DecisionView> DecisionsAfter(string experiment, long after)
     {
-        TaskResult[] results;
-        RunEvent[] events;
+        lock (_lock)
+        {
+            return _experiments.TryGetValue(experiment, out var e)
+                ? e.Runs.Values.SelectMany(r => r.Decisions.Where(v => v.Id > after)).OrderBy(v => v.Id).ToArray()
+                : [];
+        }
+    }
+
+    /// <summary>The member's lineage; null when the experiment, run or member is unknown.</summary>
+    public LineageView? Lineage(string experiment, string run, int member) =>
+        Project(experiment, run, lineage => lineage.Members.Contains(member) ? member : null);
+
+    /// <summary>
+    /// The lineage of the member whose final weights score best (<see cref="RunLineage.BestMember"/>, as summary.json's
+    /// <c>best</c>; FIRE's evaluators left out); null when the run is unknown or no member has a finite score yet.
+    /// </summary>
+    public LineageView? BestLineage(string experiment, string run) => Project(experiment, run, lineage => lineage.BestMember());
+
+    /// <summary>
+    /// Projects one member of the run with <see cref="RunLineage"/> (Core's projection, as the report's). The projection
+    /// is built from the rows in memory at most once per change of the run (a page following a run asks again after each
+    /// batch): nothing is read from the store.
+    /// </summary>
+    private LineageView? Project(string experiment, string run, Func<RunLineage, int?> choose)
+    {
+        RunLineage lineage;
         Objective objective;
         lock (_lock)
         {
-            if (!_experiments.TryGetValue(experiment, out var e) || e.Spec is null || !e.Runs.TryGetValue(run, out var r)
-                || r.Evaluations.All(v => v.Member != member))
+            if (!_experiments.TryGetValue(experiment, out var e) || e.Spec is null || !e.Runs.TryGetValue(run, out var r))
             {
                 return null;
             }
 
-            results = [.. r.Results];
-            events = [.. r.Events];
+            lineage = r.Lineage(e.Spec.Objective);
             objective = e.Spec.Objective;
         }
 
-        var lineage = RunLineage.Build(events, results, objective);
+        if (choose(lineage) is not { } member)
+        {
+            return null;
+        }
+
         var finished = lineage.Finished(member);
+        var final = lineage.FinalResult(member);
+        FamilyView? family = null;
+        if (lineage.Events.Any(x => x is Bred))
+        {
+            var (nodes, edges) = FamilyTree.Build(lineage.Events, member);
+            var index = nodes.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i);
+            family = new FamilyView(
+                nodes.Select(n => new FamilyNodeView(n.Member, n.Step, n.BredIndex < 0, n.Depth)).ToArray(),
+                edges.Select(x => new FamilyEdgeView(index[x.Child], index[x.Parent], x.Role switch { ParentRole.HyperparametersA => "a", ParentRole.HyperparametersB => "b", _ => "weights" })).ToArray());
+        }
+
         return new LineageView(
             member,
             lineage.Ancestry(member),
             lineage.Exploits(member).Select(x => new ExploitView(x.Step, x.Donor, x.Checkpoint.Hash, x.Checkpoint.Step, Values(x.Before), Values(x.After))).ToArray(),
             lineage.Explores(member).Select(x => new ExploreView(x.Step, x.Operator, Values(x.Before), Values(x.After))).ToArray(),
             lineage.Schedule(member).Select(s => new ScheduleView(s.Step, Values(s.Hyperparameters))).ToArray(),
-            finished is null ? null : $"{finished.Reason.ToString().ToLowerInvariant()} at step {finished.Step.ToString(CultureInfo.InvariantCulture)}{(finished.Message is null ? "" : ": " + finished.Message)}");
+            finished is null ? null : $"{finished.Reason.ToString().ToLowerInvariant()} at step {finished.Step.ToString(CultureInfo.InvariantCulture)}{(finished.Message is null ? "" : ": " + finished.Message)}",
+            final is null ? [] : lineage.Provenance(final.Checkpoint!, member).Select(t => new CheckpointView(t.Task.Member, t.Task.StartStep, t.Task.EndStep, t.Checkpoint!.Hash)).ToArray(),
+            family,
+            final is null ? null : Finite(final.Validation.TryGetValue(objective.Metric, out var v) ? v : double.NaN));
     }
+
+    /// <summary>The decision the page draws for <paramref name="e"/>; null for events it does not draw (creations, explores, stops).</summary>
+    private static DecisionView? Decision(long id, string run, RunEvent e) => e switch
+    {
+        Exploited x => new DecisionView(id, run, "exploit", x.Member, x.Step, x.Donor, x.Checkpoint.Hash, null, null, null, null, null, null),
+        Bred b => new DecisionView(
+            id, run, "bred", b.Member, b.Step, b.WeightsParent == Bred.NoWeightsParent ? null : b.WeightsParent, b.Checkpoint?.Hash, b.HyperparameterParentA, b.HyperparameterParentB, null, null, null, b.Operators),
+        SubPopulationJoined j => new DecisionView(id, run, "sub-population", j.Member, j.Step, null, null, null, null, null, null, j.SubPopulation, null),
+        EvaluatorStarted es => new DecisionView(id, run, "evaluator-started", es.Member, es.Step, es.Parent, es.Checkpoint.Hash, null, null, es.Parent, es.Target, null, null),
+        EvaluatorSucceeded su => new DecisionView(
+            id, run, "evaluator-succeeded", su.Member, su.Step, su.Evaluator, su.Checkpoint.Hash, null, null, su.Parent, su.Member, null,
+            string.Create(CultureInfo.InvariantCulture, $"best_score_diff {su.BestScoreDiff:G4}, p {su.PValue:G3}")),
+        EvaluatorStopped st => new DecisionView(id, run, "evaluator-stopped", st.Member, st.Step, null, null, null, null, st.Parent, st.Target, null, st.Reason),
+        _ => null,
+    };
 
     private async Task<int> PollExperimentAsync(ExperimentState experiment, CancellationToken cancellationToken)
     {
@@ -200,6 +255,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
             : experiment.Records;
 
         List<EvaluationView> added = [];
+        List<DecisionView> decided = [];
         Channel<FeedBatch>[] subscribers;
         lock (_lock)
         {
@@ -207,7 +263,13 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
             experiment.Records = runs;
             foreach (var row in events)
             {
-                experiment.Run(row.Run).Events.Add(row.Value);
+                var run = experiment.Run(row.Run);
+                run.AddEvent(row.Value);
+                if (Decision(row.Id, row.Run, row.Value) is { } decision)
+                {
+                    run.Decisions.Add(decision);
+                    decided.Add(decision);
+                }
             }
 
             foreach (var row in results)
@@ -223,9 +285,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
             subscribers = [.. _subscribers];
         }
 
-        if (added.Count > 0)
+        if (added.Count + decided.Count > 0)
         {
-            var batch = new FeedBatch(experiment.Name, added);
+            var batch = new FeedBatch(experiment.Name, added, decided);
             foreach (var subscriber in subscribers)
             {
                 subscriber.Writer.TryWrite(batch);
@@ -378,9 +440,11 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         private readonly Dictionary<int, long> _furthest = [];
         private double _bestScore = double.NegativeInfinity;
 
-        public List<TaskResult> Results { get; } = [];
+        private readonly List<TaskResult> _results = [];
+        private readonly List<RunEvent> _events = [];
+        private (int Results, int Events, RunLineage Lineage)? _lineage;
 
-        public List<RunEvent> Events { get; } = [];
+        public List<DecisionView> Decisions { get; } = [];
 
         public List<EvaluationView> Evaluations { get; } = [];
 
@@ -393,6 +457,19 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         /// <summary>When the dashboard first saw this run train, and how far it was: the ETA's rate is measured from here.</summary>
         public (long Timestamp, long Steps)? FirstSeen { get; private set; }
 
+        public void AddEvent(RunEvent e) => _events.Add(e);
+
+        /// <summary>The run's lineage over the rows read so far; built again only when rows were added since the last call.</summary>
+        public RunLineage Lineage(Objective objective)
+        {
+            if (_lineage is not { } cached || cached.Results != _results.Count || cached.Events != _events.Count)
+            {
+                _lineage = cached = (_results.Count, _events.Count, RunLineage.Build(_events, _results, objective));
+            }
+
+            return cached.Lineage;
+        }
+
         /// <summary>Starts the ETA's clock after the first poll that saw the run (what was stored before is not a rate).</summary>
         public void MarkSeen(long now) => FirstSeen ??= (now, StepsDone);
 
@@ -400,7 +477,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         {
             var result = row.Value;
             var task = result.Task;
-            Results.Add(result);
+            _results.Add(result);
             var value = result.Validation.TryGetValue(spec.Objective.Metric, out var v) ? v : double.NaN;
             if (result.Outcome != TaskOutcome.Failed)
             {

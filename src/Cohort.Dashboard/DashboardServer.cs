@@ -195,7 +195,11 @@ public sealed class DashboardServer : IAsyncDisposable
         _app.MapGet("/api/lineage", (string experiment, string run, int member) =>
             Feed.Lineage(experiment, run, member) is { } lineage
                 ? Results.Json(lineage, s_json)
-                : NotFound(string.Create(CultureInfo.InvariantCulture, $"No member {member} with results in run '{run}' of experiment '{experiment}'.")));
+                : NotFound(string.Create(CultureInfo.InvariantCulture, $"No member {member} in run '{run}' of experiment '{experiment}'.")));
+        _app.MapGet("/api/best", (string experiment, string run) =>
+            Feed.BestLineage(experiment, run) is { } lineage
+                ? Results.Json(lineage, s_json)
+                : NotFound($"No member of run '{run}' in experiment '{experiment}' has a score yet."));
         _app.MapGet("/api/stream", (HttpContext context, string experiment, long? after) => StreamAsync(context, experiment, after));
     }
 
@@ -219,9 +223,11 @@ public sealed class DashboardServer : IAsyncDisposable
 
     /// <summary>
     /// Server-sent events for one experiment: first the evaluations stored after <paramref name="after"/> (or the
-    /// <c>Last-Event-ID</c> a reconnecting browser sends), then each new batch as the feed reads it (<c>evaluations</c>),
-    /// and the runs' progress (<c>experiments</c>) after each batch and at least every 2 s. Each event's id is the
-    /// largest result id it carries, so a reconnect resumes where it stopped.
+    /// <c>Last-Event-ID</c> a reconnecting browser sends) and the run's decisions (<c>decisions</c>: exploits, breedings,
+    /// FIRE's sub-populations and evaluators), then each new batch as the feed reads it, and the runs' progress
+    /// (<c>experiments</c>) after each batch and at least every 2 s. Each <c>evaluations</c> event's id is the largest
+    /// result id it carries, so a reconnect resumes where it stopped; decisions are few and are sent again in full on a
+    /// reconnect (the page drops duplicates by id).
     /// </summary>
     private async Task StreamAsync(HttpContext context, string experiment, long? after)
     {
@@ -233,6 +239,7 @@ public sealed class DashboardServer : IAsyncDisposable
         try
         {
             var since = after ?? (long.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var last) ? last : 0);
+            await SendDecisionsAsync(response, Feed.DecisionsAfter(experiment, 0), cancellationToken).ConfigureAwait(false);
             await SendEvaluationsAsync(response, Feed.EvaluationsAfter(experiment, since), cancellationToken).ConfigureAwait(false);
             await SendAsync(response, "experiments", null, Feed.Experiments(), cancellationToken).ConfigureAwait(false);
             while (!cancellationToken.IsCancellationRequested)
@@ -248,14 +255,17 @@ public sealed class DashboardServer : IAsyncDisposable
                 }
 
                 var rows = new List<EvaluationView>();
+                var decisions = new List<DecisionView>();
                 while (reader.TryRead(out var batch))
                 {
                     if (string.Equals(batch.Experiment, experiment, StringComparison.Ordinal))
                     {
                         rows.AddRange(batch.Evaluations);
+                        decisions.AddRange(batch.Decisions);
                     }
                 }
 
+                await SendDecisionsAsync(response, decisions, cancellationToken).ConfigureAwait(false);
                 await SendEvaluationsAsync(response, rows, cancellationToken).ConfigureAwait(false);
                 await SendAsync(response, "experiments", null, Feed.Experiments(), cancellationToken).ConfigureAwait(false);
             }
@@ -272,6 +282,9 @@ public sealed class DashboardServer : IAsyncDisposable
 
     private static Task SendEvaluationsAsync(HttpResponse response, IReadOnlyList<EvaluationView> rows, CancellationToken cancellationToken) =>
         rows.Count == 0 ? Task.CompletedTask : SendAsync(response, "evaluations", rows.Max(r => r.Id), rows, cancellationToken);
+
+    private static Task SendDecisionsAsync(HttpResponse response, IReadOnlyList<DecisionView> decisions, CancellationToken cancellationToken) =>
+        decisions.Count == 0 ? Task.CompletedTask : SendAsync(response, "decisions", null, decisions, cancellationToken);
 
     private static async Task SendAsync<T>(HttpResponse response, string name, long? id, T data, CancellationToken cancellationToken)
     {

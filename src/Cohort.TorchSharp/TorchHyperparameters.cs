@@ -3,6 +3,7 @@ using static System.FormattableString;
 using Cohort.Engine.Data;
 using Cohort.Training.Networks;
 using Cohort.TorchSharp.Gan;
+using Cohort.TorchSharp.Translation;
 
 namespace Cohort.TorchSharp;
 
@@ -67,6 +68,20 @@ public static class TorchHyperparameters
             trainable,
             [.. Optimizer(TorchOptimizerKind.Adam, "_g", "generator's", 2e-4, 0.5), .. Optimizer(TorchOptimizerKind.Adam, "_d", "discriminator's", 2e-4, 0.5)],
             [GanTrainableFactory.ScoreMetric, "d_loss", "g_loss"]);
+
+    /// <summary>
+    /// Paper 002's translation model (<see cref="Seq2SeqTrainable"/>): the options of
+    /// <paramref name="optimizer"/> (as <see cref="Supervised"/>) and <c>dropout</c>. Metrics <c>bleu</c> (corpus BLEU-4
+    /// of greedy translations, in [0, 1]), <c>exact</c> (share of sentences translated exactly) and <c>loss</c>.
+    /// </summary>
+    internal static TrainableDeclaration Translation(string trainable, TorchOptimizerKind optimizer) =>
+        new(
+            trainable,
+            [
+                .. Optimizer(optimizer, ""),
+                HyperparameterDeclaration.Real(NetworkHyperparameters.Dropout, ValueRange.HalfOpen(0, 1), "drop probability of the embeddings and the attention layer (default 0)"),
+            ],
+            [Seq2SeqTrainableFactory.ScoreMetric, "exact", "loss"]);
 
     /// <summary>The options of <paramref name="kind"/> that <see cref="LiveOptimizer"/> maps, each name + <paramref name="suffix"/>.</summary>
     private static IEnumerable<HyperparameterDeclaration> Optimizer(

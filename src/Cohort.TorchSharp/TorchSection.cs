@@ -5,13 +5,15 @@ using Cohort.Spec;
 using Cohort.Spec.Sections;
 using Cohort.Training.Networks;
 using Cohort.TorchSharp.Gan;
+using Cohort.TorchSharp.Translation;
 using Microsoft.Extensions.Logging;
 
 namespace Cohort.TorchSharp;
 
 /// <summary>
 /// <c>kind: torch</c>: a built-in TorchSharp model — <c>mlp</c>, <c>fc</c>, <c>lenet5</c> (<see cref="TorchTrainable"/>)
-/// or paper 002's <c>dcgan</c> (<see cref="GanTrainable"/>) — on one of the datasets of the engine's <c>network</c> kind.
+/// or paper 002's <c>dcgan</c> (<see cref="GanTrainable"/>) on one of the datasets of the engine's <c>network</c> kind,
+/// or paper 002's translation model <c>seq2seq</c> on the generated <c>numbers-en-fr</c> corpus.
 /// What it accepts is declared from the settings alone (<see cref="TorchHyperparameters"/>), so <c>cohort validate</c>
 /// works without LibTorch; building the factory loads LibTorch and fails with <see cref="TorchUnavailableException"/>
 /// (a <see cref="PlatformNotSupportedException"/>) when it cannot. Register it with <c>catalog.Add(new TorchSection())</c>
@@ -22,7 +24,7 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
     /// <summary>The kind's name in specs.</summary>
     public const string KindName = "torch";
 
-    private static readonly (string, TorchModelKind)[] s_models = [("mlp", TorchModelKind.Mlp), ("fc", TorchModelKind.Fc), ("lenet5", TorchModelKind.Lenet5), ("dcgan", TorchModelKind.Dcgan)];
+    private static readonly (string, TorchModelKind)[] s_models = [("mlp", TorchModelKind.Mlp), ("fc", TorchModelKind.Fc), ("lenet5", TorchModelKind.Lenet5), ("dcgan", TorchModelKind.Dcgan), ("seq2seq", TorchModelKind.Seq2Seq)];
     private static readonly (string, TorchOptimizerKind)[] s_optimizers = [("adam", TorchOptimizerKind.Adam), ("adamw", TorchOptimizerKind.AdamW), ("sgd", TorchOptimizerKind.Sgd)];
     private static readonly (string, ActivationKind)[] s_activations = [("relu", ActivationKind.Relu), ("tanh", ActivationKind.Tanh), ("sigmoid", ActivationKind.Sigmoid)];
     private static readonly string[] s_gridDatasets = ["mnist", "fashion-mnist"];
@@ -50,7 +52,7 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
     [
         "model", "dataset", "batch_size", "threads", "validation_fraction", "test_fraction",
         "optimizer", "hidden", "activation", "dropout", "eval_samples", "standardize_targets",
-        "width", "latent", "score_samples", "classifier_epochs",
+        "width", "latent", "score_samples", "classifier_epochs", "embedding", "units",
     ];
 
     /// <summary>Where the GAN score's classifier is cached by default: <c>cohort/classifiers</c> under the user's local application data (else the temporary folder).</summary>
@@ -80,9 +82,16 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
         }
 
         var mlp = model is TorchModelKind.Mlp or TorchModelKind.Fc;
-        foreach (var key in new[] { "optimizer", "dropout", "eval_samples" })
+        var translation = model == TorchModelKind.Seq2Seq;
+        foreach (var key in new[] { "optimizer", "eval_samples" })
         {
-            map.OnlyFor(key, !gan, "models mlp, fc and lenet5");
+            map.OnlyFor(key, !gan, "models mlp, fc, lenet5 and seq2seq");
+        }
+
+        map.OnlyFor("dropout", !gan && !translation, "models mlp, fc and lenet5 (seq2seq always has the dropout hyperparameter)");
+        foreach (var key in new[] { "embedding", "units" })
+        {
+            map.OnlyFor(key, translation || model is null, "model seq2seq");
         }
 
         foreach (var key in new[] { "hidden", "activation" })
@@ -90,7 +99,7 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
             map.OnlyFor(key, mlp || model is null, "models mlp and fc");
         }
 
-        var regression = dataset is not null && NetworkSection.Datasets.First(d => d.Name == dataset).Task == TaskKind.Regression;
+        var regression = dataset is not null && !translation && NetworkSection.Datasets.First(d => d.Name == dataset).Task == TaskKind.Regression;
         map.OnlyFor("standardize_targets", regression || dataset is null, "regression datasets (boston, california)");
         foreach (var key in new[] { "width", "latent", "score_samples", "classifier_epochs" })
         {
@@ -106,10 +115,12 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
         var width = map.Whole("width", 64, x => x is >= 1 and <= 4096, "an integer in [1, 4096]");
         var latent = map.Whole("latent", 100, x => x is >= 1 and <= 65536, "an integer in [1, 65536]");
         var scoreSamples = map.Whole("score_samples", 1000, x => x is >= 1 and <= 1_000_000, "an integer in [1, 1000000]");
+        var embedding = map.Whole("embedding", 32, x => x is >= 1 and <= 4096, "an integer in [1, 4096]");
+        var units = map.Whole("units", 64, x => x is >= 1 and <= 4096, "an integer in [1, 4096]");
         var classifierEpochs = map.Whole("classifier_epochs", new ClassifierRecipe().Epochs, x => x is >= 1 and <= 1000, "an integer in [1, 1000]");
         if (model is null || dataset is null || batch is null || threads is null || validation is null || test is null || optimizer is null
             || activation is null || dropout is null || evalSamples is null || standardize is null || hidden is null || width is null
-            || latent is null || scoreSamples is null || classifierEpochs is null)
+            || latent is null || scoreSamples is null || classifierEpochs is null || embedding is null || units is null)
         {
             return null;
         }
@@ -119,13 +130,15 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
             Optimizer = supervised ? optimizer.Value : TorchOptimizerKind.Adam,
             Hidden = mlp ? hidden : SpecList<int>.Empty,
             Activation = activation.Value,
-            Dropout = supervised && dropout.Value,
+            Dropout = supervised && !translation && dropout.Value,
             EvalSamples = (int)evalSamples.Value,
             StandardizeTargets = standardize.Value,
             Width = (int)width.Value,
             Latent = (int)latent.Value,
             ScoreSamples = (int)scoreSamples.Value,
             ClassifierEpochs = (int)classifierEpochs.Value,
+            Embedding = (int)embedding.Value,
+            Units = (int)units.Value,
         };
     }
 
@@ -149,6 +162,14 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
         }
 
         writer.Write("optimizer", s_optimizers.First(x => x.Item2 == settings.Optimizer).Item1);
+        if (settings.Model == TorchModelKind.Seq2Seq)
+        {
+            writer.Write("embedding", settings.Embedding);
+            writer.Write("units", settings.Units);
+            writer.Write("eval_samples", settings.EvalSamples);
+            return;
+        }
+
         if (settings.Model is TorchModelKind.Mlp or TorchModelKind.Fc)
         {
             writer.Write("hidden", settings.Hidden.Select(h => (long)h));
@@ -172,6 +193,11 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
             return TorchHyperparameters.Gan(KindName);
         }
 
+        if (settings.Model == TorchModelKind.Seq2Seq)
+        {
+            return TorchHyperparameters.Translation(KindName, settings.Optimizer);
+        }
+
         // Layers with weights: each hidden layer and the output (mlp, fc); LeNet-5's two convolutions and three dense layers.
         var layers = settings.Model == TorchModelKind.Lenet5 ? 5 : settings.Hidden.Count + 1;
         var task = NetworkSection.Datasets.First(d => d.Name == settings.Dataset).Task;
@@ -186,6 +212,13 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
 
         // LibTorch first: a host without a usable backend learns it before any download or classifier training.
         TorchRuntime.EnsureAvailable();
+        if (settings.Model == TorchModelKind.Seq2Seq)
+        {
+            var corpus = TranslationCorpus.Numbers(settings.ValidationFraction, settings.TestFraction);
+            return new Seq2SeqTrainableFactory(
+                new Seq2SeqOptions(settings.Embedding, settings.Units, settings.BatchSize, settings.Optimizer, settings.EvalSamples, settings.Threads), corpus);
+        }
+
         var data = await NetworkSection.EnsureDatasetAsync(settings.Dataset, context, cancellationToken).ConfigureAwait(false);
         var gan = settings.Model == TorchModelKind.Dcgan;
         var splits = DatasetCatalog.Load(settings.Dataset, data, new SplitOptions
@@ -226,6 +259,17 @@ public sealed partial class TorchSection : TrainableSection<TorchSettings>
         if (map.Required("dataset") is not { } node || node.Text() is not { } name)
         {
             return null;
+        }
+
+        if (model == TorchModelKind.Seq2Seq)
+        {
+            if (name != TranslationCorpus.NumbersName)
+            {
+                node.Error($"model seq2seq takes {TranslationCorpus.NumbersName} (English to French numbers, generated: docs/torchsharp.md)", name);
+                return null;
+            }
+
+            return name;
         }
 
         var names = NetworkSection.Datasets.Select(d => d.Name).ToArray();

@@ -18,11 +18,14 @@ public enum TorchModelKind
 
     /// <summary>Paper 002's GAN (<see cref="Dcgan"/>), scored by an Inception-Score analogue.</summary>
     Dcgan,
+
+    /// <summary>Paper 002's translation model: a GRU encoder-decoder with dot-product attention, scored by BLEU-4.</summary>
+    Seq2Seq,
 }
 
 /// <summary>A <c>torch</c> trainable's settings (<see cref="TorchSection"/>).</summary>
 /// <param name="Model">The built-in model.</param>
-/// <param name="Dataset">One of the known datasets (those of the engine's <c>network</c> kind).</param>
+/// <param name="Dataset">One of the known datasets (those of the engine's <c>network</c> kind; seq2seq: the generated <c>numbers-en-fr</c>).</param>
 /// <param name="BatchSize">Mini-batch size (default 32; dcgan 64, paper 002).</param>
 /// <param name="Threads">LibTorch intra-op threads per member (<see cref="TorchThreads"/>; default 1).</param>
 /// <param name="ValidationFraction">Share of the training data held out for validation, in (0, 1); default 0.2.</param>
@@ -35,7 +38,7 @@ public sealed record TorchSettings(
     double ValidationFraction,
     double TestFraction) : ITrainableSettings
 {
-    /// <summary>mlp, fc, lenet5: the optimizer (default Adam).</summary>
+    /// <summary>mlp, fc, lenet5, seq2seq: the optimizer (default Adam).</summary>
     public TorchOptimizerKind Optimizer { get; init; } = TorchOptimizerKind.Adam;
 
     /// <summary>mlp, fc: hidden layer widths (defaults [64] and [1024, 1024]); empty for lenet5 and dcgan.</summary>
@@ -47,11 +50,17 @@ public sealed record TorchSettings(
     /// <summary>mlp, fc, lenet5: a dropout layer after each hidden activation (the <c>dropout</c> hyperparameter).</summary>
     public bool Dropout { get; init; }
 
-    /// <summary>mlp, fc, lenet5: cap on validation samples per evaluation; 0 = all.</summary>
+    /// <summary>mlp, fc, lenet5, seq2seq: cap on validation samples (seq2seq: sentence pairs decoded) per evaluation; 0 = all.</summary>
     public int EvalSamples { get; init; }
 
     /// <summary>mlp, fc on a regression dataset: train on standardised targets (<c>mse</c>, <c>rmse</c> stay in the target's units).</summary>
     public bool StandardizeTargets { get; init; }
+
+    /// <summary>seq2seq: the word-embedding width (default 32; paper 002: 100).</summary>
+    public int Embedding { get; init; } = 32;
+
+    /// <summary>seq2seq: the GRU state width of the encoder and decoder (default 64; paper 002: 96).</summary>
+    public int Units { get; init; } = 64;
 
     /// <summary>dcgan: the networks' shape (width, latent size; channels and size follow the dataset).</summary>
     public int Width { get; init; } = 64;

@@ -56,6 +56,13 @@ internal static partial class CliProcess
         Assert.Equal(0, Kill(process.Id, 2));
     }
 
+    /// <summary>Sends SIGTERM, as a service manager or <c>kill</c> does.</summary>
+    public static void Terminate(Process process)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        Assert.Equal(0, Kill(process.Id, 15));
+    }
+
     /// <summary>Text as a terminal shows it: ANSI control sequences removed, split into lines at line feeds and carriage returns.</summary>
     public static IReadOnlyList<string> ScreenLines(string text) =>
         AnsiSequence().Replace(text, "").Split('\n').SelectMany(l => l.Split('\r')).ToList();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace Cohort.Cli.Tests;
@@ -49,5 +50,45 @@ public sealed class DashboardCommandTests
         Assert.Equal(0, code);
         Assert.Contains("warning: --host 0.0.0.0", error.ToString(), StringComparison.Ordinal);
         Assert.Contains("\"title\":\"toy\"", json, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(15)] // SIGTERM
+    [InlineData(2)] // SIGINT (Ctrl+C)
+    public async Task Process_Should_StopCleanlyWithExitCodeZero_When_TerminatedOrInterrupted(int signal)
+    {
+        // Given a finished toy experiment and a dashboard process serving it
+        var dir = TestPaths.NewDirectory();
+        var run = await Cli.RunAsync("run", TestPaths.Example("toy.yaml"), "--out", dir, "--workers", "2");
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var process = Process.Start(CliProcess.StartInfo(null, "dashboard", dir, "--port", "0"))!;
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        string? line;
+        do
+        {
+            line = await process.StandardOutput.ReadLineAsync(timeout.Token);
+        }
+        while (line is not null && !line.StartsWith("Dashboard of", StringComparison.Ordinal));
+
+        Assert.NotNull(line);
+
+        // When it receives the signal
+        if (signal == 15)
+        {
+            CliProcess.Terminate(process);
+        }
+        else
+        {
+            CliProcess.Interrupt(process);
+        }
+
+        await process.WaitForExitAsync(timeout.Token);
+
+        // Then it stops at once with exit code 0 (stopping a server is its normal end), saying nothing of a store
+        Assert.Equal(0, process.ExitCode);
+        var said = await error;
+        Assert.Contains("stopping the dashboard", said, StringComparison.Ordinal);
+        Assert.DoesNotContain("store", said, StringComparison.Ordinal);
     }
 }

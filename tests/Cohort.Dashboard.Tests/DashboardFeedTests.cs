@@ -94,15 +94,71 @@ public sealed class DashboardFeedTests
         await feed.PollAsync(CancellationToken.None);
 
         // When
-        var lineage = feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 3);
+        var key = Path.GetFileName(experiment.Directory);
+        var lineage = feed.Lineage(key, TestExperiment.Run, 3);
+        var best = feed.BestLineage(key, TestExperiment.Run);
 
         // Then its weights are member 0's up to step 40, then its own; the exploit names the donor and the hash
         Assert.NotNull(lineage);
         var exploit = Assert.Single(lineage.Exploits);
         Assert.Equal((40L, 0, experiment.ExploitHash), (exploit.Step, exploit.Donor, exploit.Hash));
         Assert.Equal([(0, 0L, 40L), (3, 40L, 80L)], lineage.Ancestry.Select(a => (a.Member, a.FromStep, a.ToStep)));
+
+        // And every checkpoint on the way to its final weights is listed: member 0's two tasks, then its own two
+        Assert.Equal([(0, 0L, 20L), (0, 20L, 40L), (3, 40L, 60L), (3, 60L, 80L)], lineage.Checkpoints.Select(c => (c.Member, c.Start, c.Step)));
+        Assert.Equal(experiment.ExploitHash, lineage.Checkpoints[1].Hash);
+        Assert.Null(lineage.Family);
+
+        // And the exploit is a decision the stream sends, with donor and hash
+        var decision = Assert.Single(feed.DecisionsAfter(key, 0));
+        Assert.Equal(("exploit", 3, 40L, (int?)0, experiment.ExploitHash), (decision.Kind, decision.Member, decision.Step, decision.From, decision.Hash));
+
+        // And the best final weights are member 0's (loss 0.25 at step 80), trained with one set of hyperparameters
+        Assert.NotNull(best);
+        Assert.Equal((0, 0.25), (best.Member, best.Value!.Value));
+        Assert.Equal(0L, Assert.Single(best.Schedule).Step);
         Assert.Null(feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9));
         Assert.Null(feed.Lineage("no-such-experiment", TestExperiment.Run, 3));
+    }
+
+    [Fact]
+    public async Task Decisions_Should_CarryFireEvaluatorsAndGaParents_When_RunsOfThoseMethodsAreStored()
+    {
+        // Given finished grid, PBT, GA and FIRE runs trained for real on the toy problem
+        await using var experiment = await MethodsExperiment.CreateAsync();
+        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
+        var feed = new DashboardFeed(store, TimeProvider.System);
+
+        // When the feed reads them
+        await feed.PollAsync(CancellationToken.None);
+        var decisions = feed.DecisionsAfter(experiment.Name, 0);
+
+        // Then FIRE's sub-populations name its evaluators, which start from a parent's weights for a target
+        var fire = decisions.Where(d => d.Run == "fire").ToArray();
+        var joined = fire.Where(d => d.Kind == "sub-population").ToArray();
+        Assert.Equal(MethodsExperiment.FireWorkers, joined.Length);
+        Assert.Equal(MethodsExperiment.FireEvaluators, joined.Count(d => d.SubPopulation == 0));
+        var evaluators = joined.Where(d => d.SubPopulation == 0).Select(d => d.Member).ToHashSet();
+        var started = fire.Where(d => d.Kind == "evaluator-started").ToArray();
+        Assert.NotEmpty(started);
+        Assert.All(started, d => Assert.True(evaluators.Contains(d.Member) && d.From == d.Parent && d.Target is not null && d.Hash is { Length: > 0 }, $"{d}"));
+
+        // And each GA child names its two hyperparameter parents and its weights parent; its family tree comes with its lineage
+        var bred = decisions.Where(d => d.Run == "ga" && d.Kind == "bred").ToArray();
+        Assert.NotEmpty(bred);
+        Assert.All(bred, d => Assert.True(d.ParentA is >= 0 and < MethodsExperiment.Population && d.ParentB is >= 0 and < MethodsExperiment.Population && d.From is >= 0 && d.Hash is { Length: > 0 }, $"{d}"));
+        var child = bred[^1].Member;
+        var family = feed.Lineage(experiment.Name, "ga", child)?.Family;
+        Assert.NotNull(family);
+        Assert.Equal((child, 0, false), (family.Nodes[0].Member, family.Nodes[0].Depth, family.Nodes[0].Founder));
+        Assert.Contains(family.Edges, e => e.Child == 0 && e.Role == "weights" && family.Nodes[e.Parent].Member == bred[^1].From);
+        Assert.Contains(family.Edges, e => e.Child == 0 && e.Role == "a" && family.Nodes[e.Parent].Member == bred[^1].ParentA);
+
+        // And the grid decides nothing; the best FIRE member is never an evaluator
+        Assert.DoesNotContain(decisions, d => d.Run == "grid");
+        var best = feed.BestLineage(experiment.Name, "fire");
+        Assert.NotNull(best);
+        Assert.DoesNotContain(best.Member, evaluators);
     }
 
     [Fact]

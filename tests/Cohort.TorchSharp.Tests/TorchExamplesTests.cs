@@ -10,6 +10,7 @@ public sealed class TorchExamplesTests
     [Theory]
     [InlineData("gan-mnist.yaml")]
     [InlineData("boston-bad-grid-torch.yaml")]
+    [InlineData("nmt-pbt.yaml")]
     public void Load_Should_AcceptAndRoundTrip_When_TheSpecIsATorchExample(string file)
     {
         var spec = s_catalog.Load(Path.Combine(RepositoryRoot(), "examples", file));

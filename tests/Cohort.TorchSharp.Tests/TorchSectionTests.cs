@@ -69,8 +69,24 @@ public sealed class TorchSectionTests
         Assert.Contains(lenet, e => e.Contains("trainable.hidden: only for models mlp and fc", StringComparison.Ordinal));
         Assert.Contains(lenet, e => e.Contains("trainable.width: only for model dcgan", StringComparison.Ordinal));
         Assert.Contains(gan, e => e.Contains("trainable.dataset: model dcgan takes mnist, fashion-mnist (got 'boston')", StringComparison.Ordinal));
-        Assert.Contains(gan, e => e.Contains("trainable.optimizer: only for models mlp, fc and lenet5", StringComparison.Ordinal));
+        Assert.Contains(gan, e => e.Contains("trainable.optimizer: only for models mlp, fc, lenet5 and seq2seq", StringComparison.Ordinal));
         Assert.Contains(unknown, e => e.Contains("trainable.model", StringComparison.Ordinal) && e.Contains("dcgan", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Should_RefuseOtherDatasetsAndKeys_When_TheModelIsSeq2Seq()
+    {
+        // Given a seq2seq on MNIST with a dropout switch, and an MLP with the seq2seq's widths on the generated corpus
+        const string bleu = "{metric: bleu, mode: maximize}";
+        var translation = Errors(Spec("{kind: torch, model: seq2seq, dataset: mnist, dropout: true, hidden: [8]}", objective: bleu));
+        var mlp = Errors(Spec("{kind: torch, model: mlp, dataset: numbers-en-fr, units: 16}"));
+
+        // Then each problem is named at its key
+        Assert.Contains(translation, e => e.Contains("trainable.dataset: model seq2seq takes numbers-en-fr", StringComparison.Ordinal));
+        Assert.Contains(translation, e => e.Contains("trainable.dropout: only for models mlp, fc and lenet5", StringComparison.Ordinal));
+        Assert.Contains(translation, e => e.Contains("trainable.hidden: only for models mlp and fc", StringComparison.Ordinal));
+        Assert.Contains(mlp, e => e.Contains("trainable.units: only for model seq2seq", StringComparison.Ordinal));
+        Assert.Contains(mlp, e => e.Contains("trainable.dataset: unknown dataset", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -100,6 +116,7 @@ public sealed class TorchSectionTests
             ("{kind: torch, model: lenet5, dataset: mnist}", lr, accuracy),
             ("{kind: torch, model: dcgan, dataset: mnist, width: 8, latent: 16, score_samples: 50, classifier_epochs: 1}",
                 "learning_rate_g: {type: float, scale: log, min: 1.0e-5, max: 1.0e-2}", "{metric: inception_score, mode: maximize}"),
+            ("{kind: torch, model: seq2seq, dataset: numbers-en-fr, embedding: 8, units: 8}", "dropout: {type: float, min: 0.1, max: 0.5}", "{metric: bleu, mode: maximize}"),
         ];
         foreach (var (trainable, hyperparameters, objective) in cases)
         {

@@ -47,7 +47,9 @@ public sealed class GeneratorDropout : nn.Module<Tensor, Tensor>
             return input.alias();
         }
 
+        // The Scalar is held until the call returns: an implicitly converted one can be finalised while LibTorch reads it.
         using var mask = empty_like(input).bernoulli_(1 - _p, _generator);
-        return input.mul(mask).div_(1 - _p);
+        using var keep = (1 - _p).ToScalar();
+        return input.mul(mask).div_(keep);
     }
 }
