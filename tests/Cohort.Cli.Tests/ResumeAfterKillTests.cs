@@ -106,7 +106,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "4", "--workers", "2")).ExitCode);
         var killed = TestPaths.NewDirectory();
         Assert.True(
-            await RunAndKillAsync(["run", spec, "--out", killed, "--seed", "4", "--workers", "2"], TimeSpan.FromMilliseconds(500)),
+            await RunAndKillAsync(["run", spec, "--out", killed, "--seed", "4", "--workers", "2"], TimeSpan.FromMilliseconds(500), resultsIn: Path.Combine(killed, "cohort.db")),
             "the run finished before the kill");
 
         // When one byte of every stored checkpoint is flipped before the experiment is resumed
@@ -123,6 +123,27 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         Assert.True(resumed.Error.Contains("recomputed by re-running member", StringComparison.Ordinal), resumed.Output + resumed.Error);
         Assert.Contains(Path.Combine(killed, "cohort.db"), resumed.Error, StringComparison.Ordinal);
         Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(killed));
+    }
+
+    private static bool HasResult(string database)
+    {
+        if (!File.Exists(database))
+        {
+            return false;
+        }
+
+        try
+        {
+            using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
+            connection.Open();
+            using var count = connection.CreateCommand();
+            count.CommandText = "SELECT EXISTS (SELECT 1 FROM results);";
+            return Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return false; // not created or migrated yet
+        }
     }
 
     private static int FlipAByteOfEveryCheckpoint(string database)
@@ -229,22 +250,33 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     /// starting (process start-up takes a while on a loaded machine; before a run starts there is nothing to kill).
     /// False when the process ended before the kill.
     /// </summary>
-    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay, string startedWhen = "[")
+    /// <param name="resultsIn">
+    /// When given, the kill also waits until this database holds a committed result (on a loaded machine the first
+    /// group commit can land after <paramref name="delay"/>, and a run killed before it has nothing to resume).
+    /// </param>
+    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay, string startedWhen = "[", string? resultsIn = null)
     {
         using var child = StartCohort(args, startedWhen);
         await child.Started.WaitAsync(TimeSpan.FromMinutes(2));
-        using var timeout = new CancellationTokenSource(delay);
-        try
+        var wait = delay;
+        do
         {
-            await child.Process.WaitForExitAsync(timeout.Token);
-            await child.Output;
-            return false;
+            using var timeout = new CancellationTokenSource(wait);
+            try
+            {
+                await child.Process.WaitForExitAsync(timeout.Token);
+                await child.Output;
+                return false;
+            }
+            catch (OperationCanceledException)
+            {
+                wait = TimeSpan.FromMilliseconds(20); // then look for a committed result this often
+            }
         }
-        catch (OperationCanceledException)
-        {
-            child.Process.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup runs
-            await child.Process.WaitForExitAsync();
-            return true;
-        }
+        while (resultsIn is not null && !HasResult(resultsIn));
+
+        child.Process.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup runs
+        await child.Process.WaitForExitAsync();
+        return true;
     }
 }

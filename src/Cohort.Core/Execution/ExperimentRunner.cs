@@ -313,18 +313,26 @@ public sealed class ExperimentRunner
                     return;
                 }
 
-                foreach (var task in _scheduler.Pending)
+                // Tasks that take another member's checkpoint (an exploit's receivers) are queued first, while the donor's
+                // trainable is still idle in memory: they copy it instead of loading it. Only the order in which tasks run
+                // changes, never what they compute or the order in which they are told.
+                var pending = _scheduler.Pending;
+                for (var pass = 0; pass < 2; pass++)
                 {
-                    var key = (task.Member, task.Ordinal);
-                    if (running.ContainsKey(key) || completed.ContainsKey(key) || busyMembers.Contains(task.Member))
+                    foreach (var task in pending)
                     {
-                        continue;
-                    }
+                        var key = (task.Member, task.Ordinal);
+                        if (TakesOtherCheckpoint(task) != (pass == 0)
+                            || running.ContainsKey(key) || completed.ContainsKey(key) || busyMembers.Contains(task.Member))
+                        {
+                            continue;
+                        }
 
-                    busyMembers.Add(task.Member);
-                    _runner._observer.TaskStarted(new TaskStartedProgress(_run.Name, task));
-                    inbox.Submitted();
-                    running[key] = new InFlight(task, executor.ExecuteAsync(task, workerToken));
+                        busyMembers.Add(task.Member);
+                        _runner._observer.TaskStarted(new TaskStartedProgress(_run.Name, task));
+                        inbox.Submitted();
+                        running[key] = new InFlight(task, executor.ExecuteAsync(task, workerToken));
+                    }
                 }
 
                 if (running.Count == 0)
@@ -361,6 +369,11 @@ public sealed class ExperimentRunner
                 }
             }
         }
+
+        /// <summary>Whether <paramref name="task"/> starts from a checkpoint that is not its member's latest.</summary>
+        private bool TakesOtherCheckpoint(TrainTask task) =>
+            task.From is { } from
+            && !(_latest.TryGetValue(task.Member, out var own) && own.Checkpoint is { } mine && string.Equals(mine.Hash, from.Hash, StringComparison.Ordinal));
 
         /// <summary>Tells every completed result that may be told now, in the configured order; none once cancelled.</summary>
         private void TellReady(

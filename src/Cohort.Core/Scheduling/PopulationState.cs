@@ -76,6 +76,10 @@ internal sealed class PopulationState
     private readonly List<ExploreObservation> _history = [];
     private readonly Dictionary<string, double> _checkpointScores = new(StringComparer.Ordinal);
 
+    // Pending's cache: each member's pending task when it was last sorted, and the sorted list.
+    private TrainTask?[]? _pendingOf;
+    private TrainTask[] _pending = [];
+
     public PopulationState(
         IReadOnlyList<HyperparameterSet> initial,
         SearchSpace space,
@@ -140,8 +144,50 @@ internal sealed class PopulationState
     /// members meet at their ready points as they would training side by side; in synchronous mode every pending
     /// task of a generation starts at the same step, so this is member order.
     /// </summary>
-    public IReadOnlyList<TrainTask> Pending =>
-        Members.Where(m => m.Pending is not null).Select(m => m.Pending!).OrderBy(t => t.StartStep).ThenBy(t => t.Member).ToArray();
+    /// <remarks>
+    /// Read several times per told result (the driver, the live-checkpoint projection), so the sorted list is kept and
+    /// rebuilt only when some member's pending task changed (tasks are immutable records: a change is a new reference).
+    /// </remarks>
+    public IReadOnlyList<TrainTask> Pending
+    {
+        get
+        {
+            var members = Members;
+            var changed = _pendingOf is null;
+            for (var i = 0; !changed && i < members.Length; i++)
+            {
+                changed = !ReferenceEquals(members[i].Pending, _pendingOf![i]);
+            }
+
+            if (changed)
+            {
+                _pendingOf ??= new TrainTask?[members.Length];
+                var pending = new List<TrainTask>(members.Length);
+                var sorted = true;
+                for (var i = 0; i < members.Length; i++)
+                {
+                    var task = members[i].Pending;
+                    _pendingOf[i] = task;
+                    if (task is not null)
+                    {
+                        // Members are visited in id order, so only the start steps can be out of order (never in
+                        // synchronous mode, where a generation's tasks all start at the same step).
+                        sorted &= pending.Count == 0 || pending[^1].StartStep <= task.StartStep;
+                        pending.Add(task);
+                    }
+                }
+
+                if (!sorted)
+                {
+                    pending.Sort(static (a, b) => a.StartStep != b.StartStep ? a.StartStep.CompareTo(b.StartStep) : a.Member.CompareTo(b.Member));
+                }
+
+                _pending = pending.ToArray();
+            }
+
+            return _pending;
+        }
+    }
 
     public bool IsFinished => Members.All(m => m.Status != MemberStatus.Running && m.Pending is null);
 

@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 namespace Cohort.Core.Storage;
 
 /// <summary>
-/// A write-only stream that keeps what a trainable saves and hashes it (SHA-256) while it is written, so that a
-/// checkpoint is hashed once and copied at most once. With <c>keepBytes</c> false it only hashes: the weight-exchange
-/// check uses it to compare a trainable's state with a checkpoint's hash without holding the bytes.
+/// A write-only stream that keeps what a trainable saves and hashes it (SHA-256), so that a checkpoint is hashed once
+/// and copied at most once: the bytes kept are hashed in one pass when writing ends (no incremental hash state to
+/// create for every checkpoint). With <c>keepBytes</c> false it only hashes, while the bytes are written: the
+/// weight-exchange check uses it to compare a trainable's state with a checkpoint's hash without holding the bytes.
 /// </summary>
 public sealed class CheckpointWriter : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _hash;
     private readonly bool _keepBytes;
     private byte[] _buffer;
     private long _length;
@@ -37,6 +38,7 @@ public sealed class CheckpointWriter : Stream
         ArgumentNullException.ThrowIfNull(buffer);
         _keepBytes = keepBytes;
         _buffer = buffer;
+        _hash = keepBytes ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     }
 
     public override bool CanRead => false;
@@ -98,6 +100,13 @@ public sealed class CheckpointWriter : Stream
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         _finished = true;
+        if (_hash is null)
+        {
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(_buffer.AsSpan(0, (int)_length), digest);
+            return Convert.ToHexStringLower(digest);
+        }
+
         return Convert.ToHexStringLower(_hash.GetHashAndReset());
     }
 
@@ -106,9 +115,9 @@ public sealed class CheckpointWriter : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        _hash.AppendData(buffer);
-        if (!_keepBytes)
+        if (_hash is not null)
         {
+            _hash.AppendData(buffer);
             _length += buffer.Length;
             return;
         }
@@ -146,7 +155,7 @@ public sealed class CheckpointWriter : Stream
     {
         if (disposing)
         {
-            _hash.Dispose();
+            _hash?.Dispose();
         }
 
         base.Dispose(disposing);

@@ -139,19 +139,20 @@ public sealed class ExperimentRunnerTests
     [Fact]
     public async Task Should_FailTheTaskLoudly_When_LoadDoesNotRestoreTheCheckpoint()
     {
-        // Given a trainable whose Load perturbs the weights, and x ordered so that the receiver (member 3, worst)
-        // runs after the donor (member 0) has moved on: the receiver must load from the store
+        // Given a trainable whose Load perturbs the weights, and a second exploit that takes the winner's checkpoint of
+        // the generation before (nobody's live state: the receiver must load it from the store; the first exploit
+        // copies the winner's live trainable, as receivers run before their donors move on)
         var factory = new CountingFactory(new Behaviour { BrokenLoad = true });
-        var scheduler = new SyncTestScheduler([4.0, 3.0, 2.0, 1.0], generations: 2, steps: 3);
+        var scheduler = new SyncTestScheduler([4.0, 3.0, 2.0, 1.0], generations: 3, steps: 3, exploitFromPreviousGeneration: true);
 
         // When
         var (_, store, _) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 1 });
 
         // Then
         var failed = (await store.ReadResultsAsync("r", CancellationToken.None)).Single(r => r.Outcome == TaskOutcome.Failed);
-        Assert.Equal(3, failed.Task.Member);
+        Assert.Equal(2, failed.Task.Generation);
         Assert.Contains("the checkpoint store", failed.Message, StringComparison.Ordinal);
-        Assert.Equal(0, factory.Behaviour.Copies);
+        Assert.Equal(1, factory.Behaviour.Copies);
     }
 
     [Fact]
