@@ -149,6 +149,7 @@ public sealed class DashboardServer : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+        Feed.Dispose();
         _stop.Dispose();
     }
 
@@ -192,12 +193,12 @@ public sealed class DashboardServer : IAsyncDisposable
         _app.MapGet("/api/experiments", () => Results.Json(Feed.Experiments(), s_json));
         _app.MapGet("/api/run", (string experiment, string run) =>
             Feed.RunData(experiment, run) is { } data ? Results.Json(data, s_json) : NotFound($"No run '{run}' in experiment '{experiment}'."));
-        _app.MapGet("/api/lineage", (string experiment, string run, int member) =>
-            Feed.Lineage(experiment, run, member) is { } lineage
+        _app.MapGet("/api/lineage", async (string experiment, string run, int member, CancellationToken cancellationToken) =>
+            await Feed.LineageAsync(experiment, run, member, cancellationToken).ConfigureAwait(false) is { } lineage
                 ? Results.Json(lineage, s_json)
                 : NotFound(string.Create(CultureInfo.InvariantCulture, $"No member {member} in run '{run}' of experiment '{experiment}'.")));
-        _app.MapGet("/api/best", (string experiment, string run) =>
-            Feed.BestLineage(experiment, run) is { } lineage
+        _app.MapGet("/api/best", async (string experiment, string run, CancellationToken cancellationToken) =>
+            await Feed.BestLineageAsync(experiment, run, cancellationToken).ConfigureAwait(false) is { } lineage
                 ? Results.Json(lineage, s_json)
                 : NotFound($"No member of run '{run}' in experiment '{experiment}' has a score yet."));
         _app.MapGet("/api/stream", (HttpContext context, string experiment, long? after) => StreamAsync(context, experiment, after));

@@ -11,7 +11,7 @@ public sealed class DashboardFeedTests
         await using var experiment = await TestExperiment.CreateAsync();
         await experiment.AppendGenerationAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
 
         // When it polls, polls again with nothing new, then after a generation with an exploit
         var first = await feed.PollAsync(CancellationToken.None);
@@ -38,7 +38,7 @@ public sealed class DashboardFeedTests
         await experiment.AppendGenerationAsync();
         await experiment.AppendGenerationAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
 
         // When
         await feed.PollAsync(CancellationToken.None);
@@ -61,7 +61,7 @@ public sealed class DashboardFeedTests
         await using var experiment = await TestExperiment.CreateAsync();
         await experiment.AppendGenerationAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
         await feed.PollAsync(CancellationToken.None);
         var reader = feed.Subscribe();
 
@@ -90,13 +90,13 @@ public sealed class DashboardFeedTests
         }
 
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
         await feed.PollAsync(CancellationToken.None);
 
         // When
         var key = Path.GetFileName(experiment.Directory);
-        var lineage = feed.Lineage(key, TestExperiment.Run, 3);
-        var best = feed.BestLineage(key, TestExperiment.Run);
+        var lineage = await feed.LineageAsync(key, TestExperiment.Run, 3, CancellationToken.None);
+        var best = await feed.BestLineageAsync(key, TestExperiment.Run, CancellationToken.None);
 
         // Then its weights are member 0's up to step 40, then its own; the exploit names the donor and the hash
         Assert.NotNull(lineage);
@@ -117,8 +117,8 @@ public sealed class DashboardFeedTests
         Assert.NotNull(best);
         Assert.Equal((0, 0.25), (best.Member, best.Value!.Value));
         Assert.Equal(0L, Assert.Single(best.Schedule).Step);
-        Assert.Null(feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9));
-        Assert.Null(feed.Lineage("no-such-experiment", TestExperiment.Run, 3));
+        Assert.Null(await feed.LineageAsync(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9, CancellationToken.None));
+        Assert.Null(await feed.LineageAsync("no-such-experiment", TestExperiment.Run, 3, CancellationToken.None));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class DashboardFeedTests
         // Given finished grid, PBT, GA and FIRE runs trained for real on the toy problem
         await using var experiment = await MethodsExperiment.CreateAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
 
         // When the feed reads them
         await feed.PollAsync(CancellationToken.None);
@@ -148,7 +148,7 @@ public sealed class DashboardFeedTests
         Assert.NotEmpty(bred);
         Assert.All(bred, d => Assert.True(d.ParentA is >= 0 and < MethodsExperiment.Population && d.ParentB is >= 0 and < MethodsExperiment.Population && d.From is >= 0 && d.Hash is { Length: > 0 }, $"{d}"));
         var child = bred[^1].Member;
-        var family = feed.Lineage(experiment.Name, "ga", child)?.Family;
+        var family = (await feed.LineageAsync(experiment.Name, "ga", child, CancellationToken.None))?.Family;
         Assert.NotNull(family);
         Assert.Equal((child, 0, false), (family.Nodes[0].Member, family.Nodes[0].Depth, family.Nodes[0].Founder));
         Assert.Contains(family.Edges, e => e.Child == 0 && e.Role == "weights" && family.Nodes[e.Parent].Member == bred[^1].From);
@@ -156,7 +156,7 @@ public sealed class DashboardFeedTests
 
         // And the grid decides nothing; the best FIRE member is never an evaluator
         Assert.DoesNotContain(decisions, d => d.Run == "grid");
-        var best = feed.BestLineage(experiment.Name, "fire");
+        var best = await feed.BestLineageAsync(experiment.Name, "fire", CancellationToken.None);
         Assert.NotNull(best);
         Assert.DoesNotContain(best.Member, evaluators);
     }
