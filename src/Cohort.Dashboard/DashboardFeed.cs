@@ -223,10 +223,12 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             final is null ? null : Finite(final.Validation.TryGetValue(objective.Metric, out var v) ? v : double.NaN));
     }
 
-    /// <summary>The decision the page draws for <paramref name="e"/>; null for events it does not draw (creations, explores, stops).</summary>
+    /// <summary>
+    /// The decision the page draws for <paramref name="e"/> (read whole: breedings, FIRE's decisions; exploits are read
+    /// by their columns in <see cref="DashboardStore.EventsAfterAsync"/>); null for events it does not draw.
+    /// </summary>
     private static DecisionView? Decision(long id, string run, RunEvent e) => e switch
     {
-        Exploited x => new DecisionView(id, run, "exploit", x.Member, x.Step, x.Donor, x.Checkpoint.Hash, null, null, null, null, null, null),
         Bred b => new DecisionView(
             id, run, "bred", b.Member, b.Step, b.WeightsParent == Bred.NoWeightsParent ? null : b.WeightsParent, b.Checkpoint?.Hash, b.HyperparameterParentA, b.HyperparameterParentB, null, null, null, b.Operators),
         SubPopulationJoined j => new DecisionView(id, run, "sub-population", j.Member, j.Step, null, null, null, null, null, null, j.SubPopulation, null),
@@ -295,7 +297,10 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             {
                 var run = experiment.Run(row.Run);
                 run.EventIds.Add(row.Id);
-                if (row.Value is { } value && Decision(row.Id, run.Name, value) is { } decision)
+                var decision = row.Donor is { } donor
+                    ? new DecisionView(row.Id, run.Name, "exploit", row.Member, row.Step, donor, row.Hash, null, null, null, null, null, null)
+                    : row.Event is { } value ? Decision(row.Id, run.Name, value) : null;
+                if (decision is not null)
                 {
                     run.Decisions.Add(decision);
                     decided.Add(decision);

@@ -22,6 +22,13 @@ internal sealed record StoredRow<T>(long Id, string Experiment, string Run, T Va
 internal readonly record struct ResultRow(long Id, string Run, int Member, long Start, long End, TaskOutcome Outcome, double Value, string Hyperparameters);
 
 /// <summary>
+/// What the feed keeps of a stored event: its columns, an exploit's donor and checkpoint hash, or the whole event when it
+/// is another decision the page draws (null otherwise).
+/// </summary>
+internal readonly record struct EventRow(long Id, string Run, int Member, long Step, int? Donor, string? Hash, RunEvent? Event);
+
+
+/// <summary>
 /// The dashboard's only access to storage: read-only queries on the tables <see cref="SqliteExperimentStore"/> and
 /// <see cref="PostgresExperimentStore"/> write, through the same JSON (<see cref="CohortJson"/>). It never writes and
 /// never migrates: a SQLite database is opened read-only (a WAL reader never blocks the run writing it), so the dashboard
@@ -37,10 +44,10 @@ internal sealed class DashboardStore : IAsyncDisposable
 {
     private const string SpecKey = "spec";
 
-    /// <summary>The event kinds <see cref="EventsAfterAsync"/> reads: the decisions the page draws.</summary>
+    /// <summary>The event kinds <see cref="EventsAfterAsync"/> reads whole: the decisions the page draws, but exploits.</summary>
     private static IReadOnlyList<string> DecisionKinds { get; } =
     [
-        CohortJson.ExploitedKind, CohortJson.BredKind, CohortJson.SubPopulationJoinedKind,
+        CohortJson.BredKind, CohortJson.SubPopulationJoinedKind,
         CohortJson.EvaluatorStartedKind, CohortJson.EvaluatorSucceededKind, CohortJson.EvaluatorStoppedKind,
     ];
 
@@ -179,8 +186,8 @@ internal sealed class DashboardStore : IAsyncDisposable
         var value = _postgres is not null
             ? "json::json -> 'validation' ->> @metric, json::json #>> '{task,hyperparameters}'"
             : byPath
-                ? "json_extract(json, @metric), json_extract(json, '$.task.hyperparameters')"
-                : "json_extract(json, '$.validation'), json_extract(json, '$.task.hyperparameters')";
+                ? "json ->> @metric, json -> '$.task.hyperparameters'"
+                : "json -> '$.validation', json -> '$.task.hyperparameters'";
         return ReadAsync(
             experiment,
             _postgres is null
@@ -202,20 +209,34 @@ internal sealed class DashboardStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Up to <paramref name="limit"/> events after the cursor, in id order; only the decisions the page draws
-    /// (<see cref="DecisionKinds"/>) are read and parsed, the others come with a null value.
+    /// Up to <paramref name="limit"/> events after the cursor, in id order. Only the decisions the page draws are read:
+    /// an exploit's donor and checkpoint hash are extracted by the database; the rarer decisions (<see cref="DecisionKinds"/>:
+    /// GA breedings, FIRE's sub-populations and evaluators) are read whole and parsed; other events come with neither.
     /// </summary>
-    public Task<IReadOnlyList<StoredRow<RunEvent?>>> EventsAfterAsync(string experiment, RowCursor cursor, int limit, CancellationToken cancellationToken) =>
-        ReadAsync(
+    public Task<IReadOnlyList<EventRow>> EventsAfterAsync(string experiment, RowCursor cursor, int limit, CancellationToken cancellationToken)
+    {
+        var exploit = $"CASE WHEN kind = '{CohortJson.ExploitedKind}' THEN ";
+        var columns = _postgres is null
+            ? $"id, run, member, step, {exploit}json_extract(json, '$.donor') END, {exploit}json_extract(json, '$.checkpoint.hash') END, CASE WHEN kind IN ({s_decisionKinds}) THEN json END"
+            : $"id, run, member, step, {exploit}(json::json ->> 'donor')::integer END, {exploit}json::json -> 'checkpoint' ->> 'hash' END, CASE WHEN kind IN ({s_decisionKinds}) THEN json END";
+        return ReadAsync(
             experiment,
             _postgres is null
-                ? $"SELECT id, run, CASE WHEN kind IN ({s_decisionKinds}) THEN json END FROM events WHERE id > @after ORDER BY id LIMIT @limit;"
-                : $"SELECT id, run, CASE WHEN kind IN ({s_decisionKinds}) THEN json END FROM cohort_events WHERE experiment = @experiment AND id > @after AND NOT (id = ANY(@recent)) ORDER BY id LIMIT @limit;",
+                ? $"SELECT {columns} FROM events WHERE id > @after ORDER BY id LIMIT @limit;"
+                : $"SELECT {columns} FROM cohort_events WHERE experiment = @experiment AND id > @after AND NOT (id = ANY(@recent)) ORDER BY id LIMIT @limit;",
             _postgres is null
                 ? [("after", cursor.Low), ("limit", limit)]
                 : [("after", cursor.Low), ("limit", limit), ("recent", cursor.Recent.ToArray())],
-            r => new StoredRow<RunEvent?>(r.GetInt64(0), experiment, r.GetString(1), r.IsDBNull(2) ? null : CohortJson.DeserializeEvent(r.GetString(2))),
+            r => new EventRow(
+                r.GetInt64(0),
+                r.GetString(1),
+                r.GetInt32(2),
+                r.GetInt64(3),
+                r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : CohortJson.DeserializeEvent(r.GetString(6))),
             cancellationToken);
+    }
 
     /// <summary>The run's task results with the ids <paramref name="ids"/>, whole, in id order (a lineage's rows).</summary>
     public Task<IReadOnlyList<StoredRow<TaskResult>>> ResultsOfRunAsync(string experiment, string run, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
