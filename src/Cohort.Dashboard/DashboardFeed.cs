@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cohort.Core.Hyperparameters;
@@ -574,9 +576,42 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 return last.Values;
             }
 
-            var values = Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters));
+            var values = ParseFlat(row.Hyperparameters) ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters));
             _hyperparameters[row.Member] = (row.Hyperparameters, values);
             return values;
+        }
+
+        /// <summary>
+        /// The common form of <see cref="CohortJson"/>'s hyperparameters, an object of finite numbers and category
+        /// strings, read without building a <see cref="HyperparameterSet"/>; null for anything else (a non-finite number,
+        /// a repeated name), which the caller reads with <see cref="CohortJson.DeserializeHyperparameters"/>.
+        /// </summary>
+        private static ReadOnlyDictionary<string, object>? ParseFlat(string json)
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var values = new Dictionary<string, object>(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                object? value = reader.TokenType switch
+                {
+                    JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number) => number,
+                    JsonTokenType.String => reader.GetString(),
+                    _ => null,
+                };
+                if (value is null || !values.TryAdd(name, value))
+                {
+                    return null;
+                }
+            }
+
+            return reader.TokenType == JsonTokenType.EndObject ? values.AsReadOnly() : null;
         }
     }
 }

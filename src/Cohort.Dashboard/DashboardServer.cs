@@ -105,7 +105,15 @@ public sealed class DashboardServer : IAsyncDisposable
             var feed = new DashboardFeed(store, options.Time);
             await feed.PollAsync(cancellationToken).ConfigureAwait(false); // a bad store fails here, before anything is served
 
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name });
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                ApplicationName = typeof(DashboardServer).Assembly.GetName().Name,
+
+                // Not the working directory: the host watches its content root for configuration changes, and a run
+                // writing under the working directory would wake that watcher on every write. The page's files are
+                // embedded; nothing is read from the content root.
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>(); // Ctrl+C and SIGTERM belong to the caller (the CLI), not to the web host
             builder.WebHost.ConfigureKestrel(kestrel =>
