@@ -12,7 +12,7 @@ using Cohort.Benchmarks;
 //                              issue 12: PBT with its ready interval against one task per member, side by side,
 //                              through the SQLite store and the run directory's checkpoints, as `cohort run` does
 //   datasets --data DIR        verifying MNIST's SHA-256 on load against loading it (DIR: a data directory with mnist/)
-//   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--lean]
+//   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--lean] [--rounds R]
 //                              PB2's decision cost (population 36, 5 hyperparameters, 100 generations) on the Boston MLP
 //                              against the run's wall time, beside PBT's (and a cheaper PB2 setting with --lean);
 //                              D holds boston/housing.data
@@ -77,7 +77,7 @@ switch (mode)
     case "pb2-cost":
         var dataDirectory = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";
         var workers = int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--lean")) }, json));
+        Console.WriteLine(JsonSerializer.Serialize(new { pb2_cost = Pb2Bench.Cost(dataDirectory, seeds, workers, args.Contains("--lean"), rounds: int.Parse(Option("--rounds") ?? "1", CultureInfo.InvariantCulture)) }, json));
         return 0;
     case "pb2-replay":
         var replayData = Option("--data-dir") ?? Environment.GetEnvironmentVariable("COHORT_DATA") ?? "data";

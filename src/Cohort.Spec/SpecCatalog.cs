@@ -209,7 +209,7 @@ public sealed class SpecCatalog
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(context);
-        return For(spec).TrainableOf(spec).CreateFactoryAsync(spec.Trainable.Settings, context, cancellationToken);
+        return For(spec).TrainableOf(spec).CreateFactoryAsync(spec.Trainable.Settings, context with { Space = context.Space ?? SpecMapping.Space(spec) }, cancellationToken);
     }
 
     /// <summary>This catalog extended by the sections of <paramref name="spec"/>'s plugins.</summary>

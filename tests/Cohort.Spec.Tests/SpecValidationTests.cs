@@ -101,9 +101,9 @@ public sealed class SpecValidationTests
         var errors = TestCatalog.Errors(text);
 
         Assert.Equal(["hyperparameters.lr", "constants.learning_rate", "constants.momentum"], errors.Select(e => e.Path));
-        Assert.Contains("it accepts learning_rate, beta1, beta2, epsilon, weight_decay, l1, l2, l1_0, l2_0, l1_1, l2_1", errors[0].Message, StringComparison.Ordinal);
+        Assert.Contains("it accepts learning_rate, optimizer, batch_size, momentum, beta1, beta2, epsilon, weight_decay, l1, l2, l1_0, l2_0, l1_1, l2_1", errors[0].Message, StringComparison.Ordinal);
         Assert.Contains("(did you mean 'learning_rate'?)", errors[0].Message, StringComparison.Ordinal);
-        Assert.Contains("(only with optimizer sgd)", errors[2].Message, StringComparison.Ordinal);
+        Assert.Contains("reads 'momentum' only with optimizer sgd; here optimizer is only adam", errors[2].Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using Cohort.Core.Hyperparameters;
 using Cohort.Core.Storage;
 using Cohort.Core.Trainables;
 using Cohort.Spec;
+using Cohort.Spec.Methods;
 using Cohort.Reports;
 
 namespace Cohort.Cli.Experiments;
@@ -18,6 +19,10 @@ internal static class ExperimentReport
         spec.Hyperparameters.Where(h => h.Scale == ParameterScale.Log).Select(h => h.Name).ToHashSet(StringComparer.Ordinal))
     {
         Target = spec.Target,
+        Categories = spec.Hyperparameters.Where(h => h.Type == HyperparameterType.Categorical)
+            .ToDictionary(h => h.Name, h => (IReadOnlyList<string>)h.Choices.ToArray(), StringComparer.Ordinal),
+        Space = SpecMapping.Space(spec),
+        Pb2Runs = spec.Runs.Where(r => r.Settings is Pb2Settings).ToDictionary(r => r.Name, r => ((Pb2Settings)r.Settings).Explore, StringComparer.Ordinal),
     };
 
     public static async Task<string> WriteAsync(IExperimentStore store, ExperimentSpec spec, string directory, CancellationToken cancellationToken)

@@ -26,6 +26,12 @@ public enum DeclarationProblemKind
 
     /// <summary>An objective metric the trainable does not report.</summary>
     UnknownMetric,
+
+    /// <summary>
+    /// A conditional hyperparameter (<see cref="HyperparameterDeclaration.ReadWhen"/>) that no member of the space can
+    /// read: the categorical it depends on never takes a value under which it is read.
+    /// </summary>
+    NeverRead,
 }
 
 /// <summary>One problem found by <see cref="TrainableDeclaration"/>.</summary>

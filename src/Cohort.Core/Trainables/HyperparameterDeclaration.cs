@@ -23,6 +23,13 @@ public sealed record HyperparameterDeclaration(string Name, HyperparameterType T
     /// <summary>One line for humans: what it does and its default.</summary>
     public string Description { get; init; } = "";
 
+    /// <summary>
+    /// When set, the trainable reads this hyperparameter only while a categorical one takes certain values (SGD's
+    /// <c>momentum</c> only while <c>optimizer</c> is <c>sgd</c>): a search space in which that can never happen is
+    /// rejected. Null (the default): always read.
+    /// </summary>
+    public HyperparameterCondition? ReadWhen { get; init; }
+
     /// <summary>A real-valued hyperparameter in <paramref name="range"/>.</summary>
     public static HyperparameterDeclaration Real(string name, ValueRange range, string description = "") =>
         new(name, HyperparameterType.Continuous) { Range = range, Description = description };
@@ -47,4 +54,17 @@ public sealed record HyperparameterDeclaration(string Name, HyperparameterType T
     public string Describe() => Type == HyperparameterType.Categorical
         ? Choices is null ? "categorical" : $"categorical ({string.Join(", ", Choices)})"
         : $"{TypeName(Type)} in {Range}";
+}
+
+/// <summary>
+/// The values of categorical hyperparameter <paramref name="Name"/> under which a conditional hyperparameter is read
+/// (<see cref="HyperparameterDeclaration.ReadWhen"/>).
+/// </summary>
+/// <param name="Name">The categorical hyperparameter, e.g. <c>optimizer</c>.</param>
+/// <param name="Values">The values under which the conditional one is read, e.g. <c>sgd</c>.</param>
+/// <param name="Default">The value <paramref name="Name"/> has when a run neither searches nor fixes it (the trainable's setting).</param>
+public sealed record HyperparameterCondition(string Name, IReadOnlyList<string> Values, string Default)
+{
+    /// <summary>e.g. <c>optimizer sgd</c> or <c>optimizer adam or adamw</c>.</summary>
+    public string Describe() => $"{Name} {string.Join(" or ", Values)}";
 }

@@ -116,10 +116,37 @@ public sealed class TrainableDeclaration
                     Value(d, k.Value, problems);
                     break;
             }
+
+            if (d.ReadWhen is { } condition)
+            {
+                Condition(d.Name, condition, space, problems);
+            }
         }
 
         Missing(space.Parameters.Select(p => p.Name), problems);
         return problems;
+    }
+
+    /// <summary>
+    /// A problem when no value the space allows for <paramref name="condition"/>'s categorical (its choices, its
+    /// constant, or the trainable's default when the space lacks it) is one under which <paramref name="name"/> is read.
+    /// Points are not checked this way: a member whose optimizer does not read a value simply ignores it.
+    /// </summary>
+    private void Condition(string name, HyperparameterCondition condition, SearchSpace space, List<DeclarationProblem> problems)
+    {
+        IReadOnlyList<string> possible = space.Parameters.FirstOrDefault(p => p.Name == condition.Name) switch
+        {
+            CategoricalParameter c => c.Choices,
+            ConstantParameter { Value.IsCategorical: true } k => [k.Value.Category!],
+            null => [condition.Default],
+            _ => [],
+        };
+        if (!possible.Any(v => condition.Values.Contains(v, StringComparer.Ordinal)))
+        {
+            problems.Add(new DeclarationProblem(
+                DeclarationProblemKind.NeverRead, name, name,
+                $"trainable '{Trainable}' reads '{name}' only with {condition.Describe()}; here {condition.Name} is only {string.Join(" or ", possible)}"));
+        }
     }
 
     /// <summary>Checks every value of <paramref name="point"/> and that every required hyperparameter is set.</summary>

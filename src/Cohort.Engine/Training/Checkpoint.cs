@@ -8,28 +8,31 @@ using Cohort.Engine.Randomness;
 namespace Cohort.Engine.Training;
 
 /// <summary>
-/// Binary checkpoint of a <see cref="Trainer"/>, little-endian, version 1:
+/// Binary checkpoint of a <see cref="Trainer"/>, little-endian, version 2:
 /// <code>
 /// offset  size  field
 ///  0      8     magic "COHORTCK"
-///  8      4     u32 format version (1)
+///  8      4     u32 format version (2)
 /// 12      8     u64 payload length L (bytes between offset 20 and the checksum)
 /// 20      L     payload:
 ///               u64 model fingerprint (first 8 bytes of SHA-256 of ModelSpec.Describe())
 ///               i32 n, n bytes UTF-8 ModelSpec.Describe() (for error messages)
 ///               u8 optimizer, u8 loss, u8 nesterov, u8 reserved (0)
 ///               i64 step
+///               i64 optimizer step (steps of the current optimizer state; absent in version 1, where it is the step)
 ///               4 × u64 engine RNG state (xoshiro256**)
 ///               9 × f32 learning rate, momentum, β₁, β₂, ε, weight decay, λ₁, λ₂, dropout
 ///               i32 P parameter count, i32 K moment arrays (1 for SGD, 2 for Adam/AdamW)
 ///               P × f32 parameters, then K × P × f32 moments (SGD momentum, or Adam m then v)
 /// 20+L    32    SHA-256 of bytes [0, 20+L)
 /// </code>
-/// A restored trainer continues bit-identically: every value a step reads is in the file.
+/// A restored trainer continues bit-identically: every value a step reads is in the file. The optimizer is the
+/// checkpoint's, whatever the trainer had (a member may have switched optimizer, <see cref="Trainer.SwitchOptimizer"/>);
+/// version 1 files (before optimizers could switch) are still read.
 /// </summary>
 internal static class Checkpoint
 {
-    public const uint Version = 1;
+    public const uint Version = 2;
     private const int HeaderLength = 20;
     private const int HashLength = 32;
     private static ReadOnlySpan<byte> Magic => "COHORTCK"u8;
@@ -40,7 +43,7 @@ internal static class Checkpoint
         var description = Encoding.UTF8.GetBytes(trainer.Spec.Describe());
         var p = trainer.ParameterCount;
         var k = trainer.Optimizer == OptimizerKind.Sgd ? 1 : 2;
-        var payload = 8 + 4 + description.Length + 4 + 8 + (8 * EngineRandom.StateLength) + (9 * 4) + 4 + 4 + (4L * p * (1 + k));
+        var payload = 8 + 4 + description.Length + 4 + 8 + 8 + (8 * EngineRandom.StateLength) + (9 * 4) + 4 + 4 + (4L * p * (1 + k));
         var total = HeaderLength + payload + HashLength;
         if (total > Array.MaxLength)
         {
@@ -65,6 +68,7 @@ internal static class Checkpoint
             w.Byte(h.Nesterov ? (byte)1 : (byte)0);
             w.Byte(0);
             w.I64(trainer.Step);
+            w.I64(trainer.OptimizerStep);
             Span<ulong> state = stackalloc ulong[EngineRandom.StateLength];
             trainer.Random.GetState(state);
             foreach (var s in state)
@@ -112,9 +116,9 @@ internal static class Checkpoint
         }
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8));
-        if (version != Version)
+        if (version is not (1 or Version))
         {
-            throw Fail(sourceName, $"unsupported format version {version} (this engine reads version {Version}).");
+            throw Fail(sourceName, $"unsupported format version {version} (this engine reads versions 1 and {Version}).");
         }
 
         var payloadLength = BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(12));
@@ -150,14 +154,20 @@ internal static class Checkpoint
 
         var optimizer = (OptimizerKind)r.Byte();
         var loss = (LossKind)r.Byte();
-        if (optimizer != trainer.Optimizer || loss != trainer.Loss)
+        if (!Enum.IsDefined(optimizer))
         {
-            throw Fail(sourceName, $"optimizer/loss mismatch: the checkpoint has {optimizer}/{loss}, this trainer {trainer.Optimizer}/{trainer.Loss}.");
+            throw Fail(sourceName, $"corrupted: unknown optimizer {(int)optimizer}.");
+        }
+
+        if (loss != trainer.Loss)
+        {
+            throw Fail(sourceName, $"loss mismatch: the checkpoint has {loss}, this trainer {trainer.Loss}.");
         }
 
         var nesterov = r.Byte() != 0;
         _ = r.Byte();
         var step = r.I64();
+        var optimizerStep = version == 1 ? step : r.I64();
         Span<ulong> state = stackalloc ulong[EngineRandom.StateLength];
         for (var i = 0; i < state.Length; i++)
         {
@@ -169,7 +179,7 @@ internal static class Checkpoint
             Epsilon: r.F32(), WeightDecay: r.F32(), L1: r.F32(), L2: r.F32(), Dropout: r.F32());
         var p = r.I32();
         var k = r.I32();
-        var expectedK = trainer.Optimizer == OptimizerKind.Sgd ? 1 : 2;
+        var expectedK = optimizer == OptimizerKind.Sgd ? 1 : 2;
         if (p != trainer.ParameterCount || k != expectedK)
         {
             throw Fail(sourceName, $"holds {p} parameters and {k} moment arrays; expected {trainer.ParameterCount} and {expectedK}.");
@@ -178,14 +188,14 @@ internal static class Checkpoint
         var parameters = r.Floats(p);
         var m1 = r.Floats(p);
         var m2 = k == 2 ? r.Floats(p) : [];
-        if (r.Remaining != 0 || step < 0 || (state[0] | state[1] | state[2] | state[3]) == 0)
+        if (r.Remaining != 0 || step < 0 || optimizerStep < 0 || optimizerStep > step || (state[0] | state[1] | state[2] | state[3]) == 0)
         {
             throw Fail(sourceName, "corrupted: inconsistent payload.");
         }
 
         try
         {
-            trainer.RestoreState(parameters, m1, m2, step, state, h);
+            trainer.RestoreState(parameters, optimizer, m1, m2, step, optimizerStep, state, h);
         }
         catch (ArgumentException e)
         {

@@ -16,9 +16,9 @@ public sealed class Trainer
     private readonly Network _network;
     private readonly PassContext _context;
     private readonly float[] _moment1;
-    private readonly float[] _moment2;
+    private float[] _moment2;
     private readonly int _targetSize;
-    private readonly UpdateJob _updateJob;
+    private UpdateJob _updateJob;
     private readonly (int Offset, int Count)[] _weightLayers;
     private TrainingHyperparameters _hyperparameters = new();
 
@@ -74,8 +74,17 @@ public sealed class Trainer
     /// <summary>First 8 bytes of SHA-256 of the spec's canonical description.</summary>
     public ulong Fingerprint { get; }
 
-    /// <summary>The optimizer.</summary>
-    public OptimizerKind Optimizer { get; }
+    /// <summary>
+    /// The optimizer, set at construction and changed by <see cref="SwitchOptimizer"/> or by loading a checkpoint that
+    /// holds another one.
+    /// </summary>
+    public OptimizerKind Optimizer { get; private set; }
+
+    /// <summary>
+    /// Steps taken by the current optimizer state: equal to <see cref="Step"/> unless the optimizer was switched, when
+    /// it restarts at 0. Adam's bias corrections 1 − β^t use it as t (Kingma and Ba 2015, Algorithm 1).
+    /// </summary>
+    public long OptimizerStep { get; private set; }
 
     /// <summary>The loss.</summary>
     public LossKind Loss { get; }
@@ -238,16 +247,16 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// Copies the full state of <paramref name="other"/> (parameters, optimizer moments, step, RNG state and live
-    /// hyperparameters) into this trainer. Both must have the same architecture, optimizer and loss.
+    /// Copies the full state of <paramref name="other"/> (parameters, optimizer and its moments, step, optimizer step,
+    /// RNG state and live hyperparameters) into this trainer. Both must have the same architecture and loss.
     /// </summary>
     public void CopyFrom(Trainer other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        if (other.Fingerprint != Fingerprint || other.Optimizer != Optimizer || other.Loss != Loss)
+        if (other.Fingerprint != Fingerprint || other.Loss != Loss)
         {
             throw new ArgumentException(
-                $"Cannot copy state of '{other.Spec.Describe()}' ({other.Optimizer}, {other.Loss}) into '{Spec.Describe()}' ({Optimizer}, {Loss}).",
+                $"Cannot copy state of '{other.Spec.Describe()}' ({other.Loss}) into '{Spec.Describe()}' ({Loss}).",
                 nameof(other));
         }
 
@@ -257,11 +266,39 @@ public sealed class Trainer
         }
 
         other._network.Parameters.AsSpan().CopyTo(_network.Parameters);
+        SetOptimizer(other.Optimizer, other.OptimizerStep);
         other._moment1.AsSpan().CopyTo(_moment1);
-        other._moment2.AsSpan().CopyTo(_moment2);
+        if (other.Optimizer != OptimizerKind.Sgd)
+        {
+            // SGD never reads the second moment, and a switch to Adam zeroes it.
+            other._moment2.AsSpan().CopyTo(_moment2);
+        }
         Random.CopyFrom(other.Random);
         Step = other.Step;
         Hyperparameters = other._hyperparameters;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="optimizer"/> the optimizer of the next steps. Switching to another optimizer starts its
+    /// state fresh — moments zeroed and <see cref="OptimizerStep"/> 0 — as constructing a new optimizer over the same
+    /// parameters does in PyTorch: the old optimizer's moments estimate gradient statistics of other weights in another
+    /// optimizer's units, so carrying them over has no sound meaning. The same optimizer again changes nothing.
+    /// </summary>
+    public void SwitchOptimizer(OptimizerKind optimizer)
+    {
+        if (!Enum.IsDefined(optimizer))
+        {
+            throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, "Unknown optimizer.");
+        }
+
+        if (optimizer == Optimizer)
+        {
+            return;
+        }
+
+        SetOptimizer(optimizer, 0);
+        Array.Clear(_moment1);
+        Array.Clear(_moment2);
     }
 
     /// <summary>
@@ -292,16 +329,29 @@ public sealed class Trainer
     }
 
     internal void RestoreState(
-        ReadOnlySpan<float> parameters, ReadOnlySpan<float> moment1, ReadOnlySpan<float> moment2,
-        long step, ReadOnlySpan<ulong> randomState, TrainingHyperparameters hyperparameters)
+        ReadOnlySpan<float> parameters, OptimizerKind optimizer, ReadOnlySpan<float> moment1, ReadOnlySpan<float> moment2,
+        long step, long optimizerStep, ReadOnlySpan<ulong> randomState, TrainingHyperparameters hyperparameters)
     {
         Validate(hyperparameters); // before anything changes, so a bad checkpoint leaves the trainer as it was
         Random.SetState(randomState);
         parameters.CopyTo(_network.Parameters);
+        SetOptimizer(optimizer, optimizerStep);
         moment1.CopyTo(_moment1);
         moment2.CopyTo(_moment2);
         Step = step;
         Hyperparameters = hyperparameters;
+    }
+
+    /// <summary>Sets the optimizer and its step count; the second moment buffer is allocated the first time an Adam variant needs it.</summary>
+    private void SetOptimizer(OptimizerKind optimizer, long optimizerStep)
+    {
+        Optimizer = optimizer;
+        OptimizerStep = optimizerStep;
+        if (optimizer != OptimizerKind.Sgd && _moment2.Length == 0)
+        {
+            _moment2 = new float[_network.ParameterCount];
+            _updateJob = new UpdateJob(_network.Parameters, _network.Gradients, _moment1, _moment2);
+        }
     }
 
     /// <summary>Forward, loss, backward and penalties without an update; returns loss + penalty.</summary>
@@ -400,6 +450,7 @@ public sealed class Trainer
     internal void ApplyOptimizer()
     {
         Step++;
+        OptimizerStep++;
         var h = _hyperparameters;
         var parts = Threads > 1 && ParameterCount >= ParallelUpdateThreshold ? Threads : 1;
         if (Optimizer == OptimizerKind.Sgd)
@@ -409,8 +460,8 @@ public sealed class Trainer
             return;
         }
 
-        var bc1 = 1.0 - Math.Pow(h.Beta1, Step);
-        var bc2 = 1.0 - Math.Pow(h.Beta2, Step);
+        var bc1 = 1.0 - Math.Pow(h.Beta1, OptimizerStep);
+        var bc2 = 1.0 - Math.Pow(h.Beta2, OptimizerStep);
         var decoupled = Optimizer == OptimizerKind.AdamW;
         var scalars = new AdamScalars(
             h.Beta1,

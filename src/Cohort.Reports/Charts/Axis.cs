@@ -6,8 +6,16 @@ public enum AxisScale
     Log10,
 }
 
-/// <summary>An axis description: its title and scale.</summary>
-public sealed record AxisSpec(string Title, AxisScale Scale = AxisScale.Linear);
+/// <summary>
+/// An axis description: its title and scale; with <paramref name="Categories"/>, a categorical axis on which value i
+/// stands for <c>Categories[i]</c> (ticks at 0 … n − 1, labelled with the names).
+/// </summary>
+public sealed record AxisSpec(string Title, AxisScale Scale = AxisScale.Linear, IReadOnlyList<string>? Categories = null)
+{
+    /// <summary>The label of tick <paramref name="value"/>: a category's name, or the formatted number.</summary>
+    public string Label(double value) =>
+        Categories is { Count: > 0 } c && value == Math.Round(value) && value >= 0 && value < c.Count ? c[(int)value] : Charts.Ticks.Format(value);
+}
 
 /// <summary>
 /// Maps data values on one axis to pixels: the domain is widened to the enclosing ticks, so the first and last tick
@@ -21,11 +29,16 @@ public sealed class AxisMap
     private readonly double _pixelTo;
 
     private AxisMap(AxisScale scale, IReadOnlyList<double> ticks, double pixelFrom, double pixelTo)
+        : this(scale, ticks, Transform(scale, ticks[0]), Transform(scale, ticks[^1]), pixelFrom, pixelTo)
+    {
+    }
+
+    private AxisMap(AxisScale scale, IReadOnlyList<double> ticks, double lo, double hi, double pixelFrom, double pixelTo)
     {
         Scale = scale;
         Ticks = ticks;
-        _lo = Transform(scale, ticks[0]);
-        _hi = Transform(scale, ticks[^1]);
+        _lo = lo;
+        _hi = hi;
         _pixelFrom = pixelFrom;
         _pixelTo = pixelTo;
     }
@@ -62,6 +75,16 @@ public sealed class AxisMap
         }
 
         return new AxisMap(scale, ticks, pixelFrom, pixelTo);
+    }
+
+    /// <summary>
+    /// A categorical axis of <paramref name="count"/> categories: ticks at 0 … count − 1, the domain half a category
+    /// wider on each side so that no category sits on the plot's edge.
+    /// </summary>
+    public static AxisMap Categorical(int count, double pixelFrom, double pixelTo)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return new AxisMap(AxisScale.Linear, Enumerable.Range(0, count).Select(i => (double)i).ToArray(), -0.5, count - 0.5, pixelFrom, pixelTo);
     }
 
     /// <summary>Whether a value can be drawn on an axis of this scale.</summary>

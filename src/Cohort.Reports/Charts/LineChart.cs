@@ -47,7 +47,7 @@ public sealed record LineChart(
 
         var x = plot.FitX(X.Scale, drawable.SelectMany(s => s.Points).Select(p => p.X));
         var yValues = drawable.SelectMany(s => s.Points).Select(p => p.Y).Where(v => (YMin is null || v >= YMin) && (YMax is null || v <= YMax));
-        var y = plot.FitY(Y.Scale, yValues.Concat(new[] { YMin, YMax }.OfType<double>()));
+        var y = plot.FitY(Y, yValues.Concat(new[] { YMin, YMax }.OfType<double>()));
         plot.Axes(sb, x, X, y, Y);
         var clip = Id ?? "clip-" + StableHash(Title).ToString("x8", CultureInfo.InvariantCulture);
         plot.ClipPath(sb, clip);

@@ -64,6 +64,10 @@ internal sealed class Plot
     public AxisMap FitY(AxisScale scale, IEnumerable<double> values) =>
         AxisMap.Fit(scale, values, Bottom, Top, Math.Clamp((int)((Bottom - Top) / 50), 2, 8));
 
+    /// <summary>The y axis of <paramref name="spec"/>: categorical when it has categories, else fitted to <paramref name="values"/>.</summary>
+    public AxisMap FitY(AxisSpec spec, IEnumerable<double> values) =>
+        spec.Categories is { Count: > 0 } c ? AxisMap.Categorical(c.Count, Bottom, Top) : FitY(spec.Scale, values);
+
     /// <summary>Gridlines, axis lines, tick labels (thinned so none overlap) and axis titles.</summary>
     public void Axes(StringBuilder sb, AxisMap x, AxisSpec xSpec, AxisMap y, AxisSpec ySpec)
     {
@@ -86,13 +90,13 @@ internal sealed class Plot
         sb.Append("<line x1=\"").Append(Svg.N(Left)).Append("\" x2=\"").Append(Svg.N(Left)).Append("\" y1=\"").Append(Svg.N(Top)).Append("\" y2=\"").Append(Svg.N(Bottom)).Append("\"/>");
         sb.Append("</g>");
 
-        var xLabels = Ticks.Thin(x.Ticks, x.Map, t => Svg.TextWidth(Ticks.Format(t), FontSize), 8);
+        var xLabels = Ticks.Thin(x.Ticks, x.Map, t => Svg.TextWidth(xSpec.Label(t), FontSize), 8);
         sb.Append("<g class=\"x-ticks\" text-anchor=\"middle\" fill=\"#333333\">");
         foreach (var t in xLabels)
         {
             var px = x.Map(t);
             sb.Append("<line x1=\"").Append(Svg.N(px)).Append("\" x2=\"").Append(Svg.N(px)).Append("\" y1=\"").Append(Svg.N(Bottom)).Append("\" y2=\"").Append(Svg.N(Bottom + 4)).Append("\" stroke=\"#333333\"/>");
-            sb.Append("<text x=\"").Append(Svg.N(px)).Append("\" y=\"").Append(Svg.N(Bottom + 16)).Append("\">").Append(Svg.Escape(Ticks.Format(t))).Append("</text>");
+            sb.Append("<text x=\"").Append(Svg.N(px)).Append("\" y=\"").Append(Svg.N(Bottom + 16)).Append("\">").Append(Svg.Escape(xSpec.Label(t))).Append("</text>");
         }
 
         sb.Append("</g>");
@@ -102,7 +106,7 @@ internal sealed class Plot
         {
             var py = y.Map(t);
             sb.Append("<line x1=\"").Append(Svg.N(Left - 4)).Append("\" x2=\"").Append(Svg.N(Left)).Append("\" y1=\"").Append(Svg.N(py)).Append("\" y2=\"").Append(Svg.N(py)).Append("\" stroke=\"#333333\"/>");
-            sb.Append("<text x=\"").Append(Svg.N(Left - 7)).Append("\" y=\"").Append(Svg.N(py + 4)).Append("\">").Append(Svg.Escape(Ticks.Format(t))).Append("</text>");
+            sb.Append("<text x=\"").Append(Svg.N(Left - 7)).Append("\" y=\"").Append(Svg.N(py + 4)).Append("\">").Append(Svg.Escape(ySpec.Label(t))).Append("</text>");
         }
 
         sb.Append("</g>");
@@ -121,6 +125,18 @@ internal sealed class Plot
         sb.Append("<line x1=\"").Append(Svg.N(x)).Append("\" x2=\"").Append(Svg.N(x + 18)).Append("\" y1=\"").Append(Svg.N(y)).Append("\" y2=\"").Append(Svg.N(y))
             .Append("\" stroke=\"").Append(color).Append("\" stroke-width=\"").Append(Svg.N(strokeWidth)).Append("\"/>");
         sb.Append("<text x=\"").Append(Svg.N(x + 24)).Append("\" y=\"").Append(Svg.N(y + 4)).Append("\">").Append(Svg.Escape(Clip(label, (Width - x - 28) / (FontSize * 0.58)))).Append("</text>");
+    }
+
+    /// <summary>
+    /// A legend entry in the right margin at height <paramref name="y"/>: a circle of radius <paramref name="radius"/>
+    /// drawn with <paramref name="style"/> (fill and stroke attributes) and its label, clipped to the chart's width.
+    /// </summary>
+    public void LegendCircle(StringBuilder sb, double y, double radius, string style, string label)
+    {
+        var x = Right + 14;
+        sb.Append("<circle cx=\"").Append(Svg.N(x + 5)).Append("\" cy=\"").Append(Svg.N(y)).Append("\" r=\"").Append(Svg.N(radius)).Append("\" ").Append(style).Append("/>");
+        sb.Append("<text x=\"").Append(Svg.N(x + 16)).Append("\" y=\"").Append(Svg.N(y + 4)).Append("\">")
+            .Append(Svg.Escape(Clip(label, (Width - x - 20) / (FontSize * 0.58)))).Append("</text>");
     }
 
     public void ClipPath(StringBuilder sb, string id) =>

@@ -58,55 +58,24 @@ public sealed record ScatterChart(
         // Legend: the two point sets, then the colour bar.
         var lx = plot.Right + 14;
         var ly = plot.Top + 6;
-        var maxChars = (Width - lx - 20) / (Plot.FontSize * 0.58);
         if (points.Length > 0)
         {
-            sb.Append("<circle cx=\"").Append(Svg.N(lx + 5)).Append("\" cy=\"").Append(Svg.N(ly)).Append("\" r=\"3.5\" fill=\"").Append(Palette.Continuous(0.5)).Append("\"/>");
-            sb.Append("<text x=\"").Append(Svg.N(lx + 16)).Append("\" y=\"").Append(Svg.N(ly + 4)).Append("\">").Append(Svg.Escape(Plot.Clip(PointsName, maxChars))).Append("</text>");
+            plot.LegendCircle(sb, ly, 3.5, "fill=\"" + Palette.Continuous(0.5) + "\"", PointsName);
             ly += 18;
         }
 
         if (hollow.Length > 0)
         {
-            sb.Append("<circle cx=\"").Append(Svg.N(lx + 5)).Append("\" cy=\"").Append(Svg.N(ly)).Append("\" r=\"5\" fill=\"none\" stroke=\"#D55E00\" stroke-width=\"1.5\"/>");
-            sb.Append("<text x=\"").Append(Svg.N(lx + 16)).Append("\" y=\"").Append(Svg.N(ly + 4)).Append("\">").Append(Svg.Escape(Plot.Clip(HollowName, maxChars))).Append("</text>");
+            plot.LegendCircle(sb, ly, 5, "fill=\"none\" stroke=\"#D55E00\" stroke-width=\"1.5\"", HollowName);
             ly += 18;
         }
 
         if (points.Length > 0)
         {
-            AppendColorBar(sb, lx, ly + 14, plot.Bottom, vmin, vmax);
+            ColorBar.Append(sb, ValueTitle, lx, ly + 24, plot.Bottom, vmin, vmax, Width);
         }
 
         sb.Append("</svg>");
         return sb.ToString();
     }
-
-    private void AppendColorBar(StringBuilder sb, double lx, double top, double bottom, double vmin, double vmax)
-    {
-        sb.Append("<text class=\"colorbar-title\" x=\"").Append(Svg.N(lx)).Append("\" y=\"").Append(Svg.N(top - 4)).Append("\">")
-            .Append(Svg.Escape(Plot.Clip(ValueTitle, (Width - lx - 4) / (Plot.FontSize * 0.58)))).Append("</text>");
-        const int Bands = 24;
-        var height = (bottom - top) / Bands;
-        sb.Append("<g class=\"colorbar\">");
-        for (var i = 0; i < Bands; i++)
-        {
-            // Top band is the largest value.
-            var t = 1 - ((i + 0.5) / Bands);
-            sb.Append("<rect x=\"").Append(Svg.N(lx)).Append("\" y=\"").Append(Svg.N(top + (i * height))).Append("\" width=\"14\" height=\"")
-                .Append(Svg.N(height + 0.6)).Append("\" fill=\"").Append(Palette.Continuous(t)).Append("\"/>");
-        }
-
-        sb.Append("</g>");
-        var axis = AxisMap.Fit(AxisScale.Linear, [vmin, vmax], bottom, top, 4);
-        var labels = Ticks.Thin(axis.Ticks.Where(t => t >= vmin - 1e-9 && t <= vmax + 1e-9).ToArray(), v => Bar(v, vmin, vmax, top, bottom), _ => Plot.FontSize, 4);
-        foreach (var t in labels)
-        {
-            var py = Bar(t, vmin, vmax, top, bottom);
-            sb.Append("<text x=\"").Append(Svg.N(lx + 18)).Append("\" y=\"").Append(Svg.N(py + 4)).Append("\">").Append(Svg.Escape(Ticks.Format(t))).Append("</text>");
-        }
-    }
-
-    private static double Bar(double v, double vmin, double vmax, double top, double bottom) =>
-        vmax > vmin ? bottom - ((v - vmin) / (vmax - vmin) * (bottom - top)) : (top + bottom) / 2;
 }

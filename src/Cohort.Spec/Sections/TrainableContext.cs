@@ -1,3 +1,4 @@
+using Cohort.Core.Hyperparameters;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -9,6 +10,12 @@ namespace Cohort.Spec.Sections;
 /// <param name="Logger">Where a section says what it does (a download); never the console directly.</param>
 public sealed record TrainableContext(ulong Seed, string? DataDirectory, ILogger Logger)
 {
+    /// <summary>
+    /// The experiment's hyperparameters, searched and constant (filled in by <see cref="SpecCatalog.CreateFactoryAsync"/>):
+    /// a trainable may size its buffers for the largest value one can take. Null: only the settings are known.
+    /// </summary>
+    public SearchSpace? Space { get; init; }
+
     /// <summary>A context that logs nothing.</summary>
     public static TrainableContext Quiet(ulong seed, string? dataDirectory = null) => new(seed, dataDirectory, NullLogger.Instance);
 }

@@ -59,6 +59,6 @@ public sealed class ConvNetTrainableFactory : ITrainableFactory
     {
         // The layers with weights and the dropout layer do not depend on the sizes: any valid shape will do.
         var model = ConvNetShape.Paper004Original.Build([1, 28, 28], 10, dropout);
-        return NetworkHyperparameters.Declare(model, optimizer, ["loss", "accuracy", ConvNetTrainable.CostMetric, ConvNetTrainable.SecondsMetric], ConvNetShape.Declarations);
+        return NetworkHyperparameters.Declare(model, optimizer, ["loss", "accuracy", ConvNetTrainable.CostMetric, ConvNetTrainable.SecondsMetric], ConvNetShape.Declarations, switchable: false);
     }
 }

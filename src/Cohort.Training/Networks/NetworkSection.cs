@@ -1,3 +1,4 @@
+using Cohort.Core.Hyperparameters;
 using Cohort.Core.Trainables;
 using Cohort.Engine.Data;
 using Cohort.Engine.Models;
@@ -17,7 +18,6 @@ public sealed partial class NetworkSection : TrainableSection<NetworkSettings>
 {
     private static readonly (string, NetworkModelKind)[] s_models = [("mlp", NetworkModelKind.Mlp), ("lenet5", NetworkModelKind.Lenet5), ("fc", NetworkModelKind.Fc), ("convnet", NetworkModelKind.Convnet)];
     private static readonly (string, ActivationKind)[] s_activations = [("relu", ActivationKind.Relu), ("tanh", ActivationKind.Tanh), ("sigmoid", ActivationKind.Sigmoid)];
-    private static readonly (string, OptimizerKind)[] s_optimizers = [("adam", OptimizerKind.Adam), ("adamw", OptimizerKind.AdamW), ("sgd", OptimizerKind.Sgd)];
     private static readonly (string, DataSplitKind)[] s_splits = [("seeded", DataSplitKind.Seeded), ("keras", DataSplitKind.Keras)];
     private static readonly (string, BatchOrder)[] s_batchOrders = [("shuffled", BatchOrder.Shuffled), ("sequential", BatchOrder.Sequential)];
     private static readonly string[] s_modelKeys = ["kind", "hidden", "activation", "dropout"];
@@ -60,8 +60,8 @@ public sealed partial class NetworkSection : TrainableSection<NetworkSettings>
         }
 
         var model = map.Get("model") is { } modelNode ? Model(modelNode) : new NetworkModel(NetworkModelKind.Mlp, SpecList.Of(64), ActivationKind.Relu, false);
-        var optimizer = map.Choice("optimizer", OptimizerKind.Adam, s_optimizers);
-        var batch = map.Whole("batch_size", 32, x => x is >= 1 and <= 1 << 20, "an integer in [1, 1048576]");
+        var optimizer = map.Choice("optimizer", OptimizerKind.Adam, NetworkHyperparameters.Optimizers);
+        var batch = map.Whole("batch_size", 32, x => x is >= 1 and <= NetworkHyperparameters.MaxBatchSize, "an integer in [1, 1048576]");
         var validation = map.Number("validation_fraction", 0.2, x => x is > 0 and < 1, "a number in (0, 1)");
         var test = map.Number("test_fraction", 0.2, x => x is >= 0 and < 1, "a number in [0, 1)");
         var evalSamples = map.Whole("eval_samples", 0, x => x is >= 0 and <= int.MaxValue, "an integer ≥ 0 (0 = all)");
@@ -112,7 +112,7 @@ public sealed partial class NetworkSection : TrainableSection<NetworkSettings>
             m.Write("activation", s_activations.First(x => x.Item2 == settings.Model.Activation).Item1);
             m.Write("dropout", settings.Model.Dropout);
         });
-        writer.Write("optimizer", s_optimizers.First(x => x.Item2 == settings.Optimizer).Item1);
+        writer.Write("optimizer", NetworkHyperparameters.OptimizerName(settings.Optimizer));
         writer.Write("batch_size", settings.BatchSize);
         writer.Write("validation_fraction", settings.ValidationFraction);
         writer.Write("test_fraction", settings.TestFraction);
@@ -162,9 +162,22 @@ public sealed partial class NetworkSection : TrainableSection<NetworkSettings>
             {
                 BatchOrder = settings.BatchOrder,
                 LossIncludesPenalty = settings.LossIncludesPenalty,
+                MaxBatchSize = LargestBatch(settings, context),
             },
             splits);
     }
+
+    /// <summary>
+    /// The largest batch a member can train on: the setting, or the upper bound (or value) of <c>batch_size</c> when the
+    /// experiment's hyperparameters list it — explore keeps values inside the bounds, so the buffers never grow.
+    /// </summary>
+    private static int LargestBatch(NetworkSettings settings, TrainableContext context) =>
+        context.Space?.Parameters.FirstOrDefault(p => p.Name == NetworkHyperparameters.BatchSize) switch
+        {
+            NumericParameter n => (int)Math.Min(n.Upper, NetworkHyperparameters.MaxBatchSize),
+            ConstantParameter { Value.IsCategorical: false } k => (int)Math.Min(k.Value.Number, NetworkHyperparameters.MaxBatchSize),
+            _ => settings.BatchSize,
+        };
 
     /// <summary>The engine model of an mlp, fc or lenet5 network with <paramref name="inputs"/> features and <paramref name="outputs"/> outputs.</summary>
     private static ModelSpec Model(NetworkSettings settings, int inputs, int outputs) => settings.Model.Kind switch

@@ -15,6 +15,11 @@ namespace Cohort.Training.Networks;
 /// seed only drives dropout. As an <see cref="IWeightTransfer"/> it can take another member's weights alone, keeping its
 /// optimizer moments (paper 000's Keras exploit).
 /// </para>
+/// <para>
+/// <c>optimizer</c> and <c>batch_size</c> are applied with the other hyperparameters before each task: a new optimizer
+/// starts its state fresh (<see cref="Trainer.SwitchOptimizer"/>; the checkpoint holds the optimizer, its moments and
+/// its step count, so resume and exploit continue exactly); a new batch size takes effect at the task's first step.
+/// </para>
 /// </summary>
 public sealed class NetworkTrainable : ITrainable, IWeightTransfer
 {
@@ -22,30 +27,65 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
 
     private readonly NetworkTrainableFactory _factory;
     private readonly Trainer _trainer;
-    private readonly MiniBatchSampler _sampler;
     private readonly float[] _inputs;
     private readonly float[] _targets;
     private readonly int[] _sequential;
+    private MiniBatchSampler _sampler;
 
     internal NetworkTrainable(NetworkTrainableFactory factory, ulong seed)
     {
         _factory = factory;
         var o = factory.Options;
-        _trainer = new Trainer(o.Model, o.Optimizer, o.Loss, seed, o.Threads, Math.Max(o.BatchSize, o.EvaluationBatch));
+        var largest = o.LargestBatch;
+        _trainer = new Trainer(o.Model, o.Optimizer, o.Loss, seed, o.Threads, Math.Max(largest, o.EvaluationBatch));
         var train = factory.Splits.Train;
         _sampler = new MiniBatchSampler(train, o.BatchSize, seed);
-        _inputs = new float[o.BatchSize * train.SampleSize];
-        _targets = new float[o.BatchSize * train.TargetWidth];
-        _sequential = o.BatchOrder == BatchOrder.Sequential ? new int[o.BatchSize] : [];
+        _inputs = new float[largest * train.SampleSize];
+        _targets = new float[largest * train.TargetWidth];
+        _sequential = o.BatchOrder == BatchOrder.Sequential ? new int[largest] : [];
     }
 
     /// <summary>The engine trainer (for tests and benchmarks).</summary>
     public Trainer Trainer => _trainer;
 
+    /// <summary>The mini-batch size of the next task's steps (the <c>batch_size</c> hyperparameter, else the setting).</summary>
+    public int BatchSize => _sampler.BatchSize;
+
     public long Step => _trainer.Step;
 
-    public void Apply(HyperparameterSet hyperparameters) =>
-        _trainer.Hyperparameters = NetworkHyperparameters.ToTraining(hyperparameters);
+    public void Apply(HyperparameterSet hyperparameters)
+    {
+        ArgumentNullException.ThrowIfNull(hyperparameters);
+        var o = _factory.Options;
+        var training = NetworkHyperparameters.ToTraining(hyperparameters);
+        var optimizer = o.Optimizer;
+        if (hyperparameters.TryGetValue(NetworkHyperparameters.Optimizer, out var name))
+        {
+            optimizer = NetworkHyperparameters.ParseOptimizer(name)
+                ?? throw new ArgumentException(
+                    $"optimizer '{name}' is not one of {string.Join(", ", NetworkHyperparameters.Optimizers.Select(x => x.Name))}.", nameof(hyperparameters));
+        }
+
+        var batch = o.BatchSize;
+        if (hyperparameters.TryGetValue(NetworkHyperparameters.BatchSize, out var size))
+        {
+            if (size.IsCategorical || size.Number != Math.Round(size.Number) || size.Number < 1 || size.Number > o.LargestBatch)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(hyperparameters), size.ToString(), $"batch_size must be an integer in [1, {o.LargestBatch}] (the buffers' size: the upper bound of batch_size).");
+            }
+
+            batch = (int)size.Number;
+        }
+
+        _trainer.Hyperparameters = training;
+        _trainer.SwitchOptimizer(optimizer);
+        if (batch != _sampler.BatchSize)
+        {
+            // Each task restarts the sampler from its seed, so a new sampler loses nothing.
+            _sampler = new MiniBatchSampler(_factory.Splits.Train, batch, 0);
+        }
+    }
 
     public void Train(int steps, ulong seed, CancellationToken cancellationToken)
     {
@@ -126,7 +166,7 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
     {
         ArgumentNullException.ThrowIfNull(source);
         var o = _factory.Options;
-        var donor = new Trainer(o.Model, o.Optimizer, o.Loss, 0, 1, _trainer.MaxBatch);
+        var donor = new Trainer(o.Model, o.Optimizer, o.Loss, 0, 1, _trainer.MaxBatch); // takes the checkpoint's optimizer
         donor.Load(source, "checkpoint");
         _trainer.CopyParametersFrom(donor);
     }
@@ -139,7 +179,7 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
     private int NextSequentialBatch()
     {
         var train = _factory.Splits.Train;
-        var size = _sequential.Length;
+        var size = _sampler.BatchSize;
         var batches = (train.Count + size - 1) / size;
         var start = (int)(_trainer.Step % batches) * size;
         var n = Math.Min(size, train.Count - start);

@@ -30,6 +30,15 @@ public sealed record NetworkTrainableOptions(
     /// <c>model.evaluate</c> reports it; false (default): the data loss alone. <c>mse</c>/<c>rmse</c> never include it.
     /// </summary>
     public bool LossIncludesPenalty { get; init; }
+
+    /// <summary>
+    /// The largest batch a member trains on (buffers are sized for it): <see cref="BatchSize"/> unless <c>batch_size</c>
+    /// is a hyperparameter, then its upper bound. Null: <see cref="BatchSize"/>.
+    /// </summary>
+    public int? MaxBatchSize { get; init; }
+
+    /// <summary><see cref="MaxBatchSize"/>, or <see cref="BatchSize"/> when it is not set or smaller.</summary>
+    public int LargestBatch => Math.Max(BatchSize, MaxBatchSize ?? BatchSize);
 }
 
 /// <summary>The order of training mini-batches.</summary>

@@ -19,6 +19,47 @@ public sealed class TrainableDeclarationTests
         Unavailable = new Dictionary<string, string> { ["momentum"] = "only with optimizer sgd" },
     };
 
+    [Theory]
+    [InlineData("searched [adam, sgd]", null)]
+    [InlineData("constant sgd", null)]
+    [InlineData("absent", "reads 'momentum' only with optimizer sgd; here optimizer is only adam")]
+    [InlineData("searched [adam, adamw]", "reads 'momentum' only with optimizer sgd; here optimizer is only adam or adamw")]
+    [InlineData("constant adamw", "reads 'momentum' only with optimizer sgd; here optimizer is only adamw")]
+    public void Check_Should_RejectAConditionalHyperparameter_When_NoMemberCanReadIt(string optimizer, string? expected)
+    {
+        // Given momentum declared as read only while optimizer is sgd, the optimizer defaulting to adam
+        var declaration = new TrainableDeclaration(
+            "net",
+            [
+                HyperparameterDeclaration.Categorical("optimizer", ["adam", "adamw", "sgd"]),
+                HyperparameterDeclaration.Real("momentum", ValueRange.HalfOpen(0, 1)) with { ReadWhen = new HyperparameterCondition("optimizer", ["sgd"], "adam") },
+            ],
+            ["loss"]);
+        Hyperparameter[] parameters = optimizer switch
+        {
+            "absent" => [],
+            "constant sgd" => [new ConstantParameter("optimizer", "sgd")],
+            "constant adamw" => [new ConstantParameter("optimizer", "adamw")],
+            "searched [adam, sgd]" => [new CategoricalParameter("optimizer", ["adam", "sgd"])],
+            _ => [new CategoricalParameter("optimizer", ["adam", "adamw"])],
+        };
+
+        // When a space searching momentum is checked
+        var problems = declaration.Check(new SearchSpace([.. parameters, new FloatParameter("momentum", 0.5, 0.9)]));
+
+        // Then it is rejected, by name, exactly when no member can train with sgd
+        if (expected is null)
+        {
+            Assert.Empty(problems);
+        }
+        else
+        {
+            var problem = Assert.Single(problems);
+            Assert.Equal((DeclarationProblemKind.NeverRead, "momentum"), (problem.Kind, problem.Name));
+            Assert.Contains(expected, problem.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void Check_Should_FindNothing_When_TheSpaceFitsTheDeclaration()
     {

@@ -97,7 +97,7 @@ public sealed class CheckpointTests
         // Given a checkpoint whose dropout field says 1.5, with a recomputed (valid) checksum
         var bytes = SaveAfter(NewTrainer(1), 2);
         var descriptionLength = BitConverter.ToInt32(bytes, 20 + 8);
-        var dropoutOffset = 20 + 8 + 4 + descriptionLength + 4 + 8 + 32 + (8 * 4);
+        var dropoutOffset = 20 + 8 + 4 + descriptionLength + 4 + 8 + 8 + 32 + (8 * 4);
         Assert.Equal(0.25f, BitConverter.ToSingle(bytes, dropoutOffset));
         BitConverter.TryWriteBytes(bytes.AsSpan(dropoutOffset), 1.5f);
         System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
@@ -144,8 +144,104 @@ public sealed class CheckpointTests
         var e = Assert.Throws<InvalidDataException>(() => other.Load(new MemoryStream(bytes), "a.ckpt"));
         Assert.Contains("architecture mismatch", e.Message, StringComparison.Ordinal);
         Assert.Contains("dense(12) relu dropout dense(8)", e.Message, StringComparison.Ordinal);
-        var sgd = NewTrainer(1, OptimizerKind.Sgd);
-        Assert.Throws<InvalidDataException>(() => sgd.Load(new MemoryStream(bytes), "a.ckpt"));
-        Assert.Throws<ArgumentException>(() => sgd.CopyFrom(NewTrainer(1)));
+        var mse = new Trainer(Spec, OptimizerKind.Adam, LossKind.MeanSquaredError, 1, maxBatch: 10);
+        var lossMismatch = Assert.Throws<InvalidDataException>(() => mse.Load(new MemoryStream(bytes), "a.ckpt"));
+        Assert.Contains("loss mismatch", lossMismatch.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => mse.CopyFrom(NewTrainer(1)));
+    }
+
+    [Fact]
+    public void Should_TakeTheCheckpointsOptimizer_When_LoadingIntoATrainerOfAnotherOptimizer()
+    {
+        // Given an Adam run checkpointed after 5 steps that keeps going for 4 more
+        var adam = NewTrainer(1, OptimizerKind.Adam);
+        var bytes = SaveAfter(adam, 5);
+        var expected = Enumerable.Range(0, 4).Select(_ => adam.TrainStep(X, T, 10)).ToArray();
+
+        // When an SGD trainer loads it
+        var sgd = NewTrainer(2, OptimizerKind.Sgd);
+        sgd.Load(new MemoryStream(bytes), "adam.ckpt");
+
+        // Then it continues as the Adam run, bit for bit
+        Assert.Equal(OptimizerKind.Adam, sgd.Optimizer);
+        Assert.Equal(expected, Enumerable.Range(0, 4).Select(_ => sgd.TrainStep(X, T, 10)).ToArray());
+        Assert.Equal(adam.ParameterHash(), sgd.ParameterHash());
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Adam, OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.Sgd, OptimizerKind.Adam)]
+    [InlineData(OptimizerKind.Sgd, OptimizerKind.AdamW)]
+    public void Should_StartTheNewOptimizerFresh_When_Switched(OptimizerKind from, OptimizerKind to)
+    {
+        // Given a trainer that took 6 steps with one optimizer
+        var switched = NewTrainer(1, from);
+        _ = SaveAfter(switched, 6);
+
+        // When it switches and trains 5 steps (dropout masks reseeded)
+        switched.SwitchOptimizer(to);
+        Assert.Equal(0, switched.OptimizerStep);
+        Assert.Equal(6, switched.Step);
+        switched.Reseed(42);
+        var losses = Enumerable.Range(0, 5).Select(_ => switched.TrainStep(X, T, 10)).ToArray();
+
+        // Then it matches a new trainer of the new optimizer given the same weights and dropout seed (zero moments,
+        // bias correction from t = 1), and its step count keeps counting
+        var fresh = NewTrainer(3, to);
+        var before = NewTrainer(1, from);
+        _ = SaveAfter(before, 6);
+        fresh.CopyParametersFrom(before);
+        fresh.Reseed(42);
+        Assert.Equal(losses, Enumerable.Range(0, 5).Select(_ => fresh.TrainStep(X, T, 10)).ToArray());
+        Assert.Equal(fresh.ParameterHash(), switched.ParameterHash());
+        Assert.Equal(11, switched.Step);
+        Assert.Equal(5, switched.OptimizerStep);
+    }
+
+    [Fact]
+    public void Should_ContinueBitIdentically_When_ASwitchedTrainerIsCheckpointedAndCopied()
+    {
+        // Given an SGD trainer switched to Adam after 4 steps and checkpointed 3 steps later
+        var original = NewTrainer(1, OptimizerKind.Sgd);
+        _ = SaveAfter(original, 4);
+        original.SwitchOptimizer(OptimizerKind.Adam);
+        var bytes = SaveAfter(original, 3);
+        var copied = NewTrainer(7, OptimizerKind.Sgd);
+        copied.CopyFrom(original);
+        var expected = Enumerable.Range(0, 5).Select(_ => original.TrainStep(X, T, 10)).ToArray();
+
+        // When another trainer loads the checkpoint, and one copied in memory, both train 5 steps
+        var restored = NewTrainer(9, OptimizerKind.Sgd);
+        restored.Load(new MemoryStream(bytes), "switched.ckpt");
+
+        // Then both follow the original bit for bit: the optimizer step (3, not 7) travels with the state
+        Assert.Equal(3, restored.OptimizerStep);
+        Assert.Equal(expected, Enumerable.Range(0, 5).Select(_ => restored.TrainStep(X, T, 10)).ToArray());
+        Assert.Equal(expected, Enumerable.Range(0, 5).Select(_ => copied.TrainStep(X, T, 10)).ToArray());
+        Assert.Equal(original.ParameterHash(), restored.ParameterHash());
+        Assert.Equal(original.ParameterHash(), copied.ParameterHash());
+    }
+
+    [Fact]
+    public void Should_ReadVersion1Checkpoints_When_LoadingAStoreWrittenBeforeOptimizersCouldSwitch()
+    {
+        // Given a version 2 checkpoint rewritten as version 1 (no optimizer step field)
+        var original = NewTrainer(1);
+        var v2 = SaveAfter(original, 3);
+        var descriptionLength = BitConverter.ToInt32(v2, 28);
+        var stepEnd = 20 + 8 + 4 + descriptionLength + 4 + 8;
+        var v1 = v2.AsSpan(0, stepEnd).ToArray().Concat(v2.AsSpan(stepEnd + 8, v2.Length - stepEnd - 8 - 32).ToArray()).Concat(new byte[32]).ToArray();
+        BitConverter.TryWriteBytes(v1.AsSpan(8), 1u);
+        BitConverter.TryWriteBytes(v1.AsSpan(12), (ulong)(v1.Length - 20 - 32));
+        System.Security.Cryptography.SHA256.HashData(v1.AsSpan(0, v1.Length - 32), v1.AsSpan(v1.Length - 32));
+        var expected = original.TrainStep(X, T, 10);
+
+        // When it is loaded
+        var restored = NewTrainer(5);
+        restored.Load(new MemoryStream(v1), "v1.ckpt");
+
+        // Then the optimizer step is the step, and training continues exactly
+        Assert.Equal(3, restored.OptimizerStep);
+        Assert.Equal(expected, restored.TrainStep(X, T, 10));
     }
 }

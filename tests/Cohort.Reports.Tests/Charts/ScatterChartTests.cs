@@ -26,6 +26,23 @@ public sealed class ScatterChartTests
     }
 
     [Fact]
+    public void ToSvg_Should_KeepTheColourBarTitleClearOfItsTopLabel_When_DrawingTheBar()
+    {
+        ScatterPoint[] points = [new(1, 1, 0), new(2, 2, 500), new(3, 3, 1000)];
+
+        var svg = XElement.Parse(new ScatterChart("explored", new AxisSpec("x"), new AxisSpec("y"), "step", "pbt", points).ToSvg());
+
+        // The title's baseline sits at least one font height above the highest tick label's baseline (the labels are
+        // the texts right of the bar), so the two lines of text cannot overlap.
+        var title = svg.Descendants(s_svg + "text").Single(t => (string?)t.Attribute("class") == "colorbar-title");
+        var bar = svg.Descendants(s_svg + "g").Single(g => (string?)g.Attribute("class") == "colorbar");
+        var barX = bar.Elements(s_svg + "rect").Select(r => (double)r.Attribute("x")!).First();
+        var labels = svg.Descendants(s_svg + "text").Where(t => (double?)t.Attribute("x") == barX + 18).ToArray();
+        Assert.NotEmpty(labels);
+        Assert.True((double)title.Attribute("y")! <= labels.Min(t => (double)t.Attribute("y")!) - 11, "the colour-bar title overlaps its top label");
+    }
+
+    [Fact]
     public void ToSvg_Should_SayNoData_When_NoPointIsPlottable()
     {
         var svg = new ScatterChart("e", new AxisSpec("a", AxisScale.Log10), new AxisSpec("b"), "step", "pbt", [new(0, 1, 1)]).ToSvg();

@@ -75,9 +75,9 @@ public sealed class NetworkSectionTests
     }
 
     [Theory]
-    [InlineData("adam", "mlp", "[64]", false, "learning_rate beta1 beta2 epsilon weight_decay l1 l2 l1_0 l2_0 l1_1 l2_1")]
-    [InlineData("sgd", "mlp", "[64, 32]", true, "learning_rate momentum weight_decay l1 l2 l1_0 l2_0 l1_1 l2_1 l1_2 l2_2 dropout")]
-    [InlineData("adamw", "lenet5", null, false, "learning_rate beta1 beta2 epsilon weight_decay l1 l2 l1_0 l2_0 l1_1 l2_1 l1_2 l2_2 l1_3 l2_3 l1_4 l2_4")]
+    [InlineData("adam", "mlp", "[64]", false, "learning_rate optimizer batch_size momentum beta1 beta2 epsilon weight_decay l1 l2 l1_0 l2_0 l1_1 l2_1")]
+    [InlineData("sgd", "mlp", "[64, 32]", true, "learning_rate optimizer batch_size momentum beta1 beta2 epsilon weight_decay l1 l2 l1_0 l2_0 l1_1 l2_1 l1_2 l2_2 dropout")]
+    [InlineData("adamw", "lenet5", null, false, "learning_rate optimizer batch_size momentum beta1 beta2 epsilon weight_decay l1 l2 l1_0 l2_0 l1_1 l2_1 l1_2 l2_2 l1_3 l2_3 l1_4 l2_4")]
     [InlineData("sgd", "convnet", null, true, "conv_filters1 conv_filters2 conv_kernel_sz1 conv_kernel_sz2 dense_sz learning_rate momentum weight_decay l1 l2 l1_0 l2_0 l1_1 l2_1 l1_2 l2_2 l1_3 l2_3 dropout")]
     public void Declare_Should_FollowTheOptimizerLayersAndDropout_When_SettingsChange(string optimizer, string model, string? hidden, bool dropout, string expected)
     {
@@ -135,7 +135,52 @@ public sealed class NetworkSectionTests
 
         Assert.Equal(["constants.dropout", "constants.l1_2", "constants.momentum"], errors.Select(e => e.Path));
         Assert.Contains("(only when the model has dropout: set model.dropout: true)", errors[0].Message, StringComparison.Ordinal);
-        Assert.Contains("(only with optimizer sgd)", errors[2].Message, StringComparison.Ordinal);
+        Assert.Contains("reads 'momentum' only with optimizer sgd; here optimizer is only adam", errors[2].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Should_AcceptOptimizerAndBatchSizeHyperparameters_When_EachOptimizersOwnHyperparametersCanBeRead()
+    {
+        // Given optimizer (adam or sgd) and batch_size searched, with momentum (SGD's) and beta1 (Adam's)
+        var spec = Parse(Boston.Replace("  l1: {type: float", """
+              optimizer: {type: categorical, choices: [adam, sgd]}
+              batch_size: {type: int, min: 8, max: 64, grid: 2}
+              momentum: {type: float, min: 0.5, max: 0.9, grid: 2}
+              beta1: {type: float, min: 0.8, max: 0.95, grid: 2}
+              l1: {type: float
+            """, StringComparison.Ordinal));
+
+        // Then it validates with both as searched hyperparameters of the declared types
+        Assert.Equal(["optimizer", "batch_size", "momentum", "beta1", "l1"], spec.Hyperparameters.Select(h => h.Name));
+        Assert.Empty(s_catalog.Declare(spec).Check(SpecMapping.Space(spec)));
+    }
+
+    [Theory]
+    [InlineData("optimizer: {type: categorical, choices: [adam, rmsprop]}", "hyperparameters.optimizer.choices", "rmsprop", "takes one of adam, adamw, sgd")]
+    [InlineData("optimizer: {type: categorical, choices: [adam, adamw]}\n  momentum: {type: float, min: 0.5, max: 0.9, grid: 2}", "hyperparameters.momentum", "momentum", "reads 'momentum' only with optimizer sgd; here optimizer is only adam or adamw")]
+    [InlineData("optimizer: {type: categorical, choices: [sgd]}\n  beta1: {type: float, min: 0.5, max: 0.9, grid: 2}", "hyperparameters.beta1", "beta1", "reads 'beta1' only with optimizer adam or adamw; here optimizer is only sgd")]
+    [InlineData("batch_size: {type: float, min: 8, max: 64, grid: 2}", "hyperparameters.batch_size.type", "float", "takes 'batch_size' as int in [1, 1048576]")]
+    [InlineData("batch_size: {type: int, min: 0, max: 64, grid: 2}", "hyperparameters.batch_size.min", "0", "takes 'batch_size' in [1, 1048576]")]
+    public void Parse_Should_NameKeyAndValue_When_AnOptimizerOrBatchSizeDeclarationIsBad(string declaration, string path, string value, string message)
+    {
+        var errors = Errors(Boston.Replace("  l1: {type: float", "  " + declaration + "\n  l1: {type: float", StringComparison.Ordinal));
+
+        var error = Assert.Single(errors);
+        Assert.Equal(path, error.Path);
+        Assert.Equal(value, error.Value);
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_Should_RejectOptimizerAsAHyperparameter_When_TheModelIsAConvNet()
+    {
+        var errors = Errors(Boston
+            .Replace("{kind: mlp, hidden: [64], activation: relu}", "{kind: convnet}", StringComparison.Ordinal)
+            .Replace("dataset: boston", "dataset: mnist", StringComparison.Ordinal)
+            .Replace("{metric: mse}", "{metric: loss}", StringComparison.Ordinal)
+            .Replace("  l1: {type: float", "  optimizer: {type: categorical, choices: [adam, sgd]}\n  l1: {type: float", StringComparison.Ordinal));
+
+        Assert.Contains(errors, e => e.Path == "hyperparameters.optimizer" && e.Message.Contains("a setting of this model kind", StringComparison.Ordinal));
     }
 
     [Fact]

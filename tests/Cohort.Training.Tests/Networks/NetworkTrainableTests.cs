@@ -131,6 +131,82 @@ public sealed class NetworkTrainableTests
         Assert.Contains("learning_rate", ex.Message, StringComparison.Ordinal);
     }
 
+    private static NetworkTrainableFactory SwitchingFactory() =>
+        new(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError, BatchSize: 16) { MaxBatchSize = 64 }, s_boston.Value);
+
+    private static HyperparameterSet Sgd64 => s_h
+        .With(NetworkHyperparameters.Optimizer, "sgd")
+        .With(NetworkHyperparameters.Momentum, 0.9)
+        .With(NetworkHyperparameters.BatchSize, 64);
+
+    [Fact]
+    public void Should_KeepTraining_When_OptimizerAndBatchSizeChangeMidRun()
+    {
+        // Given a member that trained 100 steps with the settings (adam, batch 16)
+        using var member = (NetworkTrainable)SwitchingFactory().Create(1);
+        member.Apply(s_h);
+        member.Train(100, 1, CancellationToken.None);
+        Assert.Equal((OptimizerKind.Adam, 16), (member.Trainer.Optimizer, member.BatchSize));
+        var before = member.Evaluate(DataSplit.Validation)["mse"];
+
+        // When its hyperparameters switch to sgd with momentum and batch 64 for 200 more steps
+        member.Apply(Sgd64);
+        member.Train(200, 2, CancellationToken.None);
+
+        // Then it trains on with the new optimizer from a fresh state and keeps improving
+        Assert.Equal((OptimizerKind.Sgd, 64), (member.Trainer.Optimizer, member.BatchSize));
+        Assert.Equal((300L, 200L), (member.Step, member.Trainer.OptimizerStep));
+        var after = member.Evaluate(DataSplit.Validation)["mse"];
+        Assert.True(after < before, $"validation MSE {before} → {after}");
+    }
+
+    [Fact]
+    public void Should_ContinueExactly_When_ASwitchedMemberIsCheckpointedOrExploited()
+    {
+        // Given a donor that switched from adam to sgd/64 and trained on
+        var factory = SwitchingFactory();
+        using var donor = factory.Create(1);
+        donor.Apply(s_h);
+        donor.Train(40, 1, CancellationToken.None);
+        donor.Apply(Sgd64);
+        donor.Train(30, 2, CancellationToken.None);
+        using var stream = new MemoryStream();
+        donor.Save(stream);
+
+        // When one member loads its checkpoint (resume) and another, still on adam, copies it (exploit), and both take
+        // the donor's hyperparameters — the exploit copies the optimizer choice with the state
+        using var resumed = factory.Create(7);
+        stream.Position = 0;
+        resumed.Load(stream);
+        using var exploiter = factory.Create(8);
+        exploiter.Apply(s_h);
+        exploiter.Train(5, 3, CancellationToken.None);
+        exploiter.CopyFrom(donor);
+        foreach (var member in new[] { donor, resumed, exploiter })
+        {
+            member.Apply(Sgd64);
+            member.Train(25, 4, CancellationToken.None);
+        }
+
+        // Then all three hold the same bytes: the momentum buffer and the optimizer's step travelled with the weights
+        Assert.Equal(Hash(donor), Hash(resumed));
+        Assert.Equal(Hash(donor), Hash(exploiter));
+        Assert.Equal(25 + 30, ((NetworkTrainable)exploiter).Trainer.OptimizerStep);
+    }
+
+    [Theory]
+    [InlineData("rmsprop", 32.0, "optimizer 'rmsprop'")]
+    [InlineData("sgd", 65.0, "batch_size must be an integer in [1, 64]")]
+    [InlineData("sgd", 12.5, "batch_size must be an integer in [1, 64]")]
+    public void Apply_Should_NameTheValue_When_OptimizerOrBatchSizeIsOutOfReach(string optimizer, double batch, string message)
+    {
+        using var member = SwitchingFactory().Create(1);
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => member.Apply(s_h.With(NetworkHyperparameters.Optimizer, optimizer).With(NetworkHyperparameters.BatchSize, batch)));
+
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
     private static string Hash(ITrainable trainable)
     {
         using var stream = new MemoryStream();
