@@ -1,11 +1,14 @@
 using System.Diagnostics;
+using System.Collections.ObjectModel;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cohort.Core.Hyperparameters;
 using Cohort.Core.Lineage;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
+using Cohort.Core.Storage.Serialization;
 
 namespace Cohort.Dashboard;
 
@@ -18,13 +21,14 @@ internal sealed record FeedBatch(string Experiment, IReadOnlyList<EvaluationView
 /// every subscribed stream. Views are projections of what it holds; the lineage is <see cref="RunLineage"/>'s.
 /// Thread-safe: one poller writes, request threads read under the same lock.
 /// </summary>
-internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
+internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : IDisposable
 {
     private const int PageSize = 5000;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, ExperimentState> _experiments = new(StringComparer.Ordinal);
     private readonly List<Channel<FeedBatch>> _subscribers = [];
+    private readonly SemaphoreSlim _lineageGate = new(1, 1); // one lineage load at a time: each row is read once
     private int _polls;
 
     /// <summary>Reads what was stored since the last poll and publishes new evaluations. Returns how many rows it read.</summary>
@@ -56,6 +60,8 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
 
         return read;
     }
+
+    public void Dispose() => _lineageGate.Dispose();
 
     /// <summary>Subscribes to new evaluations; complete the subscription by calling <see cref="Unsubscribe"/>.</summary>
     public ChannelReader<FeedBatch> Subscribe()
@@ -136,33 +142,58 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
     }
 
     /// <summary>The member's lineage; null when the experiment, run or member is unknown.</summary>
-    public LineageView? Lineage(string experiment, string run, int member) =>
-        Project(experiment, run, lineage => lineage.Members.Contains(member) ? member : null);
+    public Task<LineageView?> LineageAsync(string experiment, string run, int member, CancellationToken cancellationToken) =>
+        ProjectAsync(experiment, run, lineage => lineage.Members.Contains(member) ? member : null, cancellationToken);
 
     /// <summary>
     /// The lineage of the member whose final weights score best (<see cref="RunLineage.BestMember"/>, as summary.json's
     /// <c>best</c>; FIRE's evaluators left out); null when the run is unknown or no member has a finite score yet.
     /// </summary>
-    public LineageView? BestLineage(string experiment, string run) => Project(experiment, run, lineage => lineage.BestMember());
+    public Task<LineageView?> BestLineageAsync(string experiment, string run, CancellationToken cancellationToken) =>
+        ProjectAsync(experiment, run, lineage => lineage.BestMember(), cancellationToken);
 
     /// <summary>
-    /// Projects one member of the run with <see cref="RunLineage"/> (Core's projection, as the report's). The projection
-    /// is built from the rows in memory at most once per change of the run (a page following a run asks again after each
-    /// batch): nothing is read from the store.
+    /// Projects one member of the run with <see cref="RunLineage"/> (Core's projection, as the report's). Following a
+    /// run keeps only what the live views draw; the whole rows a lineage needs are read from the store when a lineage
+    /// is first asked for, then only the rows the feed has read since (each row once), and kept. The projection is
+    /// built at most once per change of the run (a page following a run asks again after each batch).
     /// </summary>
-    private LineageView? Project(string experiment, string run, Func<RunLineage, int?> choose)
+    private async Task<LineageView?> ProjectAsync(string experiment, string run, Func<RunLineage, int?> choose, CancellationToken cancellationToken)
     {
-        RunLineage lineage;
+        ExperimentState? e;
+        RunState? r;
         Objective objective;
         lock (_lock)
         {
-            if (!_experiments.TryGetValue(experiment, out var e) || e.Spec is null || !e.Runs.TryGetValue(run, out var r))
+            if (!_experiments.TryGetValue(experiment, out e) || e.Spec is null || !e.Runs.TryGetValue(run, out r))
             {
                 return null;
             }
 
-            lineage = r.Lineage(e.Spec.Objective);
             objective = e.Spec.Objective;
+        }
+
+        RunLineage lineage;
+        await _lineageGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            long[] resultIds, eventIds;
+            lock (_lock)
+            {
+                (resultIds, eventIds) = r.Unloaded();
+            }
+
+            var results = await store.ResultsOfRunAsync(e.Name, run, resultIds, cancellationToken).ConfigureAwait(false);
+            var events = await store.EventsOfRunAsync(e.Name, run, eventIds, cancellationToken).ConfigureAwait(false);
+            lock (_lock)
+            {
+                r.Loaded(resultIds.Length, results, eventIds.Length, events);
+                lineage = r.Lineage(objective);
+            }
+        }
+        finally
+        {
+            _lineageGate.Release();
         }
 
         if (choose(lineage) is not { } member)
@@ -194,10 +225,12 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
             final is null ? null : Finite(final.Validation.TryGetValue(objective.Metric, out var v) ? v : double.NaN));
     }
 
-    /// <summary>The decision the page draws for <paramref name="e"/>; null for events it does not draw (creations, explores, stops).</summary>
+    /// <summary>
+    /// The decision the page draws for <paramref name="e"/> (read whole: breedings, FIRE's decisions; exploits are read
+    /// by their columns in <see cref="DashboardStore.EventsAfterAsync"/>); null for events it does not draw.
+    /// </summary>
     private static DecisionView? Decision(long id, string run, RunEvent e) => e switch
     {
-        Exploited x => new DecisionView(id, run, "exploit", x.Member, x.Step, x.Donor, x.Checkpoint.Hash, null, null, null, null, null, null),
         Bred b => new DecisionView(
             id, run, "bred", b.Member, b.Step, b.WeightsParent == Bred.NoWeightsParent ? null : b.WeightsParent, b.Checkpoint?.Hash, b.HyperparameterParentA, b.HyperparameterParentB, null, null, null, b.Operators),
         SubPopulationJoined j => new DecisionView(id, run, "sub-population", j.Member, j.Step, null, null, null, null, null, null, j.SubPopulation, null),
@@ -246,8 +279,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
             }
         }
 
-        var results = await ReadAllAsync(experiment.ResultsCursor, (c, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, ct), cancellationToken).ConfigureAwait(false);
-        var events = await ReadAllAsync(experiment.EventsCursor, (c, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, ct), cancellationToken).ConfigureAwait(false);
+        var metric = experiment.Spec.Objective.Metric;
+        var results = await ReadAllAsync(experiment.ResultsCursor, (c, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, metric, ct), r => r.Id, cancellationToken).ConfigureAwait(false);
+        var events = await ReadAllAsync(experiment.EventsCursor, (c, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, ct), r => r.Id, cancellationToken).ConfigureAwait(false);
 
         // The runs' status changes when a run starts or ends: read it with new rows, and every 8th poll otherwise.
         var runs = results.Count + events.Count > 0 || experiment.Polls++ % 8 == 0
@@ -264,8 +298,11 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
             foreach (var row in events)
             {
                 var run = experiment.Run(row.Run);
-                run.AddEvent(row.Value);
-                if (Decision(row.Id, row.Run, row.Value) is { } decision)
+                run.EventIds.Add(row.Id);
+                var decision = row.Donor is { } donor
+                    ? new DecisionView(row.Id, run.Name, "exploit", row.Member, row.Step, donor, row.Hash, null, null, null, null, null, null)
+                    : row.Event is { } value ? Decision(row.Id, run.Name, value) : null;
+                if (decision is not null)
                 {
                     run.Decisions.Add(decision);
                     decided.Add(decision);
@@ -298,10 +335,10 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
     }
 
     /// <summary>Reads pages after the cursor until a short page; moves the cursor past each row read.</summary>
-    private async Task<List<StoredRow<T>>> ReadAllAsync<T>(
-        RowCursor cursor, Func<RowCursor, CancellationToken, Task<IReadOnlyList<StoredRow<T>>>> read, CancellationToken cancellationToken)
+    private async Task<List<T>> ReadAllAsync<T>(
+        RowCursor cursor, Func<RowCursor, CancellationToken, Task<IReadOnlyList<T>>> read, Func<T, long> id, CancellationToken cancellationToken)
     {
-        var rows = new List<StoredRow<T>>();
+        var rows = new List<T>();
         while (true)
         {
             cursor.Settle(time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency);
@@ -309,7 +346,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
             var now = time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency;
             foreach (var row in page)
             {
-                cursor.Saw(row.Id, now);
+                cursor.Saw(id(row), now);
             }
 
             rows.AddRange(page);
@@ -320,8 +357,15 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         }
     }
 
+    private static string OutcomeName(TaskOutcome outcome) => outcome switch
+    {
+        TaskOutcome.Completed => "completed",
+        TaskOutcome.Diverged => "diverged",
+        _ => "failed",
+    };
+
     private static IReadOnlyDictionary<string, object> Values(HyperparameterSet hyperparameters) =>
-        hyperparameters.ToDictionary(kv => kv.Key, kv => kv.Value.IsCategorical ? (object)kv.Value.Category! : kv.Value.Number, StringComparer.Ordinal);
+        hyperparameters.ToDictionary(kv => kv.Key, kv => kv.Value.IsCategorical ? (object)kv.Value.Category! : kv.Value.Number, StringComparer.Ordinal).AsReadOnly();
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
@@ -392,7 +436,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         {
             if (!Runs.TryGetValue(run, out var state))
             {
-                Runs[run] = state = new RunState();
+                Runs[run] = state = new RunState(run);
             }
 
             return state;
@@ -435,14 +479,24 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         }
     }
 
-    private sealed class RunState
+    private sealed class RunState(string name)
     {
         private readonly Dictionary<int, long> _furthest = [];
+        private readonly Dictionary<int, (string Text, IReadOnlyDictionary<string, object> Values)> _hyperparameters = [];
         private double _bestScore = double.NegativeInfinity;
 
+        // The whole rows a lineage needs, read on the first request (ProjectAsync): Evaluations[.._resultsLoaded] and
+        // EventIds[.._eventsLoaded] have been read into _results and _events.
         private readonly List<TaskResult> _results = [];
         private readonly List<RunEvent> _events = [];
+        private int _resultsLoaded;
+        private int _eventsLoaded;
         private (int Results, int Events, RunLineage Lineage)? _lineage;
+
+        public string Name { get; } = name;
+
+        /// <summary>The ids of the run's events the feed has read, in read order (a lineage reads them whole).</summary>
+        public List<long> EventIds { get; } = [];
 
         public List<DecisionView> Decisions { get; } = [];
 
@@ -457,9 +511,20 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         /// <summary>When the dashboard first saw this run train, and how far it was: the ETA's rate is measured from here.</summary>
         public (long Timestamp, long Steps)? FirstSeen { get; private set; }
 
-        public void AddEvent(RunEvent e) => _events.Add(e);
+        /// <summary>The ids of the rows read by the feed that no lineage has read yet: results, events.</summary>
+        public (long[] Results, long[] Events) Unloaded() =>
+            (Evaluations.Skip(_resultsLoaded).Select(v => v.Id).ToArray(), EventIds.Skip(_eventsLoaded).ToArray());
 
-        /// <summary>The run's lineage over the rows read so far; built again only when rows were added since the last call.</summary>
+        /// <summary>Adds the whole rows read for <see cref="Unloaded"/>'s ids.</summary>
+        public void Loaded(int resultIds, IReadOnlyList<StoredRow<TaskResult>> results, int eventIds, IReadOnlyList<StoredRow<RunEvent>> events)
+        {
+            _results.AddRange(results.Select(r => r.Value));
+            _events.AddRange(events.Select(e => e.Value));
+            _resultsLoaded += resultIds;
+            _eventsLoaded += eventIds;
+        }
+
+        /// <summary>The run's lineage over the rows loaded so far; built again only when rows were added since the last call.</summary>
         public RunLineage Lineage(Objective objective)
         {
             if (_lineage is not { } cached || cached.Results != _results.Count || cached.Events != _events.Count)
@@ -473,34 +538,80 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time)
         /// <summary>Starts the ETA's clock after the first poll that saw the run (what was stored before is not a rate).</summary>
         public void MarkSeen(long now) => FirstSeen ??= (now, StepsDone);
 
-        public EvaluationView Add(StoredRow<TaskResult> row, StoredSpec spec)
+        public EvaluationView Add(ResultRow row, StoredSpec spec)
         {
-            var result = row.Value;
-            var task = result.Task;
-            _results.Add(result);
-            var value = result.Validation.TryGetValue(spec.Objective.Metric, out var v) ? v : double.NaN;
-            if (result.Outcome != TaskOutcome.Failed)
+            if (row.Outcome != TaskOutcome.Failed)
             {
-                var previous = _furthest.GetValueOrDefault(task.Member);
-                if (task.EndStep > previous)
+                var previous = _furthest.GetValueOrDefault(row.Member);
+                if (row.End > previous)
                 {
-                    _furthest[task.Member] = task.EndStep;
-                    StepsDone += task.EndStep - previous;
+                    _furthest[row.Member] = row.End;
+                    StepsDone += row.End - previous;
                 }
 
-                var score = spec.Objective.Score(result);
+                // As Objective.Score(TaskResult): a completed result's value, anything else never the best.
+                var score = row.Outcome == TaskOutcome.Completed ? spec.Objective.Score(row.Value) : double.NegativeInfinity;
                 if (double.IsFinite(score) && score > _bestScore)
                 {
                     _bestScore = score;
-                    Best = value;
-                    BestMember = task.Member;
+                    Best = row.Value;
+                    BestMember = row.Member;
                 }
             }
 
-            var view = new EvaluationView(
-                row.Id, row.Run, task.Member, task.StartStep, task.EndStep, Finite(value), result.Outcome.ToString().ToLowerInvariant(), Values(task.Hyperparameters));
+            var view = new EvaluationView(row.Id, Name, row.Member, row.Start, row.End, Finite(row.Value), OutcomeName(row.Outcome), Hyperparameters(row));
             Evaluations.Add(view);
             return view;
+        }
+
+        /// <summary>
+        /// The row's hyperparameters as the page shows them. A member keeps its hyperparameters until it explores: the
+        /// text is parsed when it differs from the member's previous row's, and the parsed values (read-only) are shared
+        /// by its rows until then.
+        /// </summary>
+        private IReadOnlyDictionary<string, object> Hyperparameters(ResultRow row)
+        {
+            if (_hyperparameters.TryGetValue(row.Member, out var last) && string.Equals(last.Text, row.Hyperparameters, StringComparison.Ordinal))
+            {
+                return last.Values;
+            }
+
+            var values = ParseFlat(row.Hyperparameters) ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters));
+            _hyperparameters[row.Member] = (row.Hyperparameters, values);
+            return values;
+        }
+
+        /// <summary>
+        /// The common form of <see cref="CohortJson"/>'s hyperparameters, an object of finite numbers and category
+        /// strings, read without building a <see cref="HyperparameterSet"/>; null for anything else (a non-finite number,
+        /// a repeated name), which the caller reads with <see cref="CohortJson.DeserializeHyperparameters"/>.
+        /// </summary>
+        private static ReadOnlyDictionary<string, object>? ParseFlat(string json)
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            var values = new Dictionary<string, object>(StringComparer.Ordinal);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString()!;
+                reader.Read();
+                object? value = reader.TokenType switch
+                {
+                    JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number) => number,
+                    JsonTokenType.String => reader.GetString(),
+                    _ => null,
+                };
+                if (value is null || !values.TryAdd(name, value))
+                {
+                    return null;
+                }
+            }
+
+            return reader.TokenType == JsonTokenType.EndObject ? values.AsReadOnly() : null;
         }
     }
 }

@@ -105,7 +105,15 @@ public sealed class DashboardServer : IAsyncDisposable
             var feed = new DashboardFeed(store, options.Time);
             await feed.PollAsync(cancellationToken).ConfigureAwait(false); // a bad store fails here, before anything is served
 
-            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name });
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                ApplicationName = typeof(DashboardServer).Assembly.GetName().Name,
+
+                // Not the working directory: the host watches its content root for configuration changes, and a run
+                // writing under the working directory would wake that watcher on every write. The page's files are
+                // embedded; nothing is read from the content root.
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.Logging.ClearProviders();
             builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>(); // Ctrl+C and SIGTERM belong to the caller (the CLI), not to the web host
             builder.WebHost.ConfigureKestrel(kestrel =>
@@ -149,6 +157,7 @@ public sealed class DashboardServer : IAsyncDisposable
         await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
+        Feed.Dispose();
         _stop.Dispose();
     }
 
@@ -192,12 +201,12 @@ public sealed class DashboardServer : IAsyncDisposable
         _app.MapGet("/api/experiments", () => Results.Json(Feed.Experiments(), s_json));
         _app.MapGet("/api/run", (string experiment, string run) =>
             Feed.RunData(experiment, run) is { } data ? Results.Json(data, s_json) : NotFound($"No run '{run}' in experiment '{experiment}'."));
-        _app.MapGet("/api/lineage", (string experiment, string run, int member) =>
-            Feed.Lineage(experiment, run, member) is { } lineage
+        _app.MapGet("/api/lineage", async (string experiment, string run, int member, CancellationToken cancellationToken) =>
+            await Feed.LineageAsync(experiment, run, member, cancellationToken).ConfigureAwait(false) is { } lineage
                 ? Results.Json(lineage, s_json)
                 : NotFound(string.Create(CultureInfo.InvariantCulture, $"No member {member} in run '{run}' of experiment '{experiment}'.")));
-        _app.MapGet("/api/best", (string experiment, string run) =>
-            Feed.BestLineage(experiment, run) is { } lineage
+        _app.MapGet("/api/best", async (string experiment, string run, CancellationToken cancellationToken) =>
+            await Feed.BestLineageAsync(experiment, run, cancellationToken).ConfigureAwait(false) is { } lineage
                 ? Results.Json(lineage, s_json)
                 : NotFound($"No member of run '{run}' in experiment '{experiment}' has a score yet."));
         _app.MapGet("/api/stream", (HttpContext context, string experiment, long? after) => StreamAsync(context, experiment, after));

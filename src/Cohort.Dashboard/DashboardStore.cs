@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.Json;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Security;
 using Cohort.Core.Storage;
@@ -15,6 +16,19 @@ namespace Cohort.Dashboard;
 internal sealed record StoredRow<T>(long Id, string Experiment, string Run, T Value);
 
 /// <summary>
+/// What the feed keeps of a stored task result: its columns, the objective's value (NaN when missing) and the text of
+/// the hyperparameters it trained with (<see cref="CohortJson"/>'s form).
+/// </summary>
+internal readonly record struct ResultRow(long Id, string Run, int Member, long Start, long End, TaskOutcome Outcome, double Value, string Hyperparameters);
+
+/// <summary>
+/// What the feed keeps of a stored event: its columns, an exploit's donor and checkpoint hash, or the whole event when it
+/// is another decision the page draws (null otherwise).
+/// </summary>
+internal readonly record struct EventRow(long Id, string Run, int Member, long Step, int? Donor, string? Hash, RunEvent? Event);
+
+
+/// <summary>
 /// The dashboard's only access to storage: read-only queries on the tables <see cref="SqliteExperimentStore"/> and
 /// <see cref="PostgresExperimentStore"/> write, through the same JSON (<see cref="CohortJson"/>). It never writes and
 /// never migrates: a SQLite database is opened read-only (a WAL reader never blocks the run writing it), so the dashboard
@@ -24,15 +38,27 @@ internal sealed record StoredRow<T>(long Id, string Experiment, string Run, T Va
 /// SQLite: one database per experiment (<c>DIR/cohort.db</c>, or every <c>DIR/*/cohort.db</c>). PostgreSQL: every
 /// experiment of the database.
 /// </para>
-/// Not thread-safe: one poller calls it (<see cref="DashboardFeed"/>).
+/// Thread-safe: statements run one at a time (the poller and lineage requests of <see cref="DashboardFeed"/>).
 /// </summary>
 internal sealed class DashboardStore : IAsyncDisposable
 {
     private const string SpecKey = "spec";
 
+    /// <summary>The event kinds <see cref="EventsAfterAsync"/> reads whole: the decisions the page draws, but exploits.</summary>
+    private static IReadOnlyList<string> DecisionKinds { get; } =
+    [
+        CohortJson.BredKind, CohortJson.SubPopulationJoinedKind,
+        CohortJson.EvaluatorStartedKind, CohortJson.EvaluatorSucceededKind, CohortJson.EvaluatorStoppedKind,
+    ];
+
+    /// <summary>The event kinds the page draws as decisions, as a SQL list.</summary>
+    private static readonly string s_decisionKinds = string.Join(", ", DecisionKinds.Select(k => "'" + k + "'"));
+
+
     private readonly Dictionary<string, string> _sqliteFiles; // experiment → database file
     private readonly Dictionary<string, SqliteConnection> _sqliteOpen = new(StringComparer.Ordinal); // kept open between polls
     private readonly NpgsqlDataSource? _postgres;
+    private readonly SemaphoreSlim _gate = new(1, 1); // one statement at a time: the poller and a lineage request share the connection
 
     private DashboardStore(Dictionary<string, string> sqliteFiles, NpgsqlDataSource? postgres, string display)
     {
@@ -147,13 +173,78 @@ internal sealed class DashboardStore : IAsyncDisposable
                 r.IsDBNull(4) ? 0 : r.GetDouble(4)),
             cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> task results after the cursor, in id order.</summary>
-    public Task<IReadOnlyList<StoredRow<TaskResult>>> ResultsAfterAsync(string experiment, RowCursor cursor, int limit, CancellationToken cancellationToken) =>
-        RowsAfterAsync(experiment, "results", cursor, limit, CohortJson.DeserializeTaskResult, cancellationToken);
+    /// <summary>
+    /// Up to <paramref name="limit"/> task results after the cursor, in id order, as the feed keeps them: the columns
+    /// and the two parts of the JSON document it draws (the value of <paramref name="metric"/>, the hyperparameters'
+    /// text), extracted by the database; the rest of the document is not read (<see cref="ResultsOfRunAsync"/> reads it).
+    /// </summary>
+    public Task<IReadOnlyList<ResultRow>> ResultsAfterAsync(string experiment, RowCursor cursor, int limit, string metric, CancellationToken cancellationToken)
+    {
+        // SQLite's JSON path quotes a name in double quotes and has no escape: a metric with one in its name is read
+        // from the validation object instead.
+        var byPath = _postgres is not null || !metric.Contains('"', StringComparison.Ordinal);
+        var value = _postgres is not null
+            ? "json::json -> 'validation' ->> @metric, json::json #>> '{task,hyperparameters}'"
+            : byPath
+                ? "json ->> @metric, json -> '$.task.hyperparameters'"
+                : "json -> '$.validation', json -> '$.task.hyperparameters'";
+        return ReadAsync(
+            experiment,
+            _postgres is null
+                ? $"SELECT id, run, member, start_step, end_step, outcome, {value} FROM results WHERE id > @after ORDER BY id LIMIT @limit;"
+                : $"SELECT id, run, member, start_step, end_step, outcome, {value} FROM cohort_results WHERE experiment = @experiment AND id > @after AND NOT (id = ANY(@recent)) ORDER BY id LIMIT @limit;",
+            _postgres is null
+                ? [("after", cursor.Low), ("limit", limit), ("metric", byPath ? "$.validation.\"" + metric + "\"" : metric)]
+                : [("after", cursor.Low), ("limit", limit), ("recent", cursor.Recent.ToArray()), ("metric", metric)],
+            r => new ResultRow(
+                r.GetInt64(0),
+                r.GetString(1),
+                r.GetInt32(2),
+                r.GetInt64(3),
+                r.GetInt64(4),
+                Outcome(r.GetString(5)),
+                byPath ? Number(r.GetValue(6)) : Metric(r.GetString(6), metric),
+                r.GetString(7)),
+            cancellationToken);
+    }
 
-    /// <summary>Up to <paramref name="limit"/> events after the cursor, in id order.</summary>
-    public Task<IReadOnlyList<StoredRow<RunEvent>>> EventsAfterAsync(string experiment, RowCursor cursor, int limit, CancellationToken cancellationToken) =>
-        RowsAfterAsync(experiment, "events", cursor, limit, CohortJson.DeserializeEvent, cancellationToken);
+    /// <summary>
+    /// Up to <paramref name="limit"/> events after the cursor, in id order. Only the decisions the page draws are read:
+    /// an exploit's donor and checkpoint hash are extracted by the database; the rarer decisions (<see cref="DecisionKinds"/>:
+    /// GA breedings, FIRE's sub-populations and evaluators) are read whole and parsed; other events come with neither.
+    /// </summary>
+    public Task<IReadOnlyList<EventRow>> EventsAfterAsync(string experiment, RowCursor cursor, int limit, CancellationToken cancellationToken)
+    {
+        var exploit = $"CASE WHEN kind = '{CohortJson.ExploitedKind}' THEN ";
+        var columns = _postgres is null
+            ? $"id, run, member, step, {exploit}json_extract(json, '$.donor') END, {exploit}json_extract(json, '$.checkpoint.hash') END, CASE WHEN kind IN ({s_decisionKinds}) THEN json END"
+            : $"id, run, member, step, {exploit}(json::json ->> 'donor')::integer END, {exploit}json::json -> 'checkpoint' ->> 'hash' END, CASE WHEN kind IN ({s_decisionKinds}) THEN json END";
+        return ReadAsync(
+            experiment,
+            _postgres is null
+                ? $"SELECT {columns} FROM events WHERE id > @after ORDER BY id LIMIT @limit;"
+                : $"SELECT {columns} FROM cohort_events WHERE experiment = @experiment AND id > @after AND NOT (id = ANY(@recent)) ORDER BY id LIMIT @limit;",
+            _postgres is null
+                ? [("after", cursor.Low), ("limit", limit)]
+                : [("after", cursor.Low), ("limit", limit), ("recent", cursor.Recent.ToArray())],
+            r => new EventRow(
+                r.GetInt64(0),
+                r.GetString(1),
+                r.GetInt32(2),
+                r.GetInt64(3),
+                r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : CohortJson.DeserializeEvent(r.GetString(6))),
+            cancellationToken);
+    }
+
+    /// <summary>The run's task results with the ids <paramref name="ids"/>, whole, in id order (a lineage's rows).</summary>
+    public Task<IReadOnlyList<StoredRow<TaskResult>>> ResultsOfRunAsync(string experiment, string run, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        RowsOfRunAsync(experiment, run, "results", ids, CohortJson.DeserializeTaskResult, cancellationToken);
+
+    /// <summary>The run's events with the ids <paramref name="ids"/>, whole, in id order (a lineage's rows).</summary>
+    public Task<IReadOnlyList<StoredRow<RunEvent>>> EventsOfRunAsync(string experiment, string run, IReadOnlyCollection<long> ids, CancellationToken cancellationToken) =>
+        RowsOfRunAsync(experiment, run, "events", ids, CohortJson.DeserializeEvent, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -167,26 +258,78 @@ internal sealed class DashboardStore : IAsyncDisposable
         {
             await _postgres.DisposeAsync().ConfigureAwait(false);
         }
+
+        _gate.Dispose();
     }
 
-    /// <summary>Rows above <see cref="RowCursor.Low"/> not among <see cref="RowCursor.Recent"/>, in id order.</summary>
-    private Task<IReadOnlyList<StoredRow<T>>> RowsAfterAsync<T>(
-        string experiment, string table, RowCursor cursor, int limit, Func<string, T> parse, CancellationToken cancellationToken) =>
-        ReadAsync(
+    /// <summary>
+    /// The rows of <paramref name="run"/> among <paramref name="ids"/> (ids the feed has read), in id order: one range
+    /// query from the smallest to the largest, keeping the ids asked for (on PostgreSQL the range may hold rows the feed
+    /// has not read yet; they are read when it has).
+    /// </summary>
+    private async Task<IReadOnlyList<StoredRow<T>>> RowsOfRunAsync<T>(
+        string experiment, string run, string table, IReadOnlyCollection<long> ids, Func<string, T> parse, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var wanted = ids.ToHashSet();
+        var rows = await ReadAsync(
             experiment,
             _postgres is null
-                ? $"SELECT id, run, json FROM {table} WHERE id > @after ORDER BY id LIMIT @limit;"
-                : $"SELECT id, run, json FROM cohort_{table} WHERE experiment = @experiment AND id > @after AND NOT (id = ANY(@recent)) ORDER BY id LIMIT @limit;",
-            _postgres is null
-                ? [("after", cursor.Low), ("limit", limit)]
-                : [("after", cursor.Low), ("limit", limit), ("recent", cursor.Recent.ToArray())],
-            r => new StoredRow<T>(r.GetInt64(0), experiment, r.GetString(1), parse(r.GetString(2))),
-            cancellationToken);
+                ? $"SELECT id, json FROM {table} WHERE run = @run AND id BETWEEN @low AND @high ORDER BY id;"
+                : $"SELECT id, json FROM cohort_{table} WHERE experiment = @experiment AND run = @run AND id BETWEEN @low AND @high ORDER BY id;",
+            [("run", run), ("low", wanted.Min()), ("high", wanted.Max())],
+            r => wanted.Contains(r.GetInt64(0)) ? new StoredRow<T>(r.GetInt64(0), experiment, run, parse(r.GetString(1))) : null,
+            cancellationToken).ConfigureAwait(false);
+        return rows.OfType<StoredRow<T>>().ToArray();
+    }
+
+    private static TaskOutcome Outcome(string text) => text switch
+    {
+        "completed" => TaskOutcome.Completed,
+        "diverged" => TaskOutcome.Diverged,
+        "failed" => TaskOutcome.Failed,
+        _ => throw new FormatException($"A stored result has the unknown outcome '{text}'; expected completed, diverged or failed."),
+    };
+
+    /// <summary>A metric's value extracted by the database: a number, a named non-finite (<see cref="JsonDoubles"/>), or missing (NaN).</summary>
+    private static double Number(object value) => value switch
+    {
+        double d => d,
+        long l => l,
+        string s when JsonDoubles.TryParseNamed(s, out var named) => named,
+        string s when double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+        _ => double.NaN,
+    };
+
+    /// <summary>The metric's value in a validation object's JSON; NaN when it has none.</summary>
+    private static double Metric(string validation, string metric)
+    {
+        using var document = JsonDocument.Parse(validation);
+        return CohortJson.ReadMetrics(document.RootElement, "validation").TryGetValue(metric, out var v) ? v : double.NaN;
+    }
 
     /// <summary>How long a PostgreSQL row id stays "recent" (<see cref="RowCursor"/>); SQLite ids become visible in order.</summary>
     public TimeSpan Settle => _postgres is null ? TimeSpan.Zero : TimeSpan.FromSeconds(5);
 
     private async Task<IReadOnlyList<T>> ReadAsync<T>(
+        string? experiment, string sql, IReadOnlyList<(string Name, object Value)> parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadConnectedAsync(experiment, sql, parameters, map, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<T>> ReadConnectedAsync<T>(
         string? experiment, string sql, IReadOnlyList<(string Name, object Value)> parameters, Func<DbDataReader, T> map, CancellationToken cancellationToken)
     {
         var (connection, owned) = await ConnectAsync(experiment, cancellationToken).ConfigureAwait(false);

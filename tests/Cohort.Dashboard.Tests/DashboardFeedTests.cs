@@ -1,3 +1,6 @@
+using Cohort.Core.Hyperparameters;
+using Cohort.Core.Scheduling;
+using Cohort.Core.Storage;
 using Cohort.Storage.Sqlite;
 
 namespace Cohort.Dashboard.Tests;
@@ -11,7 +14,7 @@ public sealed class DashboardFeedTests
         await using var experiment = await TestExperiment.CreateAsync();
         await experiment.AppendGenerationAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
 
         // When it polls, polls again with nothing new, then after a generation with an exploit
         var first = await feed.PollAsync(CancellationToken.None);
@@ -31,6 +34,72 @@ public sealed class DashboardFeedTests
     }
 
     [Fact]
+    public async Task RunData_Should_ReadValuesOutcomesAndHyperparameters_When_TheyAreNotPlainNumbers()
+    {
+        // Given a generation, then a diverged result (loss NaN, a category and an infinite number among its
+        // hyperparameters), a failed one without metrics, and member 0 again with its hyperparameters unchanged
+        await using var experiment = await TestExperiment.CreateAsync();
+        await experiment.AppendGenerationAsync();
+        var odd = HyperparameterSet.From([new("lr", HyperValue.Of(double.PositiveInfinity)), new("opt", HyperValue.Of("adam \"<b>\""))]);
+        var plain = HyperparameterSet.From([new("lr", HyperValue.Of(0.001))]);
+        TaskResult Result(int member, int ordinal, TaskOutcome outcome, HyperparameterSet hyperparameters, double? loss) => new(
+            new TrainTask(member, ordinal, ordinal, null, hyperparameters, ordinal * 20L, 20, 7),
+            outcome,
+            loss is { } l ? new Dictionary<string, double> { ["loss"] = l } : new Dictionary<string, double>(),
+            new Dictionary<string, double>(),
+            outcome == TaskOutcome.Failed ? null : new CheckpointRef(new string('b', 64), (ordinal + 1) * 20L, 64));
+        Assert.True(await experiment.Store.AppendAsync(TestExperiment.Run, Result(1, 1, TaskOutcome.Diverged, odd, double.NaN), [], CancellationToken.None));
+        Assert.True(await experiment.Store.AppendAsync(TestExperiment.Run, Result(2, 1, TaskOutcome.Failed, plain, null), [], CancellationToken.None));
+        Assert.True(await experiment.Store.AppendAsync(TestExperiment.Run, Result(0, 1, TaskOutcome.Completed, plain, 0.125), [], CancellationToken.None));
+        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
+
+        // When
+        await feed.PollAsync(CancellationToken.None);
+        var data = feed.RunData(Path.GetFileName(experiment.Directory), TestExperiment.Run);
+
+        // Then the values, outcomes and hyperparameters are the stored ones; member 0's two rows share one parsed set
+        Assert.NotNull(data);
+        var (diverged, failed, again) = (data.Evaluations[4], data.Evaluations[5], data.Evaluations[6]);
+        Assert.Equal((1, "diverged", (double?)null, 40L), (diverged.Member, diverged.Outcome, diverged.Value, diverged.Step));
+        Assert.Equal(double.PositiveInfinity, (double)diverged.Hyperparameters["lr"]);
+        Assert.Equal("adam \"<b>\"", diverged.Hyperparameters["opt"]);
+        Assert.Equal((2, "failed", (double?)null), (failed.Member, failed.Outcome, failed.Value));
+        Assert.Equal((0, "completed", (double?)0.125), (again.Member, again.Outcome, again.Value));
+        Assert.Same(data.Evaluations[0].Hyperparameters, again.Hyperparameters);
+        var run = Assert.Single(feed.Experiments()).Runs[0];
+        Assert.Equal((0.125, 0), (run.Best!.Value, run.BestMember!.Value));
+    }
+
+    [Fact]
+    public async Task LineageAsync_Should_ReadRowsStoredSinceTheLastRequest_When_TheRunGoesOn()
+    {
+        // Given a lineage asked for after two generations
+        await using var experiment = await TestExperiment.CreateAsync();
+        await experiment.AppendGenerationAsync();
+        await experiment.AppendGenerationAsync();
+        await using var store = DashboardStore.OpenDirectory(experiment.Directory);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
+        var key = Path.GetFileName(experiment.Directory);
+        await feed.PollAsync(CancellationToken.None);
+        var before = await feed.LineageAsync(key, TestExperiment.Run, 3, CancellationToken.None);
+
+        // When two more generations (with member 3's exploit) are stored, read, and it is asked for again
+        await experiment.AppendGenerationAsync();
+        await experiment.AppendGenerationAsync();
+        await feed.PollAsync(CancellationToken.None);
+        var after = await feed.LineageAsync(key, TestExperiment.Run, 3, CancellationToken.None);
+
+        // Then the first shows its own two tasks, the second the exploit and all four checkpoints
+        Assert.NotNull(before);
+        Assert.Empty(before.Exploits);
+        Assert.Equal([(3, 0L, 20L), (3, 20L, 40L)], before.Checkpoints.Select(c => (c.Member, c.Start, c.Step)));
+        Assert.NotNull(after);
+        Assert.Equal(0, Assert.Single(after.Exploits).Donor);
+        Assert.Equal([(0, 0L, 20L), (0, 20L, 40L), (3, 40L, 60L), (3, 60L, 80L)], after.Checkpoints.Select(c => (c.Member, c.Start, c.Step)));
+    }
+
+    [Fact]
     public async Task Experiments_Should_ShowProgressBestAndPendingRuns_When_ARunIsHalfway()
     {
         // Given 2 of the pbt run's 10 generations stored, and a grid run not started
@@ -38,7 +107,7 @@ public sealed class DashboardFeedTests
         await experiment.AppendGenerationAsync();
         await experiment.AppendGenerationAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
 
         // When
         await feed.PollAsync(CancellationToken.None);
@@ -61,7 +130,7 @@ public sealed class DashboardFeedTests
         await using var experiment = await TestExperiment.CreateAsync();
         await experiment.AppendGenerationAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
         await feed.PollAsync(CancellationToken.None);
         var reader = feed.Subscribe();
 
@@ -90,13 +159,13 @@ public sealed class DashboardFeedTests
         }
 
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
         await feed.PollAsync(CancellationToken.None);
 
         // When
         var key = Path.GetFileName(experiment.Directory);
-        var lineage = feed.Lineage(key, TestExperiment.Run, 3);
-        var best = feed.BestLineage(key, TestExperiment.Run);
+        var lineage = await feed.LineageAsync(key, TestExperiment.Run, 3, CancellationToken.None);
+        var best = await feed.BestLineageAsync(key, TestExperiment.Run, CancellationToken.None);
 
         // Then its weights are member 0's up to step 40, then its own; the exploit names the donor and the hash
         Assert.NotNull(lineage);
@@ -117,8 +186,8 @@ public sealed class DashboardFeedTests
         Assert.NotNull(best);
         Assert.Equal((0, 0.25), (best.Member, best.Value!.Value));
         Assert.Equal(0L, Assert.Single(best.Schedule).Step);
-        Assert.Null(feed.Lineage(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9));
-        Assert.Null(feed.Lineage("no-such-experiment", TestExperiment.Run, 3));
+        Assert.Null(await feed.LineageAsync(Path.GetFileName(experiment.Directory), TestExperiment.Run, 9, CancellationToken.None));
+        Assert.Null(await feed.LineageAsync("no-such-experiment", TestExperiment.Run, 3, CancellationToken.None));
     }
 
     [Fact]
@@ -127,7 +196,7 @@ public sealed class DashboardFeedTests
         // Given finished grid, PBT, GA and FIRE runs trained for real on the toy problem
         await using var experiment = await MethodsExperiment.CreateAsync();
         await using var store = DashboardStore.OpenDirectory(experiment.Directory);
-        var feed = new DashboardFeed(store, TimeProvider.System);
+        using var feed = new DashboardFeed(store, TimeProvider.System);
 
         // When the feed reads them
         await feed.PollAsync(CancellationToken.None);
@@ -148,7 +217,7 @@ public sealed class DashboardFeedTests
         Assert.NotEmpty(bred);
         Assert.All(bred, d => Assert.True(d.ParentA is >= 0 and < MethodsExperiment.Population && d.ParentB is >= 0 and < MethodsExperiment.Population && d.From is >= 0 && d.Hash is { Length: > 0 }, $"{d}"));
         var child = bred[^1].Member;
-        var family = feed.Lineage(experiment.Name, "ga", child)?.Family;
+        var family = (await feed.LineageAsync(experiment.Name, "ga", child, CancellationToken.None))?.Family;
         Assert.NotNull(family);
         Assert.Equal((child, 0, false), (family.Nodes[0].Member, family.Nodes[0].Depth, family.Nodes[0].Founder));
         Assert.Contains(family.Edges, e => e.Child == 0 && e.Role == "weights" && family.Nodes[e.Parent].Member == bred[^1].From);
@@ -156,7 +225,7 @@ public sealed class DashboardFeedTests
 
         // And the grid decides nothing; the best FIRE member is never an evaluator
         Assert.DoesNotContain(decisions, d => d.Run == "grid");
-        var best = feed.BestLineage(experiment.Name, "fire");
+        var best = await feed.BestLineageAsync(experiment.Name, "fire", CancellationToken.None);
         Assert.NotNull(best);
         Assert.DoesNotContain(best.Member, evaluators);
     }

@@ -36,7 +36,7 @@ public sealed class PostgresDashboardTests
         {
             await AppendAsync(stores, generation: 0);
             await using var source = DashboardStore.OpenPostgres(connection);
-            var feed = new DashboardFeed(source, TimeProvider.System);
+            using var feed = new DashboardFeed(source, TimeProvider.System);
 
             // When the feed polls, the writers store another generation each, and it polls again
             await feed.PollAsync(CancellationToken.None);
@@ -95,7 +95,7 @@ public sealed class PostgresDashboardTests
             await stores[0].SetMetadataAsync("spec", $$$"""{"experiment":"{{{name}}}","objective":{"metric":"q","mode":"maximize"},"hyperparameters":{"h0":{"type":"float","min":0,"max":1},"h1":{"type":"float","min":0,"max":1}},"steps":{{{steps}}},"runs":[{"name":"pbt","method":"pbt","population":{{{population}}}}]}""", CancellationToken.None);
             await stores[0].CreateRunAsync(new RunRecord(run.Name, "pbt", "{}"), CancellationToken.None);
             await using var source = DashboardStore.OpenPostgres(connection);
-            var feed = new DashboardFeed(source, TimeProvider.System);
+            using var feed = new DashboardFeed(source, TimeProvider.System);
             await feed.PollAsync(CancellationToken.None);
 
             // When two workers, each with its own connection pool, train the run while the feed polls every 20 ms
@@ -139,7 +139,13 @@ public sealed class PostgresDashboardTests
             var view = Assert.Single(feed.Experiments(), e => e.Name == name).Runs.Single();
             Assert.Equal(population * steps, view.StepsDone);
             Assert.Equal(stored.Count, view.Evaluations);
-            Assert.Contains(Enumerable.Range(0, population), m => feed.Lineage(name, run.Name, m)!.Exploits.Count > 0);
+            var exploits = new List<int>();
+            foreach (var m in Enumerable.Range(0, population))
+            {
+                exploits.Add((await feed.LineageAsync(name, run.Name, m, CancellationToken.None))!.Exploits.Count);
+            }
+
+            Assert.Contains(exploits, count => count > 0);
         }
         finally
         {
