@@ -69,6 +69,11 @@ public static class HtmlReport
                 .Append(" <small>").Append(Svg.Escape(run.Record.Method)).Append(", ")
                 .Append(run.Lineage.Members.Count.ToString(CultureInfo.InvariantCulture)).Append(" members</small></h2>\n<div class=\"figures\">");
             Figure(sb, Curves(run, options, id));
+            if (EpisodeCurves.Chart(run.Record.Name, run.Results, options, id) is { } episodes)
+            {
+                Figure(sb, episodes);
+            }
+
             foreach (var h in hyperparameters)
             {
                 Figure(sb, HyperparameterChart(run, h, options, id));

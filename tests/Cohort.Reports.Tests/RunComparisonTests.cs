@@ -92,4 +92,44 @@ public sealed class RunComparisonTests
         Assert.Empty(section.Descendants("table"));
         Assert.DoesNotContain(section.Descendants(s_svg + "path"), p => (string?)p.Attribute("class") == "highlight");
     }
+
+    [Fact]
+    public async Task Report_Should_DrawReturnByTrainingEpisodes_When_ResultsCarryEpisodes()
+    {
+        // Given a run whose results report each member's training episodes beside its return (as the RL kinds do)
+        var store = new InMemoryExperimentStore();
+        var ct = CancellationToken.None;
+        await store.CreateRunAsync(new RunRecord("pbt", "pbt", "{}"), ct);
+        double[][] returns = [[10, 50, 120], [20, 30, 200]];
+        double[][] episodes = [[40, 70, 90], [45, 60, 75]];
+        for (var i = 0; i < 3; i++)
+        {
+            for (var m = 0; m < 2; m++)
+            {
+                var result = new TaskResult(
+                    new TrainTask(m, i, i, null, HyperparameterSet.Empty, i * 10L, 10, 1),
+                    TaskOutcome.Completed,
+                    new Dictionary<string, double> { ["return"] = returns[m][i], ["episodes"] = episodes[m][i] },
+                    new Dictionary<string, double>(),
+                    new CheckpointRef($"pbt-{m}-{i}", (i * 10) + 10, 1));
+                await store.AppendAsync("pbt", result, i == 0 ? [new MemberCreated(m, HyperparameterSet.Empty)] : [], ct);
+            }
+        }
+
+        await store.FinishRunAsync("pbt", RunStatus.Completed, null, 1, ct);
+
+        // When the report is built
+        var doc = await ReportAsync(store, null);
+
+        // Then the run's section has the chart, one line per member through its three evaluations
+        var chart = Assert.Single(doc.Descendants(s_svg + "svg"), c => c.Descendants(s_svg + "text").Any(t => t.Value.Contains("by training episodes", StringComparison.Ordinal)));
+        var paths = chart.Descendants(s_svg + "path").Where(p => (string?)p.Attribute("class") == "member").ToArray();
+        Assert.Equal(["member 0", "member 1"], paths.Select(p => p.Element(s_svg + "title")!.Value));
+        Assert.All(paths, p => Assert.Equal(3, ((string)p.Attribute("d")!).Count(c => c is 'M' or 'L')));
+
+        // And a run without the metric has none
+        await using var plain = await StoreAsync(("pbt", [[100, 480], [50, 200]]));
+        Assert.DoesNotContain((await ReportAsync(plain, null)).Descendants(s_svg + "text"), t => t.Value.Contains("by training episodes", StringComparison.Ordinal));
+        await store.DisposeAsync();
+    }
 }
