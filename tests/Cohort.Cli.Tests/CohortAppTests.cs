@@ -57,26 +57,7 @@ public sealed class CohortAppTests
         // Given the toy with asynchronous PBT (paper 002, Algorithm 1)
         var dir = TestPaths.NewDirectory();
         var spec = Path.Combine(dir, "async.yaml");
-        await File.WriteAllTextAsync(spec, """
-            version: 1
-            experiment: toy-async
-            objective: {metric: q, mode: maximize}
-            trainable: {kind: toy}
-            hyperparameters:
-              h0: {type: float, min: 0, max: 1}
-              h1: {type: float, min: 0, max: 1}
-            constants: {lr: 0.01}
-            steps: 400
-            ready: {every: 4}
-            runs:
-              - name: pbt
-                method: pbt
-                mode: asynchronous
-                points: [{h0: 1, h1: 0}, {h0: 0, h1: 1}]
-                exploit: {strategy: truncation, fraction: 0.5}
-                explore: {strategy: noise, sigma: 0.1}
-                copy_hyperparameters: false
-            """);
+        await File.WriteAllTextAsync(spec, ToySpecs.CornersPbt("toy-async", 400, mode: "asynchronous"));
 
         // When it runs with one and with two workers
         var one = await Cli.RunAsync("run", spec, "--out", Path.Combine(dir, "one"), "--workers", "1");

@@ -84,25 +84,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         // Given an uninterrupted reference run (the toy's PBT run, long enough that a kill lands while it trains), and the same run killed mid-run
         var reference = TestPaths.NewDirectory();
         var spec = Path.Combine(TestPaths.NewDirectory(), "toy-pbt.yaml");
-        await File.WriteAllTextAsync(spec, """
-            version: 1
-            experiment: toy-pbt
-            objective: {metric: q, mode: maximize}
-            trainable: {kind: toy}
-            hyperparameters:
-              h0: {type: float, min: 0, max: 1}
-              h1: {type: float, min: 0, max: 1}
-            constants: {lr: 0.01}
-            steps: 48000
-            ready: {every: 4}
-            runs:
-              - name: pbt
-                method: pbt
-                points: [{h0: 1, h1: 0}, {h0: 0, h1: 1}]
-                exploit: {strategy: truncation, fraction: 0.5}
-                explore: {strategy: noise, sigma: 0.1}
-                copy_hyperparameters: false
-            """);
+        await File.WriteAllTextAsync(spec, ToySpecs.CornersPbt("toy-pbt", 48000));
         Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "4", "--workers", "2")).ExitCode);
         var killed = TestPaths.NewDirectory();
         Assert.True(
