@@ -29,16 +29,24 @@ internal sealed class SqliteAppend
     private const string InsertEvent =
         "INSERT INTO events (run, member, step, kind, json, result_id, checksum) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7);";
 
-    private readonly ArrayBufferWriter<byte> _json = new(64 * 1024);
+    // The documents' buffer of the last batch, kept for the next: a batch's JSON is up to a few megabytes, which would
+    // otherwise be a large-object-heap allocation (and, in time, a full collection) per commit.
+    private static ArrayBufferWriter<byte>? s_spare;
+
+    private const int MaxKeptBytes = 16 << 20;
+
+    private readonly ArrayBufferWriter<byte> _json;
     private readonly List<Row> _results = [];
     private readonly List<Row> _events = [];
 
     /// <summary>
     /// Serialises <paramref name="told"/> (before the database is touched: an unserialisable event fails the batch with
-    /// nothing written).
+    /// nothing written). <see cref="Release"/> hands the buffer on to the next batch.
     /// </summary>
     public SqliteAppend(IReadOnlyList<ToldResult> told)
     {
+        _json = Interlocked.Exchange(ref s_spare, null) ?? new ArrayBufferWriter<byte>(64 * 1024);
+        _json.ResetWrittenCount();
         using var writer = CohortJson.CreateWriter(_json);
         foreach (var t in told)
         {
@@ -120,6 +128,16 @@ internal sealed class SqliteAppend
 
                 return appended;
             }
+        }
+    }
+
+    /// <summary>The batch is written (or failed): its buffer serves the next one, unless it grew past what is worth keeping.</summary>
+    public void Release()
+    {
+        if (_json.Capacity <= MaxKeptBytes)
+        {
+            _json.ResetWrittenCount();
+            s_spare = _json;
         }
     }
 

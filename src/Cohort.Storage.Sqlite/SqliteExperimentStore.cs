@@ -165,6 +165,7 @@ public sealed class SqliteExperimentStore : IExperimentStore
         finally
         {
             _gate.Release();
+            batch.Release();
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Cohort.Core.Execution;
 
@@ -7,10 +8,16 @@ namespace Cohort.Core.Execution;
 /// threads spin for more work after each one: on a machine with as many workers as cores that spinning takes CPU from
 /// the workers that train (issue 12 measured it at a few percent of a Boston run). This thread blocks while it has
 /// nothing to do. A commit's asynchronous steps are waited for here (the thread has no synchronisation context, so
-/// nothing can deadlock), and the returned task completes, asynchronously, when the commit is done.
+/// nothing can deadlock), and the returned task completes, asynchronously, when the commit is done. The thread runs
+/// below normal priority (on Linux, a nice value of <see cref="Nice"/> for this thread alone): the workers' training
+/// comes first, and a commit mostly runs while a worker waits (at a generation's barrier, between tasks). A commit is
+/// durability, not progress; the driver waits for it only at the next cut and at the end of the run.
 /// </summary>
-internal sealed class CommitThread : IDisposable
+internal sealed partial class CommitThread : IDisposable
 {
+    /// <summary>The commit thread's nice value on Linux (0 is normal, 19 the lowest priority).</summary>
+    public const int Nice = 10;
+
     private readonly Queue<(Func<Task> Commit, TaskCompletionSource Done)> _queue = new();
     private readonly Thread _thread;
     private bool _completed;
@@ -52,6 +59,7 @@ internal sealed class CommitThread : IDisposable
 
     private void Loop()
     {
+        LowerPriority();
         while (true)
         {
             (Func<Task> Commit, TaskCompletionSource Done) job;
@@ -81,4 +89,29 @@ internal sealed class CommitThread : IDisposable
             }
         }
     }
+
+    /// <summary>Best effort: a thread whose priority cannot be lowered commits at normal priority.</summary>
+    private static void LowerPriority()
+    {
+        try
+        {
+            Thread.CurrentThread.Priority = ThreadPriority.BelowNormal; // Windows and macOS; ignored on Linux
+            if (OperatingSystem.IsLinux())
+            {
+                _ = SetPriority(PriorityProcess, GetThreadId(), Nice); // a thread id names the thread alone
+            }
+        }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException or PlatformNotSupportedException or ThreadStateException)
+        {
+            // Left at normal priority.
+        }
+    }
+
+    private const int PriorityProcess = 0;
+
+    [LibraryImport("libc", EntryPoint = "setpriority")]
+    private static partial int SetPriority(int which, int who, int priority);
+
+    [LibraryImport("libc", EntryPoint = "gettid")]
+    private static partial int GetThreadId();
 }
