@@ -6,17 +6,18 @@ namespace Cohort.Core.Execution;
 /// <summary>
 /// Runs a run's group commits one after another on a thread of their own. Commits used to go to the thread pool, whose
 /// threads spin for more work after each one: on a machine with as many workers as cores that spinning takes CPU from
-/// the workers that train (issue 12 measured it at a few percent of a Boston run). This thread blocks while it has
+/// the workers that train (issue 12's profile: about 2% of a Boston run's CPU). This thread blocks while it has
 /// nothing to do. A commit's asynchronous steps are waited for here (the thread has no synchronisation context, so
 /// nothing can deadlock), and the returned task completes, asynchronously, when the commit is done. The thread runs
-/// below normal priority (on Linux, a nice value of <see cref="Nice"/> for this thread alone): the workers' training
-/// comes first, and a commit mostly runs while a worker waits (at a generation's barrier, between tasks). A commit is
-/// durability, not progress; the driver waits for it only at the next cut and at the end of the run.
+/// below normal priority (on Linux, a nice value of <see cref="Nice"/> for this thread alone): when the workers and a
+/// commit want the same core the scheduler favours training, without starving the commit (at nice 5 it still gets about
+/// a seventh of two busy cores). A commit is durability, not progress; the driver waits for one only at the next cut
+/// and at the end of the run.
 /// </summary>
 internal sealed partial class CommitThread : IDisposable
 {
     /// <summary>The commit thread's nice value on Linux (0 is normal, 19 the lowest priority).</summary>
-    public const int Nice = 10;
+    public const int Nice = 5;
 
     private readonly Queue<(Func<Task> Commit, TaskCompletionSource Done)> _queue = new();
     private readonly Thread _thread;
