@@ -29,9 +29,16 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
     private readonly Dictionary<string, ExperimentState> _experiments = new(StringComparer.Ordinal);
     private readonly List<Channel<FeedBatch>> _subscribers = [];
     private readonly SemaphoreSlim _lineageGate = new(1, 1); // one lineage load at a time: each row is read once
+
+    // The rows one poll reads, reused by the next (polls run one at a time): following a run does not allocate them anew.
+    private readonly List<ResultRow> _results = [];
+    private readonly List<EventRow> _events = [];
     private int _polls;
 
-    /// <summary>Reads what was stored since the last poll and publishes new evaluations. Returns how many rows it read.</summary>
+    /// <summary>
+    /// Reads what was stored since the last poll and publishes new evaluations. Returns how many rows it read. One poll
+    /// at a time (the server's poll loop).
+    /// </summary>
     public async Task<int> PollAsync(CancellationToken cancellationToken)
     {
         // New experiments appear rarely: look for them on the first poll and then every 20th.
@@ -114,7 +121,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 return null;
             }
 
-            var rows = e.Runs.TryGetValue(run, out var r) ? r.Evaluations.Where(v => v.Id > after).ToArray() : [];
+            var rows = e.Runs.TryGetValue(run, out var r) ? r.EvaluationsAfter(after).ToArray() : [];
             return new RunDataView(experiment, run, rows);
         }
     }
@@ -125,7 +132,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         lock (_lock)
         {
             return _experiments.TryGetValue(experiment, out var e)
-                ? e.Runs.Values.SelectMany(r => r.Evaluations.Where(v => v.Id > after)).OrderBy(v => v.Id).ToArray()
+                ? e.Runs.Values.SelectMany(r => r.EvaluationsAfter(after)).OrderBy(v => v.Id).ToArray()
                 : [];
         }
     }
@@ -280,8 +287,10 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         }
 
         var metric = experiment.Spec.Objective.Metric;
-        var results = await ReadAllAsync(experiment.ResultsCursor, (c, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, metric, ct), r => r.Id, cancellationToken).ConfigureAwait(false);
-        var events = await ReadAllAsync(experiment.EventsCursor, (c, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, ct), r => r.Id, cancellationToken).ConfigureAwait(false);
+        var results = _results;
+        var events = _events;
+        await ReadAllAsync(experiment.ResultsCursor, (c, rows, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, metric, rows, ct), r => r.Id, results, cancellationToken).ConfigureAwait(false);
+        await ReadAllAsync(experiment.EventsCursor, (c, rows, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, rows, ct), r => r.Id, events, cancellationToken).ConfigureAwait(false);
 
         // The runs' status changes when a run starts or ends: read it with new rows, and every 8th poll otherwise.
         var runs = results.Count + events.Count > 0 || experiment.Polls++ % 8 == 0
@@ -293,6 +302,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         Channel<FeedBatch>[] subscribers;
         lock (_lock)
         {
+            // Views of the new rows are built only for open streams: with none, a row is kept compact and a page that
+            // opens later reads it in its catch-up (EvaluationsAfter).
+            subscribers = [.. _subscribers];
             var now = time.GetTimestamp();
             experiment.Records = runs;
             foreach (var row in events)
@@ -309,20 +321,28 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 }
             }
 
+            RunState? last = null;
             foreach (var row in results)
             {
-                added.Add(experiment.Run(row.Run).Add(row, experiment.Spec!));
+                if (!ReferenceEquals(last?.Name, row.Run))
+                {
+                    last = experiment.Run(row.Run);
+                }
+
+                var index = last.Add(row, experiment.Spec!);
+                if (subscribers.Length > 0)
+                {
+                    added.Add(last.View(index));
+                }
             }
 
             foreach (var run in experiment.Runs.Values)
             {
                 run.MarkSeen(now);
             }
-
-            subscribers = [.. _subscribers];
         }
 
-        if (added.Count + decided.Count > 0)
+        if (subscribers.Length > 0 && added.Count + decided.Count > 0)
         {
             var batch = new FeedBatch(experiment.Name, added, decided);
             foreach (var subscriber in subscribers)
@@ -334,25 +354,28 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         return results.Count + events.Count;
     }
 
-    /// <summary>Reads pages after the cursor until a short page; moves the cursor past each row read.</summary>
-    private async Task<List<T>> ReadAllAsync<T>(
-        RowCursor cursor, Func<RowCursor, CancellationToken, Task<IReadOnlyList<T>>> read, Func<T, long> id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads pages after the cursor into <paramref name="rows"/> (emptied first) until a short page; moves the cursor
+    /// past each row read.
+    /// </summary>
+    private async Task ReadAllAsync<T>(
+        RowCursor cursor, Func<RowCursor, List<T>, CancellationToken, Task<int>> read, Func<T, long> id, List<T> rows, CancellationToken cancellationToken)
     {
-        var rows = new List<T>();
+        rows.Clear();
         while (true)
         {
             cursor.Settle(time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency);
-            var page = await read(cursor, cancellationToken).ConfigureAwait(false);
+            var first = rows.Count;
+            var page = await read(cursor, rows, cancellationToken).ConfigureAwait(false);
             var now = time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency;
-            foreach (var row in page)
+            for (var i = first; i < rows.Count; i++)
             {
-                cursor.Saw(id(row), now);
+                cursor.Saw(id(rows[i]), now);
             }
 
-            rows.AddRange(page);
-            if (page.Count < PageSize)
+            if (page < PageSize)
             {
-                return rows;
+                return;
             }
         }
     }
@@ -412,6 +435,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             return new StoredSpec(title, new Objective(objective.GetProperty("metric").GetString()!, mode), steps, runs, order, names, log);
         }
     }
+
+    /// <summary>An evaluation as the feed keeps it: <see cref="EvaluationView"/>'s values, its hyperparameters an index into the run's distinct sets.</summary>
+    private readonly record struct Evaluation(long Id, long Start, long End, double Value, int Member, int Hyperparameters, TaskOutcome Outcome);
 
     private sealed class ExperimentState(string name, TimeSpan settle)
     {
@@ -475,18 +501,23 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             }
 
             return new RunView(
-                run, method, status, message, population, done, total, eta, state?.Best, state?.BestMember, state?.Evaluations.Count ?? 0, wall);
+                run, method, status, message, population, done, total, eta, state?.Best, state?.BestMember, state?.EvaluationCount ?? 0, wall);
         }
     }
 
     private sealed class RunState(string name)
     {
         private readonly Dictionary<int, long> _furthest = [];
-        private readonly Dictionary<int, (string Text, IReadOnlyDictionary<string, object> Values)> _hyperparameters = [];
         private double _bestScore = double.NegativeInfinity;
 
-        // The whole rows a lineage needs, read on the first request (ProjectAsync): Evaluations[.._resultsLoaded] and
-        // EventIds[.._eventsLoaded] have been read into _results and _events.
+        // The evaluations, compact: a view (EvaluationView) is built only when a page asks. Their hyperparameters are
+        // indexes into _sets, the distinct parsed sets: a member's rows share one until it explores.
+        private readonly ChunkedList<Evaluation> _evaluations = new();
+        private readonly List<IReadOnlyDictionary<string, object>> _sets = [];
+        private readonly Dictionary<int, (string Text, int Set)> _memberSets = [];
+
+        // The whole rows a lineage needs, read on the first request (ProjectAsync): the evaluations [.._resultsLoaded]
+        // and EventIds[.._eventsLoaded] have been read into _results and _events.
         private readonly List<TaskResult> _results = [];
         private readonly List<RunEvent> _events = [];
         private int _resultsLoaded;
@@ -500,7 +531,8 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
 
         public List<DecisionView> Decisions { get; } = [];
 
-        public List<EvaluationView> Evaluations { get; } = [];
+        /// <summary>How many evaluations the feed has read.</summary>
+        public int EvaluationCount => _evaluations.Count;
 
         public long StepsDone { get; private set; }
 
@@ -512,8 +544,16 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         public (long Timestamp, long Steps)? FirstSeen { get; private set; }
 
         /// <summary>The ids of the rows read by the feed that no lineage has read yet: results, events.</summary>
-        public (long[] Results, long[] Events) Unloaded() =>
-            (Evaluations.Skip(_resultsLoaded).Select(v => v.Id).ToArray(), EventIds.Skip(_eventsLoaded).ToArray());
+        public (long[] Results, long[] Events) Unloaded()
+        {
+            var results = new long[_evaluations.Count - _resultsLoaded];
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = _evaluations[_resultsLoaded + i].Id;
+            }
+
+            return (results, EventIds.Skip(_eventsLoaded).ToArray());
+        }
 
         /// <summary>Adds the whole rows read for <see cref="Unloaded"/>'s ids.</summary>
         public void Loaded(int resultIds, IReadOnlyList<StoredRow<TaskResult>> results, int eventIds, IReadOnlyList<StoredRow<RunEvent>> events)
@@ -538,7 +578,8 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         /// <summary>Starts the ETA's clock after the first poll that saw the run (what was stored before is not a rate).</summary>
         public void MarkSeen(long now) => FirstSeen ??= (now, StepsDone);
 
-        public EvaluationView Add(ResultRow row, StoredSpec spec)
+        /// <summary>Keeps the row (compact) and updates the run's progress and best; returns its index for <see cref="View"/>.</summary>
+        public int Add(ResultRow row, StoredSpec spec)
         {
             if (row.Outcome != TaskOutcome.Failed)
             {
@@ -559,26 +600,44 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 }
             }
 
-            var view = new EvaluationView(row.Id, Name, row.Member, row.Start, row.End, Finite(row.Value), OutcomeName(row.Outcome), Hyperparameters(row));
-            Evaluations.Add(view);
-            return view;
+            _evaluations.Add(new Evaluation(row.Id, row.Start, row.End, row.Value, row.Member, Hyperparameters(row), row.Outcome));
+            return _evaluations.Count - 1;
+        }
+
+        /// <summary>The evaluation at <paramref name="index"/> as the page draws it.</summary>
+        public EvaluationView View(int index)
+        {
+            ref readonly var e = ref _evaluations[index];
+            return new EvaluationView(e.Id, Name, e.Member, e.Start, e.End, Finite(e.Value), OutcomeName(e.Outcome), _sets[e.Hyperparameters]);
+        }
+
+        /// <summary>The evaluations with an id above <paramref name="after"/>, in read order.</summary>
+        public IEnumerable<EvaluationView> EvaluationsAfter(long after)
+        {
+            for (var i = 0; i < _evaluations.Count; i++)
+            {
+                if (_evaluations[i].Id > after)
+                {
+                    yield return View(i);
+                }
+            }
         }
 
         /// <summary>
-        /// The row's hyperparameters as the page shows them. A member keeps its hyperparameters until it explores: the
-        /// text is parsed when it differs from the member's previous row's, and the parsed values (read-only) are shared
-        /// by its rows until then.
+        /// The index in <see cref="_sets"/> of the row's hyperparameters as the page shows them. A member keeps its
+        /// hyperparameters until it explores: the text is parsed when it differs from the member's previous row's, and
+        /// the parsed values (read-only) are shared by its rows until then.
         /// </summary>
-        private IReadOnlyDictionary<string, object> Hyperparameters(ResultRow row)
+        private int Hyperparameters(ResultRow row)
         {
-            if (_hyperparameters.TryGetValue(row.Member, out var last) && string.Equals(last.Text, row.Hyperparameters, StringComparison.Ordinal))
+            if (_memberSets.TryGetValue(row.Member, out var last) && string.Equals(last.Text, row.Hyperparameters, StringComparison.Ordinal))
             {
-                return last.Values;
+                return last.Set;
             }
 
-            var values = ParseFlat(row.Hyperparameters) ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters));
-            _hyperparameters[row.Member] = (row.Hyperparameters, values);
-            return values;
+            _sets.Add(ParseFlat(row.Hyperparameters) ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters)));
+            _memberSets[row.Member] = (row.Hyperparameters, _sets.Count - 1);
+            return _sets.Count - 1;
         }
 
         /// <summary>

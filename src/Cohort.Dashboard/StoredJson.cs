@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Cohort.Core.Storage.Serialization;
+
+namespace Cohort.Dashboard;
+
+/// <summary>
+/// Reads the few parts the dashboard follows out of a stored row's JSON (<see cref="CohortJson"/>'s form) in place, as
+/// UTF-8 bytes, without building a document: a task result's objective value and the span of its hyperparameters, an
+/// exploit's donor and checkpoint hash. Everything else is skipped, and reading stops once the parts are found. This is
+/// what following a run costs per stored row, so it allocates nothing but the hash it returns.
+/// </summary>
+internal static class StoredJson
+{
+    /// <summary>
+    /// The value of <paramref name="metric"/> in a result's <c>validation</c> object (NaN when missing; a number, a named
+    /// non-finite value or a number in a string, as <see cref="DashboardStore"/> reads them), and where the result's
+    /// <c>task.hyperparameters</c> object lies in <paramref name="json"/> (empty when it has none).
+    /// </summary>
+    /// <exception cref="JsonException">The text is not JSON.</exception>
+    public static (double Value, Range Hyperparameters) Result(ReadOnlySpan<byte> json, ReadOnlySpan<byte> metric)
+    {
+        var reader = new Utf8JsonReader(json);
+        var value = double.NaN;
+        Range? hyperparameters = null;
+        var validated = false;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A stored result is not a JSON object.");
+        }
+
+        while ((hyperparameters is null || !validated) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("task"u8))
+            {
+                reader.Read();
+                hyperparameters = Hyperparameters(ref reader) ?? new Range(0, 0);
+            }
+            else if (reader.ValueTextEquals("validation"u8))
+            {
+                reader.Read();
+                value = Metric(ref reader, metric);
+                validated = true;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return (value, hyperparameters ?? new Range(0, 0));
+    }
+
+    /// <summary>An exploit event's donor and the hash of the checkpoint it took (null when the event has none).</summary>
+    /// <exception cref="JsonException">The text is not JSON.</exception>
+    public static (int? Donor, string? Hash) Exploit(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        int? donor = null;
+        string? hash = null;
+        var hashed = false;
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException("A stored event is not a JSON object.");
+        }
+
+        while ((donor is null || !hashed) && reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("donor"u8))
+            {
+                reader.Read();
+                donor = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var d) ? d : null;
+            }
+            else if (reader.ValueTextEquals("checkpoint"u8))
+            {
+                reader.Read();
+                hash = Hash(ref reader);
+                hashed = true;
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        return (donor, hash);
+    }
+
+    /// <summary>The span of the <c>hyperparameters</c> object of the <c>task</c> object the reader is at; null when it has none.</summary>
+    private static Range? Hyperparameters(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        Range? found = null;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            var hit = found is null && reader.ValueTextEquals("hyperparameters"u8);
+            reader.Read();
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            if (hit)
+            {
+                found = new Range(start, (int)reader.BytesConsumed);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The value of <paramref name="metric"/> in the object the reader is at (the first one of that name; NaN when it has none); the reader ends past the object.</summary>
+    private static double Metric(ref Utf8JsonReader reader, ReadOnlySpan<byte> metric)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return double.NaN;
+        }
+
+        double? found = null;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            var hit = found is null && reader.ValueTextEquals(metric);
+            reader.Read();
+            if (hit)
+            {
+                found = reader.TokenType switch
+                {
+                    JsonTokenType.Number => reader.TryGetDouble(out var number) ? number : double.NaN,
+                    JsonTokenType.String => Number(reader.GetString()!),
+                    _ => double.NaN,
+                };
+            }
+
+            reader.Skip();
+        }
+
+        return found ?? double.NaN;
+    }
+
+    /// <summary>The string <c>hash</c> of the object the reader is at (the first one; null when it has none); the reader ends past the object.</summary>
+    private static string? Hash(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? found = null;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
+        {
+            var hit = found is null && reader.ValueTextEquals("hash"u8);
+            reader.Read();
+            if (hit && reader.TokenType == JsonTokenType.String)
+            {
+                found = reader.GetString();
+            }
+
+            reader.Skip();
+        }
+
+        return found;
+    }
+
+    /// <summary>A metric stored as a string: a named non-finite value (<see cref="JsonDoubles"/>) or a number; NaN otherwise.</summary>
+    public static double Number(string text) =>
+        JsonDoubles.TryParseNamed(text, out var named) ? named
+        : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : double.NaN;
+
+    /// <summary>The UTF-8 form of a metric's name, as <see cref="Result"/> compares it.</summary>
+    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
