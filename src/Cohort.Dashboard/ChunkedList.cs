@@ -1,14 +1,18 @@
+using System.Runtime.CompilerServices;
+
 namespace Cohort.Dashboard;
 
 /// <summary>
-/// An append-only list of structs kept in fixed-size chunks: it grows without copying what it holds, and no chunk is
-/// large enough for the large-object heap, so a read model that only grows never allocates twice its size to grow.
+/// An append-only list of structs kept in fixed-size chunks: it grows without copying what it holds (a read model that
+/// only grows never allocates twice its size to grow), and each chunk is large enough to be allocated on the
+/// large-object heap, where the garbage collector neither copies it from generation to generation nor compacts it.
 /// Not thread-safe (the feed reads and writes it under its lock).
 /// </summary>
 internal sealed class ChunkedList<T>
     where T : struct
 {
-    private const int ChunkLength = 1024;
+    // About 96 KiB per chunk: above the large-object threshold (85,000 bytes).
+    private static readonly int s_chunkLength = Math.Max(1, (96 * 1024) / Unsafe.SizeOf<T>());
 
     private readonly List<T[]> _chunks = [];
 
@@ -22,18 +26,18 @@ internal sealed class ChunkedList<T>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            return ref _chunks[index / ChunkLength][index % ChunkLength];
+            return ref _chunks[index / s_chunkLength][index % s_chunkLength];
         }
     }
 
     public void Add(in T item)
     {
-        if (Count % ChunkLength == 0)
+        if (Count % s_chunkLength == 0)
         {
-            _chunks.Add(new T[ChunkLength]);
+            _chunks.Add(GC.AllocateUninitializedArray<T>(s_chunkLength)); // written before it is read
         }
 
-        _chunks[^1][Count % ChunkLength] = item;
+        _chunks[^1][Count % s_chunkLength] = item;
         Count++;
     }
 }

@@ -143,7 +143,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         lock (_lock)
         {
             return _experiments.TryGetValue(experiment, out var e)
-                ? e.Runs.Values.SelectMany(r => r.Decisions.Where(v => v.Id > after)).OrderBy(v => v.Id).ToArray()
+                ? e.Runs.Values.SelectMany(r => r.DecisionsAfter(after)).OrderBy(v => v.Id).ToArray()
                 : [];
         }
     }
@@ -311,10 +311,15 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             {
                 var run = experiment.Run(row.Run);
                 run.EventIds.Add(row.Id);
-                var decision = row.Donor is { } donor
-                    ? new DecisionView(row.Id, run.Name, "exploit", row.Member, row.Step, donor, row.Hash, null, null, null, null, null, null)
-                    : row.Event is { } value ? Decision(row.Id, run.Name, value) : null;
-                if (decision is not null)
+                if (row.Donor is { } donor)
+                {
+                    var index = run.AddExploit(new Exploit(row.Id, row.Step, row.Member, donor, row.Hash));
+                    if (subscribers.Length > 0)
+                    {
+                        decided.Add(run.ExploitView(index));
+                    }
+                }
+                else if (row.Event is { } value && Decision(row.Id, run.Name, value) is { } decision)
                 {
                     run.Decisions.Add(decision);
                     decided.Add(decision);
@@ -439,6 +444,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
     /// <summary>An evaluation as the feed keeps it: <see cref="EvaluationView"/>'s values, its hyperparameters an index into the run's distinct sets.</summary>
     private readonly record struct Evaluation(long Id, long Start, long End, double Value, int Member, int Hyperparameters, TaskOutcome Outcome);
 
+    /// <summary>An exploit as the feed keeps it: <see cref="DecisionView"/>'s values, without a string.</summary>
+    private readonly record struct Exploit(long Id, long Step, int Member, int Donor, CheckpointHash? Hash);
+
     private sealed class ExperimentState(string name, TimeSpan settle)
     {
         public string Name { get; } = name;
@@ -515,6 +523,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         private readonly ChunkedList<Evaluation> _evaluations = new();
         private readonly List<IReadOnlyDictionary<string, object>> _sets = [];
         private readonly Dictionary<int, (string Text, int Set)> _memberSets = [];
+        private readonly ChunkedList<Exploit> _exploits = new(); // the run's most frequent decision, compact
 
         // The whole rows a lineage needs, read on the first request (ProjectAsync): the evaluations [.._resultsLoaded]
         // and EventIds[.._eventsLoaded] have been read into _results and _events.
@@ -527,8 +536,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         public string Name { get; } = name;
 
         /// <summary>The ids of the run's events the feed has read, in read order (a lineage reads them whole).</summary>
-        public List<long> EventIds { get; } = [];
+        public ChunkedList<long> EventIds { get; } = new();
 
+        /// <summary>The decisions the page draws but exploits (<see cref="AddExploit"/>): breedings, FIRE's.</summary>
         public List<DecisionView> Decisions { get; } = [];
 
         /// <summary>How many evaluations the feed has read.</summary>
@@ -552,7 +562,13 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 results[i] = _evaluations[_resultsLoaded + i].Id;
             }
 
-            return (results, EventIds.Skip(_eventsLoaded).ToArray());
+            var events = new long[EventIds.Count - _eventsLoaded];
+            for (var i = 0; i < events.Length; i++)
+            {
+                events[i] = EventIds[_eventsLoaded + i];
+            }
+
+            return (results, events);
         }
 
         /// <summary>Adds the whole rows read for <see cref="Unloaded"/>'s ids.</summary>
@@ -609,6 +625,37 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         {
             ref readonly var e = ref _evaluations[index];
             return new EvaluationView(e.Id, Name, e.Member, e.Start, e.End, Finite(e.Value), OutcomeName(e.Outcome), _sets[e.Hyperparameters]);
+        }
+
+        /// <summary>Keeps an exploit (compact); returns its index for <see cref="ExploitView"/>.</summary>
+        public int AddExploit(in Exploit exploit)
+        {
+            _exploits.Add(exploit);
+            return _exploits.Count - 1;
+        }
+
+        /// <summary>The exploit at <paramref name="index"/> as the page draws it.</summary>
+        public DecisionView ExploitView(int index)
+        {
+            ref readonly var x = ref _exploits[index];
+            return new DecisionView(x.Id, Name, "exploit", x.Member, x.Step, x.Donor, x.Hash?.ToString(), null, null, null, null, null, null);
+        }
+
+        /// <summary>The decisions with an id above <paramref name="after"/>: exploits, then the others, each in read order.</summary>
+        public IEnumerable<DecisionView> DecisionsAfter(long after)
+        {
+            for (var i = 0; i < _exploits.Count; i++)
+            {
+                if (_exploits[i].Id > after)
+                {
+                    yield return ExploitView(i);
+                }
+            }
+
+            foreach (var decision in Decisions.Where(d => d.Id > after))
+            {
+                yield return decision;
+            }
         }
 
         /// <summary>The evaluations with an id above <paramref name="after"/>, in read order.</summary>

@@ -27,7 +27,7 @@ internal readonly record struct ResultRow(long Id, string Run, int Member, long 
 /// What the feed keeps of a stored event: its columns, an exploit's donor and checkpoint hash, or the whole event when it
 /// is another decision the page draws (null otherwise).
 /// </summary>
-internal readonly record struct EventRow(long Id, string Run, int Member, long Step, int? Donor, string? Hash, RunEvent? Event);
+internal readonly record struct EventRow(long Id, string Run, int Member, long Step, int? Donor, CheckpointHash? Hash, RunEvent? Event);
 
 
 /// <summary>
@@ -257,7 +257,15 @@ internal sealed class DashboardStore : IAsyncDisposable
                 (statement, texts) =>
                 {
                     var kind = raw.sqlite3_column_blob(statement, 4);
-                    var (donor, hash) = kind.SequenceEqual(s_exploitedKind) ? StoredJson.Exploit(raw.sqlite3_column_blob(statement, 5)) : (null, null);
+                    int? donor = null;
+                    CheckpointHash? hash = null;
+                    if (kind.SequenceEqual(s_exploitedKind))
+                    {
+                        var json = raw.sqlite3_column_blob(statement, 5);
+                        (donor, var range) = StoredJson.Exploit(json);
+                        hash = range is { } r ? CheckpointHash.Parse(json[r]) : null;
+                    }
+
                     var decision = IsDecision(kind) ? CohortJson.DeserializeEvent(Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 5))) : null;
                     return new EventRow(
                         raw.sqlite3_column_int64(statement, 0),
@@ -284,7 +292,7 @@ internal sealed class DashboardStore : IAsyncDisposable
                 r.GetInt32(2),
                 r.GetInt64(3),
                 r.IsDBNull(4) ? null : r.GetInt32(4),
-                r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(5) ? null : CheckpointHash.Parse(Encoding.UTF8.GetBytes(r.GetString(5))),
                 r.IsDBNull(6) ? null : CohortJson.DeserializeEvent(r.GetString(6))),
             cancellationToken);
     }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Cohort.Core.Storage.Serialization;
 
@@ -9,7 +8,7 @@ namespace Cohort.Dashboard;
 /// Reads the few parts the dashboard follows out of a stored row's JSON (<see cref="CohortJson"/>'s form) in place, as
 /// UTF-8 bytes, without building a document: a task result's objective value and the span of its hyperparameters, an
 /// exploit's donor and checkpoint hash. Everything else is skipped, and reading stops once the parts are found. This is
-/// what following a run costs per stored row, so it allocates nothing but the hash it returns.
+/// what following a run costs per stored row, so it allocates nothing.
 /// </summary>
 internal static class StoredJson
 {
@@ -53,13 +52,16 @@ internal static class StoredJson
         return (value, hyperparameters ?? new Range(0, 0));
     }
 
-    /// <summary>An exploit event's donor and the hash of the checkpoint it took (null when the event has none).</summary>
+    /// <summary>
+    /// An exploit event's donor and where the hash of the checkpoint it took lies in <paramref name="json"/> (its UTF-8
+    /// text without quotes; null when the event has none).
+    /// </summary>
     /// <exception cref="JsonException">The text is not JSON.</exception>
-    public static (int? Donor, string? Hash) Exploit(ReadOnlySpan<byte> json)
+    public static (int? Donor, Range? Hash) Exploit(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         int? donor = null;
-        string? hash = null;
+        Range? hash = null;
         var hashed = false;
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -146,8 +148,11 @@ internal static class StoredJson
         return found ?? double.NaN;
     }
 
-    /// <summary>The string <c>hash</c> of the object the reader is at (the first one; null when it has none); the reader ends past the object.</summary>
-    private static string? Hash(ref Utf8JsonReader reader)
+    /// <summary>
+    /// Where the string <c>hash</c> of the object the reader is at lies (the first one; null when it has none or it holds
+    /// escapes); the reader ends past the object.
+    /// </summary>
+    private static Range? Hash(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -155,15 +160,16 @@ internal static class StoredJson
             return null;
         }
 
-        string? found = null;
+        Range? found = null;
         var depth = reader.CurrentDepth;
         while (reader.Read() && !(reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth))
         {
             var hit = found is null && reader.ValueTextEquals("hash"u8);
             reader.Read();
-            if (hit && reader.TokenType == JsonTokenType.String)
+            if (hit && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
             {
-                found = reader.GetString();
+                var start = (int)reader.TokenStartIndex + 1; // past the opening quote
+                found = new Range(start, start + reader.ValueSpan.Length);
             }
 
             reader.Skip();
@@ -177,7 +183,4 @@ internal static class StoredJson
         JsonDoubles.TryParseNamed(text, out var named) ? named
         : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed
         : double.NaN;
-
-    /// <summary>The UTF-8 form of a metric's name, as <see cref="Result"/> compares it.</summary>
-    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }
