@@ -11,8 +11,10 @@ namespace Cohort.Dashboard;
 internal sealed class ChunkedList<T>
     where T : struct
 {
-    // About 96 KiB per chunk: above the large-object threshold (85,000 bytes).
-    private static readonly int s_chunkLength = Math.Max(1, (96 * 1024) / Unsafe.SizeOf<T>());
+    // The fewest items (a power of two, so that an index splits with a shift) whose chunk is above the large-object
+    // threshold of 85,000 bytes.
+    private static readonly int s_shift = int.Log2(85_000 / Unsafe.SizeOf<T>()) + 1;
+    private static readonly int s_mask = (1 << s_shift) - 1;
 
     private readonly List<T[]> _chunks = [];
 
@@ -26,18 +28,18 @@ internal sealed class ChunkedList<T>
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            return ref _chunks[index / s_chunkLength][index % s_chunkLength];
+            return ref _chunks[index >> s_shift][index & s_mask];
         }
     }
 
     public void Add(in T item)
     {
-        if (Count % s_chunkLength == 0)
+        if ((Count & s_mask) == 0)
         {
-            _chunks.Add(GC.AllocateUninitializedArray<T>(s_chunkLength)); // written before it is read
+            _chunks.Add(GC.AllocateUninitializedArray<T>(s_mask + 1)); // written before it is read
         }
 
-        _chunks[^1][Count % s_chunkLength] = item;
+        _chunks[^1][Count & s_mask] = item;
         Count++;
     }
 }

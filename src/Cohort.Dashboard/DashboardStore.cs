@@ -537,6 +537,13 @@ internal sealed class DashboardStore : IAsyncDisposable
                 DefaultTimeout = 5,
             }.ToString());
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // A small page cache: SQLite drops its cache whenever another connection wrote since the last read (so
+            // following a run reads each page once anyway), and a large one is freed and allocated again on every
+            // poll. 64 pages cut the dashboard's CPU by about a fifth (benchmarks/scripts/dashboard_cpu.sh).
+            await using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA cache_size = 64;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             _sqliteOpen[experiment] = connection;
         }
 

@@ -20,6 +20,46 @@ internal static class StoredJson
     /// <exception cref="JsonException">The text is not JSON.</exception>
     public static (double Value, Range Hyperparameters) Result(ReadOnlySpan<byte> json, ReadOnlySpan<byte> metric)
     {
+        return Direct(json, metric) ?? Scan(json, metric);
+    }
+
+    /// <summary>
+    /// <see cref="Result"/> for the layout <see cref="CohortJson"/> writes: the task's scalar fields and its checkpoint's
+    /// hash (no user text) come before <c>"hyperparameters":</c>, and only scalars and the outcome lie between the
+    /// hyperparameters and <c>"validation":</c>. Both are found with a vectorised search and read as standalone JSON
+    /// values; null when the text has another layout (<see cref="Scan"/> reads it).
+    /// </summary>
+    private static (double Value, Range Hyperparameters)? Direct(ReadOnlySpan<byte> json, ReadOnlySpan<byte> metric)
+    {
+        var at = json.IndexOf("\"hyperparameters\":"u8);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var start = at + "\"hyperparameters\":"u8.Length;
+        var hyperparameters = new Utf8JsonReader(json[start..]);
+        if (!hyperparameters.Read() || hyperparameters.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        hyperparameters.Skip();
+        var end = start + (int)hyperparameters.BytesConsumed;
+        var validation = json[end..].IndexOf("\"validation\":"u8);
+        if (validation < 0)
+        {
+            return null;
+        }
+
+        var reader = new Utf8JsonReader(json[(end + validation + "\"validation\":"u8.Length)..]);
+        reader.Read();
+        return (Metric(ref reader, metric), new Range(start, end));
+    }
+
+    /// <summary><see cref="Result"/> for any layout: reads the document's top-level properties in order.</summary>
+    private static (double Value, Range Hyperparameters) Scan(ReadOnlySpan<byte> json, ReadOnlySpan<byte> metric)
+    {
         var reader = new Utf8JsonReader(json);
         var value = double.NaN;
         Range? hyperparameters = null;
