@@ -311,9 +311,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             {
                 var run = experiment.Run(row.Run);
                 run.EventIds.Add(row.Id);
-                if (row.Donor is { } donor)
+                if (row.Exploit is { } exploit)
                 {
-                    var index = run.AddExploit(new Exploit(row.Id, row.Step, row.Member, donor, row.Hash));
+                    var index = run.AddExploit(exploit);
                     if (subscribers.Length > 0)
                     {
                         decided.Add(run.ExploitView(index));
@@ -444,9 +444,6 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
     /// <summary>An evaluation as the feed keeps it: <see cref="EvaluationView"/>'s values, its hyperparameters an index into the run's distinct sets.</summary>
     private readonly record struct Evaluation(long Id, long Start, long End, double Value, int Member, int Hyperparameters, TaskOutcome Outcome);
 
-    /// <summary>An exploit as the feed keeps it: <see cref="DecisionView"/>'s values, without a string.</summary>
-    private readonly record struct Exploit(long Id, long Step, int Member, int Donor, CheckpointHash? Hash);
-
     private sealed class ExperimentState(string name, TimeSpan settle)
     {
         public string Name { get; } = name;
@@ -523,7 +520,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         private readonly ChunkedList<Evaluation> _evaluations = new();
         private readonly List<IReadOnlyDictionary<string, object>> _sets = [];
         private readonly Dictionary<int, (string Text, int Set)> _memberSets = [];
-        private readonly ChunkedList<Exploit> _exploits = new(); // the run's most frequent decision, compact
+        private readonly ChunkedList<ExploitRow> _exploits = new(); // the run's most frequent decision, compact
 
         // The whole rows a lineage needs, read on the first request (ProjectAsync): the evaluations [.._resultsLoaded]
         // and EventIds[.._eventsLoaded] have been read into _results and _events.
@@ -628,7 +625,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         }
 
         /// <summary>Keeps an exploit (compact); returns its index for <see cref="ExploitView"/>.</summary>
-        public int AddExploit(in Exploit exploit)
+        public int AddExploit(in ExploitRow exploit)
         {
             _exploits.Add(exploit);
             return _exploits.Count - 1;

@@ -18,17 +18,19 @@ namespace Cohort.Dashboard;
 internal sealed record StoredRow<T>(long Id, string Experiment, string Run, T Value);
 
 /// <summary>
-/// What the feed keeps of a stored task result: its columns, the objective's value (NaN when missing) and the text of
-/// the hyperparameters it trained with (<see cref="CohortJson"/>'s form).
+/// What the feed reads of a stored task result: its id, run, member, steps and outcome, the objective's value (NaN when
+/// missing) and the text of the hyperparameters it trained with (<see cref="CohortJson"/>'s form).
 /// </summary>
 internal readonly record struct ResultRow(long Id, string Run, int Member, long Start, long End, TaskOutcome Outcome, double Value, string Hyperparameters);
 
 /// <summary>
-/// What the feed keeps of a stored event: its columns, an exploit's donor and checkpoint hash, or the whole event when it
-/// is another decision the page draws (null otherwise).
+/// What the feed reads of a stored event: its id and run, and the exploit when it is one, or the whole event when it is
+/// another decision the page draws (both null otherwise).
 /// </summary>
-internal readonly record struct EventRow(long Id, string Run, int Member, long Step, int? Donor, CheckpointHash? Hash, RunEvent? Event);
+internal readonly record struct EventRow(long Id, string Run, ExploitRow? Exploit, RunEvent? Event);
 
+/// <summary>An exploit as the feed keeps it (compact, without a string): the event's id, when, who took whose weights, and their hash.</summary>
+internal readonly record struct ExploitRow(long Id, long Step, int Member, int Donor, CheckpointHash? Hash);
 
 /// <summary>
 /// The dashboard's only access to storage: read-only queries on the tables <see cref="SqliteExperimentStore"/> and
@@ -197,25 +199,24 @@ internal sealed class DashboardStore : IAsyncDisposable
             var name = Encoding.UTF8.GetBytes(metric);
             return StepSqliteAsync(
                 experiment,
-                "SELECT id, run, member, start_step, end_step, outcome, json FROM results WHERE id > @after ORDER BY id LIMIT @limit;",
+                "SELECT id, run, json FROM results WHERE id > @after ORDER BY id LIMIT @limit;",
                 cursor.Low,
                 limit,
                 rows,
                 (statement, texts) =>
                 {
                     var run = texts.Run(raw.sqlite3_column_blob(statement, 1));
-                    var member = raw.sqlite3_column_int(statement, 2);
-                    var json = raw.sqlite3_column_blob(statement, 6);
-                    var (value, hyperparameters) = StoredJson.Result(json, name);
+                    var json = raw.sqlite3_column_blob(statement, 2);
+                    var parts = StoredJson.Result(json, name);
                     return new ResultRow(
                         raw.sqlite3_column_int64(statement, 0),
                         run,
-                        member,
-                        raw.sqlite3_column_int64(statement, 3),
-                        raw.sqlite3_column_int64(statement, 4),
-                        Outcome(raw.sqlite3_column_blob(statement, 5)),
-                        value,
-                        texts.Hyperparameters(run, member, json[hyperparameters]));
+                        parts.Member,
+                        parts.Start,
+                        parts.End,
+                        parts.Outcome,
+                        parts.Value,
+                        texts.Hyperparameters(run, parts.Member, json[parts.Hyperparameters]));
                 },
                 cancellationToken);
         }
@@ -232,7 +233,7 @@ internal sealed class DashboardStore : IAsyncDisposable
                 r.GetInt32(2),
                 r.GetInt64(3),
                 r.GetInt64(4),
-                Outcome(r.GetString(5)),
+                StoredJson.Outcome(Encoding.UTF8.GetBytes(r.GetString(5))),
                 r.IsDBNull(6) ? double.NaN : StoredJson.Number(r.GetString(6)),
                 r.GetString(7)),
             cancellationToken);
@@ -250,31 +251,24 @@ internal sealed class DashboardStore : IAsyncDisposable
         {
             return StepSqliteAsync(
                 experiment,
-                "SELECT id, run, member, step, kind, json FROM events WHERE id > @after ORDER BY id LIMIT @limit;",
+                "SELECT id, run, kind, json FROM events WHERE id > @after ORDER BY id LIMIT @limit;",
                 cursor.Low,
                 limit,
                 rows,
                 (statement, texts) =>
                 {
-                    var kind = raw.sqlite3_column_blob(statement, 4);
-                    int? donor = null;
-                    CheckpointHash? hash = null;
+                    var id = raw.sqlite3_column_int64(statement, 0);
+                    var kind = raw.sqlite3_column_blob(statement, 2);
+                    ExploitRow? exploit = null;
                     if (kind.SequenceEqual(s_exploitedKind))
                     {
-                        var json = raw.sqlite3_column_blob(statement, 5);
-                        (donor, var range) = StoredJson.Exploit(json);
-                        hash = range is { } r ? CheckpointHash.Parse(json[r]) : null;
+                        var json = raw.sqlite3_column_blob(statement, 3);
+                        var parts = StoredJson.Exploit(json);
+                        exploit = new ExploitRow(id, parts.Step, parts.Member, parts.Donor, parts.Hash is { } hash ? CheckpointHash.Parse(json[hash]) : null);
                     }
 
-                    var decision = IsDecision(kind) ? CohortJson.DeserializeEvent(Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 5))) : null;
-                    return new EventRow(
-                        raw.sqlite3_column_int64(statement, 0),
-                        texts.Run(raw.sqlite3_column_blob(statement, 1)),
-                        raw.sqlite3_column_int(statement, 2),
-                        raw.sqlite3_column_int64(statement, 3),
-                        donor,
-                        hash,
-                        decision);
+                    var decision = IsDecision(kind) ? CohortJson.DeserializeEvent(Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 3))) : null;
+                    return new EventRow(id, texts.Run(raw.sqlite3_column_blob(statement, 1)), exploit, decision);
                 },
                 cancellationToken);
         }
@@ -289,10 +283,7 @@ internal sealed class DashboardStore : IAsyncDisposable
             r => new EventRow(
                 r.GetInt64(0),
                 r.GetString(1),
-                r.GetInt32(2),
-                r.GetInt64(3),
-                r.IsDBNull(4) ? null : r.GetInt32(4),
-                r.IsDBNull(5) ? null : CheckpointHash.Parse(Encoding.UTF8.GetBytes(r.GetString(5))),
+                r.IsDBNull(4) ? null : new ExploitRow(r.GetInt64(0), r.GetInt64(3), r.GetInt32(2), r.GetInt32(4), r.IsDBNull(5) ? null : CheckpointHash.Parse(Encoding.UTF8.GetBytes(r.GetString(5)))),
                 r.IsDBNull(6) ? null : CohortJson.DeserializeEvent(r.GetString(6))),
             cancellationToken);
     }
@@ -345,21 +336,6 @@ internal sealed class DashboardStore : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         return rows.OfType<StoredRow<T>>().ToArray();
     }
-
-    private static TaskOutcome Outcome(string text) => text switch
-    {
-        "completed" => TaskOutcome.Completed,
-        "diverged" => TaskOutcome.Diverged,
-        "failed" => TaskOutcome.Failed,
-        _ => throw new FormatException($"A stored result has the unknown outcome '{text}'; expected completed, diverged or failed."),
-    };
-
-    /// <summary><see cref="Outcome(string)"/> of a UTF-8 column, allocating nothing for the three known outcomes.</summary>
-    private static TaskOutcome Outcome(ReadOnlySpan<byte> text) =>
-        text.SequenceEqual("completed"u8) ? TaskOutcome.Completed
-        : text.SequenceEqual("diverged"u8) ? TaskOutcome.Diverged
-        : text.SequenceEqual("failed"u8) ? TaskOutcome.Failed
-        : Outcome(Encoding.UTF8.GetString(text));
 
     private static bool IsDecision(ReadOnlySpan<byte> kind)
     {
