@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Collections.ObjectModel;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cohort.Core.Hyperparameters;
@@ -520,6 +518,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         private readonly ChunkedList<Evaluation> _evaluations = new();
         private readonly List<IReadOnlyDictionary<string, object>> _sets = [];
         private readonly Dictionary<int, (string Text, int Set)> _memberSets = [];
+        private FlatHyperparameters? _lastFlat; // its names are shared by the next set with the same names
         private readonly ChunkedList<ExploitRow> _exploits = new(); // the run's most frequent decision, compact
 
         // The whole rows a lineage needs, read on the first request (ProjectAsync): the evaluations [.._resultsLoaded]
@@ -679,42 +678,11 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 return last.Set;
             }
 
-            _sets.Add(ParseFlat(row.Hyperparameters) ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters)));
+            var flat = FlatHyperparameters.Parse(row.Hyperparameters, _lastFlat);
+            _lastFlat = flat ?? _lastFlat;
+            _sets.Add(flat ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters)));
             _memberSets[row.Member] = (row.Hyperparameters, _sets.Count - 1);
             return _sets.Count - 1;
-        }
-
-        /// <summary>
-        /// The common form of <see cref="CohortJson"/>'s hyperparameters, an object of finite numbers and category
-        /// strings, read without building a <see cref="HyperparameterSet"/>; null for anything else (a non-finite number,
-        /// a repeated name), which the caller reads with <see cref="CohortJson.DeserializeHyperparameters"/>.
-        /// </summary>
-        private static ReadOnlyDictionary<string, object>? ParseFlat(string json)
-        {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
-
-            var values = new Dictionary<string, object>(StringComparer.Ordinal);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString()!;
-                reader.Read();
-                object? value = reader.TokenType switch
-                {
-                    JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number) => number,
-                    JsonTokenType.String => reader.GetString(),
-                    _ => null,
-                };
-                if (value is null || !values.TryAdd(name, value))
-                {
-                    return null;
-                }
-            }
-
-            return reader.TokenType == JsonTokenType.EndObject ? values.AsReadOnly() : null;
         }
     }
 }
