@@ -203,13 +203,13 @@ internal sealed class DashboardStore : IAsyncDisposable
                 cursor.Low,
                 limit,
                 rows,
-                (statement, texts) =>
+                (row, texts) =>
                 {
-                    var run = texts.Run(raw.sqlite3_column_blob(statement, 1));
-                    var json = raw.sqlite3_column_blob(statement, 2);
+                    var run = texts.Run(row.Bytes(1));
+                    var json = row.Bytes(2);
                     var parts = StoredJson.Result(json, name);
                     return new ResultRow(
-                        raw.sqlite3_column_int64(statement, 0),
+                        row.Int64(0),
                         run,
                         parts.Member,
                         parts.Start,
@@ -255,20 +255,20 @@ internal sealed class DashboardStore : IAsyncDisposable
                 cursor.Low,
                 limit,
                 rows,
-                (statement, texts) =>
+                (row, texts) =>
                 {
-                    var id = raw.sqlite3_column_int64(statement, 0);
-                    var kind = raw.sqlite3_column_blob(statement, 2);
+                    var id = row.Int64(0);
+                    var kind = row.Bytes(2);
                     ExploitRow? exploit = null;
                     if (kind.SequenceEqual(s_exploitedKind))
                     {
-                        var json = raw.sqlite3_column_blob(statement, 3);
+                        var json = row.Bytes(3);
                         var parts = StoredJson.Exploit(json);
                         exploit = new ExploitRow(id, parts.Step, parts.Member, parts.Donor, parts.Hash is { } hash ? CheckpointHash.Parse(json[hash]) : null);
                     }
 
-                    var decision = IsDecision(kind) ? CohortJson.DeserializeEvent(Encoding.UTF8.GetString(raw.sqlite3_column_blob(statement, 3))) : null;
-                    return new EventRow(id, texts.Run(raw.sqlite3_column_blob(statement, 1)), exploit, decision);
+                    var decision = IsDecision(kind) ? CohortJson.DeserializeEvent(Encoding.UTF8.GetString(row.Bytes(3))) : null;
+                    return new EventRow(id, texts.Run(row.Bytes(1)), exploit, decision);
                 },
                 cancellationToken);
         }
@@ -440,7 +440,7 @@ internal sealed class DashboardStore : IAsyncDisposable
     /// The statement is finalized before this returns, so no read transaction outlives the call.
     /// </summary>
     private async Task<int> StepSqliteAsync<T>(
-        string experiment, string sql, long after, int limit, List<T> rows, Func<sqlite3_stmt, SqliteTexts, T> map, CancellationToken cancellationToken)
+        string experiment, string sql, long after, int limit, List<T> rows, Func<SqliteColumns, SqliteTexts, T> map, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -460,10 +460,11 @@ internal sealed class DashboardStore : IAsyncDisposable
                     SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int64(statement, raw.sqlite3_bind_parameter_index(statement, "@after"), after), db);
                     SqliteException.ThrowExceptionForRC(raw.sqlite3_bind_int(statement, raw.sqlite3_bind_parameter_index(statement, "@limit"), limit), db);
                     var count = rows.Count;
+                    var columns = new SqliteColumns(statement);
                     int rc;
-                    while ((rc = raw.sqlite3_step(statement)) == raw.SQLITE_ROW)
+                    while ((rc = columns.Step()) == raw.SQLITE_ROW)
                     {
-                        rows.Add(map(statement, texts));
+                        rows.Add(map(columns, texts));
                     }
 
                     if (rc != raw.SQLITE_DONE)
