@@ -105,7 +105,7 @@ internal static class StoredJson
     /// <c>"validation":{…}</c>. The keys are found with vectorised searches and the two objects read as standalone JSON
     /// values. Null when the text has another layout (<see cref="Scan"/> reads it).
     /// </summary>
-    private static ResultParts? Direct(ReadOnlySpan<byte> json, ReadOnlySpan<byte> metric)
+    internal static ResultParts? Direct(ReadOnlySpan<byte> json, ReadOnlySpan<byte> metric)
     {
         if (!json.StartsWith("{\"task\":{\"member\":"u8)
             || !Utf8Parser.TryParse(json["{\"task\":{\"member\":"u8.Length..], out int member, out _))
