@@ -15,9 +15,12 @@ internal sealed record FeedBatch(string Experiment, IReadOnlyList<EvaluationView
 
 /// <summary>
 /// The dashboard's read model: follows the store with a cursor per table and experiment (<see cref="PollAsync"/> reads
-/// only rows it has not read; nothing is ever re-read), keeps what it read in memory, and hands new evaluations to
-/// every subscribed stream. Views are projections of what it holds; the lineage is <see cref="RunLineage"/>'s.
-/// Thread-safe: one poller writes, request threads read under the same lock.
+/// only rows it has not read; nothing is ever re-read), keeps what it read in memory, compact (an evaluation is a
+/// struct in a <see cref="ChunkedList{T}"/>, an exploit too, hyperparameters a shared <see cref="FlatHyperparameters"/>),
+/// and hands new evaluations to every subscribed stream. Views are projections of what it holds, built when a page asks
+/// (a stream's catch-up, <see cref="RunData"/>) or for the streams open when rows arrive: with no page open, following
+/// builds none. The lineage is <see cref="RunLineage"/>'s. Thread-safe: one poller writes, request threads read under
+/// the same lock.
 /// </summary>
 internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : IDisposable
 {
