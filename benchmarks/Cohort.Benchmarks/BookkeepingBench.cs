@@ -64,32 +64,67 @@ public static class BookkeepingBench
     /// <param name="repeats">How many times each pair of variants runs.</param>
     /// <param name="cases">Which cases.</param>
     /// <param name="inMemory">Use the in-memory stores (the library path) instead of SQLite: shows what storage costs.</param>
-    public static async Task<IReadOnlyList<BookkeepingResult>> RunAsync(string? dataDirectory, int workers, int repeats, IReadOnlyList<string> cases, bool inMemory = false)
+    /// <param name="readyOnly">Run only the ready-N variant (for a profiler; no ratio then).</param>
+    public static async Task<IReadOnlyList<BookkeepingResult>> RunAsync(string? dataDirectory, int workers, int repeats, IReadOnlyList<string> cases, bool inMemory = false, bool readyOnly = false)
     {
         var data = DataDirectory.Resolve(dataDirectory);
         var results = new List<BookkeepingResult>();
         foreach (var name in cases)
         {
-            var c = name switch
-            {
-                "boston-pbt36" => Boston(data),
-                "lenet5-pbt16" => LeNet(data),
-                _ => throw new ArgumentException($"Unknown case '{name}'; use boston-pbt36 or lenet5-pbt16.", nameof(cases)),
-            };
-            // Warm-up (discarded): the first run of a process JITs and re-JITs everything, which would count against
-            // whichever variant comes first.
-            var warmUp = c with { Steps = 4 * c.Ready };
+            var c = Find(data, name);
+            // Warm-up (discarded): the first runs of a process JIT and re-JIT (tier 1) everything, which would count
+            // against whichever variant comes first. One run of each variant, with the Boston case's full budget (LeNet's
+            // tasks are long enough that a shortened run warms up as well).
+            var warmUp = c.Name == "boston-pbt36" ? c : c with { Steps = 4 * c.Ready };
             _ = await MeasureAsync(warmUp, warmUp.Ready, "warm-up", workers, inMemory).ConfigureAwait(false);
             _ = await MeasureAsync(warmUp, warmUp.Steps, "warm-up", workers, inMemory).ConfigureAwait(false);
             for (var r = 0; r < repeats; r++)
             {
                 results.Add(await MeasureAsync(c, c.Ready, $"ready-{c.Ready}", workers, inMemory).ConfigureAwait(false));
-                results.Add(await MeasureAsync(c, c.Steps, "one-task", workers, inMemory).ConfigureAwait(false));
+                if (!readyOnly)
+                {
+                    results.Add(await MeasureAsync(c, c.Steps, "one-task", workers, inMemory).ConfigureAwait(false));
+                }
             }
         }
 
         return results;
     }
+
+    /// <summary>Runs <paramref name="name"/>'s ready-N variant once with the in-memory checkpoints and <paramref name="store"/>.</summary>
+    public static async Task RunCaseAsync(string? dataDirectory, string name, IExperimentStore store)
+    {
+        var c = Find(DataDirectory.Resolve(dataDirectory), name);
+        var options = new RunnerOptions { Workers = 2, Retries = 2, StepsPerMember = c.Steps };
+        var outcome = await new ExperimentRunner(new InMemoryCheckpointStore(), store, options)
+            .RunAsync(new RunDefinition(c.Name, c.Seed, c.Objective), Scheduler(c, c.Ready), c.Factory, CancellationToken.None).ConfigureAwait(false);
+        if (outcome.Status != RunStatus.Completed)
+        {
+            throw new InvalidOperationException($"{c.Name} ended {outcome.Status}: {outcome.Message}");
+        }
+    }
+
+    private static Case Find(DataDirectory data, string name) => name switch
+    {
+        "boston-pbt36" => Boston(data),
+        "lenet5-pbt16" => LeNet(data),
+        _ => throw new ArgumentException($"Unknown case '{name}'; use boston-pbt36 or lenet5-pbt16.", nameof(name)),
+    };
+
+    private static IScheduler Scheduler(Case c, int ready) => SchedulerFactory.Create(
+        new PbtOptions
+        {
+            ReadyInterval = ready,
+            MaxTaskRetries = 2,
+            Initialization = c.Init,
+            Exploit = new TruncationSelection(0.2, TruncationRule.Count),
+            Explore = new PerturbExplore([0.2, 0.5, 1.5, 2.0], 0),
+        },
+        c.Space,
+        c.Objective,
+        c.Steps,
+        c.Population,
+        c.Seed);
 
     private sealed record Case(
         string Name,
@@ -154,15 +189,7 @@ public static class BookkeepingBench
 
     private static async Task<BookkeepingResult> MeasureAsync(Case c, int ready, string variant, int workers, bool inMemory)
     {
-        var pbt = new PbtOptions
-        {
-            ReadyInterval = ready,
-            MaxTaskRetries = 2,
-            Initialization = c.Init,
-            Exploit = new TruncationSelection(0.2, TruncationRule.Count),
-            Explore = new PerturbExplore([0.2, 0.5, 1.5, 2.0], 0),
-        };
-        var scheduler = SchedulerFactory.Create(pbt, c.Space, c.Objective, c.Steps, c.Population, c.Seed);
+        var scheduler = Scheduler(c, ready);
         var factory = new TimedFactory(c.Factory);
         var directory = Path.Combine(Path.GetTempPath(), "cohort-bookkeeping-" + Guid.NewGuid().ToString("N"));
         try
@@ -171,6 +198,7 @@ public static class BookkeepingBench
             var cpu = process.TotalProcessorTime;
             var paused = GC.GetTotalPauseDuration();
             var allocated = GC.GetTotalAllocatedBytes();
+            int[] gcs = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             var wall = Stopwatch.StartNew();
             var options = new RunnerOptions { Workers = workers, Retries = 2, StepsPerMember = c.Steps };
             var run = new RunDefinition(c.Name, c.Seed, c.Objective);
@@ -190,6 +218,8 @@ public static class BookkeepingBench
             }
 
             wall.Stop();
+            {
+            }
             process.Refresh();
             var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
             var gcSeconds = (GC.GetTotalPauseDuration() - paused).TotalSeconds;

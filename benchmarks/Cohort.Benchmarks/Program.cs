@@ -8,9 +8,11 @@ using Cohort.Benchmarks;
 //   gemm [--seconds S]         square GEMM only
 //   gemm-shapes [--seconds S]  the GEMM shapes training uses, at 1 and 2 threads
 //   conv [--seconds S]         convolution kernels of LeNet-5
-//   bookkeeping [--cases boston-pbt36,lenet5-pbt16] [--repeats N] [--workers N] [--data-dir DIR] [--in-memory]
+//   bookkeeping [--cases boston-pbt36,lenet5-pbt16] [--repeats N] [--workers N] [--data-dir DIR] [--in-memory] [--ready-only]
 //                              issue 12: PBT with its ready interval against one task per member, side by side,
 //                              through the SQLite store and the run directory's checkpoints, as `cohort run` does
+//   store-append [--data-dir DIR] [--repeats N]
+//                              the SQLite store's cost per result: one boston-pbt36 run's committed batches appended again
 //   datasets --data DIR        verifying MNIST's SHA-256 on load against loading it (DIR: a data directory with mnist/)
 //   pb2-cost [--data-dir D] [--seeds N] [--workers W] [--previous-defaults] [--rounds R]
 //                              PB2's decision cost (population 36, 5 hyperparameters, 100 generations) on the Boston MLP
@@ -46,13 +48,17 @@ switch (mode)
     case "gemm-shapes":
         Console.WriteLine(JsonSerializer.Serialize(new { threads1 = GemmBench.RunShapes(seconds, 1), threads2 = GemmBench.RunShapes(seconds, 2) }, json));
         return 0;
+    case "store-append":
+        Console.WriteLine(JsonSerializer.Serialize(new { store_append = await StoreAppendBench.RunAsync(Option("--data-dir"), int.Parse(Option("--repeats") ?? "5", CultureInfo.InvariantCulture)) }, json));
+        return 0;
     case "bookkeeping":
         var bookkeeping = await BookkeepingBench.RunAsync(
             Option("--data-dir"),
             int.Parse(Option("--workers") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture),
             int.Parse(Option("--repeats") ?? "1", CultureInfo.InvariantCulture),
             (Option("--cases") ?? "boston-pbt36,lenet5-pbt16").Split(','),
-            args.Contains("--in-memory"));
+            args.Contains("--in-memory"),
+            args.Contains("--ready-only"));
         Console.WriteLine(JsonSerializer.Serialize(new { bookkeeping }, json));
         return 0;
     case "torch":
@@ -88,6 +94,6 @@ switch (mode)
         Console.WriteLine(JsonSerializer.Serialize(new { pb2_vs_pbt = Pb2Bench.Sanity(seeds) }, json));
         return 0;
     default:
-        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-replay, pb2-vs-pbt, torch or bookkeeping");
+        Console.Error.WriteLine($"unknown mode '{mode}'; use throughput, gemm, gemm-shapes, conv, datasets, pb2-cost, pb2-replay, pb2-vs-pbt, torch, bookkeeping or store-append");
         return 2;
 }

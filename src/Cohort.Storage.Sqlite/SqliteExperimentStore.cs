@@ -134,8 +134,8 @@ public sealed class SqliteExperimentStore : IExperimentStore
     }
 
     /// <summary>
-    /// Appends the batch in one <c>BEGIN IMMEDIATE</c> transaction (one fsync), reusing one prepared statement for the
-    /// results and one for the events.
+    /// Appends the batch in one <c>BEGIN IMMEDIATE</c> transaction (one fsync), through one prepared statement for the
+    /// results and one for the events (<see cref="SqliteAppend"/>).
     /// </summary>
     public async Task<int> AppendBatchAsync(string run, IReadOnlyList<ToldResult> told, CancellationToken cancellationToken)
     {
@@ -143,70 +143,14 @@ public sealed class SqliteExperimentStore : IExperimentStore
         ArgumentNullException.ThrowIfNull(told);
 
         // Serialise before touching the database: an unserialisable event fails the call with nothing written.
-        var rows = told.Select(t => (
-            t.Result,
-            Outcome: t.Result.Outcome.ToString().ToLowerInvariant(),
-            Json: CohortJson.Serialize(t.Result),
-            Events: t.Events.Select(e => (Event: e, Kind: CohortJson.KindOf(e), Json: CohortJson.Serialize(e))).ToList())).ToList();
+        var batch = new SqliteAppend(told);
 
         await EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var transaction = _connection.BeginTransaction(deferred: false);
             await RequireRunAsync(transaction, run, cancellationToken).ConfigureAwait(false);
-            using var insertResult = Command(
-                _connection,
-                transaction,
-                """
-                INSERT INTO results (run, member, ordinal, generation, start_step, end_step, outcome, json, checksum)
-                VALUES (@run, @member, @ordinal, @generation, @start, @end, @outcome, @json, @checksum)
-                ON CONFLICT (run, member, ordinal) DO NOTHING
-                RETURNING id;
-                """,
-                [("@run", run), ("@member", 0), ("@ordinal", 0), ("@generation", 0), ("@start", 0L), ("@end", 0L), ("@outcome", ""), ("@json", ""), ("@checksum", "")]);
-            using var insertEvent = Command(
-                _connection,
-                transaction,
-                """
-                INSERT INTO events (run, member, step, kind, json, result_id, checksum)
-                VALUES (@run, @member, @step, @kind, @json, @result, @checksum);
-                """,
-                [("@run", run), ("@member", 0), ("@step", 0L), ("@kind", ""), ("@json", ""), ("@result", 0L), ("@checksum", "")]);
-            insertResult.Prepare();
-            insertEvent.Prepare();
-            var appended = 0;
-            foreach (var row in rows)
-            {
-                var task = row.Result.Task;
-                var p = insertResult.Parameters;
-                p["@member"].Value = task.Member;
-                p["@ordinal"].Value = task.Ordinal;
-                p["@generation"].Value = task.Generation;
-                p["@start"].Value = task.StartStep;
-                p["@end"].Value = task.EndStep;
-                p["@outcome"].Value = row.Outcome;
-                p["@json"].Value = row.Json;
-                p["@checksum"].Value = RowChecksum.OfResult(run, task.Member, task.Ordinal, task.Generation, task.StartStep, task.EndStep, row.Outcome, row.Json);
-                var id = await insertResult.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                if (id is null or DBNull)
-                {
-                    continue; // already recorded: skipped with its events
-                }
-
-                appended++;
-                foreach (var e in row.Events)
-                {
-                    var q = insertEvent.Parameters;
-                    q["@member"].Value = e.Event.Member;
-                    q["@step"].Value = e.Event.Step;
-                    q["@kind"].Value = e.Kind;
-                    q["@json"].Value = e.Json;
-                    q["@result"].Value = id;
-                    q["@checksum"].Value = RowChecksum.OfEvent(run, e.Event.Member, e.Event.Step, e.Kind, e.Json);
-                    await insertEvent.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-
+            var appended = batch.Insert(_connection, run, cancellationToken);
             if (appended > 0)
             {
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

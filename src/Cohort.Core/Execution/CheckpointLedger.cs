@@ -8,9 +8,10 @@ namespace Cohort.Core.Execution;
 /// ledger with the run's live set (<see cref="LiveCheckpoints"/>): live checkpoints not yet stored are stored before the
 /// batch's results are committed, stored checkpoints that are no longer referenced are deleted after, and unreferenced
 /// ones that were never stored are simply dropped — most checkpoints of a run never touch the disk. Once stored, a
-/// checkpoint's bytes leave memory (later reads go to the store). The buffers of checkpoints dropped without being
-/// stored are handed out again for the next saves (<see cref="Spare"/>): a run's checkpoints all have the same size, and
-/// recycling them keeps the garbage collector from copying megabytes of short-lived state between generations.
+/// checkpoint's bytes leave memory (later reads go to the store). Between commits the driver also drops the checkpoints
+/// that died since it last looked (<see cref="Recycle"/>), so their buffers are handed out again for the next saves
+/// (<see cref="Spare"/>) within a generation: a run's checkpoints all have the same size, and recycling them keeps the
+/// garbage collector from allocating, and then copying between generations, megabytes of short-lived state.
 /// Thread-safe: workers write and read, the driver cuts.
 /// </summary>
 internal sealed class CheckpointLedger(ICheckpointStore store, string run) : ITaskCheckpoints
@@ -154,37 +155,50 @@ internal sealed class CheckpointLedger(ICheckpointStore store, string run) : ITa
                 }
             }
 
-            List<string>? gone = null;
-            foreach (var (hash, entry) in _entries)
-            {
-                if (entry.Untold > 0 || live.Contains(hash))
-                {
-                    continue;
-                }
-
-                if (entry.Durable)
-                {
-                    delete.Add(hash);
-                }
-                else if (entry.Bytes is { } dropped && _spares.Count < MaxSpares)
-                {
-                    // Never stored, referenced by nothing and by no task: nobody reads these bytes any more.
-                    _spares.Push(dropped.Bytes);
-                }
-
-                (gone ??= []).Add(hash);
-            }
-
-            if (gone is not null)
-            {
-                foreach (var hash in gone)
-                {
-                    _entries.Remove(hash);
-                }
-            }
+            Drop(live, delete);
         }
 
         return new LedgerCut(persist, delete);
+    }
+
+    /// <summary>
+    /// Drops the checkpoints held only in memory that nothing references any more (not in <paramref name="live"/>, held
+    /// by no untold result) and keeps their buffers as spares; stored ones wait for the next <see cref="Cut"/>. Cheap
+    /// enough for the driver to call whenever it has told results.
+    /// </summary>
+    public void Recycle(IReadOnlySet<string> live)
+    {
+        lock (_gate)
+        {
+            Drop(live, delete: null);
+        }
+    }
+
+    /// <summary>
+    /// Forgets every unreferenced checkpoint: stored ones are added to <paramref name="delete"/> (left alone when it is
+    /// null), never-stored ones are dropped and their buffers kept as spares. Called under the gate.
+    /// </summary>
+    private void Drop(IReadOnlySet<string> live, List<string>? delete)
+    {
+        foreach (var (hash, entry) in _entries)
+        {
+            if (entry.Untold > 0 || live.Contains(hash) || (entry.Durable && delete is null))
+            {
+                continue;
+            }
+
+            if (entry.Durable)
+            {
+                delete!.Add(hash);
+            }
+            else if (entry.Bytes is { } dropped && _spares.Count < MaxSpares)
+            {
+                // Never stored, referenced by nothing and by no task: nobody reads these bytes any more.
+                _spares.Push(dropped.Bytes);
+            }
+
+            _entries.Remove(hash); // allowed while enumerating a Dictionary since .NET Core 3.0
+        }
     }
 
     /// <summary>A cut's commit succeeded: the stored checkpoints' bytes leave memory.</summary>

@@ -17,9 +17,9 @@ namespace Cohort.Core.Execution;
 /// deterministic order (<see cref="RunnerOptions.TellOrder"/>) and hands out what the scheduler asks for next.</item>
 /// <item>Durability comes in groups (issue 12): told results and the events they triggered are appended to the store
 /// in one transaction per batch (<see cref="RunnerOptions.CommitInterval"/>, <see cref="RunnerOptions.CommitBatchSize"/>),
-/// written behind while training goes on. A task's checkpoint stays in memory; a commit first stores the checkpoints
-/// the run still references (<see cref="LiveCheckpoints"/>) and are not stored yet, then the results, then deletes the
-/// stored checkpoints nothing references any more. A crash loses at most the batches not committed; tasks are pure,
+/// written behind while training goes on, on a thread of their own (<see cref="CommitThread"/>). A task's checkpoint
+/// stays in memory; a commit first stores the checkpoints the run still references (<see cref="LiveCheckpoints"/>) and
+/// are not stored yet, then the results, then deletes the stored checkpoints nothing references any more. A crash loses at most the batches not committed; tasks are pure,
 /// so resuming runs them again with the same results (docs/determinism.md, "What a crash costs").</item>
 /// <item>Starting is also resuming: the run's stored checkpoints are listed (the only scan, which removes what a crash
 /// left behind), its stored results are replayed into the (fresh) scheduler, and tasks that were in flight or not
@@ -93,12 +93,17 @@ public sealed class ExperimentRunner
     /// <summary>The state of one run while it executes; everything here belongs to the driver loop.</summary>
     private sealed class RunSession
     {
+        /// <summary>Told results between two looks for dead checkpoints to recycle (<see cref="CheckpointLedger.Recycle"/>).</summary>
+        private const int RecycleEvery = 16;
+
         private readonly ExperimentRunner _runner;
         private readonly RunDefinition _run;
         private readonly IScheduler _scheduler;
         private readonly ITrainableFactory _factory;
         private readonly CheckpointLedger _ledger;
         private readonly LiveCheckpoints _live = new();
+        private readonly HashSet<string> _liveScratch = new(StringComparer.Ordinal);
+        private int _recycledAt;
 
         private readonly SortedDictionary<int, TaskResult> _latest = [];
         private readonly List<MemberFinished> _failed = [];
@@ -117,6 +122,7 @@ public sealed class ExperimentRunner
         private List<ToldResult> _batch = [];
         private long _batchStarted;
         private Task _commit = Task.CompletedTask;
+        private CommitThread? _commits;
 
         public RunSession(ExperimentRunner runner, RunDefinition run, IScheduler scheduler, ITrainableFactory factory)
         {
@@ -150,6 +156,8 @@ public sealed class ExperimentRunner
             // Workers stop on the caller's token, and also when the driver fails.
             using var workers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var inbox = new ResultInbox(lowWater: 2 * Options.Workers, wakeBatch: Math.Max(8, 4 * Options.Workers));
+            using var commits = new CommitThread(_run.Name);
+            _commits = commits;
             using var executor = new TaskExecutor(
                 _run,
                 _factory,
@@ -298,6 +306,13 @@ public sealed class ExperimentRunner
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 TellReady(completed, completionOrder, cancellationToken);
+                if (_results - _recycledAt >= RecycleEvery)
+                {
+                    // Checkpoints that died since: their buffers serve the next saves, long before the next commit.
+                    _ledger.Recycle(_live.Compute(_scheduler, _liveScratch));
+                    _recycledAt = _results;
+                }
+
                 if (_batch.Count >= Options.CommitBatchSize || (_batch.Count > 0 && _runner._time.GetElapsedTime(_batchStarted) >= Options.CommitInterval))
                 {
                     await CutAsync().ConfigureAwait(false);
@@ -500,7 +515,7 @@ public sealed class ExperimentRunner
         private async Task CutAsync()
         {
             await _commit.ConfigureAwait(false);
-            var cut = _ledger.Cut(_live.Compute(_scheduler));
+            var cut = _ledger.Cut(_live.Compute(_scheduler, _liveScratch));
             var told = _batch;
             _batch = [];
             if (told.Count == 0 && cut.Persist.Count == 0 && cut.Delete.Count == 0)
@@ -508,7 +523,7 @@ public sealed class ExperimentRunner
                 return;
             }
 
-            _commit = Task.Run(() => CommitAsync(told, cut));
+            _commit = _commits!.Run(() => CommitAsync(told, cut));
         }
 
         private async Task CommitAsync(List<ToldResult> told, LedgerCut cut)

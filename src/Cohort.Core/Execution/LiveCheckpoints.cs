@@ -33,10 +33,14 @@ internal sealed class LiveCheckpoints
     /// <summary>Forgets every told result (a worker rebuilding its scheduler from the store).</summary>
     public void Clear() => _latest.Clear();
 
-    /// <summary>The hashes <paramref name="scheduler"/>'s run references now.</summary>
-    public HashSet<string> Compute(IScheduler scheduler)
+    /// <summary>
+    /// The hashes <paramref name="scheduler"/>'s run references now: in <paramref name="into"/> (cleared first) when
+    /// given, so a caller that asks often reuses one set.
+    /// </summary>
+    public HashSet<string> Compute(IScheduler scheduler, HashSet<string>? into = null)
     {
-        var live = new HashSet<string>(StringComparer.Ordinal);
+        var live = into ?? new HashSet<string>(StringComparer.Ordinal);
+        live.Clear();
         foreach (var checkpoint in _latest.Values)
         {
             live.Add(checkpoint.Hash);

@@ -167,14 +167,15 @@ internal sealed class TaskExecutor : IDisposable
                 return true;
             }
 
-            using var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(item.Token);
+            // Only a timeout cancels an attempt on its own; without one the task's token is the attempt's.
+            using var attemptCts = _options.TaskTimeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(item.Token);
             var state = new Attempt(item, attemptCts);
             using var timer = _options.TaskTimeout is { } timeout
                 ? _time.CreateTimer(static s => ((TaskExecutor)((object[])s!)[0]).TimedOut((Attempt)((object[])s!)[1]), new object[] { this, state }, timeout, Timeout.InfiniteTimeSpan)
                 : null;
             try
             {
-                var result = ExecuteOnce(task, state, attemptCts.Token);
+                var result = ExecuteOnce(task, state, attemptCts?.Token ?? item.Token);
                 Complete(item, result);
                 return true;
             }
@@ -220,7 +221,7 @@ internal sealed class TaskExecutor : IDisposable
 
         try
         {
-            state.Cancellation.Cancel();
+            state.Cancellation!.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -734,14 +735,15 @@ internal sealed class TaskExecutor : IDisposable
     }
 
     /// <summary>One attempt: it either finishes or is abandoned by its timeout, whichever comes first.</summary>
-    private sealed class Attempt(WorkItem item, CancellationTokenSource cancellation)
+    private sealed class Attempt(WorkItem item, CancellationTokenSource? cancellation)
     {
         private const int Running = 0, Finished = 1, Abandoned = 2;
         private int _state;
 
         public WorkItem Item { get; } = item;
 
-        public CancellationTokenSource Cancellation { get; } = cancellation;
+        /// <summary>Cancels the attempt alone (its timeout); null when tasks have no timeout.</summary>
+        public CancellationTokenSource? Cancellation { get; } = cancellation;
 
         public bool IsAbandoned => Volatile.Read(ref _state) == Abandoned;
 

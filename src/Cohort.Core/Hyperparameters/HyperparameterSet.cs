@@ -14,6 +14,9 @@ public sealed class HyperparameterSet : IReadOnlyDictionary<string, HyperValue>,
 
     private readonly ImmutableSortedDictionary<string, HyperValue> _values;
 
+    /// <summary>The set as CohortJson writes it, once it was written (the set is immutable; a race writes the same bytes).</summary>
+    internal byte[]? Utf8Json { get; set; }
+
     private HyperparameterSet(ImmutableSortedDictionary<string, HyperValue> values) => _values = values;
 
     public static HyperparameterSet From(IEnumerable<KeyValuePair<string, HyperValue>> values) =>

@@ -94,9 +94,9 @@ public sealed class PbtScheduler : IPopulationScheduler
             _deferred.Add(new MemberFinished(member.Id, member.Step, MemberStopReason.Failed, PopulationState.FailureMessage(result)));
         }
 
-        if (_state.Running.Any(m => m.Pending is not null))
+        if (_state.PendingCount > 0)
         {
-            return [];
+            return []; // a member still trains this generation (only running members have pending tasks)
         }
 
         // The barrier: every live member has told its result of this generation.

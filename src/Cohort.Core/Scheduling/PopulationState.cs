@@ -10,6 +10,8 @@ namespace Cohort.Core.Scheduling;
 /// <summary>One member's mutable state inside a scheduler.</summary>
 internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
 {
+    private TrainTask? _pending;
+
     public int Id { get; } = id;
 
     /// <summary>What the next task trains with.</summary>
@@ -29,7 +31,22 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
 
     public int Failures { get; set; }
 
-    public TrainTask? Pending { get; set; }
+    /// <summary>The task the member waits for; every change is counted in <see cref="PendingTally"/>.</summary>
+    public TrainTask? Pending
+    {
+        get => _pending;
+        set
+        {
+            if (!ReferenceEquals(_pending, value))
+            {
+                Tally.Changed(_pending is not null, value is not null);
+                _pending = value;
+            }
+        }
+    }
+
+    /// <summary>Shared by a population's members: how many have a pending task, and a version of their pending tasks.</summary>
+    public PendingTally Tally { get; init; } = new();
 
     /// <summary>The latest result's score (NaN before any), the hyperparameters that trained it and its checkpoint.</summary>
     public double LastScore { get; set; } = double.NaN;
@@ -68,6 +85,25 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
 /// Task seeds are Seeds.Derive(runSeed, member, ordinal, Purpose("train")); a retried task keeps its first seed and
 /// inputs (it is the same pure task, re-run) under a new ordinal.
 /// </summary>
+/// <summary>
+/// What a population's driver asks after every told result — is any task still pending, did any pending task change —
+/// kept up to date by <see cref="MemberState.Pending"/> so that answering costs O(1) instead of a pass over the members.
+/// </summary>
+internal sealed class PendingTally
+{
+    /// <summary>Members with a pending task.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Increases with every change of any member's pending task.</summary>
+    public long Version { get; private set; }
+
+    public void Changed(bool had, bool has)
+    {
+        Count += (has ? 1 : 0) - (had ? 1 : 0);
+        Version++;
+    }
+}
+
 internal sealed class PopulationState
 {
     public static readonly ulong TrainPurpose = Seeds.Purpose("train");
@@ -76,8 +112,9 @@ internal sealed class PopulationState
     private readonly List<ExploreObservation> _history = [];
     private readonly Dictionary<string, double> _checkpointScores = new(StringComparer.Ordinal);
 
-    // Pending's cache: each member's pending task when it was last sorted, and the sorted list.
-    private TrainTask?[]? _pendingOf;
+    // Pending's cache: the sorted list, and the version of the members' pending tasks it was built from.
+    private readonly PendingTally _tally = new();
+    private long _pendingVersion = -1;
     private TrainTask[] _pending = [];
 
     public PopulationState(
@@ -114,7 +151,7 @@ internal sealed class PopulationState
         _runSeed = runSeed;
         Stop = stop ?? StopConditions.None;
         History = _history.AsReadOnly();
-        Members = initial.Select((h, i) => new MemberState(i, h)).ToArray();
+        Members = initial.Select((h, i) => new MemberState(i, h) { Tally = _tally }).ToArray();
         InitialEvents = Members.Select(m => (RunEvent)new MemberCreated(m.Id, m.Hyperparameters)).ToArray();
         foreach (var m in Members)
         {
@@ -146,50 +183,45 @@ internal sealed class PopulationState
     /// </summary>
     /// <remarks>
     /// Read several times per told result (the driver, the live-checkpoint projection), so the sorted list is kept and
-    /// rebuilt only when some member's pending task changed (tasks are immutable records: a change is a new reference).
+    /// rebuilt only when some member's pending task changed (<see cref="PendingTally.Version"/>).
     /// </remarks>
     public IReadOnlyList<TrainTask> Pending
     {
         get
         {
-            var members = Members;
-            var changed = _pendingOf is null;
-            for (var i = 0; !changed && i < members.Length; i++)
+            if (_pendingVersion != _tally.Version)
             {
-                changed = !ReferenceEquals(members[i].Pending, _pendingOf![i]);
-            }
-
-            if (changed)
-            {
-                _pendingOf ??= new TrainTask?[members.Length];
-                var pending = new List<TrainTask>(members.Length);
+                var pending = new TrainTask[_tally.Count];
+                var n = 0;
                 var sorted = true;
-                for (var i = 0; i < members.Length; i++)
+                foreach (var member in Members)
                 {
-                    var task = members[i].Pending;
-                    _pendingOf[i] = task;
-                    if (task is not null)
+                    if (member.Pending is { } task)
                     {
                         // Members are visited in id order, so only the start steps can be out of order (never in
                         // synchronous mode, where a generation's tasks all start at the same step).
-                        sorted &= pending.Count == 0 || pending[^1].StartStep <= task.StartStep;
-                        pending.Add(task);
+                        sorted &= n == 0 || pending[n - 1].StartStep <= task.StartStep;
+                        pending[n++] = task;
                     }
                 }
 
                 if (!sorted)
                 {
-                    pending.Sort(static (a, b) => a.StartStep != b.StartStep ? a.StartStep.CompareTo(b.StartStep) : a.Member.CompareTo(b.Member));
+                    Array.Sort(pending, static (a, b) => a.StartStep != b.StartStep ? a.StartStep.CompareTo(b.StartStep) : a.Member.CompareTo(b.Member));
                 }
 
-                _pending = pending.ToArray();
+                _pending = pending;
+                _pendingVersion = _tally.Version;
             }
 
             return _pending;
         }
     }
 
-    public bool IsFinished => Members.All(m => m.Status != MemberStatus.Running && m.Pending is null);
+    /// <summary>How many members have a pending task (O(1)).</summary>
+    public int PendingCount => _tally.Count;
+
+    public bool IsFinished => _tally.Count == 0 && Members.All(m => m.Status != MemberStatus.Running);
 
     /// <summary>The smallest generation of a running member (the synchronous generation); the last one once all stopped.</summary>
     public int Generation => Running.Select(m => m.Generation).DefaultIfEmpty(Members.Max(m => m.Generation)).Min();

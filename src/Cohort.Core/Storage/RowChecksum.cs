@@ -28,6 +28,14 @@ public static class RowChecksum
     public static string OfEvent(string run, int member, long step, string kind, string json) =>
         Of(run, [member, step], kind, json);
 
+    /// <summary>The checksum of a result row whose JSON document is given as UTF-8 (the same value as for the string).</summary>
+    public static string OfResult(string run, int member, int ordinal, int generation, long startStep, long endStep, string outcome, ReadOnlySpan<byte> jsonUtf8) =>
+        Of(run, [member, ordinal, generation, startStep, endStep], outcome, null, jsonUtf8);
+
+    /// <summary>The checksum of an event row whose JSON document is given as UTF-8 (the same value as for the string).</summary>
+    public static string OfEvent(string run, int member, long step, string kind, ReadOnlySpan<byte> jsonUtf8) =>
+        Of(run, [member, step], kind, null, jsonUtf8);
+
     /// <summary>
     /// Checks a row read back from <paramref name="store"/>: throws when its stored checksum is present and differs
     /// from <paramref name="actual"/>, the checksum of its content as read. A row written before the store kept
@@ -125,9 +133,13 @@ public static class RowChecksum
     /// buffer, the same bytes as encoding the joined string (each column is a whole string or an invariant integer, and
     /// the separator is one byte) without building it. Every row is checksummed when written and when read.
     /// </summary>
-    private static string Of(string run, ReadOnlySpan<long> numbers, string name, string json)
+    private static string Of(string run, ReadOnlySpan<long> numbers, string name, string json) => Of(run, numbers, name, json, default);
+
+    /// <summary>As above, with the JSON document either a string (<paramref name="json"/>) or UTF-8 (<paramref name="jsonUtf8"/>).</summary>
+    private static string Of(string run, ReadOnlySpan<long> numbers, string name, string? json, ReadOnlySpan<byte> jsonUtf8)
     {
-        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(run.Length + name.Length + json.Length + (numbers.Length * 21) + 8));
+        var jsonBytes = json is null ? jsonUtf8.Length : Encoding.UTF8.GetMaxByteCount(json.Length);
+        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(run.Length + name.Length + (numbers.Length * 21) + 8) + jsonBytes);
         try
         {
             var bytes = rented.AsSpan();
@@ -146,7 +158,16 @@ public static class RowChecksum
             bytes[length++] = (byte)Separator;
             length += Encoding.UTF8.GetBytes(name, bytes[length..]);
             bytes[length++] = (byte)Separator;
-            length += Encoding.UTF8.GetBytes(json, bytes[length..]);
+            if (json is null)
+            {
+                jsonUtf8.CopyTo(bytes[length..]);
+                length += jsonUtf8.Length;
+            }
+            else
+            {
+                length += Encoding.UTF8.GetBytes(json, bytes[length..]);
+            }
+
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(bytes[..length], hash);
             return Convert.ToHexStringLower(hash[..16]);

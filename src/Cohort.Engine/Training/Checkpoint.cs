@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,7 +9,7 @@ using Cohort.Engine.Randomness;
 namespace Cohort.Engine.Training;
 
 /// <summary>
-/// Binary checkpoint of a <see cref="Trainer"/>, little-endian, version 2:
+/// Binary checkpoint of a <see cref="Trainer"/>, little-endian, version 3:
 /// <code>
 /// offset  size  field
 ///  0      8     magic "COHORTCK"
@@ -24,27 +25,31 @@ namespace Cohort.Engine.Training;
 ///               9 × f32 learning rate, momentum, β₁, β₂, ε, weight decay, λ₁, λ₂, dropout
 ///               i32 P parameter count, i32 K moment arrays (1 for SGD, 2 for Adam/AdamW)
 ///               P × f32 parameters, then K × P × f32 moments (SGD momentum, or Adam m then v)
-/// 20+L    32    SHA-256 of bytes [0, 20+L)
+/// 20+L    16    XXH128 of bytes [0, 20+L) (System.IO.Hashing's XxHash128, as it writes it)
 /// </code>
 /// A restored trainer continues bit-identically: every value a step reads is in the file. The optimizer is the
-/// checkpoint's, whatever the trainer had (a member may have switched optimizer, <see cref="Trainer.SwitchOptimizer"/>);
-/// version 1 files (before optimizers could switch) are still read.
+/// checkpoint's, whatever the trainer had (a member may have switched optimizer, <see cref="Trainer.SwitchOptimizer"/>).
+/// Older files are still read: version 2 (the same payload, with a 32-byte SHA-256 checksum) and version 1 (before
+/// optimizers could switch: no optimizer step field, SHA-256). The checksum only detects damage; what identifies a
+/// checkpoint is the hash its store computes over all of these bytes. A non-cryptographic checksum is enough for that
+/// and costs a fraction of SHA-256: a PBT run writes a checkpoint after every task.
 /// </summary>
 internal static class Checkpoint
 {
-    public const uint Version = 2;
+    public const uint Version = 3;
     private const int HeaderLength = 20;
-    private const int HashLength = 32;
+    private const int ChecksumLength = 16;
+    private const int Sha256Length = 32;
     private static ReadOnlySpan<byte> Magic => "COHORTCK"u8;
 
     public static void Write(Trainer trainer, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        var description = Encoding.UTF8.GetBytes(trainer.Spec.Describe());
+        var description = trainer.Description;
         var p = trainer.ParameterCount;
         var k = trainer.Optimizer == OptimizerKind.Sgd ? 1 : 2;
         var payload = 8 + 4 + description.Length + 4 + 8 + 8 + (8 * EngineRandom.StateLength) + (9 * 4) + 4 + 4 + (4L * p * (1 + k));
-        var total = HeaderLength + payload + HashLength;
+        var total = HeaderLength + payload + ChecksumLength;
         if (total > Array.MaxLength)
         {
             throw new InvalidOperationException($"A checkpoint of {total} bytes is too large.");
@@ -90,7 +95,7 @@ internal static class Checkpoint
                 w.Floats(trainer.SecondMoment);
             }
 
-            SHA256.HashData(span[..(HeaderLength + (int)payload)], span[(HeaderLength + (int)payload)..]);
+            XxHash128.Hash(span[..(HeaderLength + (int)payload)], span[(HeaderLength + (int)payload)..]);
             stream.Write(span);
         }
         finally
@@ -116,18 +121,19 @@ internal static class Checkpoint
         }
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(8));
-        if (version is not (1 or Version))
+        if (version is not (1 or 2 or Version))
         {
-            throw Fail(sourceName, $"unsupported format version {version} (this engine reads versions 1 and {Version}).");
+            throw Fail(sourceName, $"unsupported format version {version} (this engine reads versions 1 to {Version}).");
         }
 
+        var checksumLength = version == Version ? ChecksumLength : Sha256Length;
         var payloadLength = BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(12));
-        if (payloadLength > (ulong)(Array.MaxLength - HeaderLength - HashLength))
+        if (payloadLength > (ulong)(Array.MaxLength - HeaderLength - checksumLength))
         {
             throw Fail(sourceName, $"corrupted: payload length {payloadLength} is impossible.");
         }
 
-        var total = HeaderLength + (int)payloadLength + HashLength;
+        var total = HeaderLength + (int)payloadLength + checksumLength;
         var buffer = new byte[total];
         header.CopyTo(buffer, 0);
         var body = stream.ReadAtLeast(buffer.AsSpan(HeaderLength), total - HeaderLength, throwOnEndOfStream: false);
@@ -136,11 +142,20 @@ internal static class Checkpoint
             throw Fail(sourceName, $"truncated: expected {total} bytes, found {HeaderLength + body}.");
         }
 
-        Span<byte> hash = stackalloc byte[HashLength];
-        SHA256.HashData(buffer.AsSpan(0, HeaderLength + (int)payloadLength), hash);
-        if (!hash.SequenceEqual(buffer.AsSpan(HeaderLength + (int)payloadLength, HashLength)))
+        Span<byte> checksum = stackalloc byte[checksumLength];
+        var covered = buffer.AsSpan(0, HeaderLength + (int)payloadLength);
+        if (version == Version)
         {
-            throw Fail(sourceName, "corrupted: SHA-256 checksum mismatch.");
+            XxHash128.Hash(covered, checksum);
+        }
+        else
+        {
+            SHA256.HashData(covered, checksum);
+        }
+
+        if (!checksum.SequenceEqual(buffer.AsSpan(HeaderLength + (int)payloadLength, checksumLength)))
+        {
+            throw Fail(sourceName, version == Version ? "corrupted: checksum mismatch." : "corrupted: SHA-256 checksum mismatch.");
         }
 
         var r = new SpanReader(buffer.AsSpan(HeaderLength, (int)payloadLength), sourceName);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using Cohort.Engine.Kernels;
 using Cohort.Engine.Layers;
 using Cohort.Engine.Models;
@@ -61,6 +62,7 @@ public sealed class Trainer
         _moment1 = new float[_network.ParameterCount];
         _moment2 = optimizer == OptimizerKind.Sgd ? [] : new float[_network.ParameterCount];
         Fingerprint = spec.Fingerprint();
+        Description = Encoding.UTF8.GetBytes(spec.Describe());
         _updateJob = new UpdateJob(_network.Parameters, _network.Gradients, _moment1, _moment2);
         _weightLayers = _network.Layers.Where(l => l.WeightCount > 0).Select(l => (l.WeightOffset, l.WeightCount)).ToArray();
     }
@@ -73,6 +75,9 @@ public sealed class Trainer
 
     /// <summary>First 8 bytes of SHA-256 of the spec's canonical description.</summary>
     public ulong Fingerprint { get; }
+
+    /// <summary>The spec's canonical description, UTF-8 (what a checkpoint carries for error messages; built once).</summary>
+    internal byte[] Description { get; }
 
     /// <summary>
     /// The optimizer, set at construction and changed by <see cref="SwitchOptimizer"/> or by loading a checkpoint that

@@ -32,6 +32,10 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
     private readonly int[] _sequential;
     private MiniBatchSampler _sampler;
 
+    // The set applied last, while nothing but training changed the trainer since: applying it again changes nothing,
+    // and most tasks of a PBT run train with their member's previous hyperparameters (the same instance).
+    private HyperparameterSet? _applied;
+
     internal NetworkTrainable(NetworkTrainableFactory factory, ulong seed)
     {
         _factory = factory;
@@ -56,6 +60,12 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
     public void Apply(HyperparameterSet hyperparameters)
     {
         ArgumentNullException.ThrowIfNull(hyperparameters);
+        if (ReferenceEquals(hyperparameters, _applied))
+        {
+            return;
+        }
+
+        _applied = null;
         var o = _factory.Options;
         var training = NetworkHyperparameters.ToTraining(hyperparameters);
         var optimizer = o.Optimizer;
@@ -85,6 +95,8 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
             // Each task restarts the sampler from its seed, so a new sampler loses nothing.
             _sampler = new MiniBatchSampler(_factory.Splits.Train, batch, 0);
         }
+
+        _applied = hyperparameters;
     }
 
     public void Train(int steps, ulong seed, CancellationToken cancellationToken)
@@ -140,7 +152,11 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
 
     public void Save(Stream destination) => _trainer.Save(destination);
 
-    public void Load(Stream source) => _trainer.Load(source, "checkpoint");
+    public void Load(Stream source)
+    {
+        _applied = null;
+        _trainer.Load(source, "checkpoint");
+    }
 
     public void CopyFrom(ITrainable other)
     {
@@ -149,6 +165,7 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
             throw new ArgumentException($"Cannot copy a {other.GetType().Name} into a network trainable.", nameof(other));
         }
 
+        _applied = null;
         _trainer.CopyFrom(network._trainer);
     }
 
@@ -159,6 +176,7 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
             throw new ArgumentException($"Cannot copy weights of a {other?.GetType().Name ?? "null"} into a network trainable.", nameof(other));
         }
 
+        _applied = null;
         _trainer.CopyParametersFrom(network._trainer);
     }
 
@@ -168,6 +186,7 @@ public sealed class NetworkTrainable : ITrainable, IWeightTransfer
         var o = _factory.Options;
         var donor = new Trainer(o.Model, o.Optimizer, o.Loss, 0, 1, _trainer.MaxBatch); // takes the checkpoint's optimizer
         donor.Load(source, "checkpoint");
+        _applied = null;
         _trainer.CopyParametersFrom(donor);
     }
 

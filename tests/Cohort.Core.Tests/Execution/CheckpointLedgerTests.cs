@@ -114,4 +114,39 @@ public sealed class CheckpointLedgerTests
         // Then the later commit stores them again (commits run in order: the deletion comes first)
         Assert.Equal([b], again.Persist);
     }
+
+    [Fact]
+    public void Recycle_Should_HandDeadInMemoryBuffersOutAgainAndLeaveStoredOnesForTheCut_When_CalledBetweenCommits()
+    {
+        // Given a stored (by a first commit) and, since, b, c and d written in memory; a, b and d are no longer referenced,
+        // c is, and d's result is not told yet
+        var store = new InMemoryCheckpointStore();
+        var ledger = new CheckpointLedger(store, Run);
+        var (a, b, c, d) = (Checkpoint(1), Checkpoint(2), Checkpoint(3), Checkpoint(4));
+        ledger.Written(a);
+        ledger.Released(a.Checkpoint);
+        var first = ledger.Cut(Live(a));
+        store.Put(Run, first.Persist);
+        ledger.Committed(first);
+        foreach (var x in new[] { b, c, d })
+        {
+            ledger.Written(x);
+        }
+
+        ledger.Released(b.Checkpoint);
+        ledger.Released(c.Checkpoint);
+
+        // When the driver recycles between commits
+        ledger.Recycle(Live(c));
+
+        // Then only b's buffer is handed out for the next save; c and d stay readable; a is left for the next cut to delete
+        Assert.Same(b.Bytes, ledger.Spare(b.Bytes.Length));
+        Assert.Null(ledger.Spare(b.Bytes.Length));
+        Assert.Equal(c.Bytes, ledger.Read(c.Checkpoint));
+        Assert.Equal(d.Bytes, ledger.Read(d.Checkpoint));
+        Assert.Equal(2, ledger.InMemory);
+        var next = ledger.Cut(Live(c));
+        Assert.Equal([a.Checkpoint.Hash], next.Delete);
+        Assert.Equal([c], next.Persist);
+    }
 }

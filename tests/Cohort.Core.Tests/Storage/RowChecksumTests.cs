@@ -46,4 +46,14 @@ public sealed class RowChecksumTests
             Definition("run", "0", "1", "2", "3", "4", "failed", json),
             RowChecksum.OfResult("run", 0, 1, 2, 3, 4, "failed", json));
     }
+
+    [Fact]
+    public void Utf8Overloads_Should_GiveTheStringOverloadsValue_When_TheDocumentIsTheSame()
+    {
+        const string json = "{\"a\":\"é€😀\"}";
+        var utf8 = Encoding.UTF8.GetBytes(json);
+
+        Assert.Equal(RowChecksum.OfResult("pbt-36", 3, 17, 5, 250, 300, "completed", json), RowChecksum.OfResult("pbt-36", 3, 17, 5, 250, 300, "completed", utf8));
+        Assert.Equal(RowChecksum.OfEvent("pbt-36", 3, 250, "exploited", json), RowChecksum.OfEvent("pbt-36", 3, 250, "exploited", utf8));
+    }
 }

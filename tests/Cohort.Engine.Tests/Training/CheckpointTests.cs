@@ -100,7 +100,7 @@ public sealed class CheckpointTests
         var dropoutOffset = 20 + 8 + 4 + descriptionLength + 4 + 8 + 8 + 32 + (8 * 4);
         Assert.Equal(0.25f, BitConverter.ToSingle(bytes, dropoutOffset));
         BitConverter.TryWriteBytes(bytes.AsSpan(dropoutOffset), 1.5f);
-        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32), bytes.AsSpan(bytes.Length - 32));
+        System.IO.Hashing.XxHash128.Hash(bytes.AsSpan(0, bytes.Length - 16), bytes.AsSpan(bytes.Length - 16));
 
         // When loading it, Then it is rejected by name and the target keeps its own state
         var target = NewTrainer(2);
@@ -225,12 +225,12 @@ public sealed class CheckpointTests
     [Fact]
     public void Should_ReadVersion1Checkpoints_When_LoadingAStoreWrittenBeforeOptimizersCouldSwitch()
     {
-        // Given a version 2 checkpoint rewritten as version 1 (no optimizer step field)
+        // Given a version 3 checkpoint rewritten as version 1 (no optimizer step field, SHA-256 checksum)
         var original = NewTrainer(1);
-        var v2 = SaveAfter(original, 3);
-        var descriptionLength = BitConverter.ToInt32(v2, 28);
+        var v3 = SaveAfter(original, 3);
+        var descriptionLength = BitConverter.ToInt32(v3, 28);
         var stepEnd = 20 + 8 + 4 + descriptionLength + 4 + 8;
-        var v1 = v2.AsSpan(0, stepEnd).ToArray().Concat(v2.AsSpan(stepEnd + 8, v2.Length - stepEnd - 8 - 32).ToArray()).Concat(new byte[32]).ToArray();
+        var v1 = v3.AsSpan(0, stepEnd).ToArray().Concat(v3.AsSpan(stepEnd + 8, v3.Length - stepEnd - 8 - 16).ToArray()).Concat(new byte[32]).ToArray();
         BitConverter.TryWriteBytes(v1.AsSpan(8), 1u);
         BitConverter.TryWriteBytes(v1.AsSpan(12), (ulong)(v1.Length - 20 - 32));
         System.Security.Cryptography.SHA256.HashData(v1.AsSpan(0, v1.Length - 32), v1.AsSpan(v1.Length - 32));
@@ -243,5 +243,27 @@ public sealed class CheckpointTests
         // Then the optimizer step is the step, and training continues exactly
         Assert.Equal(3, restored.OptimizerStep);
         Assert.Equal(expected, restored.TrainStep(X, T, 10));
+    }
+
+    [Fact]
+    public void Should_ReadVersion2Checkpoints_When_LoadingAStoreWrittenWithSha256Checksums()
+    {
+        // Given a version 3 checkpoint rewritten as version 2 (the same payload, a SHA-256 checksum)
+        var original = NewTrainer(1);
+        var v3 = SaveAfter(original, 3);
+        var v2 = v3.AsSpan(0, v3.Length - 16).ToArray().Concat(new byte[32]).ToArray();
+        BitConverter.TryWriteBytes(v2.AsSpan(8), 2u);
+        System.Security.Cryptography.SHA256.HashData(v2.AsSpan(0, v2.Length - 32), v2.AsSpan(v2.Length - 32));
+        var expected = original.TrainStep(X, T, 10);
+
+        // When it is loaded
+        var restored = NewTrainer(5);
+        restored.Load(new MemoryStream(v2), "v2.ckpt");
+
+        // Then training continues exactly; and a damaged version 2 file is refused by its SHA-256
+        Assert.Equal(expected, restored.TrainStep(X, T, 10));
+        v2[40] ^= 1;
+        var e = Assert.Throws<InvalidDataException>(() => NewTrainer(6).Load(new MemoryStream(v2), "v2.ckpt"));
+        Assert.Contains("SHA-256 checksum mismatch", e.Message, StringComparison.Ordinal);
     }
 }

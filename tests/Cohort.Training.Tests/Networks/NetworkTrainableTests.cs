@@ -194,6 +194,41 @@ public sealed class NetworkTrainableTests
         Assert.Equal(25 + 30, ((NetworkTrainable)exploiter).Trainer.OptimizerStep);
     }
 
+    [Fact]
+    public void Apply_Should_ApplyTheSameSetAgain_When_ACopyOrLoadReplacedTheStateSince()
+    {
+        // Given a member trained with s_h (Adam), which then copies, or loads, a donor trained with sgd/64
+        var factory = SwitchingFactory();
+        using var donor = (NetworkTrainable)factory.Create(1);
+        donor.Apply(Sgd64);
+        donor.Train(10, 1, CancellationToken.None);
+        using var stream = new MemoryStream();
+        donor.Save(stream);
+        using var copied = (NetworkTrainable)factory.Create(2);
+        using var loaded = (NetworkTrainable)factory.Create(3);
+        foreach (var member in new[] { copied, loaded })
+        {
+            member.Apply(s_h);
+            member.Train(5, 2, CancellationToken.None);
+        }
+
+        copied.CopyFrom(donor);
+        stream.Position = 0;
+        loaded.Load(stream);
+        Assert.Equal(OptimizerKind.Sgd, copied.Trainer.Optimizer);
+
+        // When each is given the very set it applied before (the same instance)
+        copied.Apply(s_h);
+        loaded.Apply(s_h);
+
+        // Then it takes effect again: the donor's optimizer and learning rate are replaced by s_h's
+        foreach (var member in new[] { copied, loaded })
+        {
+            Assert.Equal(OptimizerKind.Adam, member.Trainer.Optimizer);
+            Assert.Equal(0.01f, member.Trainer.Hyperparameters.LearningRate);
+        }
+    }
+
     [Theory]
     [InlineData("rmsprop", 32.0, "optimizer 'rmsprop'")]
     [InlineData("sgd", 65.0, "batch_size must be an integer in [1, 64]")]

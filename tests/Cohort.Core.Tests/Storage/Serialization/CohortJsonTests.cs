@@ -230,6 +230,30 @@ public sealed class CohortJsonTests
         StoreTestData.AssertSameResult(result, JsonSerializer.Deserialize<TaskResult>(resultJson, CohortJson.Options)!);
     }
 
+    [Fact]
+    public void Serialize_Should_WriteTheSameText_When_AHyperparameterSetOrUnsortedMetricsAreWrittenAgain()
+    {
+        // Given one result written twice (its hyperparameter set is then written from its cached form), a result with an
+        // equal but distinct set, and metrics reported out of order
+        var result = StoreTestData.Result(1, 2);
+        var first = CohortJson.Serialize(result);
+        var again = CohortJson.Serialize(result);
+        var equal = result with { Task = result.Task with { Hyperparameters = HyperparameterSet.From(result.Task.Hyperparameters.Select(kv => new KeyValuePair<string, HyperValue>(kv.Key, kv.Value))) } };
+        var unsorted = Result(new Dictionary<string, double> { ["rmse"] = 2, ["loss"] = 0.5, ["mse"] = 4 });
+
+        // Then the text does not change, and metrics are written sorted by name as before
+        Assert.Equal(first, again);
+        Assert.Equal(first, CohortJson.Serialize(equal));
+        Assert.Contains("\"validation\":{\"loss\":0.5,\"mse\":4,\"rmse\":2}", CohortJson.Serialize(unsorted), StringComparison.Ordinal);
+        using var indented = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(indented, new JsonWriterOptions { Indented = true }))
+        {
+            CohortJson.WriteHyperparameters(writer, result.Task.Hyperparameters);
+        }
+
+        Assert.Contains("\n", System.Text.Encoding.UTF8.GetString(indented.ToArray()), StringComparison.Ordinal);
+    }
+
     private static TaskResult Result(Dictionary<string, double> validation) =>
         new(
             new TrainTask(0, 0, 0, null, StoreTestData.Hyperparameters(0.5), 0, 10, 7),
