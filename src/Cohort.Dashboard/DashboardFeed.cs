@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Collections.ObjectModel;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Cohort.Core.Hyperparameters;
@@ -17,9 +15,12 @@ internal sealed record FeedBatch(string Experiment, IReadOnlyList<EvaluationView
 
 /// <summary>
 /// The dashboard's read model: follows the store with a cursor per table and experiment (<see cref="PollAsync"/> reads
-/// only rows it has not read; nothing is ever re-read), keeps what it read in memory, and hands new evaluations to
-/// every subscribed stream. Views are projections of what it holds; the lineage is <see cref="RunLineage"/>'s.
-/// Thread-safe: one poller writes, request threads read under the same lock.
+/// only rows it has not read; nothing is ever re-read), keeps what it read in memory, compact (an evaluation is a
+/// struct in a <see cref="ChunkedList{T}"/>, an exploit too, hyperparameters a shared <see cref="FlatHyperparameters"/>),
+/// and hands new evaluations to every subscribed stream. Views are projections of what it holds, built when a page asks
+/// (a stream's catch-up, <see cref="RunData"/>) or for the streams open when rows arrive: with no page open, following
+/// builds none. The lineage is <see cref="RunLineage"/>'s. Thread-safe: one poller writes, request threads read under
+/// the same lock.
 /// </summary>
 internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : IDisposable
 {
@@ -29,9 +30,16 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
     private readonly Dictionary<string, ExperimentState> _experiments = new(StringComparer.Ordinal);
     private readonly List<Channel<FeedBatch>> _subscribers = [];
     private readonly SemaphoreSlim _lineageGate = new(1, 1); // one lineage load at a time: each row is read once
+
+    // The rows one poll reads, reused by the next (polls run one at a time): following a run does not allocate them anew.
+    private readonly List<ResultRow> _results = [];
+    private readonly List<EventRow> _events = [];
     private int _polls;
 
-    /// <summary>Reads what was stored since the last poll and publishes new evaluations. Returns how many rows it read.</summary>
+    /// <summary>
+    /// Reads what was stored since the last poll and publishes new evaluations. Returns how many rows it read. One poll
+    /// at a time (the server's poll loop).
+    /// </summary>
     public async Task<int> PollAsync(CancellationToken cancellationToken)
     {
         // New experiments appear rarely: look for them on the first poll and then every 20th.
@@ -114,7 +122,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 return null;
             }
 
-            var rows = e.Runs.TryGetValue(run, out var r) ? r.Evaluations.Where(v => v.Id > after).ToArray() : [];
+            var rows = e.Runs.TryGetValue(run, out var r) ? r.EvaluationsAfter(after).ToArray() : [];
             return new RunDataView(experiment, run, rows);
         }
     }
@@ -125,7 +133,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         lock (_lock)
         {
             return _experiments.TryGetValue(experiment, out var e)
-                ? e.Runs.Values.SelectMany(r => r.Evaluations.Where(v => v.Id > after)).OrderBy(v => v.Id).ToArray()
+                ? e.Runs.Values.SelectMany(r => r.EvaluationsAfter(after)).OrderBy(v => v.Id).ToArray()
                 : [];
         }
     }
@@ -136,7 +144,7 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         lock (_lock)
         {
             return _experiments.TryGetValue(experiment, out var e)
-                ? e.Runs.Values.SelectMany(r => r.Decisions.Where(v => v.Id > after)).OrderBy(v => v.Id).ToArray()
+                ? e.Runs.Values.SelectMany(r => r.DecisionsAfter(after)).OrderBy(v => v.Id).ToArray()
                 : [];
         }
     }
@@ -280,8 +288,10 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         }
 
         var metric = experiment.Spec.Objective.Metric;
-        var results = await ReadAllAsync(experiment.ResultsCursor, (c, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, metric, ct), r => r.Id, cancellationToken).ConfigureAwait(false);
-        var events = await ReadAllAsync(experiment.EventsCursor, (c, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, ct), r => r.Id, cancellationToken).ConfigureAwait(false);
+        var results = _results;
+        var events = _events;
+        await ReadAllAsync(experiment.ResultsCursor, (c, rows, ct) => store.ResultsAfterAsync(experiment.Name, c, PageSize, metric, rows, ct), r => r.Id, results, cancellationToken).ConfigureAwait(false);
+        await ReadAllAsync(experiment.EventsCursor, (c, rows, ct) => store.EventsAfterAsync(experiment.Name, c, PageSize, rows, ct), r => r.Id, events, cancellationToken).ConfigureAwait(false);
 
         // The runs' status changes when a run starts or ends: read it with new rows, and every 8th poll otherwise.
         var runs = results.Count + events.Count > 0 || experiment.Polls++ % 8 == 0
@@ -293,36 +303,52 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         Channel<FeedBatch>[] subscribers;
         lock (_lock)
         {
+            // Views of the new rows are built only for open streams: with none, a row is kept compact and a page that
+            // opens later reads it in its catch-up (EvaluationsAfter).
+            subscribers = [.. _subscribers];
             var now = time.GetTimestamp();
             experiment.Records = runs;
             foreach (var row in events)
             {
                 var run = experiment.Run(row.Run);
                 run.EventIds.Add(row.Id);
-                var decision = row.Donor is { } donor
-                    ? new DecisionView(row.Id, run.Name, "exploit", row.Member, row.Step, donor, row.Hash, null, null, null, null, null, null)
-                    : row.Event is { } value ? Decision(row.Id, run.Name, value) : null;
-                if (decision is not null)
+                if (row.Exploit is { } exploit)
+                {
+                    var index = run.AddExploit(exploit);
+                    if (subscribers.Length > 0)
+                    {
+                        decided.Add(run.ExploitView(index));
+                    }
+                }
+                else if (row.Event is { } value && Decision(row.Id, run.Name, value) is { } decision)
                 {
                     run.Decisions.Add(decision);
                     decided.Add(decision);
                 }
             }
 
+            RunState? last = null;
             foreach (var row in results)
             {
-                added.Add(experiment.Run(row.Run).Add(row, experiment.Spec!));
+                if (!ReferenceEquals(last?.Name, row.Run))
+                {
+                    last = experiment.Run(row.Run);
+                }
+
+                var index = last.Add(row, experiment.Spec!);
+                if (subscribers.Length > 0)
+                {
+                    added.Add(last.View(index));
+                }
             }
 
             foreach (var run in experiment.Runs.Values)
             {
                 run.MarkSeen(now);
             }
-
-            subscribers = [.. _subscribers];
         }
 
-        if (added.Count + decided.Count > 0)
+        if (subscribers.Length > 0 && added.Count + decided.Count > 0)
         {
             var batch = new FeedBatch(experiment.Name, added, decided);
             foreach (var subscriber in subscribers)
@@ -334,25 +360,28 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         return results.Count + events.Count;
     }
 
-    /// <summary>Reads pages after the cursor until a short page; moves the cursor past each row read.</summary>
-    private async Task<List<T>> ReadAllAsync<T>(
-        RowCursor cursor, Func<RowCursor, CancellationToken, Task<IReadOnlyList<T>>> read, Func<T, long> id, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads pages after the cursor into <paramref name="rows"/> (emptied first) until a short page; moves the cursor
+    /// past each row read.
+    /// </summary>
+    private async Task ReadAllAsync<T>(
+        RowCursor cursor, Func<RowCursor, List<T>, CancellationToken, Task<int>> read, Func<T, long> id, List<T> rows, CancellationToken cancellationToken)
     {
-        var rows = new List<T>();
+        rows.Clear();
         while (true)
         {
             cursor.Settle(time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency);
-            var page = await read(cursor, cancellationToken).ConfigureAwait(false);
+            var first = rows.Count;
+            var page = await read(cursor, rows, cancellationToken).ConfigureAwait(false);
             var now = time.GetTimestamp() * TimeSpan.TicksPerSecond / time.TimestampFrequency;
-            foreach (var row in page)
+            for (var i = first; i < rows.Count; i++)
             {
-                cursor.Saw(id(row), now);
+                cursor.Saw(id(rows[i]), now);
             }
 
-            rows.AddRange(page);
-            if (page.Count < PageSize)
+            if (page < PageSize)
             {
-                return rows;
+                return;
             }
         }
     }
@@ -412,6 +441,9 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             return new StoredSpec(title, new Objective(objective.GetProperty("metric").GetString()!, mode), steps, runs, order, names, log);
         }
     }
+
+    /// <summary>An evaluation as the feed keeps it: <see cref="EvaluationView"/>'s values, its hyperparameters an index into the run's distinct sets.</summary>
+    private readonly record struct Evaluation(long Id, long Start, long End, double Value, int Member, int Hyperparameters, TaskOutcome Outcome);
 
     private sealed class ExperimentState(string name, TimeSpan settle)
     {
@@ -475,18 +507,25 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
             }
 
             return new RunView(
-                run, method, status, message, population, done, total, eta, state?.Best, state?.BestMember, state?.Evaluations.Count ?? 0, wall);
+                run, method, status, message, population, done, total, eta, state?.Best, state?.BestMember, state?.EvaluationCount ?? 0, wall);
         }
     }
 
     private sealed class RunState(string name)
     {
         private readonly Dictionary<int, long> _furthest = [];
-        private readonly Dictionary<int, (string Text, IReadOnlyDictionary<string, object> Values)> _hyperparameters = [];
         private double _bestScore = double.NegativeInfinity;
 
-        // The whole rows a lineage needs, read on the first request (ProjectAsync): Evaluations[.._resultsLoaded] and
-        // EventIds[.._eventsLoaded] have been read into _results and _events.
+        // The evaluations, compact: a view (EvaluationView) is built only when a page asks. Their hyperparameters are
+        // indexes into _sets, the distinct parsed sets: a member's rows share one until it explores.
+        private readonly ChunkedList<Evaluation> _evaluations = new();
+        private readonly List<IReadOnlyDictionary<string, object>> _sets = [];
+        private readonly Dictionary<int, (string Text, int Set)> _memberSets = [];
+        private FlatHyperparameters? _lastFlat; // its names are shared by the next set with the same names
+        private readonly ChunkedList<ExploitRow> _exploits = new(); // the run's most frequent decision, compact
+
+        // The whole rows a lineage needs, read on the first request (ProjectAsync): the evaluations [.._resultsLoaded]
+        // and EventIds[.._eventsLoaded] have been read into _results and _events.
         private readonly List<TaskResult> _results = [];
         private readonly List<RunEvent> _events = [];
         private int _resultsLoaded;
@@ -496,11 +535,13 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         public string Name { get; } = name;
 
         /// <summary>The ids of the run's events the feed has read, in read order (a lineage reads them whole).</summary>
-        public List<long> EventIds { get; } = [];
+        public ChunkedList<long> EventIds { get; } = new();
 
+        /// <summary>The decisions the page draws but exploits (<see cref="AddExploit"/>): breedings, FIRE's.</summary>
         public List<DecisionView> Decisions { get; } = [];
 
-        public List<EvaluationView> Evaluations { get; } = [];
+        /// <summary>How many evaluations the feed has read.</summary>
+        public int EvaluationCount => _evaluations.Count;
 
         public long StepsDone { get; private set; }
 
@@ -512,8 +553,22 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         public (long Timestamp, long Steps)? FirstSeen { get; private set; }
 
         /// <summary>The ids of the rows read by the feed that no lineage has read yet: results, events.</summary>
-        public (long[] Results, long[] Events) Unloaded() =>
-            (Evaluations.Skip(_resultsLoaded).Select(v => v.Id).ToArray(), EventIds.Skip(_eventsLoaded).ToArray());
+        public (long[] Results, long[] Events) Unloaded()
+        {
+            var results = new long[_evaluations.Count - _resultsLoaded];
+            for (var i = 0; i < results.Length; i++)
+            {
+                results[i] = _evaluations[_resultsLoaded + i].Id;
+            }
+
+            var events = new long[EventIds.Count - _eventsLoaded];
+            for (var i = 0; i < events.Length; i++)
+            {
+                events[i] = EventIds[_eventsLoaded + i];
+            }
+
+            return (results, events);
+        }
 
         /// <summary>Adds the whole rows read for <see cref="Unloaded"/>'s ids.</summary>
         public void Loaded(int resultIds, IReadOnlyList<StoredRow<TaskResult>> results, int eventIds, IReadOnlyList<StoredRow<RunEvent>> events)
@@ -538,7 +593,8 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
         /// <summary>Starts the ETA's clock after the first poll that saw the run (what was stored before is not a rate).</summary>
         public void MarkSeen(long now) => FirstSeen ??= (now, StepsDone);
 
-        public EvaluationView Add(ResultRow row, StoredSpec spec)
+        /// <summary>Keeps the row (compact) and updates the run's progress and best; returns its index for <see cref="View"/>.</summary>
+        public int Add(ResultRow row, StoredSpec spec)
         {
             if (row.Outcome != TaskOutcome.Failed)
             {
@@ -559,59 +615,77 @@ internal sealed class DashboardFeed(DashboardStore store, TimeProvider time) : I
                 }
             }
 
-            var view = new EvaluationView(row.Id, Name, row.Member, row.Start, row.End, Finite(row.Value), OutcomeName(row.Outcome), Hyperparameters(row));
-            Evaluations.Add(view);
-            return view;
+            _evaluations.Add(new Evaluation(row.Id, row.Start, row.End, row.Value, row.Member, Hyperparameters(row), row.Outcome));
+            return _evaluations.Count - 1;
         }
 
-        /// <summary>
-        /// The row's hyperparameters as the page shows them. A member keeps its hyperparameters until it explores: the
-        /// text is parsed when it differs from the member's previous row's, and the parsed values (read-only) are shared
-        /// by its rows until then.
-        /// </summary>
-        private IReadOnlyDictionary<string, object> Hyperparameters(ResultRow row)
+        /// <summary>The evaluation at <paramref name="index"/> as the page draws it.</summary>
+        public EvaluationView View(int index)
         {
-            if (_hyperparameters.TryGetValue(row.Member, out var last) && string.Equals(last.Text, row.Hyperparameters, StringComparison.Ordinal))
-            {
-                return last.Values;
-            }
-
-            var values = ParseFlat(row.Hyperparameters) ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters));
-            _hyperparameters[row.Member] = (row.Hyperparameters, values);
-            return values;
+            ref readonly var e = ref _evaluations[index];
+            return new EvaluationView(e.Id, Name, e.Member, e.Start, e.End, Finite(e.Value), OutcomeName(e.Outcome), _sets[e.Hyperparameters]);
         }
 
-        /// <summary>
-        /// The common form of <see cref="CohortJson"/>'s hyperparameters, an object of finite numbers and category
-        /// strings, read without building a <see cref="HyperparameterSet"/>; null for anything else (a non-finite number,
-        /// a repeated name), which the caller reads with <see cref="CohortJson.DeserializeHyperparameters"/>.
-        /// </summary>
-        private static ReadOnlyDictionary<string, object>? ParseFlat(string json)
+        /// <summary>Keeps an exploit (compact); returns its index for <see cref="ExploitView"/>.</summary>
+        public int AddExploit(in ExploitRow exploit)
         {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json));
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return null;
-            }
+            _exploits.Add(exploit);
+            return _exploits.Count - 1;
+        }
 
-            var values = new Dictionary<string, object>(StringComparer.Ordinal);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        /// <summary>The exploit at <paramref name="index"/> as the page draws it.</summary>
+        public DecisionView ExploitView(int index)
+        {
+            ref readonly var x = ref _exploits[index];
+            return new DecisionView(x.Id, Name, "exploit", x.Member, x.Step, x.Donor, x.Hash?.ToString(), null, null, null, null, null, null);
+        }
+
+        /// <summary>The decisions with an id above <paramref name="after"/>: exploits, then the others, each in read order.</summary>
+        public IEnumerable<DecisionView> DecisionsAfter(long after)
+        {
+            for (var i = 0; i < _exploits.Count; i++)
             {
-                var name = reader.GetString()!;
-                reader.Read();
-                object? value = reader.TokenType switch
+                if (_exploits[i].Id > after)
                 {
-                    JsonTokenType.Number when reader.TryGetDouble(out var number) && double.IsFinite(number) => number,
-                    JsonTokenType.String => reader.GetString(),
-                    _ => null,
-                };
-                if (value is null || !values.TryAdd(name, value))
-                {
-                    return null;
+                    yield return ExploitView(i);
                 }
             }
 
-            return reader.TokenType == JsonTokenType.EndObject ? values.AsReadOnly() : null;
+            foreach (var decision in Decisions.Where(d => d.Id > after))
+            {
+                yield return decision;
+            }
+        }
+
+        /// <summary>The evaluations with an id above <paramref name="after"/>, in read order.</summary>
+        public IEnumerable<EvaluationView> EvaluationsAfter(long after)
+        {
+            for (var i = 0; i < _evaluations.Count; i++)
+            {
+                if (_evaluations[i].Id > after)
+                {
+                    yield return View(i);
+                }
+            }
+        }
+
+        /// <summary>
+        /// The index in <see cref="_sets"/> of the row's hyperparameters as the page shows them. A member keeps its
+        /// hyperparameters until it explores: the text is parsed when it differs from the member's previous row's, and
+        /// the parsed values (read-only) are shared by its rows until then.
+        /// </summary>
+        private int Hyperparameters(ResultRow row)
+        {
+            if (_memberSets.TryGetValue(row.Member, out var last) && string.Equals(last.Text, row.Hyperparameters, StringComparison.Ordinal))
+            {
+                return last.Set;
+            }
+
+            var flat = FlatHyperparameters.Parse(row.Hyperparameters, _lastFlat);
+            _lastFlat = flat ?? _lastFlat;
+            _sets.Add(flat ?? Values(CohortJson.DeserializeHyperparameters(row.Hyperparameters)));
+            _memberSets[row.Member] = (row.Hyperparameters, _sets.Count - 1);
+            return _sets.Count - 1;
         }
     }
 }

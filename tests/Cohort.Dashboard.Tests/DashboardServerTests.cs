@@ -94,6 +94,43 @@ public sealed class DashboardServerTests
     }
 
     [Fact]
+    public async Task Stream_Should_SendEverythingStoredBefore_When_ABrowserConnectsLate()
+    {
+        // Given a dashboard that followed a run with no browser attached (it keeps what it reads compact and builds no
+        // view until a page asks): three generations, with member 3's exploit of member 0
+        await using var experiment = await TestExperiment.CreateAsync();
+        await using var server = await StartAsync(experiment);
+        var key = Path.GetFileName(experiment.Directory);
+        for (var g = 0; g < 3; g++)
+        {
+            await experiment.AppendGenerationAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (server.Feed.RunData(key, TestExperiment.Run)!.Evaluations.Count < 3 * TestExperiment.Population)
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+
+        // When a browser connects afterwards
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromSeconds(30) };
+        await using var stream = await client.GetStreamAsync($"api/stream?experiment={Uri.EscapeDataString(key)}");
+        using var reader = new StreamReader(stream);
+        var events = await NextEventsAsync(reader, ["decisions", "evaluations"], timeout.Token);
+
+        // Then its catch-up carries every stored evaluation, with its values, and the exploit with its checkpoint's hash
+        var evaluations = events["evaluations"].EnumerateArray().ToArray();
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), evaluations.Select(e => e.GetProperty("id").GetInt64()));
+        var last = evaluations[^1];
+        Assert.Equal((3, 40L, 60L, "completed"), (last.GetProperty("member").GetInt32(), last.GetProperty("start").GetInt64(), last.GetProperty("step").GetInt64(), last.GetProperty("outcome").GetString()));
+        Assert.Equal((1.0 / 3) + 0.3, last.GetProperty("value").GetDouble(), 12);
+        Assert.Equal(0.0012, last.GetProperty("hyperparameters").GetProperty("lr").GetDouble(), 12);
+        var exploit = Assert.Single(events["decisions"].EnumerateArray());
+        Assert.Equal(("exploit", 3, 0), (exploit.GetProperty("kind").GetString(), exploit.GetProperty("member").GetInt32(), exploit.GetProperty("from").GetInt32()));
+        Assert.Equal(experiment.ExploitHash, exploit.GetProperty("hash").GetString());
+    }
+
+    [Fact]
     public async Task StartAsync_Should_RefuseBadOptions_When_TheSourceOrHostIsWrong()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(new DashboardOptions(), CancellationToken.None));
@@ -106,6 +143,27 @@ public sealed class DashboardServerTests
 
     internal static Task<DashboardServer> StartAsync(TestExperiment experiment) =>
         DashboardServer.StartAsync(new DashboardOptions { Directory = experiment.Directory, Port = 0 }, CancellationToken.None);
+
+    /// <summary>Reads server-sent events until one of each name in <paramref name="names"/> has come; returns their data.</summary>
+    private static async Task<Dictionary<string, JsonElement>> NextEventsAsync(StreamReader reader, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        string? name = null;
+        while (found.Count < names.Count && await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null && names.Contains(name) && !found.ContainsKey(name))
+            {
+                using var document = JsonDocument.Parse(line[6..]);
+                found[name] = document.RootElement.Clone();
+            }
+        }
+
+        return found.Count == names.Count ? found : throw new EndOfStreamException("the stream ended");
+    }
 
     /// <summary>Reads server-sent events until an <c>evaluations</c> event; returns its ids and its event id.</summary>
     private static async Task<(long[] Ids, long EventId)> NextEvaluationsAsync(StreamReader reader, CancellationToken cancellationToken)
