@@ -17,9 +17,9 @@ namespace Cohort.Core.Execution;
 /// deterministic order (<see cref="RunnerOptions.TellOrder"/>) and hands out what the scheduler asks for next.</item>
 /// <item>Durability comes in groups (issue 12): told results and the events they triggered are appended to the store
 /// in one transaction per batch (<see cref="RunnerOptions.CommitInterval"/>, <see cref="RunnerOptions.CommitBatchSize"/>),
-/// written behind while training goes on, on a thread of their own (<see cref="CommitThread"/>). A task's checkpoint
-/// stays in memory; a commit first stores the checkpoints the run still references (<see cref="LiveCheckpoints"/>) and
-/// are not stored yet, then the results, then deletes the stored checkpoints nothing references any more. A crash loses at most the batches not committed; tasks are pure,
+/// written behind while training goes on. A task's checkpoint stays in memory; a commit first stores the checkpoints
+/// the run still references (<see cref="LiveCheckpoints"/>) and are not stored yet, then the results, then deletes the
+/// stored checkpoints nothing references any more. A crash loses at most the batches not committed; tasks are pure,
 /// so resuming runs them again with the same results (docs/determinism.md, "What a crash costs").</item>
 /// <item>Starting is also resuming: the run's stored checkpoints are listed (the only scan, which removes what a crash
 /// left behind), its stored results are replayed into the (fresh) scheduler, and tasks that were in flight or not
@@ -122,7 +122,6 @@ public sealed class ExperimentRunner
         private List<ToldResult> _batch = [];
         private long _batchStarted;
         private Task _commit = Task.CompletedTask;
-        private CommitThread? _commits;
 
         public RunSession(ExperimentRunner runner, RunDefinition run, IScheduler scheduler, ITrainableFactory factory)
         {
@@ -156,8 +155,6 @@ public sealed class ExperimentRunner
             // Workers stop on the caller's token, and also when the driver fails.
             using var workers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var inbox = new ResultInbox(lowWater: 2 * Options.Workers, wakeBatch: Math.Max(8, 4 * Options.Workers));
-            using var commits = new CommitThread(_run.Name);
-            _commits = commits;
             using var executor = new TaskExecutor(
                 _run,
                 _factory,
@@ -523,7 +520,7 @@ public sealed class ExperimentRunner
                 return;
             }
 
-            _commit = _commits!.Run(() => CommitAsync(told, cut));
+            _commit = Task.Run(() => CommitAsync(told, cut));
         }
 
         private async Task CommitAsync(List<ToldResult> told, LedgerCut cut)
