@@ -1,6 +1,5 @@
 using System.Data;
 using System.Globalization;
-using System.Security.Cryptography;
 using Cohort.Core.Storage;
 using Npgsql;
 using static Cohort.Storage.Postgres.PostgresExperimentStore;
@@ -79,14 +78,12 @@ public sealed class PostgresCheckpointStore : ICheckpointStore
 
         var size = reader.GetInt64(0);
         var bytes = new byte[size];
-        using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         long read = 0;
         using (var stream = reader.GetStream(1))
         {
             int n;
             while (read < size && (n = stream.Read(bytes, (int)read, (int)Math.Min(1 << 20, size - read))) > 0)
             {
-                hasher.AppendData(bytes, (int)read, n);
                 read += n;
             }
 
@@ -98,7 +95,7 @@ public sealed class PostgresCheckpointStore : ICheckpointStore
             }
         }
 
-        var actual = Convert.ToHexStringLower(hasher.GetHashAndReset());
+        var actual = ContentHash.Like(checkpoint.Hash, bytes);
         if (!string.Equals(actual, checkpoint.Hash, StringComparison.Ordinal))
         {
             throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} in {Describe(run, checkpoint)} is corrupt: its bytes hash to {actual}.");

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Cohort.Core.Storage;
 using Microsoft.Data.Sqlite;
 using static Cohort.Storage.Sqlite.SqliteDatabase;
@@ -105,7 +104,7 @@ public sealed class SqliteCheckpointStore : ICheckpointStore, IAsyncDisposable
             throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} is missing from {Describe(run, checkpoint)}.");
         }
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = ContentHash.Like(checkpoint.Hash, bytes);
         if (!string.Equals(actual, checkpoint.Hash, StringComparison.Ordinal))
         {
             throw new CheckpointCorruptException(

@@ -409,7 +409,7 @@ internal sealed class TaskExecutor : IDisposable
                 ExperimentRunnerLog.WeightsTaken(_logger, _run, task.Member, task.Ordinal, task.From.Hash, source);
                 if (_options.VerifyWeightExchange)
                 {
-                    var actual = CheckpointWriter.HashOf(trainable.Save);
+                    var actual = CheckpointWriter.HashOf(trainable.Save, like: task.From.Hash);
                     if (!string.Equals(actual, task.From.Hash, StringComparison.Ordinal))
                     {
                         throw new WeightExchangeException(

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 
 namespace Cohort.Core.Storage;
 
@@ -11,10 +10,10 @@ namespace Cohort.Core.Storage;
 /// <param name="Bytes">The checkpoint's bytes (exactly <see cref="CheckpointRef.Bytes"/> of them).</param>
 public sealed record CheckpointBytes(CheckpointRef Checkpoint, byte[] Bytes)
 {
-    /// <summary>Hashes <paramref name="bytes"/> (SHA-256) and wraps them as the checkpoint of <paramref name="step"/>.</summary>
+    /// <summary>Names <paramref name="bytes"/> (<see cref="ContentHash"/>) and wraps them as the checkpoint of <paramref name="step"/>.</summary>
     public static CheckpointBytes Of(byte[] bytes, long step)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        return new CheckpointBytes(new CheckpointRef(Convert.ToHexStringLower(SHA256.HashData(bytes)), step, bytes.Length), bytes);
+        return new CheckpointBytes(new CheckpointRef(ContentHash.Of(bytes), step, bytes.Length), bytes);
     }
 }

@@ -1,16 +1,14 @@
-using System.Security.Cryptography;
-
 namespace Cohort.Core.Storage;
 
 /// <summary>
-/// A write-only stream that keeps what a trainable saves and hashes it (SHA-256), so that a checkpoint is hashed once
+/// A write-only stream that keeps what a trainable saves and names it (<see cref="ContentHash"/>), so that a checkpoint is hashed once
 /// and copied at most once: the bytes kept are hashed in one pass when writing ends (no incremental hash state to
 /// create for every checkpoint). With <c>keepBytes</c> false it only hashes, while the bytes are written: the
 /// weight-exchange check uses it to compare a trainable's state with a checkpoint's hash without holding the bytes.
 /// </summary>
 public sealed class CheckpointWriter : Stream
 {
-    private readonly IncrementalHash? _hash;
+    private readonly ContentHash.Incremental? _hash;
     private readonly bool _keepBytes;
     private byte[] _buffer;
     private long _length;
@@ -22,23 +20,23 @@ public sealed class CheckpointWriter : Stream
     /// a state of exactly this size is neither regrown nor copied.
     /// </param>
     public CheckpointWriter(bool keepBytes = true, int expectedLength = 0)
-        : this(keepBytes ? new byte[expectedLength] : [], keepBytes)
+        : this(keepBytes ? new byte[expectedLength] : [], keepBytes, null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedLength);
     }
 
     /// <summary>Keeps the bytes, starting in <paramref name="buffer"/> (a spare one of the expected size, reused).</summary>
     public CheckpointWriter(byte[] buffer)
-        : this(buffer, keepBytes: true)
+        : this(buffer, keepBytes: true, null)
     {
     }
 
-    private CheckpointWriter(byte[] buffer, bool keepBytes)
+    private CheckpointWriter(byte[] buffer, bool keepBytes, string? like)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         _keepBytes = keepBytes;
         _buffer = buffer;
-        _hash = keepBytes ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        _hash = keepBytes ? null : new ContentHash.Incremental(like);
     }
 
     public override bool CanRead => false;
@@ -73,11 +71,14 @@ public sealed class CheckpointWriter : Stream
         return writer.ToCheckpoint(step);
     }
 
-    /// <summary>The SHA-256 (lower-case hex) of what <paramref name="save"/> writes, without keeping the bytes.</summary>
-    public static string HashOf(Action<Stream> save)
+    /// <summary>
+    /// The name (<see cref="ContentHash"/>) of what <paramref name="save"/> writes, without keeping the bytes; computed
+    /// as <paramref name="like"/> was when given (a checkpoint stored before may carry a SHA-256 name).
+    /// </summary>
+    public static string HashOf(Action<Stream> save, string? like = null)
     {
         ArgumentNullException.ThrowIfNull(save);
-        using var writer = new CheckpointWriter(keepBytes: false);
+        using var writer = new CheckpointWriter([], keepBytes: false, like);
         save(writer);
         return writer.FinishHash();
     }
@@ -95,19 +96,12 @@ public sealed class CheckpointWriter : Stream
         return new CheckpointBytes(new CheckpointRef(hash, step, _length), bytes);
     }
 
-    /// <summary>Ends writing and returns the SHA-256 of the bytes written, lower-case hex.</summary>
+    /// <summary>Ends writing and returns the name (<see cref="ContentHash"/>) of the bytes written.</summary>
     public string FinishHash()
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         _finished = true;
-        if (_hash is null)
-        {
-            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(_buffer.AsSpan(0, (int)_length), digest);
-            return Convert.ToHexStringLower(digest);
-        }
-
-        return Convert.ToHexStringLower(_hash.GetHashAndReset());
+        return _hash is null ? ContentHash.Of(_buffer.AsSpan(0, (int)_length)) : _hash.Finish();
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
@@ -117,7 +111,7 @@ public sealed class CheckpointWriter : Stream
         ObjectDisposedException.ThrowIf(_finished, this);
         if (_hash is not null)
         {
-            _hash.AppendData(buffer);
+            _hash.Append(buffer);
             _length += buffer.Length;
             return;
         }

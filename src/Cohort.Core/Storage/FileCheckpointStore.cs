@@ -6,8 +6,8 @@ namespace Cohort.Core.Storage;
 
 /// <summary>
 /// An <see cref="ICheckpointStore"/> on the file system (DESIGN.md, "Checkpoints are immutable and content-addressed"),
-/// for workers that share a directory: each checkpoint is one file <c>DIR/RUN/ab/abcdef….ckpt</c> named by the
-/// lower-case hex SHA-256 of its bytes, with the run's folder (<see cref="RunFolder"/>) and the first two hex digits as
+/// for workers that share a directory: each checkpoint is one file <c>DIR/RUN/ab/abcdef….ckpt</c> named by its
+/// <see cref="ContentHash"/>, with the run's folder (<see cref="RunFolder"/>) and the first two hex digits as
 /// fan-out folders. A file appears whole or not at all: <see cref="Put"/> writes a temporary file in the same folder,
 /// flushes it to disk, then renames it into place. Thread-safe, and safe against other processes writing the same
 /// directory (a lost rename race leaves the identical file in place).
@@ -126,7 +126,7 @@ public sealed class FileCheckpointStore : ICheckpointStore
             throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} at {path} cannot be read: {e.Message}");
         }
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = ContentHash.Like(checkpoint.Hash, bytes);
         if (!string.Equals(actual, checkpoint.Hash, StringComparison.Ordinal))
         {
             throw new CheckpointCorruptException(
@@ -203,9 +203,9 @@ public sealed class FileCheckpointStore : ICheckpointStore
     private static void ValidateHash(string hash)
     {
         ArgumentNullException.ThrowIfNull(hash);
-        if (hash.Length != 64 || !hash.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'))
+        if (!ContentHash.IsWellFormed(hash))
         {
-            throw new ArgumentException($"'{hash}' is not a lower-case hex SHA-256 (64 characters).", nameof(hash));
+            throw new ArgumentException($"'{hash}' is not a checkpoint name: 32 (or, stored before, 64) lower-case hexadecimal digits.", nameof(hash));
         }
     }
 }

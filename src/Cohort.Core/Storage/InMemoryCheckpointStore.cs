@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
 
 namespace Cohort.Core.Storage;
 
@@ -29,7 +28,7 @@ public sealed class InMemoryCheckpointStore : ICheckpointStore
             throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} is missing from {Describe(run, checkpoint)}.");
         }
 
-        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var actual = ContentHash.Like(checkpoint.Hash, bytes);
         if (!string.Equals(actual, checkpoint.Hash, StringComparison.Ordinal))
         {
             throw new CheckpointCorruptException($"Checkpoint {checkpoint.Hash} in {Describe(run, checkpoint)} is corrupt: its bytes hash to {actual}.");

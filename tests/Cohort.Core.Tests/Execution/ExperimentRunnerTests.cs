@@ -405,7 +405,7 @@ public sealed class ExperimentRunnerTests
 
         // Then it does not end completed: the members that needed them fail, naming the checkpoint and the store
         Assert.True(resumed.Outcome.Status != RunStatus.Completed, resumed.Outcome.Message);
-        Assert.Matches("Checkpoint [0-9a-f]{64} (is missing|in .* is corrupt)", resumed.Outcome.Message);
+        Assert.Matches("Checkpoint [0-9a-f]{32} (is missing|in .* is corrupt)", resumed.Outcome.Message);
         Assert.Contains("cannot be repaired", resumed.Outcome.Message, StringComparison.Ordinal);
         Assert.Contains("the in-memory checkpoint store (run 'r')", resumed.Outcome.Message, StringComparison.Ordinal);
     }

@@ -22,11 +22,11 @@ public sealed class CheckpointWriterTests
         // When
         var captured = CheckpointWriter.Capture(SaveInPieces, 42, expectedLength: 16);
 
-        // Then the hash is the SHA-256 of exactly the bytes kept, and the hash-only writer agrees
+        // Then the hash is the XXH128 of exactly the bytes kept, and the hash-only writer agrees
         using var expected = new MemoryStream();
         SaveInPieces(expected);
         Assert.Equal(expected.ToArray(), captured.Bytes);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(expected.ToArray())), captured.Checkpoint.Hash);
+        Assert.Equal(Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(expected.ToArray())), captured.Checkpoint.Hash);
         Assert.Equal(captured.Checkpoint.Hash, CheckpointWriter.HashOf(SaveInPieces));
         Assert.Equal(42, captured.Checkpoint.Step);
         Assert.Equal(71_000, captured.Checkpoint.Bytes);
@@ -43,7 +43,27 @@ public sealed class CheckpointWriterTests
 
         // Then the spare holds the new state, and the hash is of the new state
         Assert.Same(spare, captured.Bytes);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(spare)), captured.Checkpoint.Hash);
+        Assert.Equal(ContentHash.Of(spare), captured.Checkpoint.Hash);
         Assert.Equal(CheckpointWriter.HashOf(SaveInPieces), captured.Checkpoint.Hash);
+    }
+
+    [Fact]
+    public void HashOf_Should_ComputeASha256Name_When_TheCheckpointWasStoredBeforeWithOne()
+    {
+        // Given the SHA-256 name a checkpoint of these bytes carried when stored before XXH128 names
+        using var bytes = new MemoryStream();
+        SaveInPieces(bytes);
+        var legacy = Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray()));
+
+        // When the same state is named like it (the weight-exchange check of a task resumed from such a checkpoint)
+        var like = CheckpointWriter.HashOf(SaveInPieces, like: legacy);
+
+        // Then the names agree, and a store reading those bytes under that name verifies them
+        Assert.Equal(legacy, like);
+        Assert.Equal(legacy, ContentHash.Like(legacy, bytes.ToArray()));
+        Assert.Equal(ContentHash.Length, CheckpointWriter.HashOf(SaveInPieces).Length);
+        Assert.True(ContentHash.IsWellFormed(legacy));
+        Assert.False(ContentHash.IsWellFormed(legacy[..40]));
+        Assert.False(ContentHash.IsWellFormed(legacy.ToUpperInvariant()));
     }
 }

@@ -39,7 +39,7 @@ public sealed class FileCheckpointStoreTests : CheckpointStoreContractTests, IDi
     {
         var store = new FileCheckpointStore(_directory);
         byte[] bytes = [1, 2, 3, 4, 5];
-        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var hash = ContentHash.Of(bytes);
 
         var checkpoint = Put(store, bytes, 50);
 
@@ -153,11 +153,13 @@ public sealed class FileCheckpointStoreTests : CheckpointStoreContractTests, IDi
     }
 
     [Fact]
-    public void PathOf_Should_Throw_When_TheIdIsNotASha256()
+    public void PathOf_Should_Throw_When_TheIdIsNotACheckpointName()
     {
         var store = new FileCheckpointStore(_directory);
 
         Assert.Throws<ArgumentException>(() => store.PathOf(Run, "../../etc/passwd"));
         Assert.Throws<ArgumentException>(() => store.PathOf(Run, new string('A', 64)));
+        Assert.Throws<ArgumentException>(() => store.PathOf(Run, new string('a', 33)));
+        Assert.EndsWith(new string('a', 64) + ".ckpt", store.PathOf(Run, new string('a', 64)), StringComparison.Ordinal); // stored before
     }
 }

@@ -1,0 +1,92 @@
+using System.Buffers;
+using System.IO.Hashing;
+using System.Security.Cryptography;
+
+namespace Cohort.Core.Storage;
+
+/// <summary>
+/// How a checkpoint's bytes are named (<see cref="CheckpointRef.Hash"/>): XXH128, written as 32 lower-case hexadecimal
+/// digits. A PBT run hashes every checkpoint it saves, one per task, and SHA-256 cost about 10 µs of the 50–60 µs each
+/// small task spent outside training (issue 12); XXH128 costs well under one. The name identifies bytes that Cohort
+/// wrote itself and detects damage; it is not meant to resist someone forging checkpoints. Checkpoints stored before
+/// carry SHA-256 names (64 digits): they are still verified, with SHA-256, wherever a name is checked (<see cref="Like"/>).
+/// </summary>
+public static class ContentHash
+{
+    /// <summary>Hexadecimal digits of a name given to checkpoints now (XXH128).</summary>
+    public const int Length = 32;
+
+    /// <summary>Hexadecimal digits of a name given to checkpoints before (SHA-256).</summary>
+    public const int LegacyLength = 64;
+
+    private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789abcdef");
+
+    /// <summary>The name of <paramref name="bytes"/>.</summary>
+    public static string Of(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> digest = stackalloc byte[16];
+        XxHash128.Hash(bytes, digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    /// <summary>
+    /// The name of <paramref name="bytes"/> computed as <paramref name="like"/> was: SHA-256 for a 64-digit name (a
+    /// checkpoint stored before), XXH128 otherwise. Equal to <paramref name="like"/> exactly when the bytes are intact.
+    /// </summary>
+    public static string Like(string like, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(like);
+        return like.Length == LegacyLength ? Convert.ToHexStringLower(SHA256.HashData(bytes)) : Of(bytes);
+    }
+
+    /// <summary>Whether <paramref name="hash"/> can be a checkpoint's name: 32 or 64 lower-case hexadecimal digits.</summary>
+    public static bool IsWellFormed(string? hash) =>
+        hash is { Length: Length or LegacyLength } && hash.AsSpan().IndexOfAnyExcept(s_digits) < 0;
+
+    /// <summary>Hashes bytes as they come, as <see cref="Like"/> would hash them all at once.</summary>
+    internal sealed class Incremental : IDisposable
+    {
+        private readonly XxHash128? _xx;
+        private readonly IncrementalHash? _sha;
+
+        /// <param name="like">A name to compute the same kind of; null for a name given now.</param>
+        public Incremental(string? like)
+        {
+            if (like?.Length == LegacyLength)
+            {
+                _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            }
+            else
+            {
+                _xx = new XxHash128();
+            }
+        }
+
+        public void Append(ReadOnlySpan<byte> bytes)
+        {
+            if (_sha is not null)
+            {
+                _sha.AppendData(bytes);
+            }
+            else
+            {
+                _xx!.Append(bytes);
+            }
+        }
+
+        /// <summary>The name of everything appended.</summary>
+        public string Finish()
+        {
+            if (_sha is not null)
+            {
+                return Convert.ToHexStringLower(_sha.GetHashAndReset());
+            }
+
+            Span<byte> digest = stackalloc byte[16];
+            _xx!.GetHashAndReset(digest);
+            return Convert.ToHexStringLower(digest);
+        }
+
+        public void Dispose() => _sha?.Dispose();
+    }
+}
