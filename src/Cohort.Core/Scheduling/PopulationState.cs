@@ -81,11 +81,6 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
 }
 
 /// <summary>
-/// The bookkeeping every population scheduler shares: members, issued tasks, accepting results, retries and budgets.
-/// Task seeds are Seeds.Derive(runSeed, member, ordinal, Purpose("train")); a retried task keeps its first seed and
-/// inputs (it is the same pure task, re-run) under a new ordinal.
-/// </summary>
-/// <summary>
 /// What a population's driver asks after every told result — is any task still pending, did any pending task change —
 /// kept up to date by <see cref="MemberState.Pending"/> so that answering costs O(1) instead of a pass over the members.
 /// </summary>
@@ -104,6 +99,11 @@ internal sealed class PendingTally
     }
 }
 
+/// <summary>
+/// The bookkeeping every population scheduler shares: members, issued tasks, accepting results, retries and budgets.
+/// Task seeds are Seeds.Derive(runSeed, member, ordinal, Purpose("train")); a retried task keeps its first seed and
+/// inputs (it is the same pure task, re-run) under a new ordinal.
+/// </summary>
 internal sealed class PopulationState
 {
     public static readonly ulong TrainPurpose = Seeds.Purpose("train");
