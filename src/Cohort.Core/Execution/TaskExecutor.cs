@@ -407,9 +407,11 @@ internal sealed class TaskExecutor : IDisposable
                 }
 
                 ExperimentRunnerLog.WeightsTaken(_logger, _run, task.Member, task.Ordinal, task.From.Hash, source);
-                if (_options.VerifyWeightExchange)
+                // A checkpoint named before XXH128 names (64 digits) was written in an older format, which the state now
+                // saves differently: its bytes were verified against its SHA-256 when read, and a re-save cannot match.
+                if (_options.VerifyWeightExchange && task.From.Hash.Length == ContentHash.Length)
                 {
-                    var actual = CheckpointWriter.HashOf(trainable.Save, like: task.From.Hash);
+                    var actual = CheckpointWriter.HashOf(trainable.Save);
                     if (!string.Equals(actual, task.From.Hash, StringComparison.Ordinal))
                     {
                         throw new WeightExchangeException(

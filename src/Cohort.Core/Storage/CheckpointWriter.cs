@@ -20,23 +20,23 @@ public sealed class CheckpointWriter : Stream
     /// a state of exactly this size is neither regrown nor copied.
     /// </param>
     public CheckpointWriter(bool keepBytes = true, int expectedLength = 0)
-        : this(keepBytes ? new byte[expectedLength] : [], keepBytes, null)
+        : this(keepBytes ? new byte[expectedLength] : [], keepBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(expectedLength);
     }
 
     /// <summary>Keeps the bytes, starting in <paramref name="buffer"/> (a spare one of the expected size, reused).</summary>
     public CheckpointWriter(byte[] buffer)
-        : this(buffer, keepBytes: true, null)
+        : this(buffer, keepBytes: true)
     {
     }
 
-    private CheckpointWriter(byte[] buffer, bool keepBytes, string? like)
+    private CheckpointWriter(byte[] buffer, bool keepBytes)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         _keepBytes = keepBytes;
         _buffer = buffer;
-        _hash = keepBytes ? null : new ContentHash.Incremental(like);
+        _hash = keepBytes ? null : new ContentHash.Incremental();
     }
 
     public override bool CanRead => false;
@@ -71,14 +71,11 @@ public sealed class CheckpointWriter : Stream
         return writer.ToCheckpoint(step);
     }
 
-    /// <summary>
-    /// The name (<see cref="ContentHash"/>) of what <paramref name="save"/> writes, without keeping the bytes; computed
-    /// as <paramref name="like"/> was when given (a checkpoint stored before may carry a SHA-256 name).
-    /// </summary>
-    public static string HashOf(Action<Stream> save, string? like = null)
+    /// <summary>The name (<see cref="ContentHash"/>) of what <paramref name="save"/> writes, without keeping the bytes.</summary>
+    public static string HashOf(Action<Stream> save)
     {
         ArgumentNullException.ThrowIfNull(save);
-        using var writer = new CheckpointWriter([], keepBytes: false, like);
+        using var writer = new CheckpointWriter(keepBytes: false);
         save(writer);
         return writer.FinishHash();
     }
@@ -145,13 +142,5 @@ public sealed class CheckpointWriter : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException("A checkpoint writer only appends.");
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            _hash?.Dispose();
-        }
 
-        base.Dispose(disposing);
-    }
 }

@@ -9,7 +9,8 @@ namespace Cohort.Core.Storage;
 /// digits. A PBT run hashes every checkpoint it saves, one per task, and SHA-256 cost about 10 µs of the 50–60 µs each
 /// small task spent outside training (issue 12); XXH128 costs well under one. The name identifies bytes that Cohort
 /// wrote itself and detects damage; it is not meant to resist someone forging checkpoints. Checkpoints stored before
-/// carry SHA-256 names (64 digits): they are still verified, with SHA-256, wherever a name is checked (<see cref="Like"/>).
+/// carry SHA-256 names (64 digits): stores still verify them, with SHA-256 (<see cref="Like"/>). Their bytes are in an
+/// older format, so the runner's weight-exchange check (re-saving the receiver's state) is skipped for them.
 /// </summary>
 public static class ContentHash
 {
@@ -43,50 +44,19 @@ public static class ContentHash
     public static bool IsWellFormed(string? hash) =>
         hash is { Length: Length or LegacyLength } && hash.AsSpan().IndexOfAnyExcept(s_digits) < 0;
 
-    /// <summary>Hashes bytes as they come, as <see cref="Like"/> would hash them all at once.</summary>
-    internal sealed class Incremental : IDisposable
+    /// <summary>Names bytes as they come, as <see cref="Of"/> would name them all at once.</summary>
+    internal sealed class Incremental
     {
-        private readonly XxHash128? _xx;
-        private readonly IncrementalHash? _sha;
+        private readonly XxHash128 _hash = new();
 
-        /// <param name="like">A name to compute the same kind of; null for a name given now.</param>
-        public Incremental(string? like)
-        {
-            if (like?.Length == LegacyLength)
-            {
-                _sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            }
-            else
-            {
-                _xx = new XxHash128();
-            }
-        }
-
-        public void Append(ReadOnlySpan<byte> bytes)
-        {
-            if (_sha is not null)
-            {
-                _sha.AppendData(bytes);
-            }
-            else
-            {
-                _xx!.Append(bytes);
-            }
-        }
+        public void Append(ReadOnlySpan<byte> bytes) => _hash.Append(bytes);
 
         /// <summary>The name of everything appended.</summary>
         public string Finish()
         {
-            if (_sha is not null)
-            {
-                return Convert.ToHexStringLower(_sha.GetHashAndReset());
-            }
-
             Span<byte> digest = stackalloc byte[16];
-            _xx!.GetHashAndReset(digest);
+            _hash.GetHashAndReset(digest);
             return Convert.ToHexStringLower(digest);
         }
-
-        public void Dispose() => _sha?.Dispose();
     }
 }

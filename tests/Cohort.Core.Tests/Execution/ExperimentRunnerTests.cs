@@ -1,7 +1,9 @@
 using System.Globalization;
 using Cohort.Core.Execution;
+using Cohort.Core.Hyperparameters;
 using Cohort.Core.Scheduling;
 using Cohort.Core.Storage;
+using Cohort.Core.Strategies;
 
 namespace Cohort.Core.Tests.Execution;
 
@@ -270,6 +272,87 @@ public sealed class ExperimentRunnerTests
             (await StoredEventsAsync(one)).Select(e => e.ToString()).Order(StringComparer.Ordinal),
             (await StoredEventsAsync(completionOrder)).Select(e => e.ToString()).Order(StringComparer.Ordinal));
         Assert.Contains((await StoredEventsAsync(one)), e => e is Exploited);
+    }
+
+    [Fact]
+    public async Task Should_ResumeToTheSameResults_When_TheStoredCheckpointsCarrySha256NamesFromBefore()
+    {
+        // Given a complete synchronous PBT run (every checkpoint it wrote kept), and the first half of it stored again as a
+        // build before XXH128 names would have stored it: every checkpoint named by the SHA-256 of its bytes
+        static IScheduler Pbt() => SchedulerFactory.Create(
+            new PbtOptions { ReadyInterval = 3, Exploit = new TruncationSelection(0.25, TruncationRule.Count) },
+            new SearchSpace([new FloatParameter("x", 0.5, 4)]),
+            Score,
+            24,
+            8,
+            42);
+        var kept = new KeepingCheckpointStore();
+        var whole = new InMemoryExperimentStore();
+        var complete = await new ExperimentRunner(kept, whole, new RunnerOptions { Workers = 2, CommitBatchSize = 1 }).RunAsync(Run(), Pbt(), new CountingFactory(), CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, complete.Status);
+        var results = await whole.ReadResultsAsync("r", CancellationToken.None);
+        var legacy = new Dictionary<string, CheckpointRef>(StringComparer.Ordinal);
+        // A checkpoint that was never stored (it died in memory) is never read again: any 64-digit name will do.
+        CheckpointRef? Rename(CheckpointRef? c) => c is null ? null : legacy.TryGetValue(c.Hash, out var named)
+            ? named
+            : legacy[c.Hash] = c with
+            {
+                Hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                    kept.Bytes.TryGetValue(c.Hash, out var bytes) ? bytes : System.Text.Encoding.UTF8.GetBytes("dead " + c.Hash))),
+            };
+        var old = new InMemoryExperimentStore();
+        var oldCheckpoints = new InMemoryCheckpointStore();
+        await old.CreateRunAsync(new RunRecord("r", "pbt", "{}"), CancellationToken.None);
+        var replay = Pbt();
+        foreach (var r in results.Take(results.Count / 2))
+        {
+            var events = replay.Tell(r).Select(e => e is Exploited x ? x with { Checkpoint = Rename(x.Checkpoint)! } : e).ToList();
+            var renamed = r with { Task = r.Task with { From = Rename(r.Task.From) }, Checkpoint = Rename(r.Checkpoint) };
+            await old.AppendBatchAsync("r", [new ToldResult(renamed, events)], CancellationToken.None);
+        }
+
+        oldCheckpoints.Put("r", legacy.Where(kv => kept.Bytes.ContainsKey(kv.Key)).Select(kv => new CheckpointBytes(kv.Value, kept.Bytes[kv.Key])).ToList());
+
+        // When it is resumed
+        var (resumed, _, _) = await RunAsync(Pbt(), new CountingFactory(), new RunnerOptions { Workers = 2 }, store: old, checkpoints: oldCheckpoints);
+
+        // Then it completes, its stored checkpoints verified by their SHA-256 names, with the scores of the complete run
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        static string Scored(TaskResult r) => string.Create(
+            CultureInfo.InvariantCulture, $"{r.Task.Member}/{r.Task.Ordinal} {r.Outcome} {r.Validation.GetValueOrDefault("score"):R} {r.Task.Hyperparameters}");
+        Assert.Equal(results.Select(Scored), (await old.ReadResultsAsync("r", CancellationToken.None)).Select(Scored));
+        Assert.Contains(await old.ReadEventsAsync("r", CancellationToken.None), e => e.Event is Exploited x && x.Checkpoint.Hash.Length == ContentHash.LegacyLength);
+    }
+
+    /// <summary>The in-memory store, keeping a copy of every checkpoint's bytes even after it is deleted.</summary>
+    private sealed class KeepingCheckpointStore : ICheckpointStore
+    {
+        private readonly InMemoryCheckpointStore _inner = new();
+
+        public Dictionary<string, byte[]> Bytes { get; } = new(StringComparer.Ordinal);
+
+        public void Put(string run, IReadOnlyList<CheckpointBytes> checkpoints)
+        {
+            lock (Bytes)
+            {
+                foreach (var c in checkpoints)
+                {
+                    Bytes[c.Checkpoint.Hash] = c.Bytes.ToArray();
+                }
+            }
+
+            _inner.Put(run, checkpoints);
+        }
+
+        public byte[] Read(string run, CheckpointRef checkpoint) => _inner.Read(run, checkpoint);
+
+        public bool Contains(string run, CheckpointRef checkpoint) => _inner.Contains(run, checkpoint);
+
+        public void Delete(string run, IReadOnlyCollection<string> hashes) => _inner.Delete(run, hashes);
+
+        public IReadOnlyCollection<string> List(string run) => _inner.List(run);
+
+        public string Describe(string run, CheckpointRef checkpoint) => _inner.Describe(run, checkpoint);
     }
 
     [Fact]
