@@ -1,29 +1,38 @@
 namespace Cohort.Dashboard;
 
 /// <summary>
-/// A checkpoint's hash as the feed keeps it without a string: a SHA-256 in lower-case hex (the form
-/// <see cref="Cohort.Core.Storage.CheckpointWriter"/> writes) as its four 64-bit words, or any other text as it is.
+/// A checkpoint's hash as the feed keeps it without a string: a name in lower-case hex (<see cref="Cohort.Core.Storage.ContentHash"/>:
+/// XXH128 in 32 digits, or SHA-256 in 64 for checkpoints stored before) as its two or four 64-bit words, or any other text
+/// as it is.
 /// </summary>
-internal readonly record struct CheckpointHash(ulong A, ulong B, ulong C, ulong D, string? Text)
+internal readonly record struct CheckpointHash(ulong A, ulong B, ulong C, ulong D, byte Digits, string? Text)
 {
     /// <summary>Reads a hash from its UTF-8 text.</summary>
     public static CheckpointHash Parse(ReadOnlySpan<byte> utf8)
     {
-        if (utf8.Length == 64 && Word(utf8[..16]) is { } a && Word(utf8[16..32]) is { } b && Word(utf8[32..48]) is { } c && Word(utf8[48..]) is { } d)
+        if (utf8.Length == 32 && Word(utf8[..16]) is { } x && Word(utf8[16..]) is { } y)
         {
-            return new CheckpointHash(a, b, c, d, null);
+            return new CheckpointHash(x, y, 0, 0, 32, null);
         }
 
-        return new CheckpointHash(0, 0, 0, 0, System.Text.Encoding.UTF8.GetString(utf8));
+        if (utf8.Length == 64 && Word(utf8[..16]) is { } a && Word(utf8[16..32]) is { } b && Word(utf8[32..48]) is { } c && Word(utf8[48..]) is { } d)
+        {
+            return new CheckpointHash(a, b, c, d, 64, null);
+        }
+
+        return new CheckpointHash(0, 0, 0, 0, 0, System.Text.Encoding.UTF8.GetString(utf8));
     }
 
     /// <summary>The hash's text, as stored.</summary>
-    public override string ToString() => Text ?? string.Create(64, this, static (chars, h) =>
+    public override string ToString() => Text ?? string.Create(Digits, this, static (chars, h) =>
     {
         Hex(h.A, chars[..16]);
         Hex(h.B, chars[16..32]);
-        Hex(h.C, chars[32..48]);
-        Hex(h.D, chars[48..]);
+        if (chars.Length == 64)
+        {
+            Hex(h.C, chars[32..48]);
+            Hex(h.D, chars[48..]);
+        }
     });
 
     /// <summary>Sixteen lower-case hex digits as a word; null when they are anything else.</summary>
