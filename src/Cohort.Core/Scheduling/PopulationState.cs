@@ -8,7 +8,7 @@ using Cohort.Core.Strategies;
 namespace Cohort.Core.Scheduling;
 
 /// <summary>One member's mutable state inside a scheduler.</summary>
-internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
+internal sealed class MemberState(int id, HyperparameterSet hyperparameters, PendingTally tally)
 {
     private TrainTask? _pending;
 
@@ -31,7 +31,7 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
 
     public int Failures { get; set; }
 
-    /// <summary>The task the member waits for; every change is counted in <see cref="PendingTally"/>.</summary>
+    /// <summary>The task the member waits for; every change is counted in the population's <see cref="PendingTally"/>.</summary>
     public TrainTask? Pending
     {
         get => _pending;
@@ -39,14 +39,11 @@ internal sealed class MemberState(int id, HyperparameterSet hyperparameters)
         {
             if (!ReferenceEquals(_pending, value))
             {
-                Tally.Changed(_pending is not null, value is not null);
+                tally.Changed(_pending is not null, value is not null);
                 _pending = value;
             }
         }
     }
-
-    /// <summary>Shared by a population's members: how many have a pending task, and a version of their pending tasks.</summary>
-    public PendingTally Tally { get; init; } = new();
 
     /// <summary>The latest result's score (NaN before any), the hyperparameters that trained it and its checkpoint.</summary>
     public double LastScore { get; set; } = double.NaN;
@@ -151,7 +148,7 @@ internal sealed class PopulationState
         _runSeed = runSeed;
         Stop = stop ?? StopConditions.None;
         History = _history.AsReadOnly();
-        Members = initial.Select((h, i) => new MemberState(i, h) { Tally = _tally }).ToArray();
+        Members = initial.Select((h, i) => new MemberState(i, h, _tally)).ToArray();
         InitialEvents = Members.Select(m => (RunEvent)new MemberCreated(m.Id, m.Hyperparameters)).ToArray();
         foreach (var m in Members)
         {

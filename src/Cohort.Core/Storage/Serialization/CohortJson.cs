@@ -450,21 +450,10 @@ public static class CohortJson
         if (IsSortedByName(metrics))
         {
             // The usual case (trainables report their metrics in a fixed, sorted order): no sorting, no allocation.
-            if (metrics is Dictionary<string, double> dictionary)
+            foreach (var (name, value) in (Dictionary<string, double>)metrics)
             {
-                foreach (var (name, value) in dictionary)
-                {
-                    writer.WritePropertyName(name);
-                    JsonDoubles.Write(writer, value);
-                }
-            }
-            else
-            {
-                foreach (var (name, value) in metrics)
-                {
-                    writer.WritePropertyName(name);
-                    JsonDoubles.Write(writer, value);
-                }
+                writer.WritePropertyName(name);
+                JsonDoubles.Write(writer, value);
             }
         }
         else
