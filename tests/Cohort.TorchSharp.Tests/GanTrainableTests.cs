@@ -11,7 +11,7 @@ public sealed class GanTrainableTests
 {
     private static readonly HyperparameterSet s_h = HyperparameterSet.Empty.With("learning_rate_g", 1e-3).With("learning_rate_d", 5e-4);
 
-    [Fact]
+    [SharedDataFact]
     public void Should_BePureAndCopyExactly_When_TrainedSavedCopiedAndLoaded()
     {
         // Given two GANs from the same seed that run the same task
@@ -44,7 +44,7 @@ public sealed class GanTrainableTests
         Assert.Equal(9, loaded.Step);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_SetEachNetworksLearningRate_When_Applied()
     {
         using var gan = (GanTrainable)GanSupport.Factory().Create(1);
@@ -60,7 +60,7 @@ public sealed class GanTrainableTests
         Assert.Throws<ArgumentException>(() => gan.Apply(HyperparameterSet.Empty.With("learning_rate", 1e-3)));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_LeaveTheStateAlone_When_Evaluated()
     {
         using var gan = GanSupport.Factory().Create(2);
@@ -78,7 +78,7 @@ public sealed class GanTrainableTests
         Assert.NotEqual(first[GanTrainableFactory.ScoreMetric], gan.Evaluate(DataSplit.Test)[GanTrainableFactory.ScoreMetric]);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_WriteAPngGrid_When_AskedForSamples()
     {
         using var gan = (GanTrainable)GanSupport.Factory().Create(2);

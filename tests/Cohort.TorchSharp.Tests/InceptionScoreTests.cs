@@ -4,7 +4,7 @@ namespace Cohort.TorchSharp.Tests;
 
 public sealed class InceptionScoreTests
 {
-    [Fact]
+    [SharedDataFact]
     public void Should_RankRealDigitsNearTheTopAndNoiseNearTheBottom_When_Scored()
     {
         // Given the MNIST classifier (engine LeNet-5) and 1000 images of each known kind
@@ -37,7 +37,7 @@ public sealed class InceptionScoreTests
         Assert.InRange(blank, 0.9999, 1.0001);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_ReadTheCachedClassifier_When_AskedAgain()
     {
         var first = GanSupport.Classifier;

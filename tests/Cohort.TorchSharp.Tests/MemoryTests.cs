@@ -13,7 +13,7 @@ public sealed class MemoryCollection;
 [Collection(nameof(MemoryCollection))]
 public sealed class MemoryTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SharedDataFact]
     public void Should_KeepNativeMemoryFlat_When_APopulationRunsAThousandTasks()
     {
         // Given a population of 4 Boston MLPs, and tasks as a PBT run issues them: apply, train, evaluate, save, and

@@ -9,7 +9,7 @@ namespace Cohort.TorchSharp.Tests;
 /// <summary>A TorchSharp population through Core's <see cref="ExperimentRunner"/>: the schedulers never know which engine trains.</summary>
 public sealed class PbtRunTests
 {
-    [Fact]
+    [SharedDataFact]
     public async Task Should_CompleteWithVerifiedExploits_When_PbtTunesATorchSharpMlp()
     {
         // Given 6 Boston MLPs (paper 000's 13-64-1) with learning rates and l2 penalties from a wide range

@@ -10,7 +10,13 @@ namespace Cohort.TorchSharp.Tests;
 /// <summary>The shared data directory (COHORT_DATA, else shared/data above the test assembly) and datasets loaded once.</summary>
 internal static class SharedData
 {
-    public static DataDirectory Directory { get; } = new(Find());
+    public const string SkipReason =
+        "shared/data not found: set COHORT_DATA to the data folder, or check the repository out beside shared/data (../shared/data).";
+
+    /// <summary>The folder, or null when it is not there (the tests that need it are skipped).</summary>
+    public static string? Root { get; } = Find();
+
+    public static DataDirectory Directory => new(Root ?? throw new InvalidOperationException(SkipReason));
 
     private static readonly Lazy<DatasetSplits> s_boston = new(() =>
         DatasetCatalog.Load("boston", Directory, new SplitOptions { ValidationFraction = 0.2, TestFraction = 0.2, Seed = 1, StandardizeTargets = true }));
@@ -23,7 +29,7 @@ internal static class SharedData
     /// <summary>MNIST as loaded (60000 training, 10000 test images), read-only.</summary>
     public static LoadedData Mnist => s_mnist.Value;
 
-    private static string Find()
+    private static string? Find()
     {
         if (Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable) is { Length: > 0 } env)
         {
@@ -39,7 +45,31 @@ internal static class SharedData
             }
         }
 
-        throw new InvalidOperationException("No shared/data directory found above the test assembly and COHORT_DATA is not set.");
+        return null;
+    }
+}
+
+/// <summary>A fact that is skipped, saying why, when the shared data folder is absent.</summary>
+internal sealed class SharedDataFactAttribute : FactAttribute
+{
+    public SharedDataFactAttribute()
+    {
+        if (SharedData.Root is null)
+        {
+            Skip = SharedData.SkipReason;
+        }
+    }
+}
+
+/// <summary>A theory that is skipped, saying why, when the shared data folder is absent.</summary>
+internal sealed class SharedDataTheoryAttribute : TheoryAttribute
+{
+    public SharedDataTheoryAttribute()
+    {
+        if (SharedData.Root is null)
+        {
+            Skip = SharedData.SkipReason;
+        }
     }
 }
 

@@ -103,7 +103,7 @@ public sealed class TorchSectionTests
         Assert.Contains(metric, e => e.Contains("reports no metric 'mse'", StringComparison.Ordinal) && e.Contains("accuracy", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Should_DeclareWhatTheFactoryDeclares_When_TheFactoryIsBuilt()
     {
         // Given specs of each built-in model
@@ -135,7 +135,7 @@ public sealed class TorchSectionTests
         }
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Should_RunPbtFromASpec_When_TheKindIsRegistered()
     {
         // Given a spec of 2 Boston MLPs, 40 steps, LibTorch threads 1
@@ -162,7 +162,7 @@ public sealed class TorchSectionTests
         Assert.IsAssignableFrom<PlatformNotSupportedException>(new TorchUnavailableException("no backend"));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_DrawTheSameSamples_When_TheSameStateDrawsTwice()
     {
         // Given a small trained GAN

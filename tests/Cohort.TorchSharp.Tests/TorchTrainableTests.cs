@@ -15,7 +15,7 @@ public sealed class TorchTrainableTests
     private static TorchTrainableFactory Boston(TorchOptimizerKind optimizer = TorchOptimizerKind.Adam) =>
         TorchTrainableFactory.Builtin("mlp", SharedData.Boston, optimizer);
 
-    [Fact]
+    [SharedDataFact]
     public void Should_GiveIdenticalBytes_When_TheSameTaskRunsTwice()
     {
         // Given two members built from the same seed
@@ -39,7 +39,7 @@ public sealed class TorchTrainableTests
         Assert.NotEqual(Checkpoints.Hash(a), Checkpoints.Hash(c));
     }
 
-    [Theory]
+    [SharedDataTheory]
     [InlineData(TorchOptimizerKind.Adam)]
     [InlineData(TorchOptimizerKind.Sgd)]
     [InlineData(TorchOptimizerKind.AdamW)]
@@ -73,7 +73,7 @@ public sealed class TorchTrainableTests
         Assert.Equal(Checkpoints.Hash(donor), Checkpoints.Hash(loaded));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_KeepOwnOptimizerStateAndStep_When_TakingWeightsOnly()
     {
         var factory = Boston();
@@ -107,7 +107,7 @@ public sealed class TorchTrainableTests
         Assert.Equal(Checkpoints.Hash(receiver), Checkpoints.Hash(fromFile));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_SetOptimizerParamGroups_When_HyperparametersAreApplied()
     {
         using var adam = (TorchTrainable)Boston().Create(1);
@@ -131,7 +131,7 @@ public sealed class TorchTrainableTests
         Assert.Equal(0.8, sgdGroup.Momentum);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_RejectNamesTheModelLacks_When_Applied()
     {
         using var adam = Boston().Create(1);
@@ -144,7 +144,7 @@ public sealed class TorchTrainableTests
         Assert.Throws<ArgumentException>(() => adam.Apply(HyperparameterSet.Empty.With("l1_2", 0.01)));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_ChangeTraining_When_DropoutOrPenaltyIsSet()
     {
         // Given a Boston MLP with a dropout layer
@@ -168,7 +168,7 @@ public sealed class TorchTrainableTests
         Assert.NotEqual(plain, Run(HyperparameterSet.Empty.With("l2_1", 0.01)));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_LearnBoston_When_Trained()
     {
         // Given a fresh Boston MLP, when trained 400 steps of Adam at 0.01
@@ -185,7 +185,7 @@ public sealed class TorchTrainableTests
         Assert.Contains("mse", t.Evaluate(DataSplit.Test).Keys);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_RefuseAnotherArchitecturesCheckpoint_When_Loading()
     {
         using var mlp = Boston().Create(1);

@@ -45,7 +45,7 @@ public sealed class UserModuleTests
             },
             SharedData.Boston);
 
-    [Fact]
+    [SharedDataFact]
     public void Should_DeclareAndApplyTheModuleSetting_When_AUserModuleHasOne()
     {
         // Given a user's module with a setting, a dropout layer and its own optimizer (SGD with momentum)
@@ -67,7 +67,7 @@ public sealed class UserModuleTests
         Assert.NotEqual(Train(1), Train(3));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Should_CompleteWithExploits_When_PbtTunesTheUsersSetting()
     {
         // Given 4 members searching the learning rate and the module's gain

@@ -12,7 +12,7 @@ namespace Cohort.Training.Tests.Networks;
 public sealed class KerasProtocolTests
 {
     private static readonly Lazy<DatasetSplits> s_keras = new(() =>
-        KerasSplitter.Split(DatasetCatalog.LoadRaw("boston", new DataDirectory(SharedData.Root)), new KerasSplitOptions()));
+        KerasSplitter.Split(DatasetCatalog.LoadRaw("boston", SharedData.Directory), new KerasSplitOptions()));
 
     private static readonly HyperparameterSet s_perLayer = HyperparameterSet.Empty
         .With(NetworkHyperparameters.LearningRate, 0.001)
@@ -40,7 +40,7 @@ public sealed class KerasProtocolTests
         Assert.Equal(("l2", 12), (penalty, layer));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_IncludeThePenaltyInLoss_When_LossIncludesPenalty()
     {
         // Given a member trained a little with per-layer penalties, raw targets
@@ -61,7 +61,7 @@ public sealed class KerasProtocolTests
         Assert.Equal(plain.Evaluate(DataSplit.Validation)["mse"], plain.Evaluate(DataSplit.Validation)["loss"], 10);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_IgnoreTheTaskSeedForBatches_When_BatchOrderIsSequential()
     {
         // Given two members with the same initial weights, trained with different task seeds (no dropout)
@@ -88,7 +88,7 @@ public sealed class KerasProtocolTests
         Assert.False(Parameters(c).SequenceEqual(Parameters(d)));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_TrainOnBatchStepModNine_When_Sequential()
     {
         // 282 training rows in batches of 32: 8 full batches and one of 26, then again from row 0.
@@ -118,7 +118,7 @@ public sealed class KerasProtocolTests
         Assert.True(member.Trainer.Parameters.SequenceEqual(bare.Parameters));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_TakeWeightsButKeepOwnMoments_When_TransferringWeights()
     {
         // Given a donor and a receiver with different histories
@@ -167,11 +167,11 @@ public sealed class KerasProtocolTests
 /// <summary>The Keras protocol end to end: PBT with weights-only exploits and percentile truncation through <see cref="Cohort.Core.Execution.ExperimentRunner"/>.</summary>
 public sealed class KerasProtocolRunTests
 {
-    [Fact]
+    [SharedDataFact]
     public async Task Should_CompleteAndExploitWeightsOnly_When_RunningPbtWithTheKerasOptions()
     {
         // Given 6 members with tied per-layer penalties, paper 000's code's options
-        var splits = KerasSplitter.Split(DatasetCatalog.LoadRaw("boston", new DataDirectory(SharedData.Root)), new KerasSplitOptions());
+        var splits = KerasSplitter.Split(DatasetCatalog.LoadRaw("boston", SharedData.Directory), new KerasSplitOptions());
         var factory = new NetworkTrainableFactory(
             new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError)
             {

@@ -94,7 +94,7 @@ public sealed class NetworkSectionTests
         Assert.Equal(model is "mlp" ? ["loss", "mse", "rmse"] : model is "convnet" ? ["loss", "accuracy", "train_cost", "train_seconds"] : ["loss", "accuracy"], declaration.Metrics);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Declare_Should_EqualTheFactorysDeclaration_When_TheDataIsLoaded()
     {
         var spec = Parse(Boston.Replace("optimizer: adam", "optimizer: sgd", StringComparison.Ordinal).Replace("activation: relu}", "activation: relu, dropout: true}", StringComparison.Ordinal));

@@ -11,7 +11,7 @@ namespace Cohort.Training.Tests.Networks;
 public sealed class NetworkTrainableTests
 {
     private static readonly Lazy<DatasetSplits> s_boston = new(() =>
-        DatasetCatalog.Load("boston", new DataDirectory(SharedData.Root), new SplitOptions { ValidationFraction = 0.2, TestFraction = 0.2, Seed = 1 }));
+        DatasetCatalog.Load("boston", SharedData.Directory, new SplitOptions { ValidationFraction = 0.2, TestFraction = 0.2, Seed = 1 }));
 
     private static NetworkTrainableFactory Factory() =>
         new(new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), s_boston.Value);
@@ -21,7 +21,7 @@ public sealed class NetworkTrainableTests
         .With(NetworkHyperparameters.L1, 1e-4)
         .With(NetworkHyperparameters.L2, 1e-4);
 
-    [Fact]
+    [SharedDataFact]
     public void Should_GiveTheSameState_When_TheSameTaskRunsTwice()
     {
         // A task is pure: same state, hyperparameters, steps and seed → the same bytes.
@@ -38,7 +38,7 @@ public sealed class NetworkTrainableTests
         Assert.Equal(200, a.Step);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_DependOnTheTaskSeed_When_TrainingFromTheSameState()
     {
         var factory = Factory();
@@ -53,7 +53,7 @@ public sealed class NetworkTrainableTests
         Assert.NotEqual(Hash(a), Hash(b));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_HoldTheDonorsExactWeights_When_CopiedOrLoaded()
     {
         var factory = Factory();
@@ -80,7 +80,7 @@ public sealed class NetworkTrainableTests
         Assert.Equal(Hash(donor), Hash(loaded));
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_ReachAValidationMseBelow15_When_TrainingTheBostonMlp()
     {
         // Paper 000's MLP 13-64-1 with Adam (lr 0.01), batch 32 and light l1/l2 penalties, 3000 steps.
@@ -98,12 +98,12 @@ public sealed class NetworkTrainableTests
         Assert.True(factory.HasTestSet);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_ReportMseInTargetUnits_When_TrainingOnStandardisedTargets()
     {
         // Given the same member trained on raw and on standardised targets
         var standardised = DatasetCatalog.Load(
-            "boston", new DataDirectory(SharedData.Root), new SplitOptions { ValidationFraction = 0.2, TestFraction = 0.2, Seed = 1, StandardizeTargets = true });
+            "boston", SharedData.Directory, new SplitOptions { ValidationFraction = 0.2, TestFraction = 0.2, Seed = 1, StandardizeTargets = true });
         var factory = new NetworkTrainableFactory(
             new NetworkTrainableOptions(ModelSpec.Mlp(13, [64], 1), OptimizerKind.Adam, LossKind.MeanSquaredError), standardised);
         using var member = factory.Create(7);
@@ -120,7 +120,7 @@ public sealed class NetworkTrainableTests
         Assert.True(metrics["mse"] < 40, $"validation MSE {metrics["mse"]}");
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_NameTheHyperparameter_When_ItIsUnknown()
     {
         using var member = Factory().Create(1);
@@ -139,7 +139,7 @@ public sealed class NetworkTrainableTests
         .With(NetworkHyperparameters.Momentum, 0.9)
         .With(NetworkHyperparameters.BatchSize, 64);
 
-    [Fact]
+    [SharedDataFact]
     public void Should_KeepTraining_When_OptimizerAndBatchSizeChangeMidRun()
     {
         // Given a member that trained 100 steps with the settings (adam, batch 16)
@@ -160,7 +160,7 @@ public sealed class NetworkTrainableTests
         Assert.True(after < before, $"validation MSE {before} → {after}");
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Should_ContinueExactly_When_ASwitchedMemberIsCheckpointedOrExploited()
     {
         // Given a donor that switched from adam to sgd/64 and trained on
@@ -194,7 +194,7 @@ public sealed class NetworkTrainableTests
         Assert.Equal(25 + 30, ((NetworkTrainable)exploiter).Trainer.OptimizerStep);
     }
 
-    [Fact]
+    [SharedDataFact]
     public void Apply_Should_ApplyTheSameSetAgain_When_ACopyOrLoadReplacedTheStateSince()
     {
         // Given a member trained with s_h (Adam), which then copies, or loads, a donor trained with sgd/64
@@ -229,7 +229,7 @@ public sealed class NetworkTrainableTests
         }
     }
 
-    [Theory]
+    [SharedDataTheory]
     [InlineData("rmsprop", 32.0, "optimizer 'rmsprop'")]
     [InlineData("sgd", 65.0, "batch_size must be an integer in [1, 64]")]
     [InlineData("sgd", 12.5, "batch_size must be an integer in [1, 64]")]
@@ -253,9 +253,16 @@ public sealed class NetworkTrainableTests
 /// <summary>The shared data directory: COHORT_DATA, else ../shared/data beside the repository.</summary>
 internal static class SharedData
 {
-    public static string Root { get; } = Find();
+    public const string SkipReason =
+        "shared/data not found: set COHORT_DATA to the data folder, or check the repository out beside shared/data (../shared/data).";
 
-    private static string Find()
+    /// <summary>The folder, or null when it is not there (the tests that need it are skipped).</summary>
+    public static string? Root { get; } = Find();
+
+    /// <summary>The folder as a data directory; throws (with <see cref="SkipReason"/>) when it is absent.</summary>
+    public static DataDirectory Directory => new(Root ?? throw new InvalidOperationException(SkipReason));
+
+    private static string? Find()
     {
         if (Environment.GetEnvironmentVariable(DataDirectory.EnvironmentVariable) is { Length: > 0 } env)
         {
@@ -265,12 +272,36 @@ internal static class SharedData
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "shared", "data");
-            if (Directory.Exists(candidate))
+            if (System.IO.Directory.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new InvalidOperationException("No shared/data directory found above the test assembly and COHORT_DATA is not set.");
+        return null;
+    }
+}
+
+/// <summary>A fact that is skipped, saying why, when the shared data folder is absent.</summary>
+internal sealed class SharedDataFactAttribute : FactAttribute
+{
+    public SharedDataFactAttribute()
+    {
+        if (SharedData.Root is null)
+        {
+            Skip = SharedData.SkipReason;
+        }
+    }
+}
+
+/// <summary>A theory that is skipped, saying why, when the shared data folder is absent.</summary>
+internal sealed class SharedDataTheoryAttribute : TheoryAttribute
+{
+    public SharedDataTheoryAttribute()
+    {
+        if (SharedData.Root is null)
+        {
+            Skip = SharedData.SkipReason;
+        }
     }
 }
