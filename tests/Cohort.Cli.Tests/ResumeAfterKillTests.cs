@@ -53,8 +53,9 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "5", "--workers", "2")).ExitCode);
 
         // When the same experiment is killed with SIGKILL five times at random moments, each time resumed in a new
-        // process. Every commit holds its checkpoints stored and its results not yet appended for 150 ms of its
-        // interval of 200 ms, so most kills land in the middle of a commit.
+        // process. Every commit waits 150 ms of its interval of 200 ms before it appends its results (after storing
+        // checkpoints, when it stores any), so most kills land in the middle of a commit; most also land before the
+        // first commit that stores checkpoints (after 1 s), so resuming recomputes them.
         var killed = TestPaths.NewDirectory();
         var random = new Random();
         string[] faults = ["--workers", "2", "--fault-commit-delay-ms", "150"];
@@ -81,14 +82,19 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     [Fact]
     public async Task Should_RecomputeAndReport_When_ACheckpointOfAnInterruptedRunIsCorrupt()
     {
-        // Given an uninterrupted reference run (the toy's PBT run, long enough that a kill lands while it trains), and the same run killed mid-run
+        // Given an uninterrupted reference run (the toy's PBT run, about 3 s), and the same run killed mid-run: 0.4 s
+        // after the first commit that stores checkpoints (1 s in), so that later results start from those checkpoints
         var reference = TestPaths.NewDirectory();
         var spec = Path.Combine(TestPaths.NewDirectory(), "toy-pbt.yaml");
-        await File.WriteAllTextAsync(spec, ToySpecs.CornersPbt("toy-pbt", 48000));
+        await File.WriteAllTextAsync(spec, ToySpecs.CornersPbt("toy-pbt", 96000));
         Assert.Equal(0, (await Cli.RunAsync("run", spec, "--out", reference, "--seed", "4", "--workers", "2")).ExitCode);
         var killed = TestPaths.NewDirectory();
         Assert.True(
-            await RunAndKillAsync(["run", spec, "--out", killed, "--seed", "4", "--workers", "2"], TimeSpan.FromMilliseconds(500), resultsIn: Path.Combine(killed, "cohort.db")),
+            await RunAndKillAsync(
+                ["run", spec, "--out", killed, "--seed", "4", "--workers", "2"],
+                TimeSpan.FromMilliseconds(500),
+                storedIn: (Path.Combine(killed, "cohort.db"), "checkpoints"),
+                thenWait: TimeSpan.FromMilliseconds(400)),
             "the run finished before the kill");
 
         // When one byte of every stored checkpoint is flipped before the experiment is resumed
@@ -99,7 +105,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         // Then the damaged checkpoints the run needs are recomputed (hash verified) and reported, naming the store, and
         // the run ends with the uninterrupted summary
         Assert.True(resumed.ExitCode == 0, resumed.Output + resumed.Error);
-        Assert.True(resumed.Output.Contains("[pbt] pbt: 2 members x 48,000 steps on 2 workers, resuming after", StringComparison.Ordinal), resumed.Output);
+        Assert.True(resumed.Output.Contains("[pbt] pbt: 2 members x 96,000 steps on 2 workers, resuming after", StringComparison.Ordinal), resumed.Output);
 
         // A repair is a problem worth seeing: it goes to standard error, naming the checkpoint's store.
         Assert.True(resumed.Error.Contains("recomputed by re-running member", StringComparison.Ordinal), resumed.Output + resumed.Error);
@@ -107,7 +113,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         Assert.Equal(CohortAppTests.SummaryWithoutTimes(reference), CohortAppTests.SummaryWithoutTimes(killed));
     }
 
-    private static bool HasResult(string database)
+    private static bool HasRow(string database, string table)
     {
         if (!File.Exists(database))
         {
@@ -119,7 +125,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
             using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
             connection.Open();
             using var count = connection.CreateCommand();
-            count.CommandText = "SELECT EXISTS (SELECT 1 FROM results);";
+            count.CommandText = $"SELECT EXISTS (SELECT 1 FROM {table});";
             return Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 1;
         }
         catch (Microsoft.Data.Sqlite.SqliteException)
@@ -232,11 +238,17 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     /// starting (process start-up takes a while on a loaded machine; before a run starts there is nothing to kill).
     /// False when the process ended before the kill.
     /// </summary>
-    /// <param name="resultsIn">
-    /// When given, the kill also waits until this database holds a committed result (on a loaded machine the first
-    /// group commit can land after <paramref name="delay"/>, and a run killed before it has nothing to resume).
+    /// <param name="storedIn">
+    /// When given, the kill also waits until this table of this database holds a committed row (on a loaded machine the
+    /// first group commit can land after <paramref name="delay"/>, and a run killed before it has nothing to resume),
+    /// and then <paramref name="thenWait"/>.
     /// </param>
-    private static async Task<bool> RunAndKillAsync(string[] args, TimeSpan delay, string startedWhen = "[", string? resultsIn = null)
+    private static async Task<bool> RunAndKillAsync(
+        string[] args,
+        TimeSpan delay,
+        string startedWhen = "[",
+        (string Database, string Table)? storedIn = null,
+        TimeSpan thenWait = default)
     {
         using var child = StartCohort(args, startedWhen);
         await child.Started.WaitAsync(TimeSpan.FromMinutes(2));
@@ -252,13 +264,33 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
             }
             catch (OperationCanceledException)
             {
-                wait = TimeSpan.FromMilliseconds(20); // then look for a committed result this often
+                wait = TimeSpan.FromMilliseconds(20); // then look for a committed row this often
             }
         }
-        while (resultsIn is not null && !HasResult(resultsIn));
+        while (storedIn is { } stored && !HasRow(stored.Database, stored.Table));
+
+        if (thenWait > TimeSpan.Zero && await ExitsWithinAsync(child, thenWait))
+        {
+            return false;
+        }
 
         child.Process.Kill(entireProcessTree: true); // SIGKILL on Linux: no cleanup runs
         await child.Process.WaitForExitAsync();
         return true;
+    }
+
+    private static async Task<bool> ExitsWithinAsync(Child child, TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            await child.Process.WaitForExitAsync(timeout.Token);
+            await child.Output;
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 }

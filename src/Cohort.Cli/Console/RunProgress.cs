@@ -23,6 +23,8 @@ internal sealed class RunProgress(RunInfo info, Objective objective)
 
     public int Replayed { get; private set; }
 
+    public int TasksRerun { get; private set; }
+
     public long StepsTrained { get; private set; }
 
     public int Evaluations { get; private set; }
@@ -47,6 +49,7 @@ internal sealed class RunProgress(RunInfo info, Objective objective)
     {
         Workers = progress.Workers;
         Replayed = progress.Replayed;
+        TasksRerun = progress.TasksRerun;
         _session.Restart();
     }
 
@@ -104,6 +107,11 @@ internal sealed class RunProgress(RunInfo info, Objective objective)
     public string StartLine()
     {
         var resumed = Replayed > 0 ? I($", resuming after {Replayed:N0} stored results") : "";
+        if (TasksRerun > 0)
+        {
+            resumed += I($" ({TasksRerun:N0} task(s) re-run for the checkpoints the last session had not stored)");
+        }
+
         var of = Info.RunCount > 1 ? I($" (run {Info.Index + 1} of {Info.RunCount})") : "";
         return I($"[{Info.Name}] {Info.Method}: {Info.Population:N0} members x {Info.StepsPerMember:N0} steps on {Workers} workers{of}{resumed}");
     }

@@ -4,8 +4,9 @@ namespace Cohort.Core.Execution;
 
 /// <summary>
 /// The one-process runner's checkpoints between group commits (issue 12: the in-memory copy is the hot path, the
-/// store is written behind). A task's checkpoint is kept in memory when written; at each commit the driver cuts the
-/// ledger with the run's live set (<see cref="LiveCheckpoints"/>): live checkpoints not yet stored are stored before the
+/// store is written behind). A task's checkpoint is kept in memory when written; at a commit that stores checkpoints
+/// (<see cref="RunnerOptions.CheckpointInterval"/>) the driver cuts the ledger with the run's live set
+/// (<see cref="LiveCheckpoints"/>): live checkpoints not yet stored are stored before the
 /// batch's results are committed, stored checkpoints that are no longer referenced are deleted after, and unreferenced
 /// ones that were never stored are simply dropped — most checkpoints of a run never touch the disk. Once stored, a
 /// checkpoint's bytes leave memory (later reads go to the store). Between commits the driver also drops the checkpoints
@@ -48,6 +49,15 @@ internal sealed class CheckpointLedger(ICheckpointStore store, string run) : ITa
                     _entries[hash] = new Entry { Durable = true };
                 }
             }
+        }
+    }
+
+    /// <summary>Whether the checkpoint is stored, to be stored by a commit already cut, or held in memory.</summary>
+    public bool Holds(string hash)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(hash, out var entry) && (entry.Durable || entry.Bytes is not null);
         }
     }
 

@@ -17,13 +17,16 @@ namespace Cohort.Core.Execution;
 /// deterministic order (<see cref="RunnerOptions.TellOrder"/>) and hands out what the scheduler asks for next.</item>
 /// <item>Durability comes in groups (issue 12): told results and the events they triggered are appended to the store
 /// in one transaction per batch (<see cref="RunnerOptions.CommitInterval"/>, <see cref="RunnerOptions.CommitBatchSize"/>),
-/// written behind while training goes on. A task's checkpoint stays in memory; a commit first stores the checkpoints
-/// the run still references (<see cref="LiveCheckpoints"/>) and are not stored yet, then the results, then deletes the
-/// stored checkpoints nothing references any more. A crash loses at most the batches not committed; tasks are pure,
-/// so resuming runs them again with the same results (docs/determinism.md, "What a crash costs").</item>
-/// <item>Starting is also resuming: the run's stored checkpoints are listed (the only scan, which removes what a crash
-/// left behind), its stored results are replayed into the (fresh) scheduler, and tasks that were in flight or not
-/// committed are simply run again.</item>
+/// written behind while training goes on. A task's checkpoint stays in memory; a commit at least
+/// <see cref="RunnerOptions.CheckpointInterval"/> after the last one that did (and the run's last commit) first stores
+/// the checkpoints the run still references (<see cref="LiveCheckpoints"/>) and are not stored yet, then the results,
+/// then deletes the stored checkpoints nothing references any more. A crash loses at most the batches not committed
+/// and the checkpoints written since the last commit that stored them; tasks are pure, so resuming runs them again
+/// with the same results (docs/determinism.md, "What a crash costs").</item>
+/// <item>Starting is also resuming: the run's stored checkpoints are listed (the only scan), its stored results are
+/// replayed into the (fresh) scheduler, the checkpoints it references that a crash left unstored are recomputed from
+/// the tasks that wrote them, what else a crash left behind is deleted, and tasks that were in flight or not committed
+/// are simply run again.</item>
 /// <item>A task that throws or times out is retried with the same inputs, then reported as failed; a non-finite
 /// objective is reported as diverged. Cancellation stops the workers between steps, commits what was told and
 /// records the run as cancelled; a result is stored whole or not at all.</item>
@@ -96,6 +99,9 @@ public sealed class ExperimentRunner
         /// <summary>Told results between two looks for dead checkpoints to recycle (<see cref="CheckpointLedger.Recycle"/>).</summary>
         private const int RecycleEvery = 16;
 
+        /// <summary>A commit of results only.</summary>
+        private static readonly LedgerCut NoCheckpoints = new([], []);
+
         private readonly ExperimentRunner _runner;
         private readonly RunDefinition _run;
         private readonly IScheduler _scheduler;
@@ -122,6 +128,13 @@ public sealed class ExperimentRunner
         private List<ToldResult> _batch = [];
         private long _batchStarted;
         private Task _commit = Task.CompletedTask;
+
+        // When a commit last stored the run's live checkpoints (RunnerOptions.CheckpointInterval).
+        private long _checkpointsCut;
+
+        // TellReady's scratch: the pending tasks by member and ordinal, and the completed results no longer pending.
+        private readonly Dictionary<(int Member, int Ordinal), TrainTask> _pendingByKey = [];
+        private readonly List<(int Member, int Ordinal)> _withdrawn = [];
 
         public RunSession(ExperimentRunner runner, RunDefinition run, IScheduler scheduler, ITrainableFactory factory)
         {
@@ -174,11 +187,12 @@ public sealed class ExperimentRunner
             {
                 _ledger.Scan();
                 replayed = await ReplayAsync(cancellationToken).ConfigureAwait(false);
-                await CutAsync().ConfigureAwait(false); // removes what a crash left in the checkpoint store
+                var rerun = Restore(executor);
+                await CutAsync(storeCheckpoints: true).ConfigureAwait(false); // removes what a crash left in the checkpoint store
                 ExperimentRunnerLog.RunStarting(Logger, _run.Name, _scheduler.Method, Options.Workers, replayed);
-                _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, replayed));
+                _runner._observer.RunStarted(new RunStartedProgress(_run.Name, _scheduler.Method, Options.Workers, replayed, rerun));
                 await DriveAsync(executor, inbox, running, workers.Token, cancellationToken).ConfigureAwait(false);
-                await CutAsync().ConfigureAwait(false);
+                await CutAsync(storeCheckpoints: true).ConfigureAwait(false);
                 await _commit.ConfigureAwait(false);
                 ReportRetries();
                 (status, message) = RunFailures.Status(_failed, _scheduler, _latest.Count);
@@ -188,7 +202,7 @@ public sealed class ExperimentRunner
                 status = RunStatus.Cancelled;
                 message = "Cancelled.";
                 await DrainAsync(running).ConfigureAwait(false);
-                await CutAsync().ConfigureAwait(false); // what was told is kept
+                await CutAsync(storeCheckpoints: true).ConfigureAwait(false); // what was told is kept
                 await _commit.ConfigureAwait(false);
             }
             catch (Exception ex)
@@ -218,6 +232,27 @@ public sealed class ExperimentRunner
             ExperimentRunnerLog.RunEnded(Logger, _run.Name, status, _results, wallSeconds);
             _runner._observer.RunFinished(outcome);
             return outcome;
+        }
+
+        /// <summary>
+        /// Resume, after replaying: the checkpoints the run references that the store lacks, because the last session
+        /// ended between two commits that stored checkpoints (a crash), are recomputed from the stored results' tasks
+        /// before anything else runs, while the checkpoints they start from are still stored.
+        /// </summary>
+        /// <returns>How many tasks were re-run.</returns>
+        private int Restore(TaskExecutor executor)
+        {
+            var missing = _live.References(_scheduler).Where(c => !_ledger.Holds(c.Hash)).ToList();
+            if (missing.Count == 0)
+            {
+                return 0;
+            }
+
+            var started = _runner._time.GetTimestamp();
+            var tasks = executor.Restore(missing, _ledger.Holds);
+            var seconds = _runner._time.GetElapsedTime(started).TotalSeconds;
+            ExperimentRunnerLog.CheckpointsRestored(Logger, _run.Name, missing.Count, tasks, seconds);
+            return tasks;
         }
 
         /// <summary>
@@ -312,7 +347,7 @@ public sealed class ExperimentRunner
 
                 if (_batch.Count >= Options.CommitBatchSize || (_batch.Count > 0 && _runner._time.GetElapsedTime(_batchStarted) >= Options.CommitInterval))
                 {
-                    await CutAsync().ConfigureAwait(false);
+                    await CutAsync(storeCheckpoints: _runner._time.GetElapsedTime(_checkpointsCut) >= Options.CheckpointInterval).ConfigureAwait(false);
                 }
 
                 if (_scheduler.IsFinished && running.Count == 0)
@@ -333,9 +368,10 @@ public sealed class ExperimentRunner
                 {
                     foreach (var task in pending)
                     {
+                        // Most pending tasks are running or done: those checks come first (the loop runs at every wake-up).
                         var key = (task.Member, task.Ordinal);
-                        if (TakesOtherCheckpoint(task) != (pass == 0)
-                            || running.ContainsKey(key) || completed.ContainsKey(key) || busyMembers.Contains(task.Member))
+                        if (busyMembers.Contains(task.Member) || running.ContainsKey(key) || completed.ContainsKey(key)
+                            || TakesOtherCheckpoint(task) != (pass == 0))
                         {
                             continue;
                         }
@@ -428,17 +464,29 @@ public sealed class ExperimentRunner
 
             completionOrder.Clear();
 
-            // A result whose task the scheduler no longer lists (it withdrew or re-issued it) is discarded.
+            // A result whose task the scheduler no longer lists (it withdrew or re-issued it) is discarded. Pending tasks are
+            // found by member and ordinal, and compared whole only then: this runs at every wake-up with results waiting.
             if (completed.Count > 0)
             {
-                var pending = _scheduler.Pending;
-                foreach (var (key, result) in completed.ToList())
+                _pendingByKey.Clear();
+                foreach (var task in _scheduler.Pending)
                 {
-                    if (!pending.Contains(result.Task))
+                    _pendingByKey[(task.Member, task.Ordinal)] = task;
+                }
+
+                _withdrawn.Clear();
+                foreach (var (key, result) in completed)
+                {
+                    if (!_pendingByKey.TryGetValue(key, out var task) || !task.Equals(result.Task))
                     {
-                        completed.Remove(key);
-                        _ledger.Released(result.Checkpoint);
+                        _withdrawn.Add(key);
                     }
+                }
+
+                foreach (var key in _withdrawn)
+                {
+                    _ledger.Released(completed[key].Checkpoint);
+                    completed.Remove(key);
                 }
             }
         }
@@ -505,14 +553,21 @@ public sealed class ExperimentRunner
         }
 
         /// <summary>
-        /// Cuts a group commit: everything told so far, the live checkpoints it needs stored first, and the stored
-        /// checkpoints it lets go. Commits run one at a time, in order, behind the driver; a cut waits for the previous
-        /// commit (back-pressure, and its failure surfaces here).
+        /// Cuts a group commit: everything told so far and, when <paramref name="storeCheckpoints"/>, the live
+        /// checkpoints not stored yet (stored first) and the stored ones nothing references any more (deleted after).
+        /// Commits run one at a time, in order, behind the driver; a cut waits for the previous commit (back-pressure,
+        /// and its failure surfaces here).
         /// </summary>
-        private async Task CutAsync()
+        private async Task CutAsync(bool storeCheckpoints)
         {
             await _commit.ConfigureAwait(false);
-            var cut = _ledger.Cut(_live.Compute(_scheduler, _liveScratch));
+            var cut = NoCheckpoints;
+            if (storeCheckpoints)
+            {
+                cut = _ledger.Cut(_live.Compute(_scheduler, _liveScratch));
+                _checkpointsCut = _runner._time.GetTimestamp();
+            }
+
             var told = _batch;
             _batch = [];
             if (told.Count == 0 && cut.Persist.Count == 0 && cut.Delete.Count == 0)

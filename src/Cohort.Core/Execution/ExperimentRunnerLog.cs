@@ -29,6 +29,9 @@ internal static partial class ExperimentRunnerLog
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Run {Run}: checkpoint {Hash} was recomputed by re-running {Tasks} task(s): {Problem}")]
     public static partial void CheckpointRepaired(ILogger logger, string run, string hash, int tasks, string problem);
 
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Run {Run}: {Checkpoints} checkpoint(s) the last session did not store were recomputed by re-running {Tasks} task(s) in {Seconds:0.###} s")]
+    public static partial void CheckpointsRestored(ILogger logger, string run, int checkpoints, int tasks, double seconds);
+
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Run {Run} failed")]
     public static partial void RunFailed(ILogger logger, string run, Exception exception);
 }

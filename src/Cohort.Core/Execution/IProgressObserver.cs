@@ -35,7 +35,15 @@ public interface IProgressObserver
 }
 
 /// <summary>A run began (or resumed after replaying <paramref name="Replayed"/> stored results).</summary>
-public sealed record RunStartedProgress(string Run, string Method, int Workers, int Replayed);
+/// <param name="Run">The run.</param>
+/// <param name="Method">Its scheduler's method.</param>
+/// <param name="Workers">Tasks run at once.</param>
+/// <param name="Replayed">Stored results told to the fresh scheduler.</param>
+/// <param name="TasksRerun">
+/// Tasks re-run, before anything else trained, to recompute the checkpoints the last session had not stored when it
+/// stopped (<see cref="RunnerOptions.CheckpointInterval"/>).
+/// </param>
+public sealed record RunStartedProgress(string Run, string Method, int Workers, int Replayed, int TasksRerun = 0);
 
 /// <summary>A task was handed to a worker.</summary>
 public sealed record TaskStartedProgress(string Run, TrainTask Task);

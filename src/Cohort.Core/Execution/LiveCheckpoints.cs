@@ -63,6 +63,43 @@ internal sealed class LiveCheckpoints
         return live;
     }
 
+    /// <summary>
+    /// The checkpoints <paramref name="scheduler"/>'s run references now (those <see cref="Compute"/> names), with their
+    /// step and size: what resuming needs to recompute the ones a crash left unstored.
+    /// </summary>
+    public IReadOnlyList<CheckpointRef> References(IScheduler scheduler)
+    {
+        var found = new Dictionary<string, CheckpointRef>(StringComparer.Ordinal);
+        foreach (var checkpoint in _latest.Values)
+        {
+            found.TryAdd(checkpoint.Hash, checkpoint);
+        }
+
+        foreach (var task in scheduler.Pending)
+        {
+            Add(found, task.From);
+            Add(found, task.OptimizerStateFrom);
+        }
+
+        if (scheduler is IPopulationScheduler population)
+        {
+            foreach (var member in population.Members)
+            {
+                Add(found, member.Checkpoint);
+            }
+        }
+
+        return [.. found.Values];
+    }
+
+    private static void Add(Dictionary<string, CheckpointRef> found, CheckpointRef? checkpoint)
+    {
+        if (checkpoint is not null)
+        {
+            found.TryAdd(checkpoint.Hash, checkpoint);
+        }
+    }
+
     private static void Add(HashSet<string> live, CheckpointRef? checkpoint)
     {
         if (checkpoint is not null)

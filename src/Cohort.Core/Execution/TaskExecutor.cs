@@ -504,13 +504,59 @@ internal sealed class TaskExecutor : IDisposable
     }
 
     /// <summary>
+    /// Resuming after a crash: recomputes <paramref name="missing"/>, referenced checkpoints that the crash left unstored
+    /// (<see cref="RunnerOptions.CheckpointInterval"/>), as a corrupt one is (<see cref="Obtain"/>), sharing the
+    /// checkpoints one needs with the next, and hands each over to be stored (<see cref="ITaskCheckpoints.Repaired"/>).
+    /// A checkpoint on the way that <paramref name="stored"/> says is stored, yet does not read back intact, is damaged:
+    /// it is recomputed as well, repaired and reported like one a task found (<see cref="Obtain"/>). Returns how many
+    /// tasks were re-run. Throws <see cref="WeightExchangeException"/> when one cannot be recomputed.
+    /// </summary>
+    public int Restore(IReadOnlyList<CheckpointRef> missing, Func<string, bool> stored)
+    {
+        var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var damaged = new Dictionary<string, (CheckpointRef Checkpoint, string Problem)>(StringComparer.Ordinal);
+        var rerun = 0;
+        foreach (var checkpoint in missing)
+        {
+            var unstored = new CheckpointCorruptException(
+                $"Checkpoint {checkpoint.Hash} of run '{_run}' was not stored before the run stopped.");
+            var (bytes, _, tasks) = Recompute(checkpoint, unstored, known, (c, problem) =>
+            {
+                if (stored(c.Hash))
+                {
+                    damaged.TryAdd(c.Hash, (c, problem));
+                }
+            });
+            rerun += tasks;
+            _checkpoints.Repaired(bytes);
+        }
+
+        foreach (var (checkpoint, problem) in damaged.Values)
+        {
+            _checkpoints.Repaired(new CheckpointBytes(checkpoint, known[checkpoint.Hash]));
+            ExperimentRunnerLog.CheckpointRepaired(_logger, _run, checkpoint.Hash, rerun, problem);
+            _repaired?.Invoke(new CheckpointRepairedProgress(_run, checkpoint, _producer!(checkpoint.Hash)!, rerun, problem));
+        }
+
+        return rerun;
+    }
+
+    /// <summary>
     /// Recomputes <paramref name="target"/>: a depth-first walk back through the tasks that produced it and their start
     /// checkpoints, as far as a checkpoint that reads back intact (or a fresh initialisation), then those tasks re-run in
     /// order. Iterative, so a chain of thousands of tasks costs no stack.
     /// </summary>
-    private (CheckpointBytes Bytes, TrainTask Producer, int Rerun) Recompute(CheckpointRef target, CheckpointCorruptException corrupt)
+    /// <param name="target">The checkpoint to recompute.</param>
+    /// <param name="corrupt">What is wrong with it, for the messages of a failure.</param>
+    /// <param name="known">Checkpoints already read or recomputed (shared by the walks of one restore).</param>
+    /// <param name="unreadable">Told of each start checkpoint on the way that did not read back intact, and why.</param>
+    private (CheckpointBytes Bytes, TrainTask Producer, int Rerun) Recompute(
+        CheckpointRef target,
+        CheckpointCorruptException corrupt,
+        Dictionary<string, byte[]>? known = null,
+        Action<CheckpointRef, string>? unreadable = null)
     {
-        var known = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        known ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
         var work = new Stack<(CheckpointRef Checkpoint, bool Inputs)>();
         work.Push((target, false));
         CheckpointBytes? result = null;
@@ -527,10 +573,15 @@ internal sealed class TaskExecutor : IDisposable
                 ?? throw new WeightExchangeException($"{corrupt.Message} It cannot be recomputed: no stored result produced checkpoint {checkpoint.Hash}.");
             if (!inputsReady)
             {
-                if (!ReferenceEquals(checkpoint, target) && TryRead(checkpoint) is { } intact)
+                if (!ReferenceEquals(checkpoint, target))
                 {
-                    known[checkpoint.Hash] = intact;
-                    continue;
+                    if (TryRead(checkpoint, out var problem) is { } intact)
+                    {
+                        known[checkpoint.Hash] = intact;
+                        continue;
+                    }
+
+                    unreadable?.Invoke(checkpoint, problem!);
                 }
 
                 work.Push((checkpoint, true));
@@ -561,18 +612,22 @@ internal sealed class TaskExecutor : IDisposable
             }
         }
 
-        return (result!, _producer!(target.Hash)!, rerun);
+        // The target may have been recomputed already, as an ancestor of an earlier target sharing this walk's results.
+        result ??= new CheckpointBytes(target, known[target.Hash]);
+        return (result, _producer!(target.Hash)!, rerun);
     }
 
-    /// <summary>The bytes of <paramref name="checkpoint"/> when it reads back intact; null when it is corrupt or missing.</summary>
-    private byte[]? TryRead(CheckpointRef checkpoint)
+    /// <summary>The bytes of <paramref name="checkpoint"/> when it reads back intact; null when it is corrupt or missing (and why).</summary>
+    private byte[]? TryRead(CheckpointRef checkpoint, out string? problem)
     {
         try
         {
+            problem = null;
             return _checkpoints.Read(checkpoint);
         }
-        catch (CheckpointCorruptException)
+        catch (CheckpointCorruptException ex)
         {
+            problem = ex.Message;
             return null;
         }
     }

@@ -49,6 +49,22 @@ public sealed class ProgressDisplayTests
         }
     }
 
+    [Theory]
+    [InlineData(0, 0, "[pbt-12] pbt: 12 members x 3,000 steps on 2 workers (run 3 of 7)")]
+    [InlineData(1200, 0, "[pbt-12] pbt: 12 members x 3,000 steps on 2 workers (run 3 of 7), resuming after 1,200 stored results")]
+    [InlineData(1200, 1500, "[pbt-12] pbt: 12 members x 3,000 steps on 2 workers (run 3 of 7), resuming after 1,200 stored results (1,500 task(s) re-run for the checkpoints the last session had not stored)")]
+    public void StartLine_Should_SayWhatResumingCost_When_TheRunResumes(int replayed, int rerun, string expected)
+    {
+        // Given a run that starts, or resumes (after recomputing checkpoints a crash left unstored)
+        var progress = new RunProgress(Info(), s_mse);
+
+        // When it is started
+        progress.Started(new RunStartedProgress("pbt-12", "pbt", 2, replayed, rerun));
+
+        // Then its first line says so
+        Assert.Equal(expected, progress.StartLine());
+    }
+
     [Fact]
     public void Display_Should_RedrawInPlaceWithinTheWidth_When_OutputIsATerminal()
     {

@@ -70,7 +70,8 @@ public sealed class ExperimentRunnerTests
         var scheduler = new SyncTestScheduler(FourXs, generations: 3, steps: 4);
         var checkpoints = new RetainingCheckpointStore();
         var store = new InMemoryExperimentStore();
-        _ = await new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = 3, CommitBatchSize = 1 }).RunAsync(Run(), scheduler, factory, CancellationToken.None);
+        var options = new RunnerOptions { Workers = 3, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero }; // every exploit's checkpoint stored
+        _ = await new ExperimentRunner(checkpoints, store, options).RunAsync(Run(), scheduler, factory, CancellationToken.None);
         var results = await store.ReadResultsAsync("r", CancellationToken.None);
         var exploits = (await StoredEventsAsync(store)).OfType<Exploited>().ToList();
         Assert.Equal(2, exploits.Count);
@@ -277,8 +278,9 @@ public sealed class ExperimentRunnerTests
     [Fact]
     public async Task Should_ResumeToTheSameResults_When_TheStoredCheckpointsCarrySha256NamesFromBefore()
     {
-        // Given a complete synchronous PBT run (every checkpoint it wrote kept), and the first half of it stored again as a
-        // build before XXH128 names would have stored it: every checkpoint named by the SHA-256 of its bytes
+        // Given a complete synchronous PBT run (every checkpoint it wrote kept; stored at every commit, as builds before
+        // XXH128 names did), and the first half of it stored again as such a build would have stored it: every checkpoint
+        // named by the SHA-256 of its bytes
         static IScheduler Pbt() => SchedulerFactory.Create(
             new PbtOptions { ReadyInterval = 3, Exploit = new TruncationSelection(0.25, TruncationRule.Count) },
             new SearchSpace([new FloatParameter("x", 0.5, 4)]),
@@ -288,7 +290,7 @@ public sealed class ExperimentRunnerTests
             42);
         var kept = new KeepingCheckpointStore();
         var whole = new InMemoryExperimentStore();
-        var complete = await new ExperimentRunner(kept, whole, new RunnerOptions { Workers = 2, CommitBatchSize = 1 }).RunAsync(Run(), Pbt(), new CountingFactory(), CancellationToken.None);
+        var complete = await new ExperimentRunner(kept, whole, new RunnerOptions { Workers = 2, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero }).RunAsync(Run(), Pbt(), new CountingFactory(), CancellationToken.None);
         Assert.Equal(RunStatus.Completed, complete.Status);
         var results = await whole.ReadResultsAsync("r", CancellationToken.None);
         var legacy = new Dictionary<string, CheckpointRef>(StringComparer.Ordinal);
@@ -322,6 +324,81 @@ public sealed class ExperimentRunnerTests
             CultureInfo.InvariantCulture, $"{r.Task.Member}/{r.Task.Ordinal} {r.Outcome} {r.Validation.GetValueOrDefault("score"):R} {r.Task.Hyperparameters}");
         Assert.Equal(results.Select(Scored), (await old.ReadResultsAsync("r", CancellationToken.None)).Select(Scored));
         Assert.Contains(await old.ReadEventsAsync("r", CancellationToken.None), e => e.Event is Exploited x && x.Checkpoint.Hash.Length == ContentHash.LegacyLength);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Should_RecomputeTheCheckpointsNotStoredBeforeACrash_When_Resumed(bool storedOnesDamaged)
+    {
+        // Given a complete synchronous PBT run (every checkpoint it wrote kept)
+        static IScheduler Pbt() => SchedulerFactory.Create(
+            new PbtOptions { ReadyInterval = 3, Exploit = new TruncationSelection(0.25, TruncationRule.Count) },
+            new SearchSpace([new FloatParameter("x", 0.5, 4)]),
+            Score,
+            24,
+            8,
+            42);
+        var kept = new KeepingCheckpointStore();
+        var whole = new InMemoryExperimentStore();
+        var options = new RunnerOptions { Workers = 2, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero };
+        var complete = await new ExperimentRunner(kept, whole, options).RunAsync(Run(), Pbt(), new CountingFactory(), CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, complete.Status);
+        var results = await whole.ReadResultsAsync("r", CancellationToken.None);
+
+        // ...and the state a crash leaves between two commits that store checkpoints: results committed up to the 44th,
+        // but checkpoints only as the commit after the 20th stored them (those the run referenced then)
+        var store = new InMemoryExperimentStore();
+        await store.CreateRunAsync(new RunRecord("r", "pbt", "{}"), CancellationToken.None);
+        var replay = Pbt();
+        var live = new LiveCheckpoints();
+        var checkpoints = new InMemoryCheckpointStore();
+        for (var i = 0; i < 44; i++)
+        {
+            await store.AppendBatchAsync("r", [new ToldResult(results[i], replay.Tell(results[i]))], CancellationToken.None);
+            live.Told(results[i]);
+            if (i == 19)
+            {
+                checkpoints.Put("r", live.References(replay).Select(c => new CheckpointBytes(c, Damaged(kept.Bytes[c.Hash]))).ToList());
+            }
+        }
+
+        var unstored = live.References(replay).Where(c => !checkpoints.Contains("r", c)).ToList();
+        Assert.NotEmpty(unstored);
+        byte[] Damaged(byte[] bytes)
+        {
+            var copy = bytes.ToArray();
+            if (storedOnesDamaged)
+            {
+                copy[^1] ^= 1;
+            }
+
+            return copy;
+        }
+
+        // When it is resumed
+        var observer = new RecordingObserver();
+        var (resumed, _, _) = await RunAsync(Pbt(), new CountingFactory(), new RunnerOptions { Workers = 2 }, observer, store, checkpoints);
+
+        // Then the checkpoints the run needed and lacked were recomputed from the tasks that wrote them, before anything
+        // ran (not found missing by the tasks: no repair of theirs is reported; a damaged stored one on the way is), and
+        // the run ends exactly as the uninterrupted one
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        Assert.Equal(44, observer.Replayed);
+        if (storedOnesDamaged)
+        {
+            Assert.NotEmpty(observer.Repaired);
+            Assert.All(observer.Repaired, r => Assert.Contains("is corrupt", r.Problem, StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.Empty(observer.Repaired);
+        }
+
+        Assert.Equal(await StoredResultsAsync(whole), await StoredResultsAsync(store));
+        Assert.Equal(await StoredEventsAsync(whole), await StoredEventsAsync(store));
+        Assert.Equal(Fingerprint(complete.Best!), Fingerprint(resumed.Best!));
+        Assert.Equal(resumed.Latest.Select(r => r.Checkpoint!.Hash).Order(), checkpoints.List("r").Order());
     }
 
     /// <summary>The in-memory store, keeping a copy of every checkpoint's bytes even after it is deleted.</summary>
@@ -544,7 +621,7 @@ public sealed class ExperimentRunnerTests
         var scheduler = new SyncTestScheduler([4.0, 3.0, 2.0, 1.0], generations: 4, steps: 2, exploitFromPreviousGeneration: true);
 
         // When
-        var (outcome, store, checkpoints) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 1, CommitBatchSize = 1 });
+        var (outcome, store, checkpoints) = await RunAsync(scheduler, factory, new RunnerOptions { Workers = 1, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero });
 
         // Then every exploit loaded its (old) checkpoint from the store successfully...
         var results = await store.ReadResultsAsync("r", CancellationToken.None);

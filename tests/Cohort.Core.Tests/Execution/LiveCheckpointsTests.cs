@@ -55,6 +55,7 @@ public sealed class LiveCheckpointsTests
 
             var set = live.Compute(s);
             largest = Math.Max(largest, set.Count);
+            Assert.Equal(set.Order(StringComparer.Ordinal), live.References(s).Select(c => c.Hash).Order(StringComparer.Ordinal)); // what resuming restores
 
             // Then no task the scheduler hands out starts from a checkpoint that was already dropped...
             foreach (var task in s.Pending)

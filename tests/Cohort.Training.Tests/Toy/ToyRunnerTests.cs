@@ -19,8 +19,9 @@ public sealed class ToyRunnerTests
         var store = new InMemoryExperimentStore();
         var checkpoints = new KeepEveryCheckpoint();
 
-        // A commit after every result stores every checkpoint that is ever referenced, the exploited ones included.
-        var runner = new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = workers, CommitBatchSize = 1 });
+        // A commit after every result, each storing the checkpoints the run references, stores every checkpoint that is
+        // ever referenced, the exploited ones included.
+        var runner = new ExperimentRunner(checkpoints, store, new RunnerOptions { Workers = workers, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero });
         var outcome = await runner.RunAsync(
             new RunDefinition("toy", 1, Q),
             new ToyScheduler(exchange, readyEvery: 4, stepsPerMember: 300),
