@@ -25,6 +25,7 @@ namespace Cohort.Benchmarks;
 /// <param name="CpuSeconds">CPU time of the process during the run (all threads): less sensitive than wall time to a busy machine.</param>
 /// <param name="GcPauseSeconds">Time the process was paused for garbage collection during the run.</param>
 /// <param name="AllocatedMegabytes">Memory allocated during the run, all threads.</param>
+/// <param name="Collections">Garbage collections during the run, by generation (0, 1, 2).</param>
 /// <param name="Best">The run's best objective value (to check both variants trained).</param>
 public sealed record BookkeepingResult(
     string Case,
@@ -37,6 +38,7 @@ public sealed record BookkeepingResult(
     double CpuSeconds,
     double GcPauseSeconds,
     double AllocatedMegabytes,
+    IReadOnlyList<int> Collections,
     double Best);
 
 /// <summary>
@@ -224,6 +226,7 @@ public static class BookkeepingBench
             var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;
             var gcSeconds = (GC.GetTotalPauseDuration() - paused).TotalSeconds;
             var megabytes = (GC.GetTotalAllocatedBytes() - allocated) / 1e6;
+            int[] collections = [GC.CollectionCount(0) - gcs[0], GC.CollectionCount(1) - gcs[1], GC.CollectionCount(2) - gcs[2]];
             if (outcome.Status != RunStatus.Completed)
             {
                 throw new InvalidOperationException($"{c.Name} {variant} ended {outcome.Status}: {outcome.Message}");
@@ -233,7 +236,7 @@ public static class BookkeepingBench
             var evaluate = Stopwatch.GetElapsedTime(0, factory.EvaluateTicks).TotalSeconds;
             var seconds = wall.Elapsed.TotalSeconds;
             var best = outcome.Best?.Validation[c.Objective.Metric] ?? double.NaN;
-            return new BookkeepingResult(c.Name, variant, outcome.Results, seconds, train, evaluate, 1 - ((train + evaluate) / (seconds * workers)), cpuSeconds, gcSeconds, megabytes, best);
+            return new BookkeepingResult(c.Name, variant, outcome.Results, seconds, train, evaluate, 1 - ((train + evaluate) / (seconds * workers)), cpuSeconds, gcSeconds, megabytes, collections, best);
         }
         finally
         {
