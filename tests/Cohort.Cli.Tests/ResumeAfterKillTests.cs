@@ -252,22 +252,18 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
     {
         using var child = StartCohort(args, startedWhen);
         await child.Started.WaitAsync(TimeSpan.FromMinutes(2));
-        var wait = delay;
-        do
+        if (await ExitsWithinAsync(child, delay))
         {
-            using var timeout = new CancellationTokenSource(wait);
-            try
+            return false;
+        }
+
+        while (storedIn is { } stored && !HasRow(stored.Database, stored.Table))
+        {
+            if (await ExitsWithinAsync(child, TimeSpan.FromMilliseconds(20))) // then look for a committed row this often
             {
-                await child.Process.WaitForExitAsync(timeout.Token);
-                await child.Output;
                 return false;
             }
-            catch (OperationCanceledException)
-            {
-                wait = TimeSpan.FromMilliseconds(20); // then look for a committed row this often
-            }
         }
-        while (storedIn is { } stored && !HasRow(stored.Database, stored.Table));
 
         if (thenWait > TimeSpan.Zero && await ExitsWithinAsync(child, thenWait))
         {
@@ -279,6 +275,7 @@ public sealed class ResumeAfterKillTests(ITestOutputHelper log)
         return true;
     }
 
+    /// <summary>Whether the child ends within <paramref name="wait"/>.</summary>
     private static async Task<bool> ExitsWithinAsync(Child child, TimeSpan wait)
     {
         using var timeout = new CancellationTokenSource(wait);

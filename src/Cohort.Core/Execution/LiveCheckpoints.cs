@@ -41,23 +41,9 @@ internal sealed class LiveCheckpoints
     {
         var live = into ?? new HashSet<string>(StringComparer.Ordinal);
         live.Clear();
-        foreach (var checkpoint in _latest.Values)
+        foreach (var checkpoint in Referenced(scheduler))
         {
             live.Add(checkpoint.Hash);
-        }
-
-        foreach (var task in scheduler.Pending)
-        {
-            Add(live, task.From);
-            Add(live, task.OptimizerStateFrom);
-        }
-
-        if (scheduler is IPopulationScheduler population)
-        {
-            foreach (var member in population.Members)
-            {
-                Add(live, member.Checkpoint);
-            }
         }
 
         return live;
@@ -70,41 +56,44 @@ internal sealed class LiveCheckpoints
     public IReadOnlyList<CheckpointRef> References(IScheduler scheduler)
     {
         var found = new Dictionary<string, CheckpointRef>(StringComparer.Ordinal);
-        foreach (var checkpoint in _latest.Values)
+        foreach (var checkpoint in Referenced(scheduler))
         {
             found.TryAdd(checkpoint.Hash, checkpoint);
         }
 
+        return [.. found.Values];
+    }
+
+    /// <summary>Every reference, repeats included: the members' latest, pending tasks' starts, members' next starts.</summary>
+    private IEnumerable<CheckpointRef> Referenced(IScheduler scheduler)
+    {
+        foreach (var checkpoint in _latest.Values)
+        {
+            yield return checkpoint;
+        }
+
         foreach (var task in scheduler.Pending)
         {
-            Add(found, task.From);
-            Add(found, task.OptimizerStateFrom);
+            if (task.From is { } from)
+            {
+                yield return from;
+            }
+
+            if (task.OptimizerStateFrom is { } state)
+            {
+                yield return state;
+            }
         }
 
         if (scheduler is IPopulationScheduler population)
         {
             foreach (var member in population.Members)
             {
-                Add(found, member.Checkpoint);
+                if (member.Checkpoint is { } checkpoint)
+                {
+                    yield return checkpoint;
+                }
             }
-        }
-
-        return [.. found.Values];
-    }
-
-    private static void Add(Dictionary<string, CheckpointRef> found, CheckpointRef? checkpoint)
-    {
-        if (checkpoint is not null)
-        {
-            found.TryAdd(checkpoint.Hash, checkpoint);
-        }
-    }
-
-    private static void Add(HashSet<string> live, CheckpointRef? checkpoint)
-    {
-        if (checkpoint is not null)
-        {
-            live.Add(checkpoint.Hash);
         }
     }
 }

@@ -30,6 +30,15 @@ public sealed class ExperimentRunnerTests
         return (outcome, store, checkpoints);
     }
 
+    /// <summary>Synchronous PBT of 8 members, 24 steps, ready every 3, the worst quarter exploiting: a fresh one per call.</summary>
+    private static IScheduler SmallPbt() => SchedulerFactory.Create(
+        new PbtOptions { ReadyInterval = 3, Exploit = new TruncationSelection(0.25, TruncationRule.Count) },
+        new SearchSpace([new FloatParameter("x", 0.5, 4)]),
+        Score,
+        24,
+        8,
+        42);
+
     private static string Fingerprint(TaskResult r) => string.Create(
         CultureInfo.InvariantCulture,
         $"{r.Task.Member}/{r.Task.Ordinal} g{r.Task.Generation} from={r.Task.From?.Hash[..12]} {r.Task.Hyperparameters} -> {r.Outcome} {r.Checkpoint?.Hash[..12]} {r.Validation.GetValueOrDefault("score").ToString("R", CultureInfo.InvariantCulture)}");
@@ -281,16 +290,9 @@ public sealed class ExperimentRunnerTests
         // Given a complete synchronous PBT run (every checkpoint it wrote kept; stored at every commit, as builds before
         // XXH128 names did), and the first half of it stored again as such a build would have stored it: every checkpoint
         // named by the SHA-256 of its bytes
-        static IScheduler Pbt() => SchedulerFactory.Create(
-            new PbtOptions { ReadyInterval = 3, Exploit = new TruncationSelection(0.25, TruncationRule.Count) },
-            new SearchSpace([new FloatParameter("x", 0.5, 4)]),
-            Score,
-            24,
-            8,
-            42);
         var kept = new KeepingCheckpointStore();
         var whole = new InMemoryExperimentStore();
-        var complete = await new ExperimentRunner(kept, whole, new RunnerOptions { Workers = 2, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero }).RunAsync(Run(), Pbt(), new CountingFactory(), CancellationToken.None);
+        var complete = await new ExperimentRunner(kept, whole, new RunnerOptions { Workers = 2, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero }).RunAsync(Run(), SmallPbt(), new CountingFactory(), CancellationToken.None);
         Assert.Equal(RunStatus.Completed, complete.Status);
         var results = await whole.ReadResultsAsync("r", CancellationToken.None);
         var legacy = new Dictionary<string, CheckpointRef>(StringComparer.Ordinal);
@@ -305,7 +307,7 @@ public sealed class ExperimentRunnerTests
         var old = new InMemoryExperimentStore();
         var oldCheckpoints = new InMemoryCheckpointStore();
         await old.CreateRunAsync(new RunRecord("r", "pbt", "{}"), CancellationToken.None);
-        var replay = Pbt();
+        var replay = SmallPbt();
         foreach (var r in results.Take(results.Count / 2))
         {
             var events = replay.Tell(r).Select(e => e is Exploited x ? x with { Checkpoint = Rename(x.Checkpoint)! } : e).ToList();
@@ -316,7 +318,7 @@ public sealed class ExperimentRunnerTests
         oldCheckpoints.Put("r", legacy.Where(kv => kept.Bytes.ContainsKey(kv.Key)).Select(kv => new CheckpointBytes(kv.Value, kept.Bytes[kv.Key])).ToList());
 
         // When it is resumed
-        var (resumed, _, _) = await RunAsync(Pbt(), new CountingFactory(), new RunnerOptions { Workers = 2 }, store: old, checkpoints: oldCheckpoints);
+        var (resumed, _, _) = await RunAsync(SmallPbt(), new CountingFactory(), new RunnerOptions { Workers = 2 }, store: old, checkpoints: oldCheckpoints);
 
         // Then it completes, its stored checkpoints verified by their SHA-256 names, with the scores of the complete run
         Assert.Equal(RunStatus.Completed, resumed.Status);
@@ -332,17 +334,10 @@ public sealed class ExperimentRunnerTests
     public async Task Should_RecomputeTheCheckpointsNotStoredBeforeACrash_When_Resumed(bool storedOnesDamaged)
     {
         // Given a complete synchronous PBT run (every checkpoint it wrote kept)
-        static IScheduler Pbt() => SchedulerFactory.Create(
-            new PbtOptions { ReadyInterval = 3, Exploit = new TruncationSelection(0.25, TruncationRule.Count) },
-            new SearchSpace([new FloatParameter("x", 0.5, 4)]),
-            Score,
-            24,
-            8,
-            42);
         var kept = new KeepingCheckpointStore();
         var whole = new InMemoryExperimentStore();
         var options = new RunnerOptions { Workers = 2, CommitBatchSize = 1, CheckpointInterval = TimeSpan.Zero };
-        var complete = await new ExperimentRunner(kept, whole, options).RunAsync(Run(), Pbt(), new CountingFactory(), CancellationToken.None);
+        var complete = await new ExperimentRunner(kept, whole, options).RunAsync(Run(), SmallPbt(), new CountingFactory(), CancellationToken.None);
         Assert.Equal(RunStatus.Completed, complete.Status);
         var results = await whole.ReadResultsAsync("r", CancellationToken.None);
 
@@ -350,7 +345,7 @@ public sealed class ExperimentRunnerTests
         // but checkpoints only as the commit after the 20th stored them (those the run referenced then)
         var store = new InMemoryExperimentStore();
         await store.CreateRunAsync(new RunRecord("r", "pbt", "{}"), CancellationToken.None);
-        var replay = Pbt();
+        var replay = SmallPbt();
         var live = new LiveCheckpoints();
         var checkpoints = new InMemoryCheckpointStore();
         for (var i = 0; i < 44; i++)
@@ -378,7 +373,7 @@ public sealed class ExperimentRunnerTests
 
         // When it is resumed
         var observer = new RecordingObserver();
-        var (resumed, _, _) = await RunAsync(Pbt(), new CountingFactory(), new RunnerOptions { Workers = 2 }, observer, store, checkpoints);
+        var (resumed, _, _) = await RunAsync(SmallPbt(), new CountingFactory(), new RunnerOptions { Workers = 2 }, observer, store, checkpoints);
 
         // Then the checkpoints the run needed and lacked were recomputed from the tasks that wrote them, before anything
         // ran (not found missing by the tasks: no repair of theirs is reported; a damaged stored one on the way is), and
