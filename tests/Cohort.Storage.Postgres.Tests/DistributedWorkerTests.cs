@@ -123,6 +123,29 @@ public sealed class DistributedWorkerTests
         Assert.True(pending < 2000, $"{pending} results: the run should still be far from done");
     }
 
+    [PostgresFact]
+    public async Task Should_RejectTheRunBeforeStoringAnything_When_AnInitialPointHasAHyperparameterTheTrainableDoesNotDeclare()
+    {
+        // Given a PBT scheduler whose members start with `momentum`, which the toy does not declare
+        var experiment = PostgresTestDatabase.NewExperiment("undeclared");
+        await using var store = await PostgresExperimentStore.OpenAsync(PostgresTestDatabase.Require(), experiment, null, None);
+        var space = new SearchSpace(
+        [
+            new FloatParameter("h0", 0, 1),
+            new FloatParameter("h1", 0, 1),
+            new FloatParameter("momentum", 0, 1),
+        ]);
+        IScheduler Scheduler() => SchedulerFactory.Create(new PbtOptions { ReadyInterval = 4 }, space, new Objective("q", ObjectiveMode.Maximize), 40, 2, 7);
+        var worker = new DistributedWorker(store, new InMemoryCheckpointStore(), new DistributedWorkerOptions { Owner = "w" });
+
+        // When a worker is asked to run it
+        var ex = await Assert.ThrowsAsync<ArgumentException>(() => worker.RunAsync(new RunDefinition("pbt", 7, new Objective("q", ObjectiveMode.Maximize)), Scheduler, new ToyTrainableFactory(), None));
+
+        // Then it refuses naming the hyperparameter, as the one-process runner does, and nothing was stored
+        Assert.Contains("momentum", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(await store.GetRunsAsync(None));
+    }
+
     private static async Task AssertSameAsOneProcessAsync(string mode, int workers, bool sharedDirectory)
     {
         // Given the reference: one process, embedded store

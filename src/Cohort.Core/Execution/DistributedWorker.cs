@@ -84,6 +84,7 @@ public sealed class DistributedWorker
     /// <param name="factory">Builds the trainables.</param>
     /// <param name="cancellationToken">Stops this worker.</param>
     /// <returns>The run's outcome as the whole log shows it (every worker's results).</returns>
+    /// <exception cref="ArgumentException">The trainable does not report the objective's metric, or rejects an initial point (before anything is stored).</exception>
     public async Task<RunOutcome> RunAsync(
         RunDefinition run,
         Func<IScheduler> createScheduler,
@@ -94,12 +95,9 @@ public sealed class DistributedWorker
         ArgumentNullException.ThrowIfNull(createScheduler);
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentException.ThrowIfNullOrWhiteSpace(run.Name);
-        if (!factory.Metrics.Contains(run.Objective.Metric, StringComparer.Ordinal))
-        {
-            throw new ArgumentException(
-                $"The objective metric '{run.Objective.Metric}' is not one the trainables report ({string.Join(", ", factory.Metrics)}).",
-                nameof(run));
-        }
+        // Before the store is touched, as ExperimentRunner does: the objective's metric and every initial point must be
+        // what the trainable declares.
+        factory.Declaration.Validate(run.Objective, createScheduler().Pending.Select(t => t.Hyperparameters));
 
         var session = new Session(this, run, createScheduler, factory);
         return await session.RunAsync(cancellationToken).ConfigureAwait(false);
